@@ -1,0 +1,68 @@
+package dev.loadsplitter.engine.config;
+
+import dev.loadsplitter.engine.queue.SenderSettings;
+import dev.loadsplitter.engine.split.SplitPolicy;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The engine's configuration, read once per container from the function's environment.
+ *
+ * @param queueUrl the work queue's URL ({@code QUEUE_URL}), preferred over the name
+ * @param queueName the work queue's name ({@code QUEUE_NAME}), looked up once when no URL is given
+ * @param policy when and how to split
+ * @param sender how to send sub-tasks
+ * @param recordConcurrency how many records of one SQS batch run at once
+ */
+public record EngineSettings(Optional<String> queueUrl, Optional<String> queueName, SplitPolicy policy,
+                             SenderSettings sender, int recordConcurrency) {
+
+    public static final Setting QUEUE_URL = new Setting("QUEUE_URL", "",
+            "URL of the work queue that sub-tasks are sent to. Preferred over QUEUE_NAME.");
+    public static final Setting QUEUE_NAME = new Setting("QUEUE_NAME", "",
+            "Name of the work queue, looked up once per container when QUEUE_URL is not set.");
+    public static final Setting MAX_ITEMS_PER_TASK = new Setting("MAX_ITEMS_PER_TASK", "1",
+            "K: a task of more than K items is split into sub-tasks of at most K items (1 to 1000000).");
+    public static final Setting MAX_MESSAGE_BYTES = new Setting("MAX_MESSAGE_BYTES",
+            Integer.toString(SplitPolicy.SQS_MAX_MESSAGE_BYTES),
+            "Largest sub-task message, body and attributes, in bytes (1024 to 1048576, the SQS limit).");
+    public static final Setting MAX_SPLIT_DEPTH = new Setting("MAX_SPLIT_DEPTH", "8",
+            "How many times a task may be split on its way down (1 to 15; Lambda stops loops at 16).");
+    public static final Setting SEND_CONCURRENCY = new Setting("SEND_CONCURRENCY", "8",
+            "SendMessageBatch calls in flight at once while splitting (1 to 1000).");
+    public static final Setting SEND_MAX_ATTEMPTS = new Setting("SEND_MAX_ATTEMPTS", "5",
+            "Attempts per sub-task before the invocation fails (1 to 20).");
+    public static final Setting RECORD_CONCURRENCY = new Setting("RECORD_CONCURRENCY", "10",
+            "Records of one SQS batch processed at once (1 to 10000).");
+
+    /** Every variable the engine reads. */
+    public static final List<Setting> SETTINGS = List.of(QUEUE_URL, QUEUE_NAME, MAX_ITEMS_PER_TASK,
+            MAX_MESSAGE_BYTES, MAX_SPLIT_DEPTH, SEND_CONCURRENCY, SEND_MAX_ATTEMPTS, RECORD_CONCURRENCY);
+
+    public EngineSettings {
+        if (recordConcurrency < 1) {
+            throw new IllegalArgumentException("recordConcurrency must be at least 1, got " + recordConcurrency);
+        }
+    }
+
+    /** Reads and checks every setting; an error names the variable, its value and what it accepts. */
+    public static EngineSettings from(Map<String, String> environment) {
+        SplitPolicy policy = new SplitPolicy(
+                MAX_ITEMS_PER_TASK.readInt(environment, 1, SplitPolicy.MAX_ITEMS_PER_TASK_LIMIT),
+                MAX_MESSAGE_BYTES.readInt(environment, SplitPolicy.MIN_MESSAGE_BYTES, SplitPolicy.SQS_MAX_MESSAGE_BYTES),
+                MAX_SPLIT_DEPTH.readInt(environment, 1, SplitPolicy.HARD_MAX_SPLIT_DEPTH));
+        SenderSettings defaults = SenderSettings.defaultSettings();
+        SenderSettings sender = new SenderSettings(
+                SEND_CONCURRENCY.readInt(environment, 1, 1_000),
+                SEND_MAX_ATTEMPTS.readInt(environment, 1, 20),
+                defaults.baseBackoff(), defaults.maxBackoff(), policy.maxMessageBytes());
+        return new EngineSettings(
+                optional(QUEUE_URL, environment), optional(QUEUE_NAME, environment), policy, sender,
+                RECORD_CONCURRENCY.readInt(environment, 1, 10_000));
+    }
+
+    private static Optional<String> optional(Setting setting, Map<String, String> environment) {
+        return setting.isSetIn(environment) ? Optional.of(setting.read(environment)) : Optional.empty();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.loadsplitter.engine.handler;
+
+import dev.loadsplitter.engine.queue.SendReport;
+import dev.loadsplitter.engine.queue.SubTaskSender;
+import dev.loadsplitter.engine.split.SubTask;
+import dev.loadsplitter.engine.task.WorkContext;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Builds the real sender, and with it the SQS client, on the first split only. Most invocations
+ * of a fan-out process one small sub-task and never send, so their cold start skips the client.
+ * Once built, the sender is kept for the life of the container.
+ */
+final class LazySender implements SubTaskSender, AutoCloseable {
+
+    private final Supplier<? extends SubTaskSender> factory;
+    private final AutoCloseable onClose;
+    private volatile SubTaskSender sender;
+
+    /**
+     * @param factory builds the sender once; a failure is not cached, so the next split tries again
+     * @param onClose releases what the factory built, if it ran
+     */
+    LazySender(Supplier<? extends SubTaskSender> factory, AutoCloseable onClose) {
+        this.factory = Objects.requireNonNull(factory, "factory");
+        this.onClose = Objects.requireNonNull(onClose, "onClose");
+    }
+
+    @Override
+    public SendReport send(List<SubTask> subTasks, WorkContext context) {
+        return sender().send(subTasks, context);
+    }
+
+    private SubTaskSender sender() {
+        SubTaskSender known = sender;
+        if (known == null) {
+            synchronized (this) {
+                known = sender;
+                if (known == null) {
+                    known = factory.get();
+                    sender = known;
+                }
+            }
+        }
+        return known;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (sender != null) {
+            onClose.close();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.loadsplitter.engine.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * The one Jackson configuration every event, sub-task and response goes through.
+ *
+ * <p>Limits are set on purpose rather than left to Jackson's defaults:
+ * <ul>
+ *   <li>documents up to 8 MiB: above Lambda's 6 MB synchronous payload limit, so a legal invoke
+ *       is never refused by the parser, while a runaway input still is;</li>
+ *   <li>nesting up to 200 levels: CloudTrail events nest about ten deep;</li>
+ *   <li>strings up to 6 MiB, numbers up to 1,000 digits.</li>
+ * </ul>
+ * Duplicate keys and trailing tokens are errors, since either means the producer is broken, and
+ * floating-point numbers are kept as exact decimals so that a sub-task writes back what it read.
+ */
+public final class EventJson {
+
+    public static final long MAX_DOCUMENT_BYTES = 8L * 1024 * 1024;
+    public static final int MAX_NESTING_DEPTH = 200;
+    public static final int MAX_STRING_LENGTH = 6 * 1024 * 1024;
+    public static final int MAX_NUMBER_LENGTH = 1_000;
+
+    private EventJson() {
+    }
+
+    /** A new mapper with the limits above; build it once per container and share it (it is thread-safe). */
+    public static ObjectMapper create() {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxDocumentLength(MAX_DOCUMENT_BYTES)
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxStringLength(MAX_STRING_LENGTH)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
+                        .build())
+                .build();
+        return JsonMapper.builder(factory)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+                .build();
+    }
+}

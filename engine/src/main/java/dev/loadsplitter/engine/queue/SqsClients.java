@@ -1,0 +1,59 @@
+package dev.loadsplitter.engine.queue;
+
+import java.net.URI;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+
+/**
+ * Builds the SQS client from the function's environment, which may be the process environment
+ * (on AWS Lambda) or a map handed over by the local runtime.
+ *
+ * <p>The url-connection HTTP client has the fastest client build and first call, which is what
+ * a cold start pays for. The SDK's standard endpoint variables are honoured:
+ * {@code AWS_ENDPOINT_URL_SQS}, then {@code AWS_ENDPOINT_URL}.
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+ */
+public final class SqsClients {
+
+    private SqsClients() {
+    }
+
+    public static SqsClient create(Map<String, String> environment) {
+        SqsClientBuilder builder = SqsClient.builder().httpClient(UrlConnectionHttpClient.builder().build());
+        String endpoint = firstSet(environment, "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL");
+        if (endpoint != null) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        String region = firstSet(environment, "AWS_REGION", "AWS_DEFAULT_REGION");
+        if (region != null) {
+            builder.region(Region.of(region));
+        }
+        // Keys in the given map win; otherwise the SDK's default chain (which also covers SnapStart's
+        // container credentials) finds them.
+        String accessKey = firstSet(environment, "AWS_ACCESS_KEY_ID");
+        String secretKey = firstSet(environment, "AWS_SECRET_ACCESS_KEY");
+        if (accessKey != null && secretKey != null) {
+            String sessionToken = firstSet(environment, "AWS_SESSION_TOKEN");
+            builder.credentialsProvider(StaticCredentialsProvider.create(sessionToken == null
+                    ? AwsBasicCredentials.create(accessKey, secretKey)
+                    : AwsSessionCredentials.create(accessKey, secretKey, sessionToken)));
+        }
+        return builder.build();
+    }
+
+    private static String firstSet(Map<String, String> environment, String... names) {
+        for (String name : names) {
+            String value = environment.get(name);
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.loadsplitter.function;
+
+import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.config.Setting;
+import dev.loadsplitter.function.createtags.TagWork;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every environment variable the function reads, in one list: the README's configuration table,
+ * the local runtime and the Terraform checks are all held to it.
+ */
+public final class FunctionSettings {
+
+    /** The handler string to deploy with. */
+    public static final String HANDLER = LoadSplitterHandler.class.getName() + "::handleRequest";
+
+    private FunctionSettings() {
+    }
+
+    public static List<Setting> all() {
+        List<Setting> all = new ArrayList<>(EngineSettings.SETTINGS);
+        all.add(TagWork.PROCESSING_DELAY);
+        return List.copyOf(all);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.loadsplitter.function.createtags;
+
+import dev.loadsplitter.engine.config.DurationSetting;
+import dev.loadsplitter.engine.config.Setting;
+import dev.loadsplitter.engine.task.WorkContext;
+import dev.loadsplitter.engine.time.Sleeper;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The work done for one tag. As in the sample it is simulated: a pause of {@code PROCESSING_DELAY}
+ * (5 s by default) between a start line and a done line, so the speed-up of splitting is visible.
+ */
+public final class TagWork {
+
+    public static final Setting PROCESSING_DELAY = new Setting("PROCESSING_DELAY", "5s",
+            "Simulated work per tag: milliseconds (5000), 500ms, 5s, 2m or ISO-8601 (PT5S).");
+
+    private static final Logger log = LoggerFactory.getLogger(TagWork.class);
+
+    private final Duration delay;
+    private final Sleeper sleeper;
+
+    public TagWork(Duration delay, Sleeper sleeper) {
+        this.delay = Objects.requireNonNull(delay, "delay");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative, got " + delay);
+        }
+    }
+
+    public static TagWork fromEnvironment(Map<String, String> environment) {
+        return new TagWork(DurationSetting.read(PROCESSING_DELAY, environment), Sleeper.system());
+    }
+
+    public Duration delay() {
+        return delay;
+    }
+
+    void process(CreateTagsTask task, int index, WorkContext context) throws InterruptedException {
+        String key = task.key(index);
+        log.info("{}: processing tag key={} on {}", context.describe(), quoted(key), task.resourceIds());
+        if (!delay.isZero()) {
+            sleeper.sleep(delay);
+        }
+        log.info("{}: done tag key={} on {}", context.describe(), quoted(key), task.resourceIds());
+    }
+
+    /** The key as a JSON-style quoted string, so odd characters cannot forge or break a log line. */
+    private static String quoted(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", c));
+                    } else {
+                        out.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return out.append('"').toString();
+    }
+}
