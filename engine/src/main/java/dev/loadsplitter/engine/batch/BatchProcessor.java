@@ -88,7 +88,7 @@ public final class BatchProcessor {
     }
 
     private static RecordOutcome failed(SqsRecord record, String reason) {
-        log.warn("messageId={}: failed, will be retried (receive count {}): {}", record.messageId(),
+        log.warn("messageId={}: failed, left on the queue for redelivery (receive count {}): {}", record.messageId(),
                 record.receiveCount(), reason);
         return new RecordOutcome.Failed(record.messageId(), reason);
     }
