@@ -50,6 +50,18 @@ class LoadSplitterHandlerTest {
     }
 
     @Test
+    void theExampleSqsBatchIsProcessedRecordByRecordWithNoFailures() throws Exception {
+        try (CapturedOutput output = CapturedOutput.start()) {
+            assertThat(invoke(handler, Events.example("sqs-batch.json"))).isEqualTo("{\"batchItemFailures\":[]}");
+            assertThat(output.text())
+                    .contains("messageId=9cdf850f-ce83-5a48-9697-9f8acfd7f08b, job=0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e05, "
+                            + "part=1: processed 1 tag")
+                    .contains("part=2, source=")
+                    .contains("done tag key=\"Environment\"");
+        }
+    }
+
+    @Test
     void deleteTagsIsIgnored() throws Exception {
         assertThat(invoke(handler, Events.example("delete-tags.json")))
                 .isEqualTo("{\"statusCode\":202,\"count\":0,\"body\":\"event was ignored, not a type of interest\"}");
