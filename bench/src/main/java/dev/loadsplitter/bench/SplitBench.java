@@ -1,6 +1,6 @@
 package dev.loadsplitter.bench;
 
-import dev.loadsplitter.engine.testing.EmbeddedSqs;
+import dev.loadsplitter.sqs.EmbeddedSqs;
 import dev.loadsplitter.function.LoadSplitterHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadsplitter.engine.json.EventJson;
 import dev.loadsplitter.engine.testing.CapturedOutput;
-import dev.loadsplitter.engine.testing.EmbeddedSqs;
+import dev.loadsplitter.sqs.EmbeddedSqs;
 import dev.loadsplitter.engine.testing.EsmDriver;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The Lambda entry class against a real SQS-protocol server, through the real AWS SDK. */
 class LoadSplitterHandlerIT {
@@ -67,9 +66,7 @@ class LoadSplitterHandlerIT {
     }
 
     private EsmDriver esm() {
-        String arn = sqs.client().getQueueAttributes(r -> r.queueUrl(queues.url())
-                .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
-        return new EsmDriver(sqs.client(), json, queues.url(), arn);
+        return new EsmDriver(sqs.client(), json, queues.url(), queues.arn());
     }
 
     private UnaryOperator<byte[]> function(AtomicInteger invocations) {

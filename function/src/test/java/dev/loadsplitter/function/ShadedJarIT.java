@@ -2,7 +2,7 @@ package dev.loadsplitter.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loadsplitter.engine.testing.EmbeddedSqs;
+import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;

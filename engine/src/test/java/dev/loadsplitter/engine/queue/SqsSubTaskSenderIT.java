@@ -12,7 +12,7 @@ import dev.loadsplitter.engine.split.SubTask;
 import dev.loadsplitter.engine.task.JsonItemList;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.engine.task.WorkContext;
-import dev.loadsplitter.engine.testing.EmbeddedSqs;
+import dev.loadsplitter.sqs.EmbeddedSqs;
 import dev.loadsplitter.engine.testing.OrderTaskType;
 import dev.loadsplitter.engine.time.Sleeper;
 import java.time.Clock;

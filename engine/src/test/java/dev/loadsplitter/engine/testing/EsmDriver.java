@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
