@@ -1,0 +1,99 @@
+package dev.loadsplitter.cli;
+
+import dev.loadsplitter.local.LocalSettings;
+import dev.loadsplitter.local.esm.EsmSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The function, queue and mapping options that run, invoke and serve share. */
+final class FunctionOptions {
+
+    /** The variable names the function reads for these options (FunctionSettings in the function module). */
+    static final String PROCESSING_DELAY = "PROCESSING_DELAY";
+    static final String MAX_ITEMS_PER_TASK = "MAX_ITEMS_PER_TASK";
+
+    @Option(names = "--delay", defaultValue = "5s", paramLabel = "DURATION",
+            description = "Simulated processing time per tag (default: ${DEFAULT-VALUE}).")
+    Duration delay;
+
+    @Option(names = "--max-items-per-task", defaultValue = "1", paramLabel = "K",
+            description = "A task of more than K tags is split into sub-tasks of at most K (default: ${DEFAULT-VALUE}).")
+    int maxItemsPerTask;
+
+    @Option(names = "--function-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "The function timeout; a longer invocation fails as on Lambda (default: ${DEFAULT-VALUE}).")
+    Duration functionTimeout;
+
+    @Option(names = "--memory", defaultValue = "1024", paramLabel = "MB",
+            description = "The function's memory, reported to it (default: ${DEFAULT-VALUE}).")
+    int memoryMb;
+
+    @Option(names = "--reserved-concurrency", defaultValue = "1000", paramLabel = "N",
+            description = "The function's concurrency limit (default: ${DEFAULT-VALUE}).")
+    int reservedConcurrency;
+
+    @Option(names = "--concurrency", defaultValue = "1000", paramLabel = "N",
+            description = "The SQS event source mapping's maximum concurrency, 2 to 1000 (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--batch-size", defaultValue = "1", paramLabel = "N",
+            description = "Records per invocation from the queue; 1 gives N+1 invocations for N tags (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batching-window", defaultValue = "0", paramLabel = "DURATION",
+            description = "How long the mapping gathers records before invoking (default: none).")
+    Duration batchingWindow;
+
+    @Option(names = "--visibility-timeout", paramLabel = "DURATION",
+            description = "The work queue's visibility timeout (default: 6 x the function timeout, as AWS advises).")
+    Duration visibilityTimeout;
+
+    @Option(names = "--max-receive-count", defaultValue = "5", paramLabel = "N",
+            description = "Receives before a message moves to the dead-letter queue (default: ${DEFAULT-VALUE}).")
+    int maxReceiveCount;
+
+    @Option(names = "--function-jar", paramLabel = "JAR",
+            description = "The function's deployable jar (default: function/target/load-splitter-function.jar).")
+    Path functionJar;
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE",
+            description = "Another environment variable for the function; repeatable.")
+    Map<String, String> extraEnvironment = new LinkedHashMap<>();
+
+    @Option(names = "--async-retry-pause", defaultValue = "1s", paramLabel = "DURATION",
+            description = "Pause before an asynchronous invocation's first retry; Lambda waits about a minute (default: ${DEFAULT-VALUE}).")
+    Duration asyncRetryPause;
+
+    /** The settings for a local environment, with the embedded SQS server on {@code sqsHost:sqsPort}. */
+    LocalSettings toSettings(String sqsHost, int sqsPort, boolean mappingEnabled) {
+        Map<String, String> environment = new HashMap<>(extraEnvironment);
+        environment.put(PROCESSING_DELAY, Long.toString(delay.toMillis()));
+        environment.put(MAX_ITEMS_PER_TASK, Integer.toString(maxItemsPerTask));
+        Duration visibility = visibilityTimeout != null ? visibilityTimeout : functionTimeout.multipliedBy(6);
+        return new LocalSettings(jar(), LocalSettings.FUNCTION_NAME, LocalSettings.HANDLER, memoryMb, functionTimeout,
+                reservedConcurrency, environment, visibility, maxReceiveCount,
+                new EsmSettings(batchSize, batchingWindow, concurrency, true, mappingEnabled), sqsHost, sqsPort,
+                asyncRetryPause);
+    }
+
+    private Path jar() {
+        if (functionJar != null) {
+            return functionJar;
+        }
+        String home = System.getProperty("loadsplitter.home");
+        Path base = home != null ? Path.of(home) : Path.of("");
+        Path jar = base.resolve("function").resolve("target").resolve("load-splitter-function.jar");
+        if (home == null && !Files.exists(jar)) {
+            Path fromModule = Path.of("..", "function", "target", "load-splitter-function.jar");
+            if (Files.exists(fromModule)) {
+                return fromModule;
+            }
+        }
+        return jar;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.loadsplitter.cli;
+
+import dev.loadsplitter.local.LocalEnvironment;
+import dev.loadsplitter.local.LocalSettings;
+import dev.loadsplitter.local.container.InvocationListener;
+import dev.loadsplitter.local.container.InvocationResult;
+import dev.loadsplitter.local.container.Trigger;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code load-splitter invoke EVENT_FILE}: one synchronous invocation, like {@code aws lambda invoke}. */
+@Command(name = "invoke", mixinStandardHelpOptions = true,
+        description = {
+                "Invokes the function once, synchronously, with EVENT_FILE and prints its response on stdout.",
+                "Sub-tasks go to a fresh embedded queue and are not processed; stderr says how many were queued."})
+final class InvokeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "EVENT_FILE", description = "The event to invoke with.")
+    Path eventFile;
+
+    @Mixin
+    FunctionOptions function;
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] event = Events.read(eventFile);
+        PrintWriter out = spec.commandLine().getOut();
+        LocalSettings settings = function.toSettings("127.0.0.1", 0, false);
+        try (LocalEnvironment environment = LocalEnvironment.start(settings, InvocationListener.none(), System.err)) {
+            InvocationResult result = environment.function().invoke(event, Trigger.SYNC);
+            out.println(new String(result.payload(), StandardCharsets.UTF_8));
+            out.flush();
+            int queued = environment.sqs().depth(environment.queues().url()).total();
+            System.err.println("load-splitter: " + queued + " sub-task" + (queued == 1 ? "" : "s") + " queued on "
+                    + settings.queueName() + (result.isError() ? "; the function returned an error" : ""));
+            return result.isError() ? ExitCodes.FAILED : ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.loadsplitter.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/** The {@code load-splitter} command's entry point. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        // Standard output carries results only (a response, a summary, JSON); every log line, the
+        // function's own included, goes to standard error.
+        PrintStream results = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.setOut(System.err);
+        int code = LoadSplitterCli.commandLine(new PrintWriter(results, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8)).execute(args);
+        results.flush();
+        System.exit(code);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.loadsplitter.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadsplitter.local.LocalEnvironment;
+import dev.loadsplitter.local.LocalSettings;
+import dev.loadsplitter.local.container.InvocationListener;
+import dev.loadsplitter.local.report.InvocationLog;
+import dev.loadsplitter.local.report.RunRecorder;
+import dev.loadsplitter.local.report.RunSummary;
+import dev.loadsplitter.local.report.TimelinePage;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code load-splitter run EVENT_FILE}: the whole fan-out, start to drained, with a summary. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {
+                "Starts everything, invokes the function with EVENT_FILE as EventBridge does (asynchronously),",
+                "and waits until the queue is drained and every invocation has finished. Prints each",
+                "invocation's START/END/REPORT lines on stderr and a summary on stdout."})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "EVENT_FILE", description = "The event to invoke with, e.g. examples/events/create-tags-5.json.")
+    Path eventFile;
+
+    @Mixin
+    FunctionOptions function;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
+    boolean json;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write a timeline page (self-contained HTML) to FILE.")
+    Path report;
+
+    @Option(names = "--timeout", defaultValue = "10m", paramLabel = "DURATION",
+            description = "Give up waiting for the run to drain after this long (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--sqs-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Port of the embedded SQS server (default: any free port).")
+    int sqsPort;
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] event = Events.read(eventFile);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintStream err = System.err;
+        LocalSettings settings = function.toSettings("127.0.0.1", sqsPort, true);
+        ObjectMapper mapper = JsonMapper.builder().build();
+        InvocationLog log = new InvocationLog(err, settings.memoryMb());
+        TerminalStatus status = TerminalStatus.onTerminal(err);
+        RunRecorder recorder = new RunRecorder(mapper, function.maxItemsPerTask, record -> {
+            status.print(log::ended, record);
+        });
+        InvocationListener listener = InvocationListener.all(List.of(new InvocationListener() {
+            @Override
+            public void started(Started started) {
+                status.print(log::started, started);
+            }
+        }, recorder));
+        try (LocalEnvironment environment = LocalEnvironment.start(settings, listener, err)) {
+            long startupMs = Duration.between(Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
+                    Instant.now()).toMillis();
+            err.printf(Locale.ROOT, "load-splitter: SQS at %s, queue %s, DLQ %s; started in %d ms%n",
+                    environment.sqs().endpoint(), settings.queueName(), settings.dlqName(), startupMs);
+            status.start(() -> progress(environment, recorder));
+            environment.async().submit(event);
+            boolean drained = environment.awaitDrained(timeout);
+            status.stop();
+            RunSummary summary = recorder.summary(environment.function().coldStarts(),
+                    environment.function().peakConcurrency(), environment.deadLettered(), function.delay);
+            if (report != null) {
+                Files.writeString(report, TimelinePage.render(recorder.records(), summary, function.delay,
+                        eventFile.getFileName().toString()), StandardCharsets.UTF_8);
+                err.println("load-splitter: timeline written to " + report.toAbsolutePath());
+            }
+            if (json) {
+                out.println(toJson(mapper, summary, drained, startupMs));
+            } else {
+                out.print(text(summary, drained, startupMs));
+            }
+            out.flush();
+            if (!drained) {
+                err.printf(Locale.ROOT, "load-splitter: not drained after %s: %d invocations running, %s on the queue. "
+                        + "Raise --timeout, or look at the queue with serve.%n", timeout,
+                        environment.function().busy(), environment.sqs().depth(environment.queues().url()));
+                return ExitCodes.FAILED;
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private String progress(LocalEnvironment environment, RunRecorder recorder) {
+        return String.format(Locale.ROOT, "invocations %d · running %d · sub-tasks %d · queued %d",
+                environment.function().invocations(), environment.function().busy(), recorder.deliveredMessages(),
+                environment.sqs().depth(environment.queues().url()).total());
+    }
+
+    static ObjectNode toJson(ObjectMapper mapper, RunSummary summary, boolean drained, long startupMs) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("invocations", summary.invocations());
+        node.put("subTasks", summary.subTasks());
+        node.put("itemsProcessed", summary.itemsProcessed());
+        node.put("failed", summary.failed());
+        node.put("deadLettered", summary.deadLettered());
+        node.put("coldStarts", summary.coldStarts());
+        node.put("peakConcurrency", summary.peakConcurrency());
+        node.put("elapsedMs", summary.elapsedMs());
+        node.put("serialEstimateMs", summary.serialEstimateMs());
+        node.put("speedup", summary.speedup());
+        node.put("drained", drained);
+        node.put("startupMs", startupMs);
+        return node;
+    }
+
+    private static String text(RunSummary summary, boolean drained, long startupMs) {
+        return String.format(Locale.ROOT, """
+
+                Run summary%s
+                  invocations        %,d
+                  sub-tasks queued   %,d
+                  items processed    %,d
+                  failed             %,d
+                  dead-lettered      %,d
+                  cold starts        %,d
+                  peak concurrency   %,d
+                  wall time          %,.2f s   (first invoke to last completion)
+                  serial estimate    %,.2f s   (items x delay)
+                  speedup            %.2fx
+                  start-up           %,.2f s   (JVM and SQS server, not in wall time)
+                """, drained ? "" : " (NOT DRAINED: timed out)", summary.invocations(), summary.subTasks(),
+                summary.itemsProcessed(), summary.failed(), summary.deadLettered(), summary.coldStarts(),
+                summary.peakConcurrency(), summary.elapsedMs() / 1000.0, summary.serialEstimateMs() / 1000.0,
+                summary.speedup(), startupMs / 1000.0);
+    }
+}

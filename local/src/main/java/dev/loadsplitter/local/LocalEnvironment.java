@@ -1,0 +1,144 @@
+package dev.loadsplitter.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loadsplitter.local.container.FunctionDefinition;
+import dev.loadsplitter.local.container.FunctionRuntime;
+import dev.loadsplitter.local.container.InvocationListener;
+import dev.loadsplitter.local.esm.EventSourceMapping;
+import dev.loadsplitter.local.invoke.AsyncInvoker;
+import dev.loadsplitter.sqs.EmbeddedSqs;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The whole system on one machine: an embedded SQS server with the work queue and its DLQ, the
+ * function in its containers, the event source mapping between them, and asynchronous
+ * invocations as EventBridge makes them. Close it to stop everything.
+ */
+public final class LocalEnvironment implements AutoCloseable {
+
+    private final LocalSettings settings;
+    private final EmbeddedSqs sqs;
+    private final EmbeddedSqs.QueuePair queues;
+    private final FunctionRuntime function;
+    private final EventSourceMapping mapping;
+    private final AsyncInvoker async;
+
+    private LocalEnvironment(LocalSettings settings, EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues,
+                             FunctionRuntime function, EventSourceMapping mapping, AsyncInvoker async) {
+        this.settings = settings;
+        this.sqs = sqs;
+        this.queues = queues;
+        this.function = function;
+        this.mapping = mapping;
+        this.async = async;
+    }
+
+    /**
+     * Starts the server, creates the queues, loads the function and starts the mapping (unless disabled).
+     *
+     * @param listener hears every invocation
+     * @param functionLog where the function's {@code LambdaLogger} writes
+     */
+    public static LocalEnvironment start(LocalSettings settings, InvocationListener listener, PrintStream functionLog) {
+        EmbeddedSqs sqs = EmbeddedSqs.start(settings.sqsHost(), settings.sqsPort());
+        try {
+            EmbeddedSqs.QueuePair queues = sqs.createQueues(settings.queueName(), settings.dlqName(),
+                    settings.maxReceiveCount(), settings.visibilityTimeout());
+            Map<String, String> environment = new HashMap<>(settings.environment());
+            environment.putAll(sqs.environment(queues.url()));
+            FunctionDefinition definition = new FunctionDefinition(settings.functionName(), settings.handler(),
+                    settings.functionJar(), settings.memoryMb(), settings.functionTimeout(), environment);
+            String arn = "arn:aws:lambda:" + EmbeddedSqs.REGION + ":" + EmbeddedSqs.ACCOUNT + ":function:"
+                    + settings.functionName();
+            FunctionRuntime function = new FunctionRuntime(definition, arn, settings.reservedConcurrency(),
+                    Clock.systemUTC(), functionLog, listener);
+            ObjectMapper json = JsonMapper.builder().build();
+            EventSourceMapping mapping = new EventSourceMapping(sqs.client(), queues.url(), queues.arn(),
+                    EmbeddedSqs.REGION, function, settings.esm(), json);
+            AsyncInvoker async = new AsyncInvoker(function, AsyncInvoker.DEFAULT_RETRIES, settings.asyncRetryPause());
+            mapping.start();
+            return new LocalEnvironment(settings, sqs, queues, function, mapping, async);
+        } catch (RuntimeException e) {
+            sqs.close();
+            throw e;
+        }
+    }
+
+    public LocalSettings settings() {
+        return settings;
+    }
+
+    public EmbeddedSqs sqs() {
+        return sqs;
+    }
+
+    public EmbeddedSqs.QueuePair queues() {
+        return queues;
+    }
+
+    public FunctionRuntime function() {
+        return function;
+    }
+
+    public EventSourceMapping mapping() {
+        return mapping;
+    }
+
+    public AsyncInvoker async() {
+        return async;
+    }
+
+    /** True when nothing is left to do: no event waiting, no invocation running, no message queued or in flight. */
+    public boolean isDrained() {
+        return async.pending() == 0 && mapping.inFlight() == 0 && function.busy() == 0
+                && sqs.depth(queues.url()).total() == 0;
+    }
+
+    /**
+     * Waits until the run is drained, checking twice in a row so a message between a send and a
+     * receive is not missed.
+     *
+     * @return whether it drained before {@code timeout}
+     */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int quiet = 0;
+        while (System.nanoTime() < deadline) {
+            quiet = isDrained() ? quiet + 1 : 0;
+            if (quiet >= 2) {
+                return true;
+            }
+            Thread.sleep(25);
+        }
+        return false;
+    }
+
+    /** Messages in the dead-letter queue now. */
+    public int deadLettered() {
+        return sqs.depth(queues.dlqUrl()).total();
+    }
+
+    /**
+     * Stops polling, lets invocations in flight finish up to {@code grace}, then stops everything.
+     * Messages not yet delivered stay on the queue for as long as the server runs.
+     */
+    public void stop(Duration grace) throws InterruptedException {
+        try {
+            mapping.stop(grace);
+            async.close();
+        } finally {
+            function.close();
+            sqs.close();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop(Duration.ofSeconds(5));
+    }
+}

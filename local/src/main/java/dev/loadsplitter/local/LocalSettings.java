@@ -1,0 +1,67 @@
+package dev.loadsplitter.local;
+
+import dev.loadsplitter.local.esm.EsmSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the local runtime needs to stand up the function, its queues and its mapping: the
+ * same settings the Terraform deployment uses on AWS.
+ *
+ * @param functionJar the deployable jar
+ * @param functionName the function's name; queues are named after it
+ * @param handler the handler string
+ * @param memoryMb the function's memory
+ * @param functionTimeout the function timeout
+ * @param reservedConcurrency the function's concurrency limit
+ * @param environment the function's environment, besides what the runtime sets to reach its queue
+ * @param visibilityTimeout the work queue's visibility timeout
+ * @param maxReceiveCount receives before SQS moves a message to the dead-letter queue
+ * @param esm the event source mapping
+ * @param sqsHost the address the embedded SQS server listens on
+ * @param sqsPort its port, 0 for any free one
+ * @param asyncRetryPause the pause before an asynchronous invocation's first retry
+ */
+public record LocalSettings(Path functionJar, String functionName, String handler, int memoryMb,
+                            Duration functionTimeout, int reservedConcurrency, Map<String, String> environment,
+                            Duration visibilityTimeout, int maxReceiveCount, EsmSettings esm, String sqsHost,
+                            int sqsPort, Duration asyncRetryPause) {
+
+    /** The function's name on AWS and here. */
+    public static final String FUNCTION_NAME = "load-splitter";
+    /** The Lambda entry class of the function jar. */
+    public static final String HANDLER = "dev.loadsplitter.function.LoadSplitterHandler::handleRequest";
+
+    public LocalSettings {
+        Objects.requireNonNull(functionJar, "functionJar");
+        Objects.requireNonNull(functionName, "functionName");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(functionTimeout, "functionTimeout");
+        environment = Map.copyOf(environment);
+        Objects.requireNonNull(visibilityTimeout, "visibilityTimeout");
+        Objects.requireNonNull(esm, "esm");
+        Objects.requireNonNull(sqsHost, "sqsHost");
+        Objects.requireNonNull(asyncRetryPause, "asyncRetryPause");
+        if (visibilityTimeout.toSeconds() < 0 || visibilityTimeout.toSeconds() > 43_200) {
+            throw new IllegalArgumentException("visibility timeout must be from 0 to 12 hours, got " + visibilityTimeout);
+        }
+        if (maxReceiveCount < 1 || maxReceiveCount > 1_000) {
+            throw new IllegalArgumentException("max receive count must be from 1 to 1000, got " + maxReceiveCount);
+        }
+        if (sqsPort < 0 || sqsPort > 65_535) {
+            throw new IllegalArgumentException("SQS port must be from 0 to 65535, got " + sqsPort);
+        }
+    }
+
+    /** The work queue's name: {@code load-splitter-queue}. */
+    public String queueName() {
+        return functionName + "-queue";
+    }
+
+    /** The dead-letter queue's name: {@code load-splitter-dlq}. */
+    public String dlqName() {
+        return functionName + "-dlq";
+    }
+}

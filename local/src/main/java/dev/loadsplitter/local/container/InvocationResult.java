@@ -1,0 +1,66 @@
+package dev.loadsplitter.local.container;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/** What an invocation returned, in the shapes Lambda returns them. */
+public sealed interface InvocationResult {
+
+    /** The function returned normally. */
+    record Success(byte[] response) implements InvocationResult {
+        public Success {
+            Objects.requireNonNull(response, "response");
+        }
+
+        public String text() {
+            return new String(response, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The function threw, or could not be initialised; Lambda answers with an error object. */
+    record FunctionError(String errorType, String errorMessage) implements InvocationResult {
+        public FunctionError {
+            Objects.requireNonNull(errorType, "errorType");
+            Objects.requireNonNull(errorMessage, "errorMessage");
+        }
+    }
+
+    /** The function ran past its timeout and was stopped. */
+    record TimedOut(Duration timeout) implements InvocationResult {
+        public String errorMessage() {
+            return String.format(Locale.ROOT, "Task timed out after %.2f seconds", timeout.toMillis() / 1000.0);
+        }
+    }
+
+    /** No invocation happened: the function was at its concurrency limit. */
+    record Throttled(int concurrencyLimit) implements InvocationResult {
+        public String errorMessage() {
+            return "Rate Exceeded. The function is at its reserved concurrency of " + concurrencyLimit + ".";
+        }
+    }
+
+    default boolean isError() {
+        return !(this instanceof Success);
+    }
+
+    /** The payload Lambda would return: the response, or {@code {"errorMessage":…,"errorType":…}}. */
+    default byte[] payload() {
+        return switch (this) {
+            case Success success -> success.response();
+            case FunctionError error -> errorPayload(error.errorMessage(), error.errorType());
+            case TimedOut timedOut -> errorPayload(timedOut.errorMessage(), "Sandbox.Timedout");
+            case Throttled throttled -> errorPayload(throttled.errorMessage(), "TooManyRequestsException");
+        };
+    }
+
+    private static byte[] errorPayload(String message, String type) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("errorMessage", message);
+        node.put("errorType", type);
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,293 @@
+package dev.loadsplitter.local.esm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.local.container.FunctionRuntime;
+import dev.loadsplitter.local.container.InvocationResult;
+import dev.loadsplitter.local.container.Trigger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * Behaves like Lambda's SQS event source mapping: pollers long-poll the queue, gather batches of
+ * up to {@code batchSize} records within the batching window, and invoke the function with each
+ * batch, up to {@code maximumConcurrency} at once.
+ *
+ * <p>After an invocation: with {@code ReportBatchItemFailures}, the records not named in the
+ * response's {@code batchItemFailures} are deleted and the named ones stay; a response that
+ * cannot be read, or names a record not in the batch, fails the whole batch, as on Lambda.
+ * Without it, a successful invocation deletes the batch. A function error, a timeout or a
+ * throttle deletes nothing: the records come back after the visibility timeout, and after the
+ * redrive policy's {@code maxReceiveCount} receives SQS moves them to the dead-letter queue.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ */
+public final class EventSourceMapping implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EventSourceMapping.class);
+    private static final int MAX_RECEIVE = 10;
+    private static final int LONG_POLL_SECONDS = 1;
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final String queueArn;
+    private final String region;
+    private final FunctionRuntime function;
+    private final EsmSettings settings;
+    private final ObjectMapper json;
+    private final Semaphore concurrency;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong deliveredRecords = new AtomicLong();
+    private final AtomicLong failedRecords = new AtomicLong();
+    private final List<Thread> pollers = new ArrayList<>();
+    private volatile boolean running;
+
+    public EventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String region, FunctionRuntime function,
+                              EsmSettings settings, ObjectMapper json) {
+        this.sqs = Objects.requireNonNull(sqs, "sqs");
+        this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
+        this.queueArn = Objects.requireNonNull(queueArn, "queueArn");
+        this.region = Objects.requireNonNull(region, "region");
+        this.function = Objects.requireNonNull(function, "function");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.json = Objects.requireNonNull(json, "json");
+        if (settings.maximumConcurrency() > function.reservedConcurrency()) {
+            log.warn("ESM maximum concurrency {} is above the function's reserved concurrency {}: batches will be "
+                    + "throttled and their records may reach the DLQ. Keep maximum concurrency at or below it.",
+                    settings.maximumConcurrency(), function.reservedConcurrency());
+        }
+        this.concurrency = new Semaphore(settings.maximumConcurrency());
+    }
+
+    public EsmSettings settings() {
+        return settings;
+    }
+
+    /** Starts polling, unless the mapping is disabled. */
+    public synchronized void start() {
+        if (running || !settings.enabled()) {
+            return;
+        }
+        running = true;
+        // One poller receives up to 10 records a call; enough pollers keep every allowed container fed.
+        int pollerCount = Math.clamp((settings.maximumConcurrency() + 19) / 20, 1, 50);
+        for (int i = 0; i < pollerCount; i++) {
+            pollers.add(Thread.ofVirtual().name("esm-poller-" + i).start(this::poll));
+        }
+    }
+
+    /** Batches handed to the function and not yet finished. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Records handed to the function, redeliveries included. */
+    public long deliveredRecords() {
+        return deliveredRecords.get();
+    }
+
+    /** Records that were not deleted after their invocation: reported failures, errors, timeouts, throttles. */
+    public long failedRecords() {
+        return failedRecords.get();
+    }
+
+    private void poll() {
+        while (running) {
+            try {
+                if (!concurrency.tryAcquire(LONG_POLL_SECONDS, TimeUnit.SECONDS)) {
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            // Take more slots when free, so one receive of 10 can feed several batches of a small size.
+            int slots = 1;
+            int wanted = Math.max(1, MAX_RECEIVE / settings.batchSize());
+            while (slots < wanted && concurrency.tryAcquire()) {
+                slots++;
+            }
+            List<Message> received;
+            try {
+                received = gather(settings.batchSize() > MAX_RECEIVE ? settings.batchSize() : slots * settings.batchSize());
+            } catch (SdkException e) {
+                concurrency.release(slots);
+                if (running) {
+                    log.warn("ESM: receiving from {} failed: {}", queueUrl, e.getMessage());
+                    pause();
+                }
+                continue;
+            } catch (InterruptedException e) {
+                concurrency.release(slots);
+                return;
+            }
+            List<List<Message>> batches = new ArrayList<>();
+            for (int from = 0; from < received.size(); from += settings.batchSize()) {
+                batches.add(received.subList(from, Math.min(received.size(), from + settings.batchSize())));
+            }
+            concurrency.release(slots - batches.size());
+            for (List<Message> batch : batches) {
+                inFlight.incrementAndGet();
+                Thread.ofVirtual().name("esm-batch").start(() -> {
+                    try {
+                        deliver(batch);
+                    } finally {
+                        inFlight.decrementAndGet();
+                        concurrency.release();
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * Receives up to {@code limit} records. The batching window starts with the first record: with
+     * no window the batch goes as soon as one receive returned something.
+     */
+    private List<Message> gather(int limit) throws InterruptedException {
+        List<Message> gathered = new ArrayList<>();
+        long deadline = Long.MAX_VALUE;
+        while (running && gathered.size() < limit) {
+            int wait = gathered.isEmpty() ? LONG_POLL_SECONDS
+                    : (int) Math.min(LONG_POLL_SECONDS, Math.max(0, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())));
+            int max = Math.min(MAX_RECEIVE, limit - gathered.size());
+            List<Message> page = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max)
+                    .waitTimeSeconds(wait)
+                    .messageAttributeNames("All")
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (gathered.isEmpty() && !page.isEmpty()) {
+                deadline = System.nanoTime() + settings.maximumBatchingWindow().toNanos();
+            }
+            gathered.addAll(page);
+            if (!gathered.isEmpty() && System.nanoTime() >= deadline) {
+                break;
+            }
+        }
+        return gathered;
+    }
+
+    private void deliver(List<Message> batch) {
+        deliveredRecords.addAndGet(batch.size());
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(SqsEvents.event(batch, queueArn, region));
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not write an SQS event", e);
+        }
+        InvocationResult result = function.invoke(payload, Trigger.SQS);
+        Set<String> failed = switch (result) {
+            case InvocationResult.Success success -> settings.reportBatchItemFailures()
+                    ? failuresIn(success.response(), batch)
+                    : Set.of();
+            default -> allOf(batch);
+        };
+        failedRecords.addAndGet(failed.size());
+        List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+        for (Message message : batch) {
+            if (!failed.contains(message.messageId())) {
+                deletes.add(DeleteMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(deletes.size())).receiptHandle(message.receiptHandle()).build());
+            }
+        }
+        for (int from = 0; from < deletes.size(); from += MAX_RECEIVE) {
+            List<DeleteMessageBatchRequestEntry> chunk = deletes.subList(from, Math.min(deletes.size(), from + MAX_RECEIVE));
+            try {
+                var response = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(chunk));
+                if (response.hasFailed() && !response.failed().isEmpty()) {
+                    log.warn("ESM: {} deletes failed on {}; those records will be delivered again: {}",
+                            response.failed().size(), queueUrl, response.failed().getFirst().message());
+                }
+            } catch (SdkException e) {
+                log.warn("ESM: deleting {} records from {} failed; they will be delivered again: {}", chunk.size(),
+                        queueUrl, e.getMessage());
+            }
+        }
+    }
+
+    /** The records a partial batch response names; the whole batch when the response breaks the contract. */
+    private Set<String> failuresIn(byte[] response, List<Message> batch) {
+        Set<String> inBatch = new HashSet<>();
+        batch.forEach(message -> inBatch.add(message.messageId()));
+        JsonNode failures;
+        try {
+            JsonNode root = json.readTree(response);
+            failures = root == null ? null : root.get("batchItemFailures");
+        } catch (Exception e) {
+            log.warn("ESM: the function's response is not JSON; treating the whole batch of {} as failed", batch.size());
+            return inBatch;
+        }
+        if (failures == null || failures.isNull()) {
+            return Set.of();
+        }
+        if (!failures.isArray()) {
+            log.warn("ESM: batchItemFailures is not a list; treating the whole batch of {} as failed", batch.size());
+            return inBatch;
+        }
+        Set<String> failed = new HashSet<>();
+        for (JsonNode failure : failures) {
+            String id = failure.path("itemIdentifier").asText("");
+            if (!inBatch.contains(id)) {
+                log.warn("ESM: batchItemFailures names '{}', which is not in the batch; treating the whole batch of {} "
+                        + "as failed, as Lambda does", id, batch.size());
+                return inBatch;
+            }
+            failed.add(id);
+        }
+        return failed;
+    }
+
+    private static Set<String> allOf(List<Message> batch) {
+        Set<String> all = new HashSet<>();
+        batch.forEach(message -> all.add(message.messageId()));
+        return all;
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops polling and waits up to {@code grace} for batches in flight to finish. Records not yet
+     * delivered stay on the queue; records of unfinished batches come back after their visibility timeout.
+     *
+     * @return whether every batch in flight finished in time
+     */
+    public boolean stop(Duration grace) throws InterruptedException {
+        synchronized (this) {
+            running = false;
+        }
+        for (Thread poller : pollers) {
+            poller.join(Duration.ofSeconds(LONG_POLL_SECONDS + 5));
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return inFlight.get() == 0;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop(Duration.ZERO);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.loadsplitter.local.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A self-contained HTML page (inline SVG, no scripts from anywhere) with one bar per invocation
+ * over time, coloured by what it did, a line where the serial estimate would end, and the summary.
+ */
+public final class TimelinePage {
+
+    private static final int WIDTH = 1000;
+    private static final int LEFT = 70;
+    private static final int BAR = 12;
+    private static final int GAP = 3;
+    private static final int MAX_ROWS = 2_000;
+
+    private TimelinePage() {
+    }
+
+    public static String render(List<InvocationRecord> records, RunSummary summary, Duration delay, String title) {
+        List<InvocationRecord> sorted = records.stream().sorted(Comparator.comparing(InvocationRecord::start)).toList();
+        List<InvocationRecord> shown = sorted.size() > MAX_ROWS ? sorted.subList(0, MAX_ROWS) : sorted;
+        Instant origin = sorted.isEmpty() ? Instant.EPOCH : sorted.getFirst().start()
+                .minus(sorted.getFirst().initDuration().orElse(Duration.ZERO));
+        double spanMs = Math.max(1, Math.max(summary.elapsedMs(), summary.serialEstimateMs()));
+        double scale = (WIDTH - LEFT - 20) / spanMs;
+        int height = 40 + shown.size() * (BAR + GAP) + 30;
+        StringBuilder svg = new StringBuilder();
+        svg.append(String.format(Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"invocation timeline\">%n",
+                WIDTH, height));
+        axis(svg, spanMs, scale, height);
+        int y = 30;
+        for (InvocationRecord record : shown) {
+            double init = record.initDuration().map(Duration::toNanos).orElse(0L) / 1e6;
+            double start = Duration.between(origin, record.start()).toNanos() / 1e6;
+            double length = Math.max(record.duration().toNanos() / 1e6 * scale, 1.5);
+            if (init > 0) {
+                svg.append(String.format(Locale.ROOT,
+                        "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=\"init\"/>%n",
+                        LEFT + (start - init) * scale, y, Math.max(init * scale, 1), BAR));
+            }
+            svg.append(String.format(Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=\"%s\"><title>%s %s: %s</title></rect>%n",
+                    LEFT + start * scale, y, length, BAR, record.kind().name().toLowerCase(Locale.ROOT),
+                    record.kind().name().toLowerCase(Locale.ROOT), record.requestId(), escape(describe(record))));
+            y += BAR + GAP;
+        }
+        if (summary.serialEstimateMs() > 0) {
+            double x = LEFT + summary.serialEstimateMs() * scale;
+            svg.append(String.format(Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"%d\" class=\"serial\"/>"
+                            + "<text x=\"%.1f\" y=\"16\" class=\"serial-label\" text-anchor=\"end\">serial estimate %.1f s</text>%n",
+                    x, x, height - 25, x, summary.serialEstimateMs() / 1000.0));
+        }
+        svg.append("</svg>\n");
+        String note = sorted.size() > shown.size()
+                ? "<p class=\"note\">Showing the first " + shown.size() + " of " + sorted.size() + " invocations.</p>"
+                : "";
+        return """
+                <!DOCTYPE html>
+                <html lang="en">
+                <head>
+                <meta charset="utf-8">
+                <title>Load Splitter run: %1$s</title>
+                <style>
+                  body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #1d1d1f; }
+                  h1 { font-size: 20px; margin: 0 0 4px; }
+                  .sub { color: #555; margin: 0 0 16px; }
+                  table { border-collapse: collapse; margin: 12px 0 20px; }
+                  td { padding: 2px 14px 2px 0; }
+                  td.n { text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; }
+                  .legend span { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 14px; vertical-align: -1px; }
+                  rect.split, .legend .split { fill: #d9822b; background: #d9822b; }
+                  rect.process, .legend .process { fill: #2b7bd9; background: #2b7bd9; }
+                  rect.failed, .legend .failed { fill: #c62828; background: #c62828; }
+                  rect.ignored, rect.invalid, .legend .other { fill: #9e9e9e; background: #9e9e9e; }
+                  rect.init, .legend .init { fill: #cfd8dc; background: #cfd8dc; }
+                  line.serial { stroke: #6a1b9a; stroke-width: 2; stroke-dasharray: 6 4; }
+                  text.serial-label { fill: #6a1b9a; font-size: 12px; }
+                  line.tick { stroke: #e0e0e0; }
+                  text.tick { fill: #666; font-size: 11px; }
+                  .note { color: #555; }
+                </style>
+                </head>
+                <body>
+                <h1>Load Splitter run: %1$s</h1>
+                <p class="sub">%2$,d invocations in %3$.2f s, against a serial estimate of %4$.2f s (%5$.2fx faster), processing delay %6$s per item.</p>
+                <table>
+                <tr><td>invocations</td><td class="n">%2$,d</td><td>sub-tasks queued</td><td class="n">%7$,d</td></tr>
+                <tr><td>items processed</td><td class="n">%8$,d</td><td>failed</td><td class="n">%9$,d</td></tr>
+                <tr><td>dead-lettered</td><td class="n">%10$,d</td><td>cold starts</td><td class="n">%11$,d</td></tr>
+                <tr><td>peak concurrency</td><td class="n">%12$,d</td><td>speedup</td><td class="n">%5$.2fx</td></tr>
+                </table>
+                <p class="legend"><span class="split"></span>split <span class="process"></span>process <span class="failed"></span>failed <span class="other"></span>ignored or invalid <span class="init"></span>cold-start initialisation</p>
+                %13$s%14$s</body>
+                </html>
+                """.formatted(escape(title), summary.invocations(), summary.elapsedMs() / 1000.0,
+                summary.serialEstimateMs() / 1000.0, summary.speedup(), format(delay), summary.subTasks(),
+                summary.itemsProcessed(), summary.failed(), summary.deadLettered(), summary.coldStarts(),
+                summary.peakConcurrency(), svg, note);
+    }
+
+    private static void axis(StringBuilder svg, double spanMs, double scale, int height) {
+        double step = niceStep(spanMs / 8);
+        for (double t = 0; t <= spanMs + 1e-9; t += step) {
+            double x = LEFT + t * scale;
+            svg.append(String.format(Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"22\" x2=\"%.1f\" y2=\"%d\" class=\"tick\"/>"
+                            + "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>%n",
+                    x, x, height - 25, x, height - 10, step >= 1000 ? String.format(Locale.ROOT, "%.0f s", t / 1000)
+                            : String.format(Locale.ROOT, "%.1f s", t / 1000)));
+        }
+    }
+
+    private static double niceStep(double raw) {
+        double magnitude = Math.pow(10, Math.floor(Math.log10(Math.max(raw, 1))));
+        for (double factor : new double[] {1, 2, 5, 10}) {
+            if (raw <= factor * magnitude) {
+                return factor * magnitude;
+            }
+        }
+        return 10 * magnitude;
+    }
+
+    private static String describe(InvocationRecord record) {
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%.1f ms", record.duration().toNanos() / 1e6));
+        if (record.itemsProcessed() > 0) {
+            text.append(", processed ").append(record.itemsProcessed());
+        }
+        if (record.itemsSplit() > 0) {
+            text.append(", split ").append(record.itemsSplit());
+        }
+        record.error().ifPresent(error -> text.append(", ").append(error));
+        return text.toString();
+    }
+
+    private static String format(Duration delay) {
+        return delay.toMillis() % 1000 == 0 ? delay.toSeconds() + " s" : delay.toMillis() + " ms";
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
