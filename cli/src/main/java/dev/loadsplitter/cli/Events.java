@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import picocli.CommandLine;
 
 /** Reads an event file, with errors that name the file. */
 final class Events {
@@ -16,11 +15,9 @@ final class Events {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new CommandLine.ParameterException(new CommandLine(new LoadSplitterCli()),
-                    "Event file " + file + " does not exist. Try examples/events/create-tags-5.json.");
+            throw new UsageException("Event file " + file + " does not exist. Try examples/events/create-tags-5.json.");
         } catch (IOException e) {
-            throw new CommandLine.ParameterException(new CommandLine(new LoadSplitterCli()),
-                    "Cannot read event file " + file + ": " + e.getMessage());
+            throw new UsageException("Cannot read event file " + file + ": " + e.getMessage());
         }
     }
 }

@@ -17,9 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code load-splitter invoke EVENT_FILE}: one synchronous invocation, like {@code aws lambda invoke}. */
 @Command(name = "invoke", mixinStandardHelpOptions = true,
-        description = {
-                "Invokes the function once, synchronously, with EVENT_FILE and prints its response on stdout.",
-                "Sub-tasks go to a fresh embedded queue and are not processed; stderr says how many were queued."})
+        description = "Invokes the function once, synchronously, with EVENT_FILE and prints its response on "
+                + "stdout, like 'aws lambda invoke'. Sub-tasks go to a fresh embedded queue and are not processed; "
+                + "stderr says how many were queued.")
 final class InvokeCommand implements Callable<Integer> {
 
     @Spec

@@ -8,10 +8,10 @@ import picocli.CommandLine.Command;
 @Command(name = "load-splitter",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = {
-                "Runs the Load Splitter Lambda function on this machine, as AWS would: an embedded SQS server,",
-                "the function's containers, and an SQS event source mapping between them. No AWS account, no Docker."},
-        subcommands = {RunCommand.class, InvokeCommand.class, CommandLine.HelpCommand.class})
+        description = "Runs the Load Splitter Lambda function on this machine as AWS would: an embedded SQS "
+                + "server, the function's containers, and an SQS event source mapping between them. "
+                + "No AWS account, no Docker.",
+        subcommands = {RunCommand.class, InvokeCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class LoadSplitterCli {
 
     /** The command line with results written to {@code out} and messages to {@code err}. */
@@ -23,7 +23,8 @@ public final class LoadSplitterCli {
         commandLine.registerConverter(java.time.Duration.class, new DurationConverter());
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getErr().println("load-splitter: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return ExitCodes.FAILED;
+            return e instanceof UsageException || e instanceof IllegalArgumentException ? ExitCodes.USAGE
+                    : ExitCodes.FAILED;
         });
         return commandLine;
     }

@@ -30,10 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code load-splitter run EVENT_FILE}: the whole fan-out, start to drained, with a summary. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {
-                "Starts everything, invokes the function with EVENT_FILE as EventBridge does (asynchronously),",
-                "and waits until the queue is drained and every invocation has finished. Prints each",
-                "invocation's START/END/REPORT lines on stderr and a summary on stdout."})
+        description = "Starts everything, invokes the function with EVENT_FILE as EventBridge does "
+                + "(asynchronously), and waits until the queue is drained and every invocation has finished. "
+                + "Prints each invocation's START/END/REPORT lines on stderr and a summary on stdout.")
 final class RunCommand implements Callable<Integer> {
 
     @Spec

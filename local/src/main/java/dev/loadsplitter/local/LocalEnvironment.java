@@ -27,15 +27,18 @@ public final class LocalEnvironment implements AutoCloseable {
     private final FunctionRuntime function;
     private final EventSourceMapping mapping;
     private final AsyncInvoker async;
+    private final String functionArn;
 
     private LocalEnvironment(LocalSettings settings, EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues,
-                             FunctionRuntime function, EventSourceMapping mapping, AsyncInvoker async) {
+                             FunctionRuntime function, EventSourceMapping mapping, AsyncInvoker async,
+                             String functionArn) {
         this.settings = settings;
         this.sqs = sqs;
         this.queues = queues;
         this.function = function;
         this.mapping = mapping;
         this.async = async;
+        this.functionArn = functionArn;
     }
 
     /**
@@ -62,7 +65,7 @@ public final class LocalEnvironment implements AutoCloseable {
                     EmbeddedSqs.REGION, function, settings.esm(), json);
             AsyncInvoker async = new AsyncInvoker(function, AsyncInvoker.DEFAULT_RETRIES, settings.asyncRetryPause());
             mapping.start();
-            return new LocalEnvironment(settings, sqs, queues, function, mapping, async);
+            return new LocalEnvironment(settings, sqs, queues, function, mapping, async, arn);
         } catch (RuntimeException e) {
             sqs.close();
             throw e;
@@ -91,6 +94,11 @@ public final class LocalEnvironment implements AutoCloseable {
 
     public AsyncInvoker async() {
         return async;
+    }
+
+    /** The function's ARN, as the context and the Lambda API report it. */
+    public String functionArn() {
+        return functionArn;
     }
 
     /** True when nothing is left to do: no event waiting, no invocation running, no message queued or in flight. */
@@ -128,9 +136,13 @@ public final class LocalEnvironment implements AutoCloseable {
      * Messages not yet delivered stay on the queue for as long as the server runs.
      */
     public void stop(Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
         try {
             mapping.stop(grace);
             async.close();
+            while (function.busy() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
         } finally {
             function.close();
             sqs.close();

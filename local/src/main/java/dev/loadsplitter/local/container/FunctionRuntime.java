@@ -5,7 +5,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +75,7 @@ public final class FunctionRuntime implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.functionLog = Objects.requireNonNull(functionLog, "functionLog");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.loader = new FunctionClassLoader(function.name(), function.jar(), FunctionRuntime.class.getClassLoader());
+        this.loader = FunctionClassLoader.shared(function.jar(), FunctionRuntime.class.getClassLoader());
         this.capacity = new Semaphore(reservedConcurrency);
     }
 
@@ -267,11 +266,6 @@ public final class FunctionRuntime implements AutoCloseable {
         Container container;
         while ((container = idle.pollFirst()) != null) {
             container.discard();
-        }
-        try {
-            loader.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not close the class loader of " + function.jar(), e);
         }
     }
 }

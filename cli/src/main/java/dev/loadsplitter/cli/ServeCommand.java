@@ -1,0 +1,118 @@
+package dev.loadsplitter.cli;
+
+import dev.loadsplitter.local.LocalEnvironment;
+import dev.loadsplitter.local.LocalSettings;
+import dev.loadsplitter.local.container.InvocationListener;
+import dev.loadsplitter.local.invoke.LambdaApiServer;
+import dev.loadsplitter.local.report.InvocationLog;
+import dev.loadsplitter.local.report.RunRecorder;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code load-splitter serve}: the SQS endpoint, the Lambda Invoke API and the mapping, until interrupted. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Keeps the system running until interrupted: an SQS endpoint (ElasticMQ), a Lambda Invoke API "
+                + "endpoint for the function 'load-splitter', and the SQS event source mapping. The AWS CLI and SDKs "
+                + "work against both with --endpoint-url. Ctrl-C lets invocations in flight finish and leaves "
+                + "undelivered messages on the queue.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    FunctionOptions function;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address both endpoints listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--sqs-port", defaultValue = "9324", paramLabel = "PORT",
+            description = "Port of the SQS endpoint (default: ${DEFAULT-VALUE}).")
+    int sqsPort;
+
+    @Option(names = "--lambda-port", defaultValue = "9001", paramLabel = "PORT",
+            description = "Port of the Lambda Invoke API endpoint (default: ${DEFAULT-VALUE}).")
+    int lambdaPort;
+
+    @Option(names = "--esm-enabled", defaultValue = "true", arity = "1", paramLabel = "true|false",
+            description = "Whether the event source mapping polls; false leaves queued sub-tasks visible for "
+                    + "inspection, as a disabled mapping does on AWS (default: ${DEFAULT-VALUE}).")
+    boolean esmEnabled;
+
+    @Option(names = "--shutdown-grace", defaultValue = "30s", paramLabel = "DURATION",
+            description = "On Ctrl-C or SIGTERM, how long invocations in flight may take to finish (default: ${DEFAULT-VALUE}).")
+    Duration shutdownGrace;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = System.err;
+        LocalSettings settings = function.toSettings(host, sqsPort, esmEnabled);
+        InvocationLog log = new InvocationLog(err, settings.memoryMb());
+        RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), function.maxItemsPerTask, log::ended);
+        InvocationListener listener = InvocationListener.all(List.of(new InvocationListener() {
+            @Override
+            public void started(Started started) {
+                log.started(started);
+            }
+        }, recorder));
+        LocalEnvironment environment = LocalEnvironment.start(settings, listener, err);
+        LambdaApiServer api;
+        try {
+            api = LambdaApiServer.start(host, lambdaPort, environment.function(), environment.async(),
+                    environment.functionArn());
+        } catch (RuntimeException e) {
+            environment.stop(Duration.ZERO);
+            throw e;
+        }
+        Thread serving = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            serving.interrupt();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "load-splitter-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        err.printf("""
+                load-splitter: serving function '%s' (%s)
+                  SQS endpoint         %s
+                  work queue           %s
+                  dead-letter queue    %s
+                  Lambda endpoint      http://%s:%d
+                  event source mapping %s
+                Try:
+                  aws lambda invoke --endpoint-url http://%s:%d --function-name %s --payload fileb://examples/events/create-tags-5.json out.json
+                  aws sqs receive-message --endpoint-url %s --queue-url %s --message-attribute-names All
+                Ctrl-C stops polling, lets invocations in flight finish (up to %d s) and leaves the rest on the queue.
+                """, settings.functionName(), settings.handler(), environment.sqs().endpoint(),
+                environment.queues().url(), environment.queues().dlqUrl(), host, api.port(),
+                esmEnabled ? "enabled, maximum concurrency " + settings.esm().maximumConcurrency() : "disabled",
+                host, api.port(), settings.functionName(), environment.sqs().endpoint(), environment.queues().url(),
+                shutdownGrace.toSeconds());
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            err.println("load-splitter: stopping: no more polling; waiting up to " + shutdownGrace.toSeconds()
+                    + " s for " + environment.function().busy() + " invocations in flight");
+        } finally {
+            api.close();
+            environment.stop(shutdownGrace);
+            err.println("load-splitter: stopped");
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // The hook is running: it is what stopped us.
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

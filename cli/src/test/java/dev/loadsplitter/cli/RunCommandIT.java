@@ -1,0 +1,111 @@
+package dev.loadsplitter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code load-splitter run} end to end: the real function jar, embedded SQS, the ESM emulator. */
+class RunCommandIT {
+
+    private static final String FIVE_TAGS = "../examples/events/create-tags-5.json";
+    private final ObjectMapper json = new ObjectMapper();
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = LoadSplitterCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void warmUp() {
+        // The runs of one JVM share the function's loaded classes, as the invocations of one Lambda
+        // environment do; warm them once so the timed run below measures the fan-out, not class loading.
+        assertThat(cli("invoke", "--delay", "0", FIVE_TAGS).exitCode()).isZero();
+    }
+
+    @Test
+    void fiveTagsOfHalfASecondFinishWithinTwiceTheDelayInSixInvocations() throws Exception {
+        Result result = cli("run", "--delay", "500ms", "--json", FIVE_TAGS);
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode summary = json.readTree(result.out());
+        assertThat(summary.get("invocations").asInt()).isEqualTo(6);
+        assertThat(summary.get("subTasks").asInt()).isEqualTo(5);
+        assertThat(summary.get("itemsProcessed").asInt()).isEqualTo(5);
+        assertThat(summary.get("failed").asInt()).isZero();
+        assertThat(summary.get("deadLettered").asInt()).isZero();
+        assertThat(summary.get("serialEstimateMs").asLong()).isEqualTo(2_500);
+        assertThat(summary.get("peakConcurrency").asInt()).isGreaterThanOrEqualTo(5);
+        assertThat(summary.get("elapsedMs").asLong()).as("wall time against 2 x the 500 ms delay").isLessThan(1_000);
+        assertThat(summary.get("speedup").asDouble()).isGreaterThan(2.5);
+        assertThat(summary.get("drained").asBoolean()).isTrue();
+    }
+
+    @Test
+    void invocationsThatTimeOutAreRetriedThenDeadLettered() throws Exception {
+        Result result = cli("run", "--delay", "2s", "--function-timeout", "300ms", "--visibility-timeout", "1s",
+                "--max-receive-count", "2", "--json", "--timeout", "60s", "../examples/events/create-tags-5.json");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode summary = json.readTree(result.out());
+        assertThat(summary.get("subTasks").asInt()).isEqualTo(5);
+        assertThat(summary.get("itemsProcessed").asInt()).isZero();
+        assertThat(summary.get("deadLettered").asInt()).isEqualTo(5);
+        assertThat(summary.get("failed").asInt()).as("each sub-task fails on both receives").isEqualTo(10);
+        assertThat(summary.get("invocations").asInt()).isEqualTo(11);
+    }
+
+    @Test
+    void theTextSummaryAndTheTimelinePageAreWritten(@TempDir Path dir) throws Exception {
+        Path page = dir.resolve("timeline.html");
+
+        Result result = cli("run", "--delay", "100ms", "--report", page.toString(), FIVE_TAGS);
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("invocations        6").contains("items processed    5")
+                .contains("serial estimate    0.50 s");
+        String html = Files.readString(page);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").doesNotContain("http://cdn")
+                .doesNotContain("<script");
+        assertThat(html.split("class=\"process\"><title>", -1)).hasSize(6);
+        assertThat(html.split("class=\"split\"><title>", -1)).hasSize(2);
+        assertThat(html).contains("serial estimate 0.5 s");
+    }
+
+    @Test
+    void invokePrintsTheFunctionsResponseAndSaysWhatWasQueued() {
+        Result result = cli("invoke", "--delay", "0", FIVE_TAGS);
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out().strip())
+                .isEqualTo("{\"statusCode\":202,\"count\":5,\"body\":\"split '5' tags into '5' queued messages\"}");
+    }
+
+    @Test
+    void aMissingEventFileIsAUsageErrorThatSaysWhatToDo() {
+        Result result = cli("run", "no-such-event.json");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Event file no-such-event.json does not exist. Try examples/events/create-tags-5.json.");
+    }
+
+    @Test
+    void anOutOfRangeOptionIsAUsageErrorNamingTheLimit() {
+        Result result = cli("run", "--concurrency", "5000", FIVE_TAGS);
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("maximum concurrency must be from 2 to 1000, got 5000");
+    }
+}

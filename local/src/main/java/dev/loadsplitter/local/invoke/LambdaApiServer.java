@@ -1,0 +1,152 @@
+package dev.loadsplitter.local.invoke;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.loadsplitter.local.container.FunctionRuntime;
+import dev.loadsplitter.local.container.InvocationResult;
+import dev.loadsplitter.local.container.Trigger;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The part of the Lambda API that invokes a function, so {@code aws lambda invoke --endpoint-url …}
+ * and the SDKs work against the local runtime:
+ * {@code POST /2015-03-31/functions/{name}/invocations} with {@code X-Amz-Invocation-Type}
+ * {@code RequestResponse} (the default), {@code Event} or {@code DryRun}. Errors come in Lambda's
+ * shapes: a function error is a 200 with {@code X-Amz-Function-Error: Unhandled}; an unknown
+ * function is a 404 {@code ResourceNotFoundException}; a throttle is a 429.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+ */
+public final class LambdaApiServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LambdaApiServer.class);
+    private static final Pattern INVOKE = Pattern.compile("^/2015-03-31/functions/([^/]+)/invocations/?$");
+
+    private final HttpServer server;
+    private final FunctionRuntime function;
+    private final AsyncInvoker async;
+    private final String functionArn;
+
+    private LambdaApiServer(HttpServer server, FunctionRuntime function, AsyncInvoker async, String functionArn) {
+        this.server = server;
+        this.function = function;
+        this.async = async;
+        this.functionArn = functionArn;
+    }
+
+    /**
+     * Starts serving on {@code host:port} (0 for a free port).
+     *
+     * @throws UncheckedIOException naming the address when it cannot be bound
+     */
+    public static LambdaApiServer start(String host, int port, FunctionRuntime function, AsyncInvoker async,
+                                        String functionArn) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not serve the Lambda API on " + host + ":" + port + " ("
+                    + e.getMessage() + "). Is another process using that port? Pick another one.", e);
+        }
+        LambdaApiServer api = new LambdaApiServer(server, Objects.requireNonNull(function, "function"),
+                Objects.requireNonNull(async, "async"), Objects.requireNonNull(functionArn, "functionArn"));
+        server.createContext("/", api::handle);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        return api;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String requestId = UUID.randomUUID().toString();
+            exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+            Matcher invoke = INVOKE.matcher(exchange.getRequestURI().getRawPath());
+            if (!invoke.matches()) {
+                error(exchange, 404, "UnknownOperationException", "Unknown operation " + exchange.getRequestMethod()
+                        + " " + exchange.getRequestURI().getPath() + "; this endpoint serves Invoke only.");
+                return;
+            }
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                error(exchange, 405, "InvalidRequestContentException", "Invoke takes POST.");
+                return;
+            }
+            String name = URLDecoder.decode(invoke.group(1), StandardCharsets.UTF_8);
+            if (!names(name)) {
+                error(exchange, 404, "ResourceNotFoundException", "Function not found: " + arnFor(name));
+                return;
+            }
+            byte[] payload = exchange.getRequestBody().readAllBytes();
+            String type = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
+            switch (type == null ? "RequestResponse" : type) {
+                case "RequestResponse" -> respond(exchange, function.invoke(payload, Trigger.SYNC));
+                case "Event" -> {
+                    async.submit(payload);
+                    exchange.sendResponseHeaders(202, -1);
+                }
+                case "DryRun" -> exchange.sendResponseHeaders(204, -1);
+                default -> error(exchange, 400, "InvalidParameterValueException",
+                        "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, got " + type);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Lambda API: request failed: {}", e.toString());
+            throw e;
+        }
+    }
+
+    private void respond(HttpExchange exchange, InvocationResult result) throws IOException {
+        if (result instanceof InvocationResult.Throttled throttled) {
+            error(exchange, 429, "TooManyRequestsException", throttled.errorMessage());
+            return;
+        }
+        exchange.getResponseHeaders().set("X-Amz-Executed-Version", "$LATEST");
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        if (result.isError()) {
+            exchange.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
+        }
+        byte[] body = result.payload();
+        exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+        exchange.getResponseBody().write(body);
+    }
+
+    /** The function's name, its ARN, or either with the {@code $LATEST} qualifier. */
+    private boolean names(String name) {
+        String bare = name.endsWith(":$LATEST") ? name.substring(0, name.length() - ":$LATEST".length()) : name;
+        String functionName = function.function().name();
+        return bare.equals(functionName) || bare.equals(functionArn) || bare.endsWith(":function:" + functionName)
+                && bare.startsWith("arn:aws:lambda:");
+    }
+
+    private String arnFor(String name) {
+        return name.startsWith("arn:") ? name : functionArn.substring(0, functionArn.lastIndexOf(':') + 1) + name;
+    }
+
+    private static void error(HttpExchange exchange, int status, String type, String message) throws IOException {
+        exchange.getResponseHeaders().set("X-Amzn-ErrorType", type);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        String json = "{\"Type\":\"User\",\"Message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+        log.info("Lambda API: {} {} -> {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), status,
+                type);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
