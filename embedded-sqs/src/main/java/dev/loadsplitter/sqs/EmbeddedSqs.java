@@ -10,6 +10,7 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -32,6 +33,9 @@ public final class EmbeddedSqs implements AutoCloseable {
     public static final String ACCESS_KEY = "local";
     public static final String SECRET_KEY = "local";
 
+    /** Connections the shared client keeps: enough for the pollers and deleters of 1,000 concurrent invocations. */
+    private static final int MAX_CONNECTIONS = 512;
+
     private final SQSRestServer server;
     private final URI endpoint;
     private final SqsClient client;
@@ -39,7 +43,9 @@ public final class EmbeddedSqs implements AutoCloseable {
     private EmbeddedSqs(SQSRestServer server, URI endpoint) {
         this.server = server;
         this.endpoint = endpoint;
-        this.client = clientBuilder().build();
+        this.client = clientBuilder()
+                .httpClient(Apache5HttpClient.builder().maxConnections(MAX_CONNECTIONS).build())
+                .build();
     }
 
     /** Starts on a free loopback port. */
@@ -76,7 +82,10 @@ public final class EmbeddedSqs implements AutoCloseable {
         return client;
     }
 
-    /** A builder with the endpoint, region and credentials set, for clients with extra configuration. */
+    /**
+     * A builder with the endpoint, region and credentials set, and the lean url-connection HTTP client a
+     * function uses, for clients with extra configuration.
+     */
     public SqsClientBuilder clientBuilder() {
         return SqsClient.builder()
                 .endpointOverride(endpoint)

@@ -132,39 +132,36 @@ public final class FunctionRuntime implements AutoCloseable {
         InvocationListener.Started started = new InvocationListener.Started(requestId, trigger, payload,
                 container.id, reused == null, clock.instant());
         listener.started(started);
+        // Initialisation has Lambda's own 10-second allowance; the function timeout runs from the handler's start.
+        CompletableFuture<Optional<Duration>> initialised = new CompletableFuture<>();
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         Thread worker = Thread.ofVirtual().name(function.name() + "-" + container.id + "-" + requestId).unstarted(() -> {
             Thread.currentThread().setContextClassLoader(loader);
-            outcome.complete(container.invoke(payload, requestId));
+            Optional<Outcome> initFailure = container.initialise(initialised);
+            outcome.complete(initFailure.orElseGet(() -> container.handle(payload, requestId)));
         });
         worker.start();
         InvocationResult result;
         Optional<Duration> init = Optional.empty();
-        boolean keep = true;
+        boolean keep = false;
         try {
-            Outcome done = outcome.get(INIT_TIMEOUT.plus(function.timeout()).toMillis(), TimeUnit.MILLISECONDS);
-            init = done.init();
+            init = initialised.get(INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Outcome done = outcome.get(function.timeout().toMillis(), TimeUnit.MILLISECONDS);
             keep = done.keepContainer();
             result = done.result();
-            if (result instanceof InvocationResult.Success
-                    && Duration.between(started.at(), clock.instant()).minus(init.orElse(Duration.ZERO))
-                            .compareTo(function.timeout()) > 0) {
-                // It finished, but later than Lambda would have allowed.
-                result = new InvocationResult.TimedOut(function.timeout());
-                keep = false;
-            }
         } catch (TimeoutException e) {
             worker.interrupt();
-            result = new InvocationResult.TimedOut(function.timeout());
-            keep = false;
+            result = initialised.isDone()
+                    ? new InvocationResult.TimedOut(function.timeout())
+                    : new InvocationResult.FunctionError("Runtime.InitError", "initialisation took longer than "
+                            + INIT_TIMEOUT.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             worker.interrupt();
             result = new InvocationResult.FunctionError("Runtime.Interrupted", "the runtime was stopped");
-            keep = false;
         } catch (ExecutionException e) {
-            result = new InvocationResult.FunctionError(e.getCause().getClass().getName(), String.valueOf(e.getCause().getMessage()));
-            keep = false;
+            result = new InvocationResult.FunctionError(e.getCause().getClass().getName(),
+                    String.valueOf(e.getCause().getMessage()));
         }
         if (keep) {
             idle.addFirst(container);
@@ -176,8 +173,8 @@ public final class FunctionRuntime implements AutoCloseable {
         return result;
     }
 
-    /** What a container's invocation came to, before the runtime applies the timeout. */
-    private record Outcome(InvocationResult result, Optional<Duration> init, boolean keepContainer) {
+    /** What a container's invocation came to, and whether the container may be reused. */
+    private record Outcome(InvocationResult result, boolean keepContainer) {
     }
 
     /** One handler instance; the runtime guarantees it runs one invocation at a time. */
@@ -190,33 +187,40 @@ public final class FunctionRuntime implements AutoCloseable {
             this.id = id;
         }
 
-        Outcome invoke(byte[] payload, String requestId) {
-            Optional<Duration> init = Optional.empty();
-            if (handler == null) {
-                Instant initStart = clock.instant();
-                try {
-                    handler = newHandler();
-                    coldStarts.incrementAndGet();
-                } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                    Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
-                    log.warn("function {}: initialisation failed: {}", function.name(), cause.toString());
-                    return new Outcome(new InvocationResult.FunctionError("Runtime.InitError",
-                            function.handlerClass() + " could not be initialised: " + cause), Optional.empty(), false);
-                }
-                init = Optional.of(Duration.between(initStart, clock.instant()));
+        /**
+         * Builds the handler on a cold start and completes {@code initialised} with the time it took
+         * (empty when warm). A failure completes it too, and is returned as the invocation's outcome.
+         */
+        Optional<Outcome> initialise(CompletableFuture<Optional<Duration>> initialised) {
+            if (handler != null) {
+                initialised.complete(Optional.empty());
+                return Optional.empty();
             }
-            Instant start = clock.instant();
+            Instant initStart = clock.instant();
+            try {
+                handler = newHandler();
+                coldStarts.incrementAndGet();
+                initialised.complete(Optional.of(Duration.between(initStart, clock.instant())));
+                return Optional.empty();
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
+                log.warn("function {}: initialisation failed: {}", function.name(), cause.toString());
+                initialised.complete(Optional.of(Duration.between(initStart, clock.instant())));
+                return Optional.of(new Outcome(new InvocationResult.FunctionError("Runtime.InitError",
+                        function.handlerClass() + " could not be initialised: " + cause), false));
+            }
+        }
+
+        Outcome handle(byte[] payload, String requestId) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try {
                 handler.handleRequest(new ByteArrayInputStream(payload), out,
-                        new LocalContext(requestId, function, functionArn, logStream(), start, clock, functionLog));
-                return new Outcome(new InvocationResult.Success(out.toByteArray()), init, true);
+                        new LocalContext(requestId, function, functionArn, logStream(), clock.instant(), clock,
+                                functionLog));
+                return new Outcome(new InvocationResult.Success(out.toByteArray()), true);
             } catch (IOException | RuntimeException | Error e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    return new Outcome(new InvocationResult.TimedOut(function.timeout()), init, false);
-                }
                 return new Outcome(new InvocationResult.FunctionError(e.getClass().getName(),
-                        String.valueOf(e.getMessage())), init, true);
+                        String.valueOf(e.getMessage())), true);
             }
         }
 

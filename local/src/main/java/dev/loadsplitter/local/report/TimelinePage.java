@@ -26,7 +26,10 @@ public final class TimelinePage {
         List<InvocationRecord> shown = sorted.size() > MAX_ROWS ? sorted.subList(0, MAX_ROWS) : sorted;
         Instant origin = sorted.isEmpty() ? Instant.EPOCH : sorted.getFirst().start()
                 .minus(sorted.getFirst().initDuration().orElse(Duration.ZERO));
-        double spanMs = Math.max(1, Math.max(summary.elapsedMs(), summary.serialEstimateMs()));
+        // Show the serial estimate to scale when it is within 6x the run; beyond that it would squash the bars.
+        boolean serialFits = summary.serialEstimateMs() <= 6 * Math.max(1, summary.elapsedMs());
+        double spanMs = Math.max(1, serialFits ? Math.max(summary.elapsedMs(), summary.serialEstimateMs())
+                : summary.elapsedMs() * 1.05);
         double scale = (WIDTH - LEFT - 20) / spanMs;
         int height = 40 + shown.size() * (BAR + GAP) + 30;
         StringBuilder svg = new StringBuilder();
@@ -50,7 +53,13 @@ public final class TimelinePage {
                     record.kind().name().toLowerCase(Locale.ROOT), record.requestId(), escape(describe(record))));
             y += BAR + GAP;
         }
-        if (summary.serialEstimateMs() > 0) {
+        if (summary.serialEstimateMs() > 0 && !serialFits) {
+            svg.append(String.format(Locale.ROOT,
+                    "<text x=\"%d\" y=\"16\" class=\"serial-label\" text-anchor=\"end\">serial estimate %.1f s: "
+                            + "off the chart, %.0fx the run &#8594;</text>%n",
+                    WIDTH - 20, summary.serialEstimateMs() / 1000.0, summary.speedup()));
+        }
+        if (summary.serialEstimateMs() > 0 && serialFits) {
             double x = LEFT + summary.serialEstimateMs() * scale;
             svg.append(String.format(Locale.ROOT,
                     "<line x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"%d\" class=\"serial\"/>"

@@ -1,0 +1,201 @@
+package dev.loadsplitter.local.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loadsplitter.local.testfunction.FunctionJars;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The container model: a test function packed into its own jar and run as Lambda would run it. */
+class FunctionRuntimeIT {
+
+    private static final String PROBE = "dev.loadsplitter.local.testfunction.ProbeHandler::handleRequest";
+    private static final String ARN = "arn:aws:lambda:us-east-1:000000000000:function:probe";
+
+    @TempDir
+    static Path dir;
+    private static Path jar;
+
+    private final ConcurrentLinkedQueue<InvocationListener.Started> started = new ConcurrentLinkedQueue<>();
+    private final List<FunctionRuntime> runtimes = new ArrayList<>();
+
+    @BeforeAll
+    static void packJar() {
+        jar = FunctionJars.probeJar(dir);
+    }
+
+    @AfterEach
+    void close() {
+        runtimes.forEach(FunctionRuntime::close);
+    }
+
+    private FunctionRuntime runtime(String handler, Duration timeout, int reserved, Map<String, String> environment) {
+        FunctionDefinition definition = new FunctionDefinition("probe", handler, jar, 512, timeout, environment);
+        FunctionRuntime runtime = new FunctionRuntime(definition, ARN, reserved, Clock.systemUTC(),
+                new PrintStream(System.out, true, StandardCharsets.UTF_8), new InvocationListener() {
+                    @Override
+                    public void started(Started s) {
+                        started.add(s);
+                    }
+                });
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    private static String text(InvocationResult result) {
+        return new String(result.payload(), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anIdleContainerIsReusedSoOnlyTheFirstInvocationIsAColdStart() {
+        FunctionRuntime runtime = runtime(PROBE, Duration.ofSeconds(5), 10, Map.of());
+
+        String first = text(runtime.invoke(bytes("whoami"), Trigger.SYNC));
+        String second = text(runtime.invoke(bytes("whoami"), Trigger.SYNC));
+        String third = text(runtime.invoke(bytes("whoami"), Trigger.SYNC));
+
+        assertThat(second).isEqualTo(first);
+        assertThat(third).isEqualTo(first);
+        assertThat(runtime.coldStarts()).isEqualTo(1);
+        assertThat(started).extracting(InvocationListener.Started::coldStart).containsExactly(true, false, false);
+    }
+
+    @Test
+    void theFunctionsClassesComeFromItsJarNotFromTheRuntime() {
+        FunctionRuntime runtime = runtime(PROBE, Duration.ofSeconds(5), 10, Map.of());
+
+        assertThat(text(runtime.invoke(bytes("whoami"), Trigger.SYNC))).contains("\"loader\":\"function:probe-function.jar\"");
+    }
+
+    @Test
+    void concurrentInvocationsEachGetTheirOwnContainerAndRunInParallel() throws Exception {
+        FunctionRuntime runtime = runtime(PROBE, Duration.ofSeconds(5), 10, Map.of());
+        runtime.invoke(bytes("whoami"), Trigger.SYNC);
+
+        long start = System.nanoTime();
+        List<CompletableFuture<InvocationResult>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(CompletableFuture.supplyAsync(() -> runtime.invoke(bytes("sleep:400"), Trigger.SYNC),
+                    command -> Thread.ofVirtual().start(command)));
+        }
+        List<String> instances = calls.stream().map(CompletableFuture::join).map(FunctionRuntimeIT::text).toList();
+        double elapsedMs = (System.nanoTime() - start) / 1e6;
+
+        assertThat(instances).doesNotHaveDuplicates();
+        assertThat(runtime.peakConcurrency()).isEqualTo(4);
+        assertThat(runtime.coldStarts()).isEqualTo(4);
+        assertThat(elapsedMs).as("four 400 ms invocations in parallel, not 1,600 ms in a row").isLessThan(1_200);
+    }
+
+    @Test
+    void anInvocationBeyondTheReservedConcurrencyIsThrottled() throws Exception {
+        FunctionRuntime runtime = runtime(PROBE, Duration.ofSeconds(5), 1, Map.of());
+        Thread busy = Thread.ofVirtual().start(() -> runtime.invoke(bytes("sleep:500"), Trigger.SYNC));
+        while (runtime.busy() == 0) {
+            Thread.sleep(5);
+        }
+
+        InvocationResult throttled = runtime.invoke(bytes("whoami"), Trigger.SYNC);
+
+        assertThat(throttled).isEqualTo(new InvocationResult.Throttled(1));
+        assertThat(text(throttled)).contains("\"errorType\":\"TooManyRequestsException\"");
+        busy.join();
+        assertThat(runtime.invoke(bytes("whoami"), Trigger.SYNC)).isInstanceOf(InvocationResult.Success.class);
+    }
+
+    @Test
+    void anInvocationPastTheTimeoutFailsLikeLambdaAndItsContainerIsReplaced() {
+        FunctionRuntime runtime = runtime(PROBE, Duration.ofMillis(200), 10, Map.of());
+        runtime.invoke(bytes("whoami"), Trigger.SYNC);
+
+        long start = System.nanoTime();
+        InvocationResult result = runtime.invoke(bytes("sleep:3000"), Trigger.SYNC);
+        double elapsedMs = (System.nanoTime() - start) / 1e6;
+
+        assertThat(result).isEqualTo(new InvocationResult.TimedOut(Duration.ofMillis(200)));
+        assertThat(text(result)).isEqualTo("{\"errorMessage\":\"Task timed out after 0.20 seconds\",\"errorType\":\"Sandbox.Timedout\"}");
+        assertThat(elapsedMs).as("stopped at the timeout, not after 3 s").isLessThan(1_500);
+        runtime.invoke(bytes("whoami"), Trigger.SYNC);
+        assertThat(runtime.coldStarts()).as("the timed-out container is not reused").isEqualTo(2);
+    }
+
+    @Test
+    void aThrownExceptionIsAFunctionErrorAndTheContainerLivesOn() {
+        FunctionRuntime runtime = runtime(PROBE, Duration.ofSeconds(5), 10, Map.of());
+
+        InvocationResult result = runtime.invoke(bytes("fail:bad tag"), Trigger.SYNC);
+        runtime.invoke(bytes("whoami"), Trigger.SYNC);
+
+        assertThat(result).isEqualTo(new InvocationResult.FunctionError("java.lang.IllegalStateException", "bad tag"));
+        assertThat(runtime.coldStarts()).isEqualTo(1);
+    }
+
+    @Test
+    void theEnvironmentIsHandedToTheFunctionWithoutTouchingTheJvms() {
+        FunctionRuntime runtime = runtime(PROBE, Duration.ofSeconds(5), 10, Map.of("LOCAL_ONLY_GREETING", "hello"));
+
+        assertThat(text(runtime.invoke(bytes("env:LOCAL_ONLY_GREETING"), Trigger.SYNC))).isEqualTo("{\"value\":\"hello\"}");
+        assertThat(System.getenv("LOCAL_ONLY_GREETING")).isNull();
+    }
+
+    @Test
+    void theContextIsHonest() {
+        FunctionRuntime runtime = runtime(PROBE, Duration.ofSeconds(3), 10, Map.of());
+
+        String context = text(runtime.invoke(bytes("context"), Trigger.SYNC));
+
+        assertThat(context).contains("\"requestId\":\"" + started.peek().requestId() + "\"")
+                .contains("\"function\":\"probe\"").contains("\"memory\":512").contains("\"arn\":\"" + ARN + "\"");
+        int remaining = Integer.parseInt(context.replaceAll(".*\"remaining\":(\\d+).*", "$1"));
+        assertThat(remaining).isBetween(2_000, 3_000);
+    }
+
+    @Test
+    void aFailedInitialisationIsReportedAndNotKept() {
+        FunctionRuntime runtime = runtime("dev.loadsplitter.local.testfunction.BrokenHandler", Duration.ofSeconds(5), 10,
+                Map.of());
+
+        InvocationResult result = runtime.invoke(bytes("whoami"), Trigger.SYNC);
+
+        assertThat(result).isInstanceOf(InvocationResult.FunctionError.class);
+        InvocationResult.FunctionError error = (InvocationResult.FunctionError) result;
+        assertThat(error.errorType()).isEqualTo("Runtime.InitError");
+        assertThat(error.errorMessage()).contains("BrokenHandler could not be initialised")
+                .contains("missing configuration FOO");
+        assertThat(runtime.coldStarts()).isZero();
+    }
+
+    @Test
+    void aHandlerClassThatIsNotAStreamHandlerIsNamedInTheError() {
+        FunctionRuntime runtime = runtime("dev.loadsplitter.local.testfunction.FunctionJars", Duration.ofSeconds(5), 10,
+                Map.of());
+
+        InvocationResult result = runtime.invoke(bytes("whoami"), Trigger.SYNC);
+
+        assertThat(((InvocationResult.FunctionError) result).errorMessage())
+                .contains("does not implement com.amazonaws.services.lambda.runtime.RequestStreamHandler");
+    }
+
+    @Test
+    void aMissingJarSaysHowToBuildIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FunctionDefinition("f", PROBE,
+                        dir.resolve("missing.jar"), 512, Duration.ofSeconds(1), Map.of()))
+                .hasMessageContaining("does not exist. Build it with './mvnw -B -pl function -am package -DskipTests'");
+    }
+}
