@@ -33,9 +33,10 @@ final class FunctionOptions {
             description = "The function's memory, reported to it (default: ${DEFAULT-VALUE}).")
     int memoryMb;
 
-    @Option(names = "--reserved-concurrency", defaultValue = "1000", paramLabel = "N",
-            description = "The function's concurrency limit (default: ${DEFAULT-VALUE}).")
-    int reservedConcurrency;
+    @Option(names = "--reserved-concurrency", paramLabel = "N",
+            description = "The function's concurrency limit (default: --concurrency + 10, leaving room for the "
+                    + "direct invocations beside the mapping's, so none is throttled).")
+    Integer reservedConcurrency;
 
     @Option(names = "--concurrency", defaultValue = "1000", paramLabel = "N",
             description = "The SQS event source mapping's maximum concurrency, 2 to 1000 (default: ${DEFAULT-VALUE}).")
@@ -75,8 +76,9 @@ final class FunctionOptions {
         environment.put(PROCESSING_DELAY, Long.toString(delay.toMillis()));
         environment.put(MAX_ITEMS_PER_TASK, Integer.toString(maxItemsPerTask));
         Duration visibility = visibilityTimeout != null ? visibilityTimeout : functionTimeout.multipliedBy(6);
+        int reserved = reservedConcurrency != null ? reservedConcurrency : concurrency + 10;
         return new LocalSettings(jar(), LocalSettings.FUNCTION_NAME, LocalSettings.HANDLER, memoryMb, functionTimeout,
-                reservedConcurrency, environment, visibility, maxReceiveCount,
+                reserved, environment, visibility, maxReceiveCount,
                 new EsmSettings(batchSize, batchingWindow, concurrency, true, mappingEnabled), sqsHost, sqsPort,
                 asyncRetryPause);
     }

@@ -10,6 +10,7 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -43,8 +44,11 @@ public final class EmbeddedSqs implements AutoCloseable {
     private EmbeddedSqs(SQSRestServer server, URI endpoint) {
         this.server = server;
         this.endpoint = endpoint;
+        // No silent retries: a receive retried after the server already handed out messages would
+        // hide them until their visibility timeout. Callers see each failure and decide.
         this.client = clientBuilder()
                 .httpClient(Apache5HttpClient.builder().maxConnections(MAX_CONNECTIONS).build())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
     }
 

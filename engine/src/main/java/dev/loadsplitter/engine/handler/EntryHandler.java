@@ -82,7 +82,7 @@ public final class EntryHandler<T> implements AutoCloseable {
      */
     public static <T> EntryHandler<T> fromEnvironment(TaskType<T> type, Map<String, String> environment) {
         EngineSettings settings = EngineSettings.from(environment);
-        ObjectMapper json = EventJson.create();
+        ObjectMapper json = EventJson.shared();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         AtomicReference<SqsClient> client = new AtomicReference<>();
         LazySender sender = new LazySender(() -> {

@@ -19,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -40,7 +39,9 @@ public final class EventSourceMapping implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventSourceMapping.class);
     private static final int MAX_RECEIVE = 10;
+
     private static final int LONG_POLL_SECONDS = 1;
+    private static final int MIN_POLLERS = 2;
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -53,7 +54,11 @@ public final class EventSourceMapping implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong deliveredRecords = new AtomicLong();
     private final AtomicLong failedRecords = new AtomicLong();
-    private final List<Thread> pollers = new ArrayList<>();
+    private final AtomicLong throttledRecords = new AtomicLong();
+    private final List<Thread> pollers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicInteger activePollers = new AtomicInteger();
+    private final int maxPollers;
+    private final DeleteBatcher deletes;
     private volatile boolean running;
 
     public EventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String region, FunctionRuntime function,
@@ -71,6 +76,9 @@ public final class EventSourceMapping implements AutoCloseable {
                     settings.maximumConcurrency(), function.reservedConcurrency());
         }
         this.concurrency = new Semaphore(settings.maximumConcurrency());
+        this.deletes = new DeleteBatcher(sqs, queueUrl, 4);
+        // One poller receives up to 10 records a call; enough pollers keep every allowed container fed.
+        this.maxPollers = Math.clamp((settings.maximumConcurrency() + 19) / 20, MIN_POLLERS, 50);
     }
 
     public EsmSettings settings() {
@@ -83,21 +91,53 @@ public final class EventSourceMapping implements AutoCloseable {
             return;
         }
         running = true;
-        // One poller receives up to 10 records a call; enough pollers keep every allowed container fed.
-        int pollerCount = Math.clamp((settings.maximumConcurrency() + 19) / 20, 1, 50);
-        for (int i = 0; i < pollerCount; i++) {
-            pollers.add(Thread.ofVirtual().name("esm-poller-" + i).start(this::poll));
+        for (int i = 0; i < MIN_POLLERS; i++) {
+            addPoller();
         }
     }
 
-    /** Batches handed to the function and not yet finished. */
+    /**
+     * Like Lambda's pollers, the number scales with the backlog: a receive that comes back full
+     * adds a poller (up to one per 20 of maximum concurrency, at most 50), and a poller whose long
+     * poll comes back empty retires (down to two). Idle pollers would only split the arriving
+     * records into smaller receives, each costing a call.
+     */
+    private void addPoller() {
+        if (activePollers.incrementAndGet() > maxPollers) {
+            activePollers.decrementAndGet();
+            return;
+        }
+        pollers.add(Thread.ofVirtual().name("esm-poller").start(this::poll));
+    }
+
+    private boolean retirePoller() {
+        while (true) {
+            int active = activePollers.get();
+            if (active <= MIN_POLLERS) {
+                return false;
+            }
+            if (activePollers.compareAndSet(active, active - 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Batches handed to the function and not yet finished, and deletes not yet sent. */
     public int inFlight() {
-        return inFlight.get();
+        return inFlight.get() + deletes.unsent();
     }
 
     /** Records handed to the function, redeliveries included. */
     public long deliveredRecords() {
         return deliveredRecords.get();
+    }
+
+    /**
+     * Records whose invocation was throttled because the function was at its reserved concurrency.
+     * As on Lambda, they stay invisible until the visibility timeout and count toward maxReceiveCount.
+     */
+    public long throttledRecords() {
+        return throttledRecords.get();
     }
 
     /** Records that were not deleted after their invocation: reported failures, errors, timeouts, throttles. */
@@ -131,6 +171,13 @@ public final class EventSourceMapping implements AutoCloseable {
                 }
                 continue;
             } catch (InterruptedException e) {
+                concurrency.release(slots);
+                return;
+            }
+            int asked = settings.batchSize() > MAX_RECEIVE ? settings.batchSize() : slots * settings.batchSize();
+            if (received.size() >= Math.min(asked, MAX_RECEIVE)) {
+                addPoller();
+            } else if (received.isEmpty() && retirePoller()) {
                 concurrency.release(slots);
                 return;
             }
@@ -191,6 +238,12 @@ public final class EventSourceMapping implements AutoCloseable {
             throw new IllegalStateException("Could not write an SQS event", e);
         }
         InvocationResult result = function.invoke(payload, Trigger.SQS);
+        if (result instanceof InvocationResult.Throttled throttled && throttledRecords.getAndAdd(batch.size()) == 0) {
+            log.warn("ESM: invocation throttled: {} {} record(s) stay invisible until the visibility timeout and count "
+                    + "toward maxReceiveCount. Keep the mapping's maximum concurrency ({}) below the function's reserved "
+                    + "concurrency, leaving room for direct invocations.", throttled.errorMessage(), batch.size(),
+                    settings.maximumConcurrency());
+        }
         Set<String> failed = switch (result) {
             case InvocationResult.Success success -> settings.reportBatchItemFailures()
                     ? failuresIn(success.response(), batch)
@@ -198,24 +251,9 @@ public final class EventSourceMapping implements AutoCloseable {
             default -> allOf(batch);
         };
         failedRecords.addAndGet(failed.size());
-        List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
         for (Message message : batch) {
             if (!failed.contains(message.messageId())) {
-                deletes.add(DeleteMessageBatchRequestEntry.builder()
-                        .id(Integer.toString(deletes.size())).receiptHandle(message.receiptHandle()).build());
-            }
-        }
-        for (int from = 0; from < deletes.size(); from += MAX_RECEIVE) {
-            List<DeleteMessageBatchRequestEntry> chunk = deletes.subList(from, Math.min(deletes.size(), from + MAX_RECEIVE));
-            try {
-                var response = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(chunk));
-                if (response.hasFailed() && !response.failed().isEmpty()) {
-                    log.warn("ESM: {} deletes failed on {}; those records will be delivered again: {}",
-                            response.failed().size(), queueUrl, response.failed().getFirst().message());
-                }
-            } catch (SdkException e) {
-                log.warn("ESM: deleting {} records from {} failed; they will be delivered again: {}", chunk.size(),
-                        queueUrl, e.getMessage());
+                deletes.delete(message.receiptHandle());
             }
         }
     }
@@ -283,6 +321,7 @@ public final class EventSourceMapping implements AutoCloseable {
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        deletes.close();
         return inFlight.get() == 0;
     }
 

@@ -176,6 +176,22 @@ class EventSourceMappingIT {
     }
 
     @Test
+    void aMappingAboveTheReservedConcurrencyIsThrottledAndItsRecordsWaitForTheVisibilityTimeout() throws Exception {
+        start(new EsmSettings(1, Duration.ZERO, 4, true, true), 10, 2);
+        for (int i = 0; i < 8; i++) {
+            send("sleep:300");
+        }
+
+        mapping.start();
+        awaitDrained();
+
+        assertThat(mapping.throttledRecords()).isPositive();
+        assertThat(function.peakConcurrency()).isEqualTo(2);
+        assertThat(function.invocations()).isEqualTo(8);
+        assertThat(deadLetterBodies()).isEmpty();
+    }
+
+    @Test
     void aDisabledMappingLeavesMessagesOnTheQueue() throws Exception {
         start(new EsmSettings(1, Duration.ZERO, 2, true, false), 5, 100);
         send("ok", "ok");

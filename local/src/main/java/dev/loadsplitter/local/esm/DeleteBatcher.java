@@ -1,0 +1,107 @@
+package dev.loadsplitter.local.esm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+
+/**
+ * Deletes processed records in {@code DeleteMessageBatch} calls of up to 10, gathering receipt
+ * handles from every finished invocation for a few milliseconds, so a thousand single-record
+ * batches cost about a hundred calls instead of a thousand. A delete that fails leaves its record
+ * to be delivered again after the visibility timeout, which at-least-once processing allows.
+ */
+final class DeleteBatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeleteBatcher.class);
+    private static final int MAX_ENTRIES = 10;
+    private static final long LINGER_MILLIS = 5;
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final LinkedBlockingQueue<String> pending = new LinkedBlockingQueue<>();
+    private final AtomicInteger unsent = new AtomicInteger();
+    private final List<Thread> senders = new ArrayList<>();
+    private volatile boolean running = true;
+
+    DeleteBatcher(SqsClient sqs, String queueUrl, int senderCount) {
+        this.sqs = Objects.requireNonNull(sqs, "sqs");
+        this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
+        for (int i = 0; i < senderCount; i++) {
+            senders.add(Thread.ofVirtual().name("esm-delete-" + i).start(this::sendLoop));
+        }
+    }
+
+    /** Queues a record's receipt handle for deletion. */
+    void delete(String receiptHandle) {
+        unsent.incrementAndGet();
+        pending.add(receiptHandle);
+    }
+
+    /** Receipt handles queued or being sent. */
+    int unsent() {
+        return unsent.get();
+    }
+
+    private void sendLoop() {
+        List<String> batch = new ArrayList<>(MAX_ENTRIES);
+        while (running || !pending.isEmpty()) {
+            try {
+                String first = pending.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+                while (batch.size() < MAX_ENTRIES) {
+                    String next = pending.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            send(batch);
+            unsent.addAndGet(-batch.size());
+            batch.clear();
+        }
+    }
+
+    private void send(List<String> receiptHandles) {
+        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(receiptHandles.size());
+        for (int i = 0; i < receiptHandles.size(); i++) {
+            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                    .receiptHandle(receiptHandles.get(i)).build());
+        }
+        try {
+            DeleteMessageBatchResponse response = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+            if (response.hasFailed() && !response.failed().isEmpty()) {
+                log.warn("ESM: {} of {} deletes failed on {}; those records will be delivered again: {}",
+                        response.failed().size(), entries.size(), queueUrl, response.failed().getFirst().message());
+            }
+        } catch (SdkException e) {
+            log.warn("ESM: deleting {} records from {} failed; they will be delivered again: {}", entries.size(),
+                    queueUrl, e.getMessage());
+        }
+    }
+
+    /** Sends what is queued, then stops. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        for (Thread sender : senders) {
+            sender.join();
+        }
+    }
+}
