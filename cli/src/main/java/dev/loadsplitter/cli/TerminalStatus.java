@@ -1,6 +1,8 @@
 package dev.loadsplitter.cli;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -16,6 +18,8 @@ final class TerminalStatus {
     private final long startNanos = System.nanoTime();
     private volatile Thread painter;
     private boolean shown;
+    private PrintStream originalOut;
+    private PrintStream originalErr;
 
     private TerminalStatus(PrintStream err, boolean enabled) {
         this.err = err;
@@ -37,6 +41,28 @@ final class TerminalStatus {
         if (!enabled) {
             return;
         }
+        // Every other writer (the function's logs, the runtime's warnings) clears the line first too.
+        PrintStream clearing = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                synchronized (TerminalStatus.this) {
+                    clear();
+                    err.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                synchronized (TerminalStatus.this) {
+                    clear();
+                    err.write(bytes, offset, length);
+                }
+            }
+        }, true, StandardCharsets.UTF_8);
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(clearing);
+        System.setErr(clearing);
         painter = Thread.ofPlatform().daemon().name("progress").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 paint(line.get());
@@ -68,6 +94,8 @@ final class TerminalStatus {
         if (running != null) {
             running.interrupt();
             running.join();
+            System.setOut(originalOut);
+            System.setErr(originalErr);
         }
         synchronized (this) {
             clear();
