@@ -19,7 +19,7 @@ class ReadmeTest {
     @Test
     void theConfigurationTableListsExactlyTheVariablesTheFunctionReadsWithTheirDefaults() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
-        String section = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("## Deploying"));
+        String section = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("## Deploy to AWS"));
         Map<String, String> documented = new LinkedHashMap<>();
         Matcher row = ROW.matcher(section);
         while (row.find()) {

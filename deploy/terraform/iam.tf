@@ -1,0 +1,67 @@
+# The function's role: least privilege, every grant on one named resource.
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "function" {
+  name               = "${var.prefix}-function"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+data "aws_iam_policy_document" "function" {
+  # Splitting: SendMessageBatch is authorised as sqs:SendMessage.
+  statement {
+    sid       = "SendSubTasks"
+    effect    = "Allow"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.work.arn]
+  }
+
+  # The event source mapping polls with the function's role.
+  # https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
+  statement {
+    sid       = "ReceiveSubTasks"
+    effect    = "Allow"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+    resources = [aws_sqs_queue.work.arn]
+  }
+
+  # QUEUE_NAME is looked up only when QUEUE_URL is missing; allowed so either setting works.
+  statement {
+    sid       = "ResolveWorkQueue"
+    effect    = "Allow"
+    actions   = ["sqs:GetQueueUrl"]
+    resources = [aws_sqs_queue.work.arn]
+  }
+
+  # Lambda sends failed asynchronous events to the on-failure destination with this role.
+  statement {
+    sid       = "SendFailedEvents"
+    effect    = "Allow"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.failed_events.arn]
+  }
+
+  # Logs only to the function's own log group (the group itself is created by Terraform).
+  statement {
+    sid       = "WriteOwnLogs"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.function.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "function" {
+  name   = "${var.prefix}-function"
+  role   = aws_iam_role.function.id
+  policy = data.aws_iam_policy_document.function.json
+}

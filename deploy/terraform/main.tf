@@ -1,0 +1,236 @@
+locals {
+  function_name = var.prefix
+
+  # The Maven build's output unless a path is given.
+  function_jar = var.function_jar_path != "" ? var.function_jar_path : "${path.module}/../../function/target/load-splitter-function.jar"
+
+  # The Lambda entry class of the jar (FunctionSettings.HANDLER in the function module).
+  handler = "dev.loadsplitter.function.LoadSplitterHandler::handleRequest"
+
+  # AWS: set the source queue's visibility timeout to at least six times the function timeout, plus
+  # the batching window, so a batch being retried after throttling is not delivered twice.
+  # https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+  visibility_timeout_seconds = 6 * var.timeout_seconds + var.maximum_batching_window_in_seconds
+
+  # What EventBridge and the mapping invoke: the 'live' alias with SnapStart, the function otherwise.
+  invoke_target_arn = var.snap_start ? aws_lambda_alias.live[0].arn : aws_lambda_function.function.arn
+  invoke_qualifier  = var.snap_start ? aws_lambda_alias.live[0].name : null
+}
+
+# Queues ----------------------------------------------------------------------------------------
+
+resource "aws_sqs_queue" "work" {
+  name                       = "${var.prefix}-queue"
+  visibility_timeout_seconds = local.visibility_timeout_seconds
+  message_retention_seconds  = 345600 # 4 days, the SQS default
+  max_message_size           = var.max_message_bytes
+  sqs_managed_sse_enabled    = true
+
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    maxReceiveCount     = var.max_receive_count
+  })
+}
+
+resource "aws_sqs_queue" "dlq" {
+  name                      = "${var.prefix}-dlq"
+  message_retention_seconds = 1209600 # 14 days, the most SQS keeps a message
+  sqs_managed_sse_enabled   = true
+}
+
+# Only the work queue may redrive into the DLQ.
+resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
+  queue_url = aws_sqs_queue.dlq.id
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [aws_sqs_queue.work.arn]
+  })
+}
+
+# Where an EventBridge event lands when every asynchronous attempt failed (the on-failure destination).
+resource "aws_sqs_queue" "failed_events" {
+  name                      = "${var.prefix}-failed-events"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+}
+
+# Every queue refuses requests that do not use TLS.
+data "aws_iam_policy_document" "tls_only" {
+  for_each = {
+    work          = aws_sqs_queue.work.arn
+    dlq           = aws_sqs_queue.dlq.arn
+    failed_events = aws_sqs_queue.failed_events.arn
+  }
+
+  statement {
+    sid    = "DenyInsecureTransport"
+    effect = "Deny"
+    # A Deny of every SQS action to every principal is the narrowest way to say "TLS only".
+    actions   = ["sqs:*"]
+    resources = [each.value]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "tls_only" {
+  for_each = {
+    work          = aws_sqs_queue.work.id
+    dlq           = aws_sqs_queue.dlq.id
+    failed_events = aws_sqs_queue.failed_events.id
+  }
+
+  queue_url = each.value
+  policy    = data.aws_iam_policy_document.tls_only[each.key].json
+}
+
+# The function ----------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "function" {
+  name              = "/aws/lambda/${local.function_name}"
+  retention_in_days = var.log_retention_days
+}
+
+resource "aws_lambda_function" "function" {
+  function_name    = local.function_name
+  description      = "Load Splitter: splits large tasks into sub-tasks on SQS and processes them in parallel."
+  role             = aws_iam_role.function.arn
+  runtime          = "java21"
+  handler          = local.handler
+  architectures    = [var.architecture]
+  memory_size      = var.memory_size
+  timeout          = var.timeout_seconds
+  filename         = local.function_jar
+  source_code_hash = filebase64sha256(local.function_jar)
+  publish          = var.snap_start
+
+  reserved_concurrent_executions = var.reserved_concurrency
+
+  # Exactly the variables the function reads (FunctionSettings.all()); a check in deploy/src/test holds them equal.
+  environment {
+    variables = {
+      QUEUE_URL          = aws_sqs_queue.work.url
+      QUEUE_NAME         = aws_sqs_queue.work.name
+      MAX_ITEMS_PER_TASK = tostring(var.max_items_per_task)
+      MAX_MESSAGE_BYTES  = tostring(var.max_message_bytes)
+      MAX_SPLIT_DEPTH    = tostring(var.max_split_depth)
+      SEND_CONCURRENCY   = tostring(var.send_concurrency)
+      SEND_MAX_ATTEMPTS  = tostring(var.send_max_attempts)
+      RECORD_CONCURRENCY = tostring(var.record_concurrency)
+      PROCESSING_DELAY   = var.processing_delay
+    }
+  }
+
+  logging_config {
+    log_format = "Text"
+    log_group  = aws_cloudwatch_log_group.function.name
+  }
+
+  dynamic "snap_start" {
+    for_each = var.snap_start ? [1] : []
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.function, aws_cloudwatch_log_group.function]
+}
+
+resource "aws_lambda_alias" "live" {
+  count = var.snap_start ? 1 : 0
+
+  name             = "live"
+  function_name    = aws_lambda_function.function.function_name
+  function_version = aws_lambda_function.function.version
+}
+
+# Splitting goes rule -> function -> queue -> function: two hops through SQS per event (or one per
+# level of re-splitting, capped by MAX_SPLIT_DEPTH at 15), far under the 16 at which Lambda's
+# recursive loop detection stops a chain. Keep it on, so a bug that loops is stopped.
+# https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html
+resource "aws_lambda_function_recursion_config" "function" {
+  function_name  = aws_lambda_function.function.function_name
+  recursive_loop = "Terminate"
+}
+
+# Sub-tasks: the work queue invokes the function --------------------------------------------------
+
+resource "aws_lambda_event_source_mapping" "work" {
+  event_source_arn                   = aws_sqs_queue.work.arn
+  function_name                      = local.invoke_target_arn
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  # The function answers with a partial batch response: only the records it names come back.
+  function_response_types = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = var.maximum_concurrency
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.batch_size <= 10 || var.maximum_batching_window_in_seconds >= 1
+      error_message = "A batch_size above 10 needs maximum_batching_window_in_seconds of at least 1."
+    }
+    precondition {
+      condition     = var.reserved_concurrency == -1 || var.maximum_concurrency < var.reserved_concurrency
+      error_message = "maximum_concurrency must stay below reserved_concurrency, leaving room for EventBridge's invocations; otherwise throttled batches count toward max_receive_count and can reach the DLQ."
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.function]
+}
+
+# Large tasks: EventBridge invokes the function asynchronously ------------------------------------
+
+resource "aws_lambda_function_event_invoke_config" "function" {
+  function_name                = aws_lambda_function.function.function_name
+  qualifier                    = var.snap_start ? aws_lambda_alias.live[0].name : "$LATEST"
+  maximum_retry_attempts       = var.async_max_retry_attempts
+  maximum_event_age_in_seconds = var.async_max_event_age_seconds
+
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.failed_events.arn
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.function]
+}
+
+resource "aws_cloudwatch_event_rule" "tag_changes" {
+  name        = "${var.prefix}-ec2-tag-changes"
+  description = "EC2 CreateTags and DeleteTags calls recorded by CloudTrail, for Load Splitter."
+
+  event_pattern = jsonencode({
+    source        = ["aws.ec2"]
+    "detail-type" = ["AWS API Call via CloudTrail"]
+    detail = {
+      eventSource = ["ec2.amazonaws.com"]
+      eventName   = ["CreateTags", "DeleteTags"]
+    }
+  })
+}
+
+resource "aws_cloudwatch_event_target" "function" {
+  rule = aws_cloudwatch_event_rule.tag_changes.name
+  arn  = local.invoke_target_arn
+}
+
+resource "aws_lambda_permission" "eventbridge" {
+  statement_id  = "AllowEventBridgeRule"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.function.function_name
+  qualifier     = local.invoke_qualifier
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.tag_changes.arn
+}

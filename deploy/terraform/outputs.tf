@@ -1,0 +1,33 @@
+output "function_name" {
+  description = "The function's name."
+  value       = aws_lambda_function.function.function_name
+}
+
+output "function_arn" {
+  description = "The function's ARN."
+  value       = aws_lambda_function.function.arn
+}
+
+output "queue_url" {
+  description = "The work queue, where sub-tasks wait."
+  value       = aws_sqs_queue.work.url
+}
+
+output "dlq_url" {
+  description = "The dead-letter queue, where sub-tasks land after max_receive_count failed receives."
+  value       = aws_sqs_queue.dlq.url
+}
+
+output "failed_events_queue_url" {
+  description = "Where EventBridge events land when every asynchronous attempt failed."
+  value       = aws_sqs_queue.failed_events.url
+}
+
+output "invoke_command" {
+  description = "Run from the repository root: invokes the function with the 5-tag sample event."
+  value = join(" ", compact([
+    "aws lambda invoke --function-name ${aws_lambda_function.function.function_name}",
+    var.snap_start ? "--qualifier ${aws_lambda_alias.live[0].name}" : "",
+    "--payload fileb://examples/events/create-tags-5.json response.json && cat response.json",
+  ]))
+}

@@ -1,0 +1,248 @@
+# Names and tags --------------------------------------------------------------------------------
+
+variable "prefix" {
+  description = "Prefix for every resource name, so several copies can live in one account."
+  type        = string
+  default     = "load-splitter"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,39}$", var.prefix))
+    error_message = "prefix must start with a lower-case letter and hold at most 40 lower-case letters, digits and hyphens."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource."
+  type        = map(string)
+  default = {
+    project = "load-splitter"
+  }
+}
+
+# The function ----------------------------------------------------------------------------------
+
+variable "function_jar_path" {
+  description = "The deployable jar. Empty means the Maven build output, function/target/load-splitter-function.jar."
+  type        = string
+  default     = ""
+}
+
+variable "architecture" {
+  description = "Instruction set of the function: arm64 (Graviton, cheaper) or x86_64."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
+variable "memory_size" {
+  description = "Function memory in MB (128 to 10240); CPU grows with it."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240
+    error_message = "memory_size must be from 128 to 10240 MB."
+  }
+}
+
+variable "timeout_seconds" {
+  description = "Function timeout in seconds (1 to 900). The work queue's visibility timeout is derived from it."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 900
+    error_message = "timeout_seconds must be from 1 to 900."
+  }
+}
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrency of the function; -1 leaves it unreserved. When set, keep maximum_concurrency below it, with room for the EventBridge invocations, or throttled batches return after the visibility timeout and count toward max_receive_count."
+  type        = number
+  default     = -1
+
+  validation {
+    condition     = var.reserved_concurrency == -1 || var.reserved_concurrency >= 2
+    error_message = "reserved_concurrency must be -1 (unreserved) or at least 2."
+  }
+}
+
+variable "snap_start" {
+  description = "Publish a version with SnapStart and point the rule and the mapping at the 'live' alias."
+  type        = bool
+  default     = false
+}
+
+# The function's own settings (each sets one environment variable) ----------------------------
+
+variable "processing_delay" {
+  description = "PROCESSING_DELAY: simulated work per tag (5000, 500ms, 5s, 2m or PT5S)."
+  type        = string
+  default     = "5s"
+}
+
+variable "max_items_per_task" {
+  description = "MAX_ITEMS_PER_TASK: a task of more than K items is split into sub-tasks of at most K."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.max_items_per_task >= 1 && var.max_items_per_task <= 1000000
+    error_message = "max_items_per_task must be from 1 to 1000000."
+  }
+}
+
+variable "max_message_bytes" {
+  description = "MAX_MESSAGE_BYTES: largest sub-task message, body and attributes (1024 to 1048576, the SQS limit)."
+  type        = number
+  default     = 1048576
+
+  validation {
+    condition     = var.max_message_bytes >= 1024 && var.max_message_bytes <= 1048576
+    error_message = "max_message_bytes must be from 1024 to 1048576."
+  }
+}
+
+variable "max_split_depth" {
+  description = "MAX_SPLIT_DEPTH: how many times a task may be split on its way down (1 to 15)."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = var.max_split_depth >= 1 && var.max_split_depth <= 15
+    error_message = "max_split_depth must be from 1 to 15: Lambda stops recursive loops at 16 hops."
+  }
+}
+
+variable "send_concurrency" {
+  description = "SEND_CONCURRENCY: SendMessageBatch calls in flight at once while splitting."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = var.send_concurrency >= 1 && var.send_concurrency <= 1000
+    error_message = "send_concurrency must be from 1 to 1000."
+  }
+}
+
+variable "send_max_attempts" {
+  description = "SEND_MAX_ATTEMPTS: attempts per sub-task before the invocation fails."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.send_max_attempts >= 1 && var.send_max_attempts <= 20
+    error_message = "send_max_attempts must be from 1 to 20."
+  }
+}
+
+variable "record_concurrency" {
+  description = "RECORD_CONCURRENCY: records of one SQS batch processed at once."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.record_concurrency >= 1 && var.record_concurrency <= 10000
+    error_message = "record_concurrency must be from 1 to 10000."
+  }
+}
+
+# Queues and the event source mapping -----------------------------------------------------------
+
+variable "max_receive_count" {
+  description = "Receives before SQS moves a sub-task to the dead-letter queue. At least 5, so a throttle or a timeout does not dead-letter a good message."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000
+    error_message = "max_receive_count must be from 1 to 1000."
+  }
+}
+
+variable "batch_size" {
+  description = "Records per invocation from the queue (1 to 10000). 1, as the sample, gives N+1 invocations for N tags."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.batch_size >= 1 && var.batch_size <= 10000
+    error_message = "batch_size must be from 1 to 10000."
+  }
+}
+
+variable "maximum_batching_window_in_seconds" {
+  description = "How long the mapping gathers records before invoking (0 to 300); at least 1 when batch_size is above 10."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.maximum_batching_window_in_seconds >= 0 && var.maximum_batching_window_in_seconds <= 300
+    error_message = "maximum_batching_window_in_seconds must be from 0 to 300."
+  }
+}
+
+variable "maximum_concurrency" {
+  description = "The mapping's maximum concurrent invocations (2 to 1000). Keep it at or below reserved_concurrency minus room for direct invocations."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.maximum_concurrency >= 2 && var.maximum_concurrency <= 1000
+    error_message = "maximum_concurrency must be from 2 to 1000, the range Lambda accepts."
+  }
+}
+
+# Asynchronous invocations from EventBridge -----------------------------------------------------
+
+variable "async_max_retry_attempts" {
+  description = "Retries of a failed asynchronous invocation (0 to 2) before its event goes to the failed-events queue."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.async_max_retry_attempts >= 0 && var.async_max_retry_attempts <= 2
+    error_message = "async_max_retry_attempts must be from 0 to 2."
+  }
+}
+
+variable "async_max_event_age_seconds" {
+  description = "How long Lambda keeps an asynchronous event it could not yet run (60 to 21600)."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.async_max_event_age_seconds >= 60 && var.async_max_event_age_seconds <= 21600
+    error_message = "async_max_event_age_seconds must be from 60 to 21600."
+  }
+}
+
+# Logs and test events --------------------------------------------------------------------------
+
+variable "log_retention_days" {
+  description = "Days CloudWatch keeps the function's logs."
+  type        = number
+  default     = 14
+
+  validation {
+    condition = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts, such as 7, 14, 30 or 365."
+  }
+}
+
+variable "create_test_events" {
+  description = "Add the sample events to the Lambda console's Test tab as shareable test events."
+  type        = bool
+  default     = true
+}
+
+variable "create_test_event_registry" {
+  description = "Also create the lambda-testevent-schemas registry. AWS creates it the first time anyone saves a shareable test event in the account and region; set true only where it does not exist yet."
+  type        = bool
+  default     = false
+}
