@@ -23,8 +23,9 @@ resource "aws_sqs_queue" "work" {
   name                       = "${var.prefix}-queue"
   visibility_timeout_seconds = local.visibility_timeout_seconds
   message_retention_seconds  = 345600 # 4 days, the SQS default
-  max_message_size           = var.max_message_bytes
-  sqs_managed_sse_enabled    = true
+  # max_message_size is left unset: a new queue takes SQS's default, now the 1 MiB maximum, while
+  # some AWS provider versions still refuse values above 256 KiB (hashicorp/terraform-provider-aws#45152).
+  sqs_managed_sse_enabled = true
 
   redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.dlq.arn

@@ -2,18 +2,16 @@ package dev.loadsplitter.engine.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadsplitter.sqs.EmbeddedSqs;
+import dev.loadsplitter.sqs.LambdaSqsEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
@@ -57,29 +55,9 @@ public final class EsmDriver {
         return messages.size();
     }
 
-    /** The Lambda SQS event for {@code messages}: lowerCamel message attributes, as Lambda writes them. */
+    /** The Lambda SQS event for {@code messages}, as Lambda writes it. */
     public ObjectNode event(List<Message> messages) {
-        ObjectNode event = json.createObjectNode();
-        ArrayNode records = event.putArray("Records");
-        for (Message message : messages) {
-            ObjectNode record = records.addObject();
-            record.put("messageId", message.messageId());
-            record.put("receiptHandle", message.receiptHandle());
-            record.put("body", message.body());
-            ObjectNode attributes = record.putObject("attributes");
-            message.attributesAsStrings().forEach(attributes::put);
-            ObjectNode messageAttributes = record.putObject("messageAttributes");
-            for (Map.Entry<String, MessageAttributeValue> entry : message.messageAttributes().entrySet()) {
-                messageAttributes.putObject(entry.getKey())
-                        .put("stringValue", entry.getValue().stringValue())
-                        .put("dataType", entry.getValue().dataType());
-            }
-            record.put("md5OfBody", message.md5OfBody());
-            record.put("eventSource", "aws:sqs");
-            record.put("eventSourceARN", queueArn);
-            record.put("awsRegion", EmbeddedSqs.REGION);
-        }
-        return event;
+        return LambdaSqsEvents.event(messages, queueArn, EmbeddedSqs.REGION);
     }
 
     public static byte[] utf8(String text) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
+import dev.loadsplitter.sqs.LambdaSqsEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -233,7 +234,7 @@ public final class EventSourceMapping implements AutoCloseable {
         deliveredRecords.addAndGet(batch.size());
         byte[] payload;
         try {
-            payload = json.writeValueAsBytes(SqsEvents.event(batch, queueArn, region));
+            payload = json.writeValueAsBytes(LambdaSqsEvents.event(batch, queueArn, region));
         } catch (Exception e) {
             throw new IllegalStateException("Could not write an SQS event", e);
         }

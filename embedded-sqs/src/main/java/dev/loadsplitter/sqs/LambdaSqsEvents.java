@@ -1,4 +1,4 @@
-package dev.loadsplitter.local.esm;
+package dev.loadsplitter.sqs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -13,10 +13,11 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /**
  * Builds the event Lambda hands a function for a batch of SQS messages. Lambda writes message
  * attributes in lowerCamel ({@code stringValue}, {@code dataType}), not the SDK's form, and
- * passes four system attributes.
+ * passes four system attributes. The local runtime's event source mapping and the function's
+ * tests both build their events here.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
-public final class SqsEvents {
+public final class LambdaSqsEvents {
 
     private static final List<MessageSystemAttributeName> SYSTEM_ATTRIBUTES = List.of(
             MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
@@ -25,7 +26,7 @@ public final class SqsEvents {
             MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
             MessageSystemAttributeName.AWS_TRACE_HEADER);
 
-    private SqsEvents() {
+    private LambdaSqsEvents() {
     }
 
     public static ObjectNode event(List<Message> messages, String queueArn, String region) {
