@@ -1,6 +1,7 @@
 package dev.loadsplitter.engine.handler;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -120,8 +121,7 @@ public final class EntryHandler<T> implements AutoCloseable {
         try {
             event = json.readTree(input);
         } catch (JacksonException e) {
-            log.warn("requestId={}: invalid event argument: the payload is not valid JSON ({})",
-                    invocation.requestId(), e.getOriginalMessage());
+            log.warn("requestId={}: invalid event argument: {}", invocation.requestId(), describe(e));
             return json.writeValueAsBytes(DirectResponse.invalid().toJson());
         }
         if (log.isDebugEnabled()) {
@@ -131,6 +131,15 @@ public final class EntryHandler<T> implements AutoCloseable {
             return json.writeValueAsBytes(handleBatch((ArrayNode) event.get("Records"), invocation));
         }
         return json.writeValueAsBytes(handleDirect(event, input, invocation).toJson());
+    }
+
+    /** "the payload is not valid JSON (…)" or "the payload is over a parsing limit (…)". */
+    private static String describe(JacksonException e) {
+        String detail = e.getOriginalMessage();
+        if (e instanceof StreamConstraintsException) {
+            return "the payload is over a parsing limit (" + detail + ")";
+        }
+        return "the payload is not valid JSON (" + detail + ")";
     }
 
     private static boolean isSqsBatch(JsonNode event) {
@@ -220,7 +229,7 @@ public final class EntryHandler<T> implements AutoCloseable {
         try {
             event = json.readTree(body);
         } catch (JacksonException e) {
-            throw new InvalidTaskException("the body is not valid JSON (" + e.getOriginalMessage() + ")");
+            throw new InvalidTaskException("the body " + describe(e).substring("the payload ".length()));
         }
         return switch (type.read(event)) {
             case Reading.Invalid<T> invalid -> throw new InvalidTaskException(

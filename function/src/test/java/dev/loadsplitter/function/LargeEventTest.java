@@ -1,0 +1,52 @@
+package dev.loadsplitter.function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loadsplitter.engine.handler.EntryHandler;
+import dev.loadsplitter.engine.handler.Invocation;
+import dev.loadsplitter.engine.json.EventJson;
+import dev.loadsplitter.engine.queue.SendReport;
+import dev.loadsplitter.engine.split.SplitPolicy;
+import dev.loadsplitter.engine.split.Splitter;
+import dev.loadsplitter.engine.split.SubTask;
+import dev.loadsplitter.engine.time.Sleeper;
+import dev.loadsplitter.function.createtags.CreateTagsTask;
+import dev.loadsplitter.function.createtags.CreateTagsTaskType;
+import dev.loadsplitter.function.createtags.TagWork;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+/** A 100,000-tag event: large but legal, so it is split, every tag once, without trouble. */
+class LargeEventTest {
+
+    @Test
+    void aHundredThousandTagsAreSplitIntoAHundredThousandDistinctSubTasks() throws Exception {
+        List<SubTask> queued = new CopyOnWriteArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+             EntryHandler<CreateTagsTask> handler = new EntryHandler<>(
+                     new CreateTagsTaskType(new TagWork(Duration.ZERO, Sleeper.system())), EventJson.shared(),
+                     new Splitter(SplitPolicy.defaultPolicy(), EventJson.shared()), (subTasks, context) -> {
+                         queued.addAll(subTasks);
+                         return new SendReport(subTasks.size(), subTasks.size() / 10, 0, Duration.ZERO);
+                     }, executor, 10, () -> { })) {
+            String event = Events.createTags("hundred-thousand", 100_000);
+
+            byte[] response = handler.handle(event.getBytes(StandardCharsets.UTF_8), new Invocation("req-big"));
+
+            assertThat(new String(response, StandardCharsets.UTF_8)).isEqualTo(
+                    "{\"statusCode\":202,\"count\":100000,\"body\":\"split '100000' tags into '100000' queued messages\"}");
+        }
+        assertThat(queued).hasSize(100_000);
+        Set<String> parts = new HashSet<>();
+        queued.forEach(subTask -> parts.add(subTask.lineage().partId()));
+        assertThat(parts).hasSize(100_000).contains("1", "50000", "100000");
+        assertThat(queued.getLast().body()).contains("\"key\":\"tag-100000\"");
+    }
+}
