@@ -1,0 +1,196 @@
+package dev.loadsplitter.cli;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+
+/** {@code load-splitter dlq list|redrive}: look at dead-lettered sub-tasks, and move them back. */
+@Command(name = "dlq", mixinStandardHelpOptions = true,
+        description = "Lists the dead-letter queue's sub-tasks, or moves them back to the work queue. Works against "
+                + "'load-splitter serve' (the default queue URL) and against AWS (--queue-url, standard credentials).",
+        subcommands = {DlqCommand.ListCommand.class, DlqCommand.RedriveCommand.class})
+final class DlqCommand {
+
+    static final String LOCAL_DLQ = "http://127.0.0.1:9324/000000000000/load-splitter-dlq";
+
+    @Option(names = "--queue-url", defaultValue = LOCAL_DLQ, paramLabel = "URL", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "The dead-letter queue (default: ${DEFAULT-VALUE}, which 'load-splitter serve' creates).")
+    String queueUrl;
+
+    @Option(names = "--max", defaultValue = "1000", paramLabel = "N", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "At most this many messages (default: ${DEFAULT-VALUE}).")
+    int max;
+
+    /** How long messages stay hidden while being looked at; they are made visible again at the end. */
+    private static final int LOOK_SECONDS = 30;
+
+    /**
+     * Receives up to {@code max} messages, each hidden for a short while so that paging goes on to
+     * new ones; the caller makes the ones it keeps visible again.
+     */
+    List<Message> receive(SqsClient sqs) {
+        List<Message> messages = new ArrayList<>();
+        while (messages.size() < max) {
+            int want = Math.min(10, max - messages.size());
+            List<Message> page = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(want)
+                    .visibilityTimeout(LOOK_SECONDS).waitTimeSeconds(0)
+                    .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            if (page.isEmpty()) {
+                break;
+            }
+            messages.addAll(page);
+        }
+        return messages;
+    }
+
+    /** Makes {@code messages} visible again at once. */
+    void release(SqsClient sqs, List<Message> messages) {
+        for (int from = 0; from < messages.size(); from += 10) {
+            List<Message> chunk = messages.subList(from, Math.min(messages.size(), from + 10));
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(chunk.get(i).receiptHandle()).visibilityTimeout(0).build());
+            }
+            sqs.changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl).entries(entries));
+        }
+    }
+
+    static String attribute(Message message, String name) {
+        MessageAttributeValue value = message.messageAttributes().get(name);
+        return value == null || value.stringValue() == null ? "-" : value.stringValue();
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Prints one line per dead-lettered message: its id, job id, part, items, receive count, "
+                    + "when it was first sent, and its size. Nothing is removed.")
+    static final class ListCommand implements Callable<Integer> {
+
+        @ParentCommand
+        DlqCommand dlq;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (SqsClient sqs = QueueClients.forQueue(dlq.queueUrl)) {
+                List<Message> messages = dlq.receive(sqs);
+                out.printf("%-36s  %-38s  %-9s  %5s  %8s  %-20s  %s%n", "MESSAGE ID", "JOB ID", "PART", "ITEMS",
+                        "RECEIVES", "FIRST SENT", "BYTES");
+                for (Message message : messages) {
+                    Map<MessageSystemAttributeName, String> system = message.attributes();
+                    String sent = system.get(MessageSystemAttributeName.SENT_TIMESTAMP);
+                    out.printf("%-36s  %-38s  %-9s  %5s  %8s  %-20s  %d%n", message.messageId(),
+                            attribute(message, "jobId"), attribute(message, "partId") + "/" + attribute(message, "partCount"),
+                            attribute(message, "itemCount"),
+                            system.getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "-"),
+                            sent == null ? "-" : Instant.ofEpochMilli(Long.parseLong(sent)).toString(),
+                            message.body().length());
+                }
+                out.printf("%d message%s in %s%n", messages.size(), messages.size() == 1 ? "" : "s", dlq.queueUrl);
+                out.flush();
+                dlq.release(sqs, messages);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "redrive", mixinStandardHelpOptions = true,
+            description = "Moves dead-lettered messages back to the work queue with their body and message "
+                    + "attributes intact, deleting each from the DLQ only once the work queue has it.")
+    static final class RedriveCommand implements Callable<Integer> {
+
+        @ParentCommand
+        DlqCommand dlq;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--to-queue-url", paramLabel = "URL",
+                description = "The queue to move them to (default: the DLQ's work queue, <prefix>-queue).")
+        String toQueueUrl;
+
+        @Option(names = "--dry-run", description = "Say what would move; move nothing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            String target = toQueueUrl != null ? toQueueUrl : QueueClients.workQueueOf(dlq.queueUrl);
+            try (SqsClient sqs = QueueClients.forQueue(dlq.queueUrl)) {
+                List<Message> messages = dlq.receive(sqs);
+                if (dryRun) {
+                    for (Message message : messages) {
+                        out.printf("would move %s (job %s, part %s)%n", message.messageId(), attribute(message, "jobId"),
+                                attribute(message, "partId"));
+                    }
+                    out.printf("dry run: %d message%s would move from %s to %s%n", messages.size(),
+                            messages.size() == 1 ? "" : "s", dlq.queueUrl, target);
+                    dlq.release(sqs, messages);
+                    return ExitCodes.OK;
+                }
+                int moved = 0;
+                List<Message> failed = new ArrayList<>();
+                for (int from = 0; from < messages.size(); from += 10) {
+                    List<Message> chunk = messages.subList(from, Math.min(messages.size(), from + 10));
+                    List<Message> sent = send(sqs, target, chunk, failed);
+                    delete(sqs, sent);
+                    moved += sent.size();
+                }
+                dlq.release(sqs, failed);
+                out.printf("moved %d message%s from %s to %s%s%n", moved, moved == 1 ? "" : "s", dlq.queueUrl, target,
+                        failed.isEmpty() ? "" : "; " + failed.size() + " could not be sent and stay in the DLQ");
+                out.flush();
+                return failed.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+            }
+        }
+
+        private List<Message> send(SqsClient sqs, String target, List<Message> chunk, List<Message> failed) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                        .messageBody(chunk.get(i).body()).messageAttributes(chunk.get(i).messageAttributes()).build());
+            }
+            SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(target).entries(entries));
+            List<Message> sent = new ArrayList<>();
+            response.successful().forEach(ok -> sent.add(chunk.get(Integer.parseInt(ok.id()))));
+            response.failed().forEach(error -> {
+                Message message = chunk.get(Integer.parseInt(error.id()));
+                failed.add(message);
+                System.err.println("load-splitter: could not move " + message.messageId() + ": " + error.code() + " "
+                        + error.message());
+            });
+            return sent;
+        }
+
+        private void delete(SqsClient sqs, List<Message> sent) {
+            if (sent.isEmpty()) {
+                return;
+            }
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < sent.size(); i++) {
+                entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(sent.get(i).receiptHandle()).build());
+            }
+            sqs.deleteMessageBatch(r -> r.queueUrl(dlq.queueUrl).entries(entries));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.loadsplitter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loadsplitter.sqs.EmbeddedSqs;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/** {@code dlq list} and {@code dlq redrive} against a real SQS-protocol server. */
+class DlqCommandIT {
+
+    private static EmbeddedSqs sqs;
+    private static int counter;
+    private EmbeddedSqs.QueuePair queues;
+
+    @BeforeAll
+    static void start() {
+        sqs = EmbeddedSqs.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        sqs.close();
+    }
+
+    @BeforeEach
+    void deadLetterThree() {
+        counter++;
+        queues = sqs.createQueues("dlq-test-" + counter + "-queue", "dlq-test-" + counter + "-dlq", 5, Duration.ofSeconds(30));
+        for (int part = 1; part <= 3; part++) {
+            int index = part;
+            sqs.client().sendMessage(r -> r.queueUrl(queues.dlqUrl()).messageBody("{\"part\":" + index + "}")
+                    .messageAttributes(Map.of(
+                            "jobId", string("job-42"),
+                            "partId", string(Integer.toString(index)),
+                            "partCount", MessageAttributeValue.builder().dataType("Number").stringValue("3").build(),
+                            "itemCount", MessageAttributeValue.builder().dataType("Number").stringValue("1").build())));
+        }
+    }
+
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    @Test
+    void listShowsEveryMessageWithItsJobAndPartAndLeavesThemThere() {
+        RunCommandIT.Result result = RunCommandIT.cli("dlq", "list", "--queue-url", queues.dlqUrl());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out().lines().filter(line -> line.contains("job-42")).toList()).hasSize(3)
+                .anySatisfy(line -> assertThat(line).contains("2/3"));
+        assertThat(result.out()).contains("3 messages in " + queues.dlqUrl());
+        assertThat(sqs.depth(queues.dlqUrl()).visible()).as("listed messages are visible again").isEqualTo(3);
+    }
+
+    @Test
+    void aDryRunMovesNothing() {
+        RunCommandIT.Result result = RunCommandIT.cli("dlq", "redrive", "--dry-run", "--queue-url", queues.dlqUrl());
+
+        assertThat(result.out()).contains("dry run: 3 messages would move from " + queues.dlqUrl() + " to " + queues.url());
+        assertThat(sqs.depth(queues.dlqUrl()).visible()).isEqualTo(3);
+        assertThat(sqs.depth(queues.url()).total()).isZero();
+    }
+
+    @Test
+    void redriveMovesUpToMaxWithBodiesAndAttributesIntact() {
+        RunCommandIT.Result result = RunCommandIT.cli("dlq", "redrive", "--max", "2", "--queue-url", queues.dlqUrl());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("moved 2 messages from " + queues.dlqUrl() + " to " + queues.url());
+        List<Message> moved = sqs.receiveAll(queues.url());
+        assertThat(moved).hasSize(2).allSatisfy(message -> {
+            assertThat(message.messageAttributes().get("jobId").stringValue()).isEqualTo("job-42");
+            assertThat(message.messageAttributes().get("partCount").dataType()).isEqualTo("Number");
+            assertThat(message.body()).isEqualTo("{\"part\":" + message.messageAttributes().get("partId").stringValue() + "}");
+        });
+        assertThat(sqs.depth(queues.dlqUrl()).total()).isEqualTo(1);
+    }
+
+    @Test
+    void aDlqWhoseWorkQueueCannotBeTold() {
+        RunCommandIT.Result result = RunCommandIT.cli("dlq", "redrive", "--queue-url", queues.url());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("its name does not end in -dlq. Give --to-queue-url.");
+    }
+}
