@@ -2,6 +2,7 @@ package dev.loadsplitter.cli;
 
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.esm.EsmSettings;
+import dev.loadsplitter.local.fault.FaultPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +71,28 @@ final class FunctionOptions {
             description = "Pause before an asynchronous invocation's first retry; Lambda waits about a minute (default: ${DEFAULT-VALUE}).")
     Duration asyncRetryPause;
 
+    @Option(names = "--fail-rate", defaultValue = "0", paramLabel = "FRACTION",
+            description = "Share of invocations that fail as if the function threw (default: none).")
+    double failRate;
+
+    @Option(names = "--crash-rate", defaultValue = "0", paramLabel = "FRACTION",
+            description = "Share of invocations whose container dies before answering: the work is done, the "
+                    + "result lost (default: none).")
+    double crashRate;
+
+    @Option(names = "--timeout-rate", defaultValue = "0", paramLabel = "FRACTION",
+            description = "Share of invocations that run past the function timeout (default: none).")
+    double timeoutRate;
+
+    @Option(names = "--sqs-fault-rate", defaultValue = "0", paramLabel = "FRACTION",
+            description = "Share of the function's SQS requests answered with a 500 or a throttling error by a "
+                    + "fault proxy, so the SDK's retries are exercised (default: none).")
+    double sqsFaultRate;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+            description = "Seed of the fault draws, so a faulty run can be repeated (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     /** The settings for a local environment, with the embedded SQS server on {@code sqsHost:sqsPort}. */
     LocalSettings toSettings(String sqsHost, int sqsPort, boolean mappingEnabled) {
         Map<String, String> environment = new HashMap<>(extraEnvironment);
@@ -80,7 +103,7 @@ final class FunctionOptions {
         return new LocalSettings(jar(), LocalSettings.FUNCTION_NAME, LocalSettings.HANDLER, memoryMb, functionTimeout,
                 reserved, environment, visibility, maxReceiveCount,
                 new EsmSettings(batchSize, batchingWindow, concurrency, true, mappingEnabled), sqsHost, sqsPort,
-                asyncRetryPause);
+                asyncRetryPause, new FaultPlan(failRate, crashRate, timeoutRate, seed), sqsFaultRate);
     }
 
     private Path jar() {

@@ -6,6 +6,7 @@ import dev.loadsplitter.local.container.FunctionDefinition;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.esm.EventSourceMapping;
+import dev.loadsplitter.local.fault.SqsFaultProxy;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
 import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.io.PrintStream;
@@ -28,10 +29,11 @@ public final class LocalEnvironment implements AutoCloseable {
     private final EventSourceMapping mapping;
     private final AsyncInvoker async;
     private final String functionArn;
+    private final SqsFaultProxy faultProxy;
 
     private LocalEnvironment(LocalSettings settings, EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues,
                              FunctionRuntime function, EventSourceMapping mapping, AsyncInvoker async,
-                             String functionArn) {
+                             String functionArn, SqsFaultProxy faultProxy) {
         this.settings = settings;
         this.sqs = sqs;
         this.queues = queues;
@@ -39,6 +41,12 @@ public final class LocalEnvironment implements AutoCloseable {
         this.mapping = mapping;
         this.async = async;
         this.functionArn = functionArn;
+        this.faultProxy = faultProxy;
+    }
+
+    /** SQS requests of the function answered with an injected error so far. */
+    public long sqsFaults() {
+        return faultProxy == null ? 0 : faultProxy.faults();
     }
 
     /**
@@ -54,18 +62,24 @@ public final class LocalEnvironment implements AutoCloseable {
                     settings.maxReceiveCount(), settings.visibilityTimeout());
             Map<String, String> environment = new HashMap<>(settings.environment());
             environment.putAll(sqs.environment(queues.url()));
+            SqsFaultProxy proxy = null;
+            if (settings.sqsFaultRate() > 0) {
+                // The function reaches SQS through the proxy; the runtime's own polling does not.
+                proxy = SqsFaultProxy.start(sqs.endpoint(), settings.sqsFaultRate(), settings.faults().seed());
+                environment.put("AWS_ENDPOINT_URL_SQS", proxy.endpoint().toString());
+            }
             FunctionDefinition definition = new FunctionDefinition(settings.functionName(), settings.handler(),
                     settings.functionJar(), settings.memoryMb(), settings.functionTimeout(), environment);
             String arn = "arn:aws:lambda:" + EmbeddedSqs.REGION + ":" + EmbeddedSqs.ACCOUNT + ":function:"
                     + settings.functionName();
             FunctionRuntime function = new FunctionRuntime(definition, arn, settings.reservedConcurrency(),
-                    Clock.systemUTC(), functionLog, listener);
+                    Clock.systemUTC(), functionLog, listener, settings.faults());
             ObjectMapper json = JsonMapper.builder().build();
             EventSourceMapping mapping = new EventSourceMapping(sqs.client(), queues.url(), queues.arn(),
                     EmbeddedSqs.REGION, function, settings.esm(), json);
             AsyncInvoker async = new AsyncInvoker(function, AsyncInvoker.DEFAULT_RETRIES, settings.asyncRetryPause());
             mapping.start();
-            return new LocalEnvironment(settings, sqs, queues, function, mapping, async, arn);
+            return new LocalEnvironment(settings, sqs, queues, function, mapping, async, arn, proxy);
         } catch (RuntimeException e) {
             sqs.close();
             throw e;
@@ -145,6 +159,9 @@ public final class LocalEnvironment implements AutoCloseable {
             }
         } finally {
             function.close();
+            if (faultProxy != null) {
+                faultProxy.close();
+            }
             sqs.close();
         }
     }

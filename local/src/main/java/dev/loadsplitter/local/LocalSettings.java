@@ -1,6 +1,7 @@
 package dev.loadsplitter.local;
 
 import dev.loadsplitter.local.esm.EsmSettings;
+import dev.loadsplitter.local.fault.FaultPlan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,11 +24,13 @@ import java.util.Objects;
  * @param sqsHost the address the embedded SQS server listens on
  * @param sqsPort its port, 0 for any free one
  * @param asyncRetryPause the pause before an asynchronous invocation's first retry
+ * @param faults invocations that go wrong on purpose
+ * @param sqsFaultRate share of the function's SQS requests answered with a 500 or a throttle
  */
 public record LocalSettings(Path functionJar, String functionName, String handler, int memoryMb,
                             Duration functionTimeout, int reservedConcurrency, Map<String, String> environment,
                             Duration visibilityTimeout, int maxReceiveCount, EsmSettings esm, String sqsHost,
-                            int sqsPort, Duration asyncRetryPause) {
+                            int sqsPort, Duration asyncRetryPause, FaultPlan faults, double sqsFaultRate) {
 
     /** The function's name on AWS and here. */
     public static final String FUNCTION_NAME = "load-splitter";
@@ -44,6 +47,10 @@ public record LocalSettings(Path functionJar, String functionName, String handle
         Objects.requireNonNull(esm, "esm");
         Objects.requireNonNull(sqsHost, "sqsHost");
         Objects.requireNonNull(asyncRetryPause, "asyncRetryPause");
+        Objects.requireNonNull(faults, "faults");
+        if (!(sqsFaultRate >= 0 && sqsFaultRate <= 1)) {
+            throw new IllegalArgumentException("SQS fault rate must be from 0 to 1, got " + sqsFaultRate);
+        }
         if (visibilityTimeout.toSeconds() < 0 || visibilityTimeout.toSeconds() > 43_200) {
             throw new IllegalArgumentException("visibility timeout must be from 0 to 12 hours, got " + visibilityTimeout);
         }

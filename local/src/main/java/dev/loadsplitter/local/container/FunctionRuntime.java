@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import dev.loadsplitter.local.fault.FaultPlan;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Clock;
@@ -57,6 +58,7 @@ public final class FunctionRuntime implements AutoCloseable {
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicInteger peakBusy = new AtomicInteger();
     private final AtomicInteger invocations = new AtomicInteger();
+    private final FaultPlan.Faults faults;
     private volatile Class<? extends RequestStreamHandler> handlerClass;
 
     /**
@@ -66,6 +68,14 @@ public final class FunctionRuntime implements AutoCloseable {
      */
     public FunctionRuntime(FunctionDefinition function, String functionArn, int reservedConcurrency, Clock clock,
                            PrintStream functionLog, InvocationListener listener) {
+        this(function, functionArn, reservedConcurrency, clock, functionLog, listener, FaultPlan.none());
+    }
+
+    /**
+     * @param faultPlan invocations that go wrong on purpose, at the runtime's boundary
+     */
+    public FunctionRuntime(FunctionDefinition function, String functionArn, int reservedConcurrency, Clock clock,
+                           PrintStream functionLog, InvocationListener listener, FaultPlan faultPlan) {
         this.function = Objects.requireNonNull(function, "function");
         this.functionArn = Objects.requireNonNull(functionArn, "functionArn");
         if (reservedConcurrency < 1) {
@@ -77,6 +87,7 @@ public final class FunctionRuntime implements AutoCloseable {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.loader = FunctionClassLoader.shared(function.jar(), FunctionRuntime.class.getClassLoader());
         this.capacity = new Semaphore(reservedConcurrency);
+        this.faults = faultPlan.start();
     }
 
     public FunctionDefinition function() {
@@ -135,10 +146,34 @@ public final class FunctionRuntime implements AutoCloseable {
         // Initialisation has Lambda's own 10-second allowance; the function timeout runs from the handler's start.
         CompletableFuture<Optional<Duration>> initialised = new CompletableFuture<>();
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        FaultPlan.Fault fault = faults.next();
         Thread worker = Thread.ofVirtual().name(function.name() + "-" + container.id + "-" + requestId).unstarted(() -> {
             Thread.currentThread().setContextClassLoader(loader);
             Optional<Outcome> initFailure = container.initialise(initialised);
-            outcome.complete(initFailure.orElseGet(() -> container.handle(payload, requestId)));
+            if (initFailure.isPresent()) {
+                outcome.complete(initFailure.get());
+                return;
+            }
+            outcome.complete(switch (fault) {
+                case NONE -> container.handle(payload, requestId);
+                case FAIL -> new Outcome(new InvocationResult.FunctionError("LoadSplitter.InjectedFailure",
+                        "injected failure (--fail-rate): the function threw"), true);
+                case CRASH -> {
+                    container.handle(payload, requestId);
+                    yield new Outcome(new InvocationResult.FunctionError("Runtime.ExitError",
+                            "injected crash (--crash-rate): the runtime exited before answering"), false);
+                }
+                case TIMEOUT -> {
+                    Outcome done = container.handle(payload, requestId);
+                    // Hold the container past the timeout, so the runtime times the invocation out.
+                    try {
+                        Thread.sleep(function.timeout().plusMillis(500));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    yield done;
+                }
+            });
         });
         worker.start();
         InvocationResult result;
