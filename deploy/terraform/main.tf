@@ -128,6 +128,8 @@ resource "aws_lambda_function" "function" {
       SEND_MAX_ATTEMPTS  = tostring(var.send_max_attempts)
       RECORD_CONCURRENCY = tostring(var.record_concurrency)
       PROCESSING_DELAY   = var.processing_delay
+      IDEMPOTENCY        = var.idempotency
+      IDEMPOTENCY_TTL    = var.idempotency_ttl
     }
   }
 

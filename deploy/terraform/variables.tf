@@ -151,6 +151,23 @@ variable "record_concurrency" {
   }
 }
 
+variable "idempotency" {
+  description = "IDEMPOTENCY: processing records against duplicate deliveries, memory (per container) or off."
+  type        = string
+  default     = "memory"
+
+  validation {
+    condition     = contains(["memory", "off"], var.idempotency)
+    error_message = "idempotency must be memory or off."
+  }
+}
+
+variable "idempotency_ttl" {
+  description = "IDEMPOTENCY_TTL: how long a processing record is kept; longer than the visibility timeout."
+  type        = string
+  default     = "24h"
+}
+
 # Queues and the event source mapping -----------------------------------------------------------
 
 variable "max_receive_count" {

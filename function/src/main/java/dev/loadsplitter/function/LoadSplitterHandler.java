@@ -10,6 +10,7 @@ import dev.loadsplitter.function.createtags.TagWork;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -39,8 +40,12 @@ public final class LoadSplitterHandler implements RequestStreamHandler, AutoClos
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        String requestId = context == null || context.getAwsRequestId() == null ? "-" : context.getAwsRequestId();
-        entry.handle(input, output, new Invocation(requestId));
+        if (context == null) {
+            entry.handle(input, output, new Invocation("-"));
+            return;
+        }
+        String requestId = context.getAwsRequestId() == null ? "-" : context.getAwsRequestId();
+        entry.handle(input, output, new Invocation(requestId, Duration.ofMillis(context.getRemainingTimeInMillis())));
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Reads durations the way people write them in an environment variable: plain milliseconds
- * ({@code 5000}), a unit suffix ({@code 500ms}, {@code 5s}, {@code 2m}) or ISO-8601 ({@code PT5S}).
+ * ({@code 5000}), a unit suffix ({@code 500ms}, {@code 5s}, {@code 2m}, {@code 24h}) or ISO-8601 ({@code PT5S}).
  */
 public final class DurationSetting {
 
@@ -21,7 +21,7 @@ public final class DurationSetting {
             return parse(raw);
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(setting, raw,
-                    "expected milliseconds (5000), a number with ms, s or m (500ms, 5s, 2m), or ISO-8601 (PT5S), "
+                    "expected milliseconds (5000), a number with ms, s, m or h (500ms, 5s, 2m, 24h), or ISO-8601 (PT5S), "
                             + "not negative");
         }
     }
@@ -39,6 +39,8 @@ public final class DurationSetting {
                 duration = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
             } else if (value.matches("\\d+m")) {
                 duration = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+            } else if (value.matches("\\d+h")) {
+                duration = Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
             } else {
                 duration = Duration.parse(text.trim());
             }

@@ -2,6 +2,7 @@ package dev.loadsplitter.engine.config;
 
 import dev.loadsplitter.engine.queue.SenderSettings;
 import dev.loadsplitter.engine.split.SplitPolicy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +15,12 @@ import java.util.Optional;
  * @param policy when and how to split
  * @param sender how to send sub-tasks
  * @param recordConcurrency how many records of one SQS batch run at once
+ * @param idempotency whether processing records are kept
+ * @param idempotencyTtl how long a processing record is kept
  */
 public record EngineSettings(Optional<String> queueUrl, Optional<String> queueName, SplitPolicy policy,
-                             SenderSettings sender, int recordConcurrency) {
+                             SenderSettings sender, int recordConcurrency, boolean idempotency,
+                             Duration idempotencyTtl) {
 
     public static final Setting QUEUE_URL = new Setting("QUEUE_URL", "",
             "URL of the work queue that sub-tasks are sent to. Preferred over QUEUE_NAME.");
@@ -36,9 +40,15 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
     public static final Setting RECORD_CONCURRENCY = new Setting("RECORD_CONCURRENCY", "10",
             "Records of one SQS batch processed at once (1 to 10000).");
 
+    public static final Setting IDEMPOTENCY = new Setting("IDEMPOTENCY", "memory",
+            "Processing records that stop a sub-task delivered twice from being processed twice: memory or off.");
+    public static final Setting IDEMPOTENCY_TTL = new Setting("IDEMPOTENCY_TTL", "24h",
+            "How long a processing record is kept; longer than the queue's visibility timeout.");
+
     /** Every variable the engine reads. */
     public static final List<Setting> SETTINGS = List.of(QUEUE_URL, QUEUE_NAME, MAX_ITEMS_PER_TASK,
-            MAX_MESSAGE_BYTES, MAX_SPLIT_DEPTH, SEND_CONCURRENCY, SEND_MAX_ATTEMPTS, RECORD_CONCURRENCY);
+            MAX_MESSAGE_BYTES, MAX_SPLIT_DEPTH, SEND_CONCURRENCY, SEND_MAX_ATTEMPTS, RECORD_CONCURRENCY, IDEMPOTENCY,
+            IDEMPOTENCY_TTL);
 
     public EngineSettings {
         if (recordConcurrency < 1) {
@@ -57,9 +67,14 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
                 SEND_CONCURRENCY.readInt(environment, 1, 1_000),
                 SEND_MAX_ATTEMPTS.readInt(environment, 1, 20),
                 defaults.baseBackoff(), defaults.maxBackoff(), policy.maxMessageBytes());
+        String idempotency = IDEMPOTENCY.read(environment);
+        if (!idempotency.equals("memory") && !idempotency.equals("off")) {
+            throw new InvalidSettingException(IDEMPOTENCY, idempotency, "expected memory or off");
+        }
         return new EngineSettings(
                 optional(QUEUE_URL, environment), optional(QUEUE_NAME, environment), policy, sender,
-                RECORD_CONCURRENCY.readInt(environment, 1, 10_000));
+                RECORD_CONCURRENCY.readInt(environment, 1, 10_000), idempotency.equals("memory"),
+                DurationSetting.read(IDEMPOTENCY_TTL, environment));
     }
 
     private static Optional<String> optional(Setting setting, Map<String, String> environment) {

@@ -12,6 +12,8 @@ import dev.loadsplitter.engine.batch.BatchResponse;
 import dev.loadsplitter.engine.batch.RecordOutcome;
 import dev.loadsplitter.engine.batch.SqsRecord;
 import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.idempotency.InMemoryProcessingRecords;
+import dev.loadsplitter.engine.idempotency.ProcessingRecords;
 import dev.loadsplitter.engine.json.EventJson;
 import dev.loadsplitter.engine.queue.QueueAddress;
 import dev.loadsplitter.engine.time.Sleeper;
@@ -30,6 +32,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +62,10 @@ public final class EntryHandler<T> implements AutoCloseable {
     private final TaskType<T> type;
     private final ObjectMapper json;
     private final TaskRunner<T> runner;
-    private final BatchProcessor batches;
+    private final ExecutorService executor;
+    private final int recordConcurrency;
+    private final ProcessingRecords records;
+    private final Clock clock;
     private final AutoCloseable resources;
 
     /**
@@ -68,10 +74,26 @@ public final class EntryHandler<T> implements AutoCloseable {
      */
     public EntryHandler(TaskType<T> type, ObjectMapper json, Splitter splitter, SubTaskSender sender,
                         ExecutorService executor, int recordConcurrency, AutoCloseable resources) {
+        this(type, json, splitter, sender, ProcessingRecords.none(), Clock.systemUTC(), executor, recordConcurrency,
+                resources);
+    }
+
+    /**
+     * @param records processing records by sub-task, so a duplicate delivery is not processed twice
+     * @param clock the time processing records are stamped with
+     * @param executor runs the records of a batch concurrently
+     * @param resources closed with this handler: whatever the caller built for it alone
+     */
+    public EntryHandler(TaskType<T> type, ObjectMapper json, Splitter splitter, SubTaskSender sender,
+                        ProcessingRecords records, Clock clock, ExecutorService executor, int recordConcurrency,
+                        AutoCloseable resources) {
         this.type = Objects.requireNonNull(type, "type");
         this.json = Objects.requireNonNull(json, "json");
         this.runner = new TaskRunner<>(type, splitter, sender);
-        this.batches = new BatchProcessor(this::handleRecord, executor, recordConcurrency);
+        this.records = Objects.requireNonNull(records, "records");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.recordConcurrency = recordConcurrency;
         this.resources = Objects.requireNonNull(resources, "resources");
     }
 
@@ -103,8 +125,12 @@ public final class EntryHandler<T> implements AutoCloseable {
         if (settings.queueUrl().isEmpty() && settings.queueName().isEmpty()) {
             log.warn("Neither QUEUE_URL nor QUEUE_NAME is set: small tasks work, large ones will fail to split.");
         }
-        return new EntryHandler<>(type, json, new Splitter(settings.policy(), json), sender, executor,
-                settings.recordConcurrency(), () -> {
+        ProcessingRecords records = settings.idempotency()
+                ? (settings.idempotencyTtl().equals(Duration.ofHours(24)) ? InMemoryProcessingRecords.shared()
+                        : new InMemoryProcessingRecords(settings.idempotencyTtl()))
+                : ProcessingRecords.none();
+        return new EntryHandler<>(type, json, new Splitter(settings.policy(), json), sender, records,
+                Clock.systemUTC(), executor, settings.recordConcurrency(), () -> {
                     sender.close();
                     executor.close();
                 });
@@ -207,6 +233,8 @@ public final class EntryHandler<T> implements AutoCloseable {
             records.add(SqsRecord.from(node));
         }
         List<RecordOutcome> outcomes;
+        BatchProcessor batches = new BatchProcessor(record -> handleRecord(record, invocation), executor,
+                recordConcurrency);
         try {
             outcomes = batches.process(records);
         } catch (InterruptedException e) {
@@ -222,7 +250,7 @@ public final class EntryHandler<T> implements AutoCloseable {
         return response;
     }
 
-    private String handleRecord(SqsRecord record) throws Exception {
+    private String handleRecord(SqsRecord record, Invocation invocation) throws Exception {
         String messageId = record.messageId();
         String body = record.body().orElseThrow(() -> new InvalidTaskException("the record has no body"));
         JsonNode event;
@@ -240,21 +268,53 @@ public final class EntryHandler<T> implements AutoCloseable {
             }
             case Reading.Accepted<T> accepted -> {
                 Lineage lineage = lineageOf(record, event, body);
+                String where = "messageId=" + messageId + ", job=" + lineage.jobId()
+                        + (lineage.partId().isEmpty() ? "" : ", part=" + lineage.partId());
+                // Sub-tasks carry their job and part: a second delivery of one is recognised.
+                String taskId = record.attribute(SubTaskAttribute.JOB_ID.attributeName()).isPresent()
+                        && !lineage.partId().isEmpty() ? lineage.jobId() + "/" + lineage.partId() : null;
+                if (taskId != null) {
+                    switch (records.claim(taskId, clock.instant(), invocation.remainingTime())) {
+                        case ProcessingRecords.Claim.AlreadyDone done -> {
+                            log.info("{}: duplicate of a sub-task done at {}; acknowledged without processing it again",
+                                    where, done.doneAt());
+                            yield "duplicate";
+                        }
+                        case ProcessingRecords.Claim.HeldElsewhere held -> throw new TaskBusyException(
+                                "sub-task " + taskId + " is held by another invocation until " + held.leaseEnds()
+                                        + "; it comes back after the visibility timeout");
+                        case ProcessingRecords.Claim.Claimed claimed -> {
+                            // Ours until the lease ends.
+                        }
+                    }
+                }
                 TaskRunner.Result result;
                 try {
                     result = runner.run(accepted.task(), lineage, messageId);
                 } catch (SplitException e) {
+                    markFailed(taskId, e);
                     throw new InvalidTaskException(e.getMessage());
+                } catch (Exception e) {
+                    markFailed(taskId, e);
+                    throw e;
+                }
+                if (taskId != null) {
+                    records.markDone(taskId, clock.instant());
                 }
                 String summary = result.split()
                         ? "split " + type.itemNoun().count(result.items()) + " into " + result.messages()
                                 + " queued sub-tasks"
                         : "processed " + type.itemNoun().count(result.items());
-                log.info("messageId={}, job={}{}: {}", messageId, lineage.jobId(),
-                        lineage.partId().isEmpty() ? "" : ", part=" + lineage.partId(), summary);
+                log.info("{}: {}", where, summary);
                 yield summary;
             }
         };
+    }
+
+    private void markFailed(String taskId, Exception e) {
+        if (taskId != null) {
+            records.markFailed(taskId, String.valueOf(e.getMessage()), clock.instant());
+        }
     }
 
     private static Lineage lineageOf(SqsRecord record, JsonNode event, String body) throws InvalidTaskException {

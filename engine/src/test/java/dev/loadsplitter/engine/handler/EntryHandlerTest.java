@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadsplitter.engine.idempotency.InMemoryProcessingRecords;
 import dev.loadsplitter.engine.json.EventJson;
 import dev.loadsplitter.engine.queue.SendReport;
 import dev.loadsplitter.engine.queue.SubTaskSendException;
@@ -151,6 +152,75 @@ class EntryHandlerTest {
         assertThat(response.get("batchItemFailures")).isEmpty();
         assertThat(queued).extracting(s -> s.lineage().jobId() + "/" + s.lineage().partId() + "@" + s.lineage().depth())
                 .containsExactly("job-7/3.1@2", "job-7/3.2@2");
+    }
+
+    private String subTaskBatch(String messageId, String jobId, String partId) throws Exception {
+        ObjectNode event = json.createObjectNode();
+        ObjectNode record = addRecord(event.putArray("Records"), messageId, OrderTaskType.orderJson("o-1", 1));
+        ObjectNode attributes = record.putObject("messageAttributes");
+        attributes.putObject("jobId").put("stringValue", jobId).put("dataType", "String");
+        attributes.putObject("partId").put("stringValue", partId).put("dataType", "String");
+        attributes.putObject("splitDepth").put("stringValue", "1").put("dataType", "Number");
+        return json.writeValueAsString(event);
+    }
+
+    @Test
+    void aSubTaskDeliveredTwiceIsProcessedOnce() throws Exception {
+        InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
+        EntryHandler<?> idempotent = new EntryHandler<>(type, json, new Splitter(SplitPolicy.defaultPolicy(), json),
+                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO), records,
+                java.time.Clock.systemUTC(), executor, 10, () -> { });
+
+        try (CapturedOutput output = CapturedOutput.start()) {
+            JsonNode first = invoke(idempotent, subTaskBatch("m-1", "job-9", "4"));
+            JsonNode second = invoke(idempotent, subTaskBatch("m-2", "job-9", "4"));
+
+            assertThat(first.get("batchItemFailures")).isEmpty();
+            assertThat(second.get("batchItemFailures")).isEmpty();
+            assertThat(output.text()).contains("messageId=m-2, job=job-9, part=4: duplicate of a sub-task done at");
+        }
+        assertThat(type.processed()).containsExactly("sku-1");
+    }
+
+    @Test
+    void aSubTaskHeldByAnotherInvocationFailsAndComesBack() throws Exception {
+        InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
+        records.claim("job-9/5", java.time.Instant.now(), Duration.ofMinutes(5));
+        EntryHandler<?> idempotent = new EntryHandler<>(type, json, new Splitter(SplitPolicy.defaultPolicy(), json),
+                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO), records,
+                java.time.Clock.systemUTC(), executor, 10, () -> { });
+
+        try (CapturedOutput output = CapturedOutput.start()) {
+            JsonNode response = invoke(idempotent, subTaskBatch("m-3", "job-9", "5"));
+
+            assertThat(response.get("batchItemFailures")).extracting(n -> n.get("itemIdentifier").asText())
+                    .containsExactly("m-3");
+            assertThat(output.text()).contains("sub-task job-9/5 is held by another invocation until");
+        }
+        assertThat(type.processed()).isEmpty();
+    }
+
+    @Test
+    void aFailedSubTaskIsProcessedAgainOnItsNextDelivery() throws Exception {
+        InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
+        List<String> failOnce = new java.util.concurrent.CopyOnWriteArrayList<>(List.of("first"));
+        OrderTaskType flaky = new OrderTaskType() {
+            @Override
+            public void process(dev.loadsplitter.engine.task.JsonItemList task, dev.loadsplitter.engine.task.WorkContext context) {
+                if (!failOnce.isEmpty()) {
+                    failOnce.clear();
+                    throw new IllegalStateException("transient");
+                }
+                super.process(task, context);
+            }
+        };
+        EntryHandler<?> idempotent = new EntryHandler<>(flaky, json, new Splitter(SplitPolicy.defaultPolicy(), json),
+                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO), records,
+                java.time.Clock.systemUTC(), executor, 10, () -> { });
+
+        assertThat(invoke(idempotent, subTaskBatch("m-4", "job-9", "6")).get("batchItemFailures")).hasSize(1);
+        assertThat(invoke(idempotent, subTaskBatch("m-4", "job-9", "6")).get("batchItemFailures")).isEmpty();
+        assertThat(flaky.processed()).containsExactly("sku-1");
     }
 
     private ObjectNode addRecord(ArrayNode records, String messageId, String body) {

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * the items, {@code {"type":"order","order":{"id":…,"lines":[…]}}}. Processing records each line's
  * {@code sku} in a thread-safe queue, and a line with {@code "fail": true} throws.
  */
-public final class OrderTaskType implements TaskType<JsonItemList> {
+public class OrderTaskType implements TaskType<JsonItemList> {
 
     private static final List<String> LINES = List.of("order", "lines");
 
