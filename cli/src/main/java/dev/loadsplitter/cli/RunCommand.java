@@ -86,14 +86,14 @@ final class RunCommand implements Callable<Integer> {
             boolean drained = environment.awaitDrained(timeout);
             status.stop();
             RunSummary summary = recorder.summary(environment.function().coldStarts(),
-                    environment.function().peakConcurrency(), environment.deadLettered(), function.delay);
+                    environment.function().peakConcurrency(), environment.deadLetters(), function.delay);
             if (report != null) {
                 Files.writeString(report, TimelinePage.render(recorder.records(), summary, function.delay,
                         eventFile.getFileName().toString()), StandardCharsets.UTF_8);
                 err.println("load-splitter: timeline written to " + report.toAbsolutePath());
             }
             if (json) {
-                out.println(toJson(mapper, summary, drained, startupMs));
+                out.println(toJson(mapper, summary, drained, startupMs, environment.async().failedEvents().size()));
             } else {
                 out.print(text(summary, drained, startupMs));
             }
@@ -114,7 +114,8 @@ final class RunCommand implements Callable<Integer> {
                 environment.sqs().depth(environment.queues().url()).total());
     }
 
-    static ObjectNode toJson(ObjectMapper mapper, RunSummary summary, boolean drained, long startupMs) {
+    static ObjectNode toJson(ObjectMapper mapper, RunSummary summary, boolean drained, long startupMs,
+                             int failedEvents) {
         ObjectNode node = mapper.createObjectNode();
         node.put("invocations", summary.invocations());
         node.put("subTasks", summary.subTasks());
@@ -126,6 +127,11 @@ final class RunCommand implements Callable<Integer> {
         node.put("elapsedMs", summary.elapsedMs());
         node.put("serialEstimateMs", summary.serialEstimateMs());
         node.put("speedup", summary.speedup());
+        node.put("items", summary.items());
+        node.put("itemsDeadLettered", summary.itemsDeadLettered());
+        node.put("duplicatesSuppressed", summary.duplicatesSuppressed());
+        node.put("reconciled", summary.reconciled());
+        node.put("failedEvents", failedEvents);
         node.put("drained", drained);
         node.put("startupMs", startupMs);
         return node;
@@ -146,9 +152,12 @@ final class RunCommand implements Callable<Integer> {
                   serial estimate    %,.2f s   (items x delay)
                   speedup            %.2fx
                   start-up           %,.2f s   (JVM and SQS server, not in wall time)
+                  reconciliation     %,d items = %,d processed + %,d dead-lettered: %s (%,d duplicates suppressed)
                 """, drained ? "" : " (NOT DRAINED: timed out)", summary.invocations(), summary.subTasks(),
                 summary.itemsProcessed(), summary.failed(), summary.deadLettered(), summary.coldStarts(),
                 summary.peakConcurrency(), summary.elapsedMs() / 1000.0, summary.serialEstimateMs() / 1000.0,
-                summary.speedup(), startupMs / 1000.0);
+                summary.speedup(), startupMs / 1000.0, summary.items(), summary.itemsProcessed(),
+                summary.itemsDeadLettered(), summary.reconciled() ? "holds" : "DOES NOT HOLD",
+                summary.duplicatesSuppressed());
     }
 }

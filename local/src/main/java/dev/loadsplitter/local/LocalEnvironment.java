@@ -12,8 +12,13 @@ import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import dev.loadsplitter.local.report.RunSummary;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * The whole system on one machine: an embedded SQS server with the work queue and its DLQ, the
@@ -143,6 +148,22 @@ public final class LocalEnvironment implements AutoCloseable {
     /** Messages in the dead-letter queue now. */
     public int deadLettered() {
         return sqs.depth(queues.dlqUrl()).total();
+    }
+
+    /** The sub-tasks in the dead-letter queue now, by their message attributes. */
+    public List<RunSummary.DeadLetter> deadLetters() {
+        List<RunSummary.DeadLetter> deadLetters = new ArrayList<>();
+        for (Message message : sqs.receiveAll(queues.dlqUrl())) {
+            Map<String, MessageAttributeValue> attributes = message.messageAttributes();
+            deadLetters.add(new RunSummary.DeadLetter(text(attributes.get("jobId"), "-"),
+                    text(attributes.get("partId"), message.messageId()),
+                    Integer.parseInt(text(attributes.get("itemCount"), "1"))));
+        }
+        return deadLetters;
+    }
+
+    private static String text(MessageAttributeValue value, String fallback) {
+        return value == null || value.stringValue() == null ? fallback : value.stringValue();
     }
 
     /**

@@ -32,7 +32,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,8 +125,8 @@ public final class EntryHandler<T> implements AutoCloseable {
             log.warn("Neither QUEUE_URL nor QUEUE_NAME is set: small tasks work, large ones will fail to split.");
         }
         ProcessingRecords records = settings.idempotency()
-                ? (settings.idempotencyTtl().equals(Duration.ofHours(24)) ? InMemoryProcessingRecords.shared()
-                        : new InMemoryProcessingRecords(settings.idempotencyTtl()))
+                ? InMemoryProcessingRecords.shared(settings.queueUrl().or(settings::queueName).orElse(""),
+                        settings.idempotencyTtl())
                 : ProcessingRecords.none();
         return new EntryHandler<>(type, json, new Splitter(settings.policy(), json), sender, records,
                 Clock.systemUTC(), executor, settings.recordConcurrency(), () -> {

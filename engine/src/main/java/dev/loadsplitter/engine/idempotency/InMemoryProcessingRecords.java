@@ -10,12 +10,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Processing records in memory. On AWS Lambda one JVM serves one execution environment, so this
  * catches the duplicates that reach the same container; in the local runtime every container of
- * a function shares one class loader, and so one {@link #shared() store}. For duplicates across
+ * a function shares one class loader, and so one {@link #shared store} per work queue. For duplicates across
  * Lambda containers use the DynamoDB store.
  */
 public final class InMemoryProcessingRecords implements ProcessingRecords {
 
-    private static final InMemoryProcessingRecords SHARED = new InMemoryProcessingRecords(Duration.ofHours(24));
+    private static final ConcurrentHashMap<String, InMemoryProcessingRecords> SHARED = new ConcurrentHashMap<>();
     private static final int PURGE_EVERY = 10_000;
 
     private final Duration timeToLive;
@@ -27,9 +27,14 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
         this.timeToLive = Objects.requireNonNull(timeToLive, "timeToLive");
     }
 
-    /** The store every handler of this class loader shares. */
-    public static InMemoryProcessingRecords shared() {
-        return SHARED;
+    /**
+     * The store every handler of this class loader shares for one work queue: sub-task ids are only
+     * unique within the queue their job was split onto, and two local runs in one JVM use two queues.
+     *
+     * @param queue the work queue's URL or name
+     */
+    public static InMemoryProcessingRecords shared(String queue, Duration timeToLive) {
+        return SHARED.computeIfAbsent(queue + " " + timeToLive, key -> new InMemoryProcessingRecords(timeToLive));
     }
 
     private enum State { IN_PROGRESS, DONE, FAILED }

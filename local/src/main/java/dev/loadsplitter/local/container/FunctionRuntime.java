@@ -158,20 +158,14 @@ public final class FunctionRuntime implements AutoCloseable {
                 case NONE -> container.handle(payload, requestId);
                 case FAIL -> new Outcome(new InvocationResult.FunctionError("LoadSplitter.InjectedFailure",
                         "injected failure (--fail-rate): the function threw"), true);
-                case CRASH -> {
-                    container.handle(payload, requestId);
-                    yield new Outcome(new InvocationResult.FunctionError("Runtime.ExitError",
-                            "injected crash (--crash-rate): the runtime exited before answering"), false);
-                }
+                case CRASH -> new Outcome(new InvocationResult.FunctionError("Runtime.ExitError",
+                        "injected crash (--crash-rate): the runtime exited before answering"), false,
+                        container.handle(payload, requestId).answer());
                 case TIMEOUT -> {
-                    Outcome done = container.handle(payload, requestId);
-                    // Hold the container past the timeout, so the runtime times the invocation out.
-                    try {
-                        Thread.sleep(function.timeout().plusMillis(500));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    yield done;
+                    // The work is done but the answer comes too late: reported as Lambda reports a
+                    // timeout, at once rather than after waiting the timeout out, and the container is replaced.
+                    yield new Outcome(new InvocationResult.TimedOut(function.timeout()), false,
+                            container.handle(payload, requestId).answer());
                 }
             });
         });
@@ -179,11 +173,13 @@ public final class FunctionRuntime implements AutoCloseable {
         InvocationResult result;
         Optional<Duration> init = Optional.empty();
         boolean keep = false;
+        Optional<byte[]> lost = Optional.empty();
         try {
             init = initialised.get(INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             Outcome done = outcome.get(function.timeout().toMillis(), TimeUnit.MILLISECONDS);
             keep = done.keepContainer();
             result = done.result();
+            lost = done.lostAnswer();
         } catch (TimeoutException e) {
             worker.interrupt();
             result = initialised.isDone()
@@ -204,12 +200,25 @@ public final class FunctionRuntime implements AutoCloseable {
             container.discard();
         }
         busy.decrementAndGet();
-        listener.finished(new InvocationListener.Finished(started, result, init, clock.instant()));
+        listener.finished(new InvocationListener.Finished(started, result, init, clock.instant(), lost));
         return result;
     }
 
-    /** What a container's invocation came to, and whether the container may be reused. */
-    private record Outcome(InvocationResult result, boolean keepContainer) {
+    /**
+     * What a container's invocation came to, and whether the container may be reused.
+     *
+     * @param lostAnswer what the function answered when an injected fault threw the answer away
+     */
+    private record Outcome(InvocationResult result, boolean keepContainer, Optional<byte[]> lostAnswer) {
+
+        Outcome(InvocationResult result, boolean keepContainer) {
+            this(result, keepContainer, Optional.empty());
+        }
+
+        /** The function's answer, when it gave one. */
+        Optional<byte[]> answer() {
+            return result instanceof InvocationResult.Success success ? Optional.of(success.response()) : Optional.empty();
+        }
     }
 
     /** One handler instance; the runtime guarantees it runs one invocation at a time. */

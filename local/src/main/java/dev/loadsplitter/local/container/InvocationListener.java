@@ -32,8 +32,11 @@ public interface InvocationListener {
      * @param result what it returned
      * @param initDuration the container's initialisation time, for a cold start
      * @param at when it finished
+     * @param lostAnswer what the function answered when an injected crash or timeout threw the answer away:
+     *                   the work it describes was done
      */
-    record Finished(Started started, InvocationResult result, Optional<Duration> initDuration, Instant at) {
+    record Finished(Started started, InvocationResult result, Optional<Duration> initDuration, Instant at,
+                    Optional<byte[]> lostAnswer) {
 
         /** Handler time, without initialisation. */
         public Duration duration() {

@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
  * @param failRate share of invocations that fail as if the function threw, before it runs
  * @param crashRate share whose container dies at the end of the invocation: the work is done, the
  *                  result is lost, and the container is replaced
- * @param timeoutRate share that run past the function timeout: the work is done, the result is lost
+ * @param timeoutRate share that run past the function timeout: the work is done, the result is lost and
+ *                    reported as Lambda's timeout (at once, without waiting the timeout out)
  * @param seed the generator's seed
  */
 public record FaultPlan(double failRate, double crashRate, double timeoutRate, long seed) {

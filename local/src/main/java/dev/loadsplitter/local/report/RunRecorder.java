@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +38,13 @@ public final class RunRecorder implements InvocationListener {
     private final Consumer<InvocationRecord> onRecord;
     private final ConcurrentLinkedQueue<InvocationRecord> records = new ConcurrentLinkedQueue<>();
     private final Set<String> deliveredMessages = ConcurrentHashMap.newKeySet();
+    /** Items of each sub-task (job/part) the first time it succeeded; later successes are duplicates. */
+    private final ConcurrentHashMap<String, Integer> processedParts = new ConcurrentHashMap<>();
+    /** Items of each distinct direct task (by its bytes), from its last successful response. */
+    private final ConcurrentHashMap<String, Integer> directTasks = new ConcurrentHashMap<>();
+    /** Items of each distinct small direct task processed in place. */
+    private final ConcurrentHashMap<String, Integer> directProcessed = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong duplicates = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param maxItemsPerTask the function's {@code MAX_ITEMS_PER_TASK}
@@ -71,12 +79,32 @@ public final class RunRecorder implements InvocationListener {
         int items = 0;
         int subTasks = 0;
         Optional<String> error = errorOf(result);
+        finished.lostAnswer().ifPresent(answer -> {
+            // An injected crash or timeout threw the answer away; the task it describes was still split or done.
+            JsonNode lost = readQuietly(answer);
+            int status = lost.path("statusCode").asInt(0);
+            int count = lost.path("count").asInt(0);
+            String task = digest(finished.started().payload());
+            if (status == 200 || status == 202 && count > 0) {
+                directTasks.put(task, count);
+            }
+            if (status == 200) {
+                directProcessed.putIfAbsent(task, count);
+            }
+        });
         if (result instanceof InvocationResult.Success success) {
             JsonNode response = readQuietly(success.response());
             int status = response.path("statusCode").asInt(0);
             items = response.path("count").asInt(0);
+            String task = digest(finished.started().payload());
+            if (status == 200 || status == 202 && items > 0) {
+                directTasks.put(task, items);
+            }
             if (status == 200) {
                 kind = InvocationRecord.Kind.PROCESS;
+                if (directProcessed.putIfAbsent(task, items) != null) {
+                    duplicates.incrementAndGet();
+                }
             } else if (status == 202 && items > 0) {
                 kind = InvocationRecord.Kind.SPLIT;
                 Matcher queued = QUEUED.matcher(response.path("body").asText(""));
@@ -94,35 +122,58 @@ public final class RunRecorder implements InvocationListener {
 
     private InvocationRecord sqsRecord(Finished finished) {
         JsonNode event = readQuietly(finished.started().payload());
-        Set<String> failed = new HashSet<>();
-        InvocationResult result = finished.result();
         List<JsonNode> received = new ArrayList<>();
         event.path("Records").forEach(received::add);
         for (JsonNode record : received) {
             deliveredMessages.add(record.path("messageId").asText());
         }
+        InvocationResult result = finished.result();
+        Set<String> failed = new HashSet<>();
         if (result instanceof InvocationResult.Success success) {
-            readQuietly(success.response()).path("batchItemFailures")
-                    .forEach(failure -> failed.add(failure.path("itemIdentifier").asText()));
+            failedIn(success.response(), failed);
         } else {
             received.forEach(record -> failed.add(record.path("messageId").asText()));
         }
+        // An injected crash or timeout threw away an answer: the records it reports done were processed.
+        Set<String> doneButLost = new HashSet<>();
+        finished.lostAnswer().ifPresent(answer -> {
+            Set<String> lostFailures = new HashSet<>();
+            failedIn(answer, lostFailures);
+            received.forEach(record -> {
+                if (!lostFailures.contains(record.path("messageId").asText())) {
+                    doneButLost.add(record.path("messageId").asText());
+                }
+            });
+        });
         int processed = 0;
         int split = 0;
         for (JsonNode record : received) {
-            if (failed.contains(record.path("messageId").asText())) {
+            String messageId = record.path("messageId").asText();
+            if (failed.contains(messageId) && !doneButLost.contains(messageId)) {
                 continue;
             }
-            int itemCount = record.path("messageAttributes").path("itemCount").path("stringValue").asInt(1);
+            JsonNode attributes = record.path("messageAttributes");
+            int itemCount = attributes.path("itemCount").path("stringValue").asInt(1);
             if (itemCount > maxItemsPerTask) {
-                split += itemCount;
-            } else {
+                split += failed.contains(messageId) ? 0 : itemCount;
+                continue;
+            }
+            String part = attributes.path("jobId").path("stringValue").asText("") + "/"
+                    + attributes.path("partId").path("stringValue").asText(messageId);
+            if (processedParts.putIfAbsent(part, itemCount) != null) {
+                duplicates.incrementAndGet();
+            } else if (!failed.contains(messageId)) {
                 processed += itemCount;
             }
         }
         InvocationRecord.Kind kind = failed.size() == received.size() ? InvocationRecord.Kind.FAILED
                 : split > 0 ? InvocationRecord.Kind.SPLIT : InvocationRecord.Kind.PROCESS;
         return record(finished, kind, processed, split, received.size(), failed.size(), 0, errorOf(result));
+    }
+
+    private void failedIn(byte[] response, Set<String> failed) {
+        readQuietly(response).path("batchItemFailures")
+                .forEach(failure -> failed.add(failure.path("itemIdentifier").asText()));
     }
 
     private static InvocationRecord record(Finished finished, InvocationRecord.Kind kind, int itemsProcessed,
@@ -144,6 +195,10 @@ public final class RunRecorder implements InvocationListener {
         };
     }
 
+    private static long sum(Map<String, Integer> counts) {
+        return counts.values().stream().mapToLong(Integer::longValue).sum();
+    }
+
     private JsonNode readQuietly(byte[] bytes) {
         try {
             JsonNode node = json.readTree(bytes);
@@ -153,28 +208,45 @@ public final class RunRecorder implements InvocationListener {
         }
     }
 
+    private static String digest(byte[] payload) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(payload));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
+        }
+    }
+
     /**
      * Sums the run up.
      *
+     * @param deadLetters the sub-tasks in the dead-letter queue at the end
      * @param delay the processing delay per item, for the serial estimate
      */
-    public RunSummary summary(int coldStarts, int peakConcurrency, int deadLettered, Duration delay) {
+    public RunSummary summary(int coldStarts, int peakConcurrency, List<RunSummary.DeadLetter> deadLetters,
+                              Duration delay) {
         List<InvocationRecord> all = records();
-        long processed = 0;
         long failed = 0;
         Instant first = null;
         Instant last = null;
         for (InvocationRecord record : all) {
-            processed += record.itemsProcessed();
             failed += record.failedRecords();
             Instant start = record.start().minus(record.initDuration().orElse(Duration.ZERO));
             first = first == null || start.isBefore(first) ? start : first;
             last = last == null || record.end().isAfter(last) ? record.end() : last;
         }
+        long processed = sum(processedParts) + sum(directProcessed);
+        long deadLetteredItems = 0;
+        Set<String> counted = new HashSet<>();
+        for (RunSummary.DeadLetter deadLetter : deadLetters) {
+            String part = deadLetter.jobId() + "/" + deadLetter.partId();
+            if (!processedParts.containsKey(part) && counted.add(part)) {
+                deadLetteredItems += deadLetter.itemCount();
+            }
+        }
         long elapsed = first == null ? 0 : Duration.between(first, last).toMillis();
         long serial = processed * delay.toMillis();
         double speedup = elapsed == 0 ? 0 : Math.round(serial * 100.0 / elapsed) / 100.0;
-        return new RunSummary(all.size(), deliveredMessages(), processed, failed, deadLettered, coldStarts,
-                peakConcurrency, elapsed, serial, speedup);
+        return new RunSummary(all.size(), deliveredMessages(), processed, failed, deadLetters.size(), coldStarts,
+                peakConcurrency, elapsed, serial, speedup, sum(directTasks), deadLetteredItems, duplicates.get());
     }
 }

@@ -13,7 +13,26 @@ package dev.loadsplitter.local.report;
  * @param elapsedMs wall time from the first invocation's start to the last one's end
  * @param serialEstimateMs items processed × processing delay: the time one invocation would take alone
  * @param speedup serial estimate ÷ elapsed
+ * @param items items of the tasks invoked directly, each distinct task counted once
+ * @param itemsDeadLettered items of sub-tasks in the DLQ that were never processed
+ * @param duplicatesSuppressed successful deliveries of a sub-task that had been processed already
  */
 public record RunSummary(int invocations, int subTasks, long itemsProcessed, long failed, int deadLettered,
-                         int coldStarts, int peakConcurrency, long elapsedMs, long serialEstimateMs, double speedup) {
+                         int coldStarts, int peakConcurrency, long elapsedMs, long serialEstimateMs, double speedup,
+                         long items, long itemsDeadLettered, long duplicatesSuppressed) {
+
+    /** Every item was processed or dead-lettered, exactly once: {@code itemsProcessed + itemsDeadLettered == items}. */
+    public boolean reconciled() {
+        return itemsProcessed + itemsDeadLettered == items;
+    }
+
+    /**
+     * A sub-task in the dead-letter queue, by its message attributes.
+     *
+     * @param jobId its job
+     * @param partId its part
+     * @param itemCount its items
+     */
+    public record DeadLetter(String jobId, String partId, int itemCount) {
+    }
 }
