@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The function, queue and mapping options that run, invoke and serve share. */
@@ -95,6 +96,11 @@ final class FunctionOptions {
 
     /** The settings for a local environment, with the embedded SQS server on {@code sqsHost:sqsPort}. */
     LocalSettings toSettings(String sqsHost, int sqsPort, boolean mappingEnabled) {
+        return toSettings(sqsHost, sqsPort, mappingEnabled, Optional.empty());
+    }
+
+    /** The same, with queues and messages kept under {@code dataDirectory} when given. */
+    LocalSettings toSettings(String sqsHost, int sqsPort, boolean mappingEnabled, Optional<Path> dataDirectory) {
         Map<String, String> environment = new HashMap<>(extraEnvironment);
         environment.put(PROCESSING_DELAY, Long.toString(delay.toMillis()));
         environment.put(MAX_ITEMS_PER_TASK, Integer.toString(maxItemsPerTask));
@@ -103,7 +109,7 @@ final class FunctionOptions {
         return new LocalSettings(jar(), LocalSettings.FUNCTION_NAME, LocalSettings.HANDLER, memoryMb, functionTimeout,
                 reserved, environment, visibility, maxReceiveCount,
                 new EsmSettings(batchSize, batchingWindow, concurrency, true, mappingEnabled), sqsHost, sqsPort,
-                asyncRetryPause, new FaultPlan(failRate, crashRate, timeoutRate, seed), sqsFaultRate);
+                asyncRetryPause, new FaultPlan(failRate, crashRate, timeoutRate, seed), sqsFaultRate, dataDirectory);
     }
 
     private Path jar() {

@@ -44,6 +44,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "inspection, as a disabled mapping does on AWS (default: ${DEFAULT-VALUE}).")
     boolean esmEnabled;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep queues and messages in an H2 database under DIR, so stopping the server, even with "
+                    + "kill -9, loses no queued message (default: memory only).")
+    java.nio.file.Path dataDirectory;
+
     @Option(names = "--shutdown-grace", defaultValue = "30s", paramLabel = "DURATION",
             description = "On Ctrl-C or SIGTERM, how long invocations in flight may take to finish (default: ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
@@ -53,7 +58,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
-        LocalSettings settings = function.toSettings(host, sqsPort, esmEnabled);
+        LocalSettings settings = function.toSettings(host, sqsPort, esmEnabled,
+                java.util.Optional.ofNullable(dataDirectory));
         InvocationLog log = new InvocationLog(err, settings.memoryMb());
         RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), function.maxItemsPerTask, log::ended);
         InvocationListener listener = InvocationListener.all(List.of(new InvocationListener() {
@@ -83,7 +89,7 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         err.printf("""
                 load-splitter: serving function '%s' (%s)
-                  SQS endpoint         %s
+                  SQS endpoint         %s%s
                   work queue           %s
                   dead-letter queue    %s
                   Lambda endpoint      http://%s:%d
@@ -93,6 +99,7 @@ final class ServeCommand implements Callable<Integer> {
                   aws sqs receive-message --endpoint-url %s --queue-url %s --message-attribute-names All
                 Ctrl-C stops polling, lets invocations in flight finish (up to %d s) and leaves the rest on the queue.
                 """, settings.functionName(), settings.handler(), environment.sqs().endpoint(),
+                dataDirectory == null ? " (in memory)" : " (kept in " + dataDirectory.toAbsolutePath() + ")",
                 environment.queues().url(), environment.queues().dlqUrl(), host, api.port(),
                 esmEnabled ? "enabled, maximum concurrency " + settings.esm().maximumConcurrency() : "disabled",
                 host, api.port(), settings.functionName(), environment.sqs().endpoint(), environment.queues().url(),

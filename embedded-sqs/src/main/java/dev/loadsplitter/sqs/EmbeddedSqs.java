@@ -1,6 +1,12 @@
 package dev.loadsplitter.sqs;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +14,9 @@ import java.util.Map;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
+import org.elasticmq.server.ElasticMQServer;
+import org.elasticmq.server.config.ElasticMQServerConfig;
+import scala.Function0;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -37,12 +46,12 @@ public final class EmbeddedSqs implements AutoCloseable {
     /** Connections the shared client keeps: enough for the pollers and deleters of 1,000 concurrent invocations. */
     private static final int MAX_CONNECTIONS = 512;
 
-    private final SQSRestServer server;
+    private final Runnable stop;
     private final URI endpoint;
     private final SqsClient client;
 
-    private EmbeddedSqs(SQSRestServer server, URI endpoint) {
-        this.server = server;
+    private EmbeddedSqs(Runnable stop, URI endpoint) {
+        this.stop = stop;
         this.endpoint = endpoint;
         // No silent retries: a receive retried after the server already handed out messages would
         // hide them until their visibility timeout. Callers see each failure and decide.
@@ -75,7 +84,62 @@ public final class EmbeddedSqs implements AutoCloseable {
             throw new IllegalStateException("Could not start the embedded SQS server on " + host + ":" + port
                     + " (" + e.getMessage() + "). Is another process using that port? Pick another one.", e);
         }
-        return new EmbeddedSqs(server, URI.create("http://" + host + ":" + bound));
+        return new EmbeddedSqs(server::stopAndWait, URI.create("http://" + host + ":" + bound));
+    }
+
+    /**
+     * Starts on {@code host:port} with queues and messages kept in an H2 database under
+     * {@code dataDirectory}, so a restart, even after {@code kill -9}, finds every queue and every
+     * message that was acknowledged to its sender.
+     */
+    public static EmbeddedSqs startDurable(String host, int port, Path dataDirectory) {
+        if (port == 0) {
+            throw new IllegalArgumentException("A durable SQS server needs a fixed port: queue URLs name it");
+        }
+        try {
+            Files.createDirectories(dataDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the data directory " + dataDirectory, e);
+        }
+        String h2 = dataDirectory.toAbsolutePath().resolve("elasticmq").toString().replace('\\', '/');
+        Config config = ConfigFactory.parseMap(Map.of(
+                "node-address.host", host,
+                "node-address.port", port,
+                "rest-sqs.bind-port", port,
+                "rest-sqs.bind-hostname", host,
+                "aws.region", REGION,
+                "aws.accountId", ACCOUNT,
+                "messages-storage.enabled", true,
+                "messages-storage.uri", "jdbc:h2:" + h2,
+                "messages-storage.prune-data-on-init", false))
+                .withFallback(ConfigFactory.load(EmbeddedSqs.class.getClassLoader()));
+        Function0<?> shutdown;
+        try {
+            shutdown = new ElasticMQServer(new ElasticMQServerConfig(config)).start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Could not start the durable SQS server on " + host + ":" + port + " with data in "
+                    + dataDirectory + " (" + e.getMessage() + "). Is another process using that port or directory?", e);
+        }
+        URI endpoint = URI.create("http://" + host + ":" + port);
+        awaitListening(host, port);
+        return new EmbeddedSqs(shutdown::apply, endpoint);
+    }
+
+    private static void awaitListening(String host, int port) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket ignored = new java.net.Socket(host, port)) {
+                return;
+            } catch (IOException e) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("The durable SQS server did not start listening on " + host + ":" + port);
     }
 
     public URI endpoint() {
@@ -170,7 +234,7 @@ public final class EmbeddedSqs implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        server.stopAndWait();
+        stop.run();
     }
 
     /** A work queue and its dead-letter queue. */

@@ -61,7 +61,9 @@ public final class LocalEnvironment implements AutoCloseable {
      * @param functionLog where the function's {@code LambdaLogger} writes
      */
     public static LocalEnvironment start(LocalSettings settings, InvocationListener listener, PrintStream functionLog) {
-        EmbeddedSqs sqs = EmbeddedSqs.start(settings.sqsHost(), settings.sqsPort());
+        EmbeddedSqs sqs = settings.dataDirectory()
+                .map(directory -> EmbeddedSqs.startDurable(settings.sqsHost(), settings.sqsPort(), directory))
+                .orElseGet(() -> EmbeddedSqs.start(settings.sqsHost(), settings.sqsPort()));
         try {
             EmbeddedSqs.QueuePair queues = sqs.createQueues(settings.queueName(), settings.dlqName(),
                     settings.maxReceiveCount(), settings.visibilityTimeout());

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything the local runtime needs to stand up the function, its queues and its mapping: the
@@ -26,11 +27,13 @@ import java.util.Objects;
  * @param asyncRetryPause the pause before an asynchronous invocation's first retry
  * @param faults invocations that go wrong on purpose
  * @param sqsFaultRate share of the function's SQS requests answered with a 500 or a throttle
+ * @param dataDirectory where the SQS server keeps queues and messages across restarts; empty for memory only
  */
 public record LocalSettings(Path functionJar, String functionName, String handler, int memoryMb,
                             Duration functionTimeout, int reservedConcurrency, Map<String, String> environment,
                             Duration visibilityTimeout, int maxReceiveCount, EsmSettings esm, String sqsHost,
-                            int sqsPort, Duration asyncRetryPause, FaultPlan faults, double sqsFaultRate) {
+                            int sqsPort, Duration asyncRetryPause, FaultPlan faults, double sqsFaultRate,
+                            Optional<Path> dataDirectory) {
 
     /** The function's name on AWS and here. */
     public static final String FUNCTION_NAME = "load-splitter";
@@ -48,6 +51,7 @@ public record LocalSettings(Path functionJar, String functionName, String handle
         Objects.requireNonNull(sqsHost, "sqsHost");
         Objects.requireNonNull(asyncRetryPause, "asyncRetryPause");
         Objects.requireNonNull(faults, "faults");
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
         if (!(sqsFaultRate >= 0 && sqsFaultRate <= 1)) {
             throw new IllegalArgumentException("SQS fault rate must be from 0 to 1, got " + sqsFaultRate);
         }

@@ -1,0 +1,159 @@
+package dev.loadsplitter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * {@code serve} as its own process, stopped the hard way and the polite way: {@code kill -9} loses
+ * no queued message with {@code --data-dir}, and SIGTERM lets invocations in flight finish while
+ * the rest stay queued.
+ */
+class DurableServeIT {
+
+    private static final Path CLI_JAR = Path.of("target", "load-splitter-cli.jar");
+
+    @TempDir
+    Path dir;
+
+    private Process serve(Path data, int sqsPort, int lambdaPort, String... more) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        if (Runtime.version().feature() >= 24) {
+            command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"));
+        }
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-jar", CLI_JAR.toString(), "serve", "--data-dir",
+                data.toString(), "--sqs-port", Integer.toString(sqsPort), "--lambda-port", Integer.toString(lambdaPort),
+                "--function-jar", Path.of("..", "function", "target", "load-splitter-function.jar").toString()));
+        command.addAll(List.of(more));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!listening(lambdaPort)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                fail("serve did not start");
+            }
+            sleep(100);
+        }
+        return process;
+    }
+
+    private static SqsClient client(int port) {
+        return SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();
+    }
+
+    private static String queueUrl(int port) {
+        return "http://127.0.0.1:" + port + "/000000000000/load-splitter-queue";
+    }
+
+    private static Set<String> bodies(SqsClient sqs, int port) {
+        Set<String> bodies = new TreeSet<>();
+        while (true) {
+            List<Message> page = sqs.receiveMessage(r -> r.queueUrl(queueUrl(port)).maxNumberOfMessages(10)
+                    .visibilityTimeout(60)).messages();
+            if (page.isEmpty()) {
+                return bodies;
+            }
+            page.forEach(message -> bodies.add(message.body()));
+        }
+    }
+
+    @Test
+    void killDashNineLosesNoQueuedMessage() throws Exception {
+        int sqsPort = freePort();
+        int lambdaPort = freePort();
+        Path data = dir.resolve("data");
+        Process first = serve(data, sqsPort, lambdaPort, "--esm-enabled=false");
+        Set<String> sent = new TreeSet<>();
+        try (SqsClient sqs = client(sqsPort)) {
+            for (int i = 0; i < 50; i++) {
+                String body = "{\"n\":" + i + "}";
+                sqs.sendMessage(r -> r.queueUrl(queueUrl(sqsPort)).messageBody(body));
+                sent.add(body);
+            }
+        }
+        sleep(1_500); // H2 writes its file within a second of each change.
+        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        assertThat(first.isAlive()).isFalse();
+
+        Process second = serve(data, sqsPort, lambdaPort, "--esm-enabled=false");
+        try (SqsClient sqs = client(sqsPort)) {
+            assertThat(bodies(sqs, sqsPort)).isEqualTo(sent);
+        } finally {
+            second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void sigtermLetsInvocationsInFlightFinishAndLeavesTheRestQueued() throws Exception {
+        int sqsPort = freePort();
+        int lambdaPort = freePort();
+        Path data = dir.resolve("data");
+        Process serve = serve(data, sqsPort, lambdaPort, "--delay", "3s", "--concurrency", "2",
+                "--reserved-concurrency", "10");
+        HttpResponse<String> invoke = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + lambdaPort + "/2015-03-31/functions/load-splitter/invocations"))
+                .POST(HttpRequest.BodyPublishers.ofFile(Path.of("..", "examples", "events", "create-tags-5.json"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(invoke.body()).contains("split '5' tags into '5' queued messages");
+        sleep(1_000); // Two sub-tasks are now being processed for 3 s each; three wait.
+
+        serve.destroy(); // SIGTERM
+        assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(Files.list(dir).filter(p -> p.toString().endsWith(".log")).findFirst().orElseThrow());
+        assertThat(log).contains("load-splitter: stopping").contains("load-splitter: stopped");
+        assertThat(log.lines().filter(line -> line.contains("Kind: process")).count()).as("in-flight invocations finished")
+                .isEqualTo(2);
+
+        Process again = serve(data, sqsPort, lambdaPort, "--esm-enabled=false");
+        try (SqsClient sqs = client(sqsPort)) {
+            assertThat(bodies(sqs, sqsPort)).as("undelivered sub-tasks stay queued").hasSize(3);
+        } finally {
+            again.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
