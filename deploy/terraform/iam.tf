@@ -51,6 +51,17 @@ data "aws_iam_policy_document" "function" {
     resources = [aws_sqs_queue.failed_events.arn]
   }
 
+  # Processing records, when they live in DynamoDB: claim and update one item at a time.
+  dynamic "statement" {
+    for_each = aws_dynamodb_table.processing_records
+    content {
+      sid       = "ProcessingRecords"
+      effect    = "Allow"
+      actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+      resources = [statement.value.arn]
+    }
+  }
+
   # Logs only to the function's own log group (the group itself is created by Terraform).
   statement {
     sid       = "WriteOwnLogs"

@@ -94,6 +94,30 @@ resource "aws_sqs_queue_policy" "tls_only" {
   policy    = data.aws_iam_policy_document.tls_only[each.key].json
 }
 
+# Processing records (IDEMPOTENCY=dynamodb): one item per sub-task, removed by TTL ------------------
+
+resource "aws_dynamodb_table" "processing_records" {
+  count = var.idempotency == "dynamodb" ? 1 : 0
+
+  name         = "${var.prefix}-processing-records"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "taskId"
+
+  attribute {
+    name = "taskId"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expiresAt"
+    enabled        = true
+  }
+
+  server_side_encryption {
+    enabled = true
+  }
+}
+
 # The function ----------------------------------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "function" {
@@ -129,6 +153,7 @@ resource "aws_lambda_function" "function" {
       RECORD_CONCURRENCY = tostring(var.record_concurrency)
       PROCESSING_DELAY   = var.processing_delay
       IDEMPOTENCY        = var.idempotency
+      IDEMPOTENCY_TABLE  = var.idempotency == "dynamodb" ? aws_dynamodb_table.processing_records[0].name : ""
       IDEMPOTENCY_TTL    = var.idempotency_ttl
     }
   }

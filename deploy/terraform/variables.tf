@@ -152,13 +152,13 @@ variable "record_concurrency" {
 }
 
 variable "idempotency" {
-  description = "IDEMPOTENCY: processing records against duplicate deliveries, memory (per container) or off."
+  description = "IDEMPOTENCY: processing records against duplicate deliveries: memory (per container), dynamodb (a table shared by all containers, created here) or off."
   type        = string
   default     = "memory"
 
   validation {
-    condition     = contains(["memory", "off"], var.idempotency)
-    error_message = "idempotency must be memory or off."
+    condition     = contains(["memory", "dynamodb", "off"], var.idempotency)
+    error_message = "idempotency must be memory, dynamodb or off."
   }
 }
 

@@ -72,7 +72,7 @@ class TerraformChecksIT {
             if (!name.startsWith("aws_iam_policy_document.")) {
                 return;
             }
-            for (JsonNode statement : document.path("statement")) {
+            for (JsonNode statement : statements(document)) {
                 String where = name + " statement " + statement.path("sid").asText("(no sid)");
                 boolean allow = !"Deny".equals(statement.path("effect").asText("Allow"));
                 if (!allow) {
@@ -102,7 +102,7 @@ class TerraformChecksIT {
     void theFunctionRoleGrantsExactlyWhatTheFunctionAndItsMappingUse() {
         JsonNode policy = terraform.block("data", "aws_iam_policy_document", "function");
         Map<String, Set<String>> grants = new HashMap<>();
-        for (JsonNode statement : policy.path("statement")) {
+        for (JsonNode statement : statements(policy)) {
             assertThat(statement.path("effect").asText("Allow")).isEqualTo("Allow");
             for (JsonNode action : statement.path("actions")) {
                 Set<String> resources = grants.computeIfAbsent(action.asText(), a -> new LinkedHashSet<>());
@@ -110,7 +110,14 @@ class TerraformChecksIT {
             }
         }
         assertThat(grants).containsOnlyKeys("sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
-                "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "logs:CreateLogStream", "logs:PutLogEvents");
+                "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "logs:CreateLogStream", "logs:PutLogEvents",
+                "dynamodb:GetItem", "dynamodb:UpdateItem");
+        for (String action : List.of("dynamodb:GetItem", "dynamodb:UpdateItem")) {
+            assertThat(grants.get(action)).as(action + " only on the processing-records table")
+                    .containsExactly("${statement.value.arn}");
+        }
+        JsonNode dynamic = policy.path("dynamic").path("statement").get(0);
+        assertThat(dynamic.path("for_each").asText()).isEqualTo("${aws_dynamodb_table.processing_records}");
         assertThat(grants.get("sqs:SendMessage")).as("sends only to the work queue and the on-failure destination")
                 .containsExactlyInAnyOrder("${aws_sqs_queue.work.arn}", "${aws_sqs_queue.failed_events.arn}");
         for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl")) {
@@ -151,6 +158,15 @@ class TerraformChecksIT {
         String validation = terraform.variables().get("maximum_concurrency").path("validation").get(0)
                 .path("condition").asText();
         assertThat(validation).contains(">= 2").contains("<= 1000");
+    }
+
+    @Test
+    void theProcessingRecordsTableExpiresItemsAndIsEncrypted() {
+        JsonNode table = terraform.block("resource", "aws_dynamodb_table", "processing_records");
+        assertThat(table.path("hash_key").asText()).isEqualTo("taskId");
+        assertThat(table.path("ttl").get(0).path("attribute_name").asText()).isEqualTo("expiresAt");
+        assertThat(table.path("server_side_encryption").get(0).path("enabled").asBoolean()).isTrue();
+        assertThat(table.path("count").asText()).contains("var.idempotency == \"dynamodb\"");
     }
 
     @Test
@@ -268,6 +284,14 @@ class TerraformChecksIT {
         });
         assertThat(missing).as("variables missing from the README's Deploy to AWS table").isEmpty();
         assertThat(Files.exists(Path.of("..", "README.md"))).isTrue();
+    }
+
+    /** A policy document's statements, the ones inside {@code dynamic "statement"} blocks included. */
+    private static List<JsonNode> statements(JsonNode document) {
+        List<JsonNode> statements = new ArrayList<>();
+        document.path("statement").forEach(statements::add);
+        document.path("dynamic").path("statement").forEach(dynamic -> dynamic.path("content").forEach(statements::add));
+        return statements;
     }
 
     private static Map<String, Long> numericDefaults() {

@@ -15,12 +15,13 @@ import java.util.Optional;
  * @param policy when and how to split
  * @param sender how to send sub-tasks
  * @param recordConcurrency how many records of one SQS batch run at once
- * @param idempotency whether processing records are kept
+ * @param idempotency where processing records are kept: memory, dynamodb or off
+ * @param idempotencyTable the DynamoDB table, for dynamodb
  * @param idempotencyTtl how long a processing record is kept
  */
 public record EngineSettings(Optional<String> queueUrl, Optional<String> queueName, SplitPolicy policy,
-                             SenderSettings sender, int recordConcurrency, boolean idempotency,
-                             Duration idempotencyTtl) {
+                             SenderSettings sender, int recordConcurrency, String idempotency,
+                             Optional<String> idempotencyTable, Duration idempotencyTtl) {
 
     public static final Setting QUEUE_URL = new Setting("QUEUE_URL", "",
             "URL of the work queue that sub-tasks are sent to. Preferred over QUEUE_NAME.");
@@ -41,14 +42,16 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
             "Records of one SQS batch processed at once (1 to 10000).");
 
     public static final Setting IDEMPOTENCY = new Setting("IDEMPOTENCY", "memory",
-            "Processing records that stop a sub-task delivered twice from being processed twice: memory or off.");
+            "Processing records that stop a sub-task delivered twice from being processed twice: memory, dynamodb or off.");
+    public static final Setting IDEMPOTENCY_TABLE = new Setting("IDEMPOTENCY_TABLE", "",
+            "DynamoDB table of processing records (key taskId, TTL attribute expiresAt), for IDEMPOTENCY=dynamodb.");
     public static final Setting IDEMPOTENCY_TTL = new Setting("IDEMPOTENCY_TTL", "24h",
             "How long a processing record is kept; longer than the queue's visibility timeout.");
 
     /** Every variable the engine reads. */
     public static final List<Setting> SETTINGS = List.of(QUEUE_URL, QUEUE_NAME, MAX_ITEMS_PER_TASK,
             MAX_MESSAGE_BYTES, MAX_SPLIT_DEPTH, SEND_CONCURRENCY, SEND_MAX_ATTEMPTS, RECORD_CONCURRENCY, IDEMPOTENCY,
-            IDEMPOTENCY_TTL);
+            IDEMPOTENCY_TABLE, IDEMPOTENCY_TTL);
 
     public EngineSettings {
         if (recordConcurrency < 1) {
@@ -68,12 +71,16 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
                 SEND_MAX_ATTEMPTS.readInt(environment, 1, 20),
                 defaults.baseBackoff(), defaults.maxBackoff(), policy.maxMessageBytes());
         String idempotency = IDEMPOTENCY.read(environment);
-        if (!idempotency.equals("memory") && !idempotency.equals("off")) {
-            throw new InvalidSettingException(IDEMPOTENCY, idempotency, "expected memory or off");
+        if (!List.of("memory", "dynamodb", "off").contains(idempotency)) {
+            throw new InvalidSettingException(IDEMPOTENCY, idempotency, "expected memory, dynamodb or off");
+        }
+        Optional<String> table = optional(IDEMPOTENCY_TABLE, environment);
+        if (idempotency.equals("dynamodb") && table.isEmpty()) {
+            throw new InvalidSettingException(IDEMPOTENCY_TABLE, "", "IDEMPOTENCY=dynamodb needs the table's name");
         }
         return new EngineSettings(
                 optional(QUEUE_URL, environment), optional(QUEUE_NAME, environment), policy, sender,
-                RECORD_CONCURRENCY.readInt(environment, 1, 10_000), idempotency.equals("memory"),
+                RECORD_CONCURRENCY.readInt(environment, 1, 10_000), idempotency, table,
                 DurationSetting.read(IDEMPOTENCY_TTL, environment));
     }
 

@@ -11,13 +11,15 @@ import dev.loadsplitter.engine.batch.BatchProcessor;
 import dev.loadsplitter.engine.batch.BatchResponse;
 import dev.loadsplitter.engine.batch.RecordOutcome;
 import dev.loadsplitter.engine.batch.SqsRecord;
+import dev.loadsplitter.engine.config.AwsClients;
 import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.idempotency.DynamoDbProcessingRecords;
 import dev.loadsplitter.engine.idempotency.InMemoryProcessingRecords;
+import dev.loadsplitter.engine.idempotency.LazyProcessingRecords;
 import dev.loadsplitter.engine.idempotency.ProcessingRecords;
 import dev.loadsplitter.engine.json.EventJson;
 import dev.loadsplitter.engine.queue.QueueAddress;
 import dev.loadsplitter.engine.time.Sleeper;
-import dev.loadsplitter.engine.queue.SqsClients;
 import dev.loadsplitter.engine.queue.SqsSubTaskSender;
 import dev.loadsplitter.engine.queue.SubTaskSender;
 import dev.loadsplitter.engine.split.JobIds;
@@ -108,7 +110,7 @@ public final class EntryHandler<T> implements AutoCloseable {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         AtomicReference<SqsClient> client = new AtomicReference<>();
         LazySender sender = new LazySender(() -> {
-            SqsClient sqs = SqsClients.create(environment);
+            SqsClient sqs = AwsClients.sqs(environment);
             client.set(sqs);
             QueueAddress queue = settings.queueUrl().map(QueueAddress::ofUrl)
                     .or(() -> settings.queueName().map(name -> QueueAddress.ofName(sqs, name)))
@@ -124,10 +126,14 @@ public final class EntryHandler<T> implements AutoCloseable {
         if (settings.queueUrl().isEmpty() && settings.queueName().isEmpty()) {
             log.warn("Neither QUEUE_URL nor QUEUE_NAME is set: small tasks work, large ones will fail to split.");
         }
-        ProcessingRecords records = settings.idempotency()
-                ? InMemoryProcessingRecords.shared(settings.queueUrl().or(settings::queueName).orElse(""),
-                        settings.idempotencyTtl())
-                : ProcessingRecords.none();
+        ProcessingRecords records = switch (settings.idempotency()) {
+            case "memory" -> InMemoryProcessingRecords.shared(settings.queueUrl().or(settings::queueName).orElse(""),
+                    settings.idempotencyTtl());
+            case "dynamodb" -> new LazyProcessingRecords(() -> new DynamoDbProcessingRecords(
+                    AwsClients.dynamoDb(environment), settings.idempotencyTable().orElseThrow(),
+                    settings.idempotencyTtl()));
+            default -> ProcessingRecords.none();
+        };
         return new EntryHandler<>(type, json, new Splitter(settings.policy(), json), sender, records,
                 Clock.systemUTC(), executor, settings.recordConcurrency(), () -> {
                     sender.close();

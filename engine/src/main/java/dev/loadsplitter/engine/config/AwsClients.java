@@ -1,32 +1,45 @@
-package dev.loadsplitter.engine.queue;
+package dev.loadsplitter.engine.config;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
- * Builds the SQS client from the function's environment, which may be the process environment
- * (on AWS Lambda) or a map handed over by the local runtime.
+ * Builds AWS clients from the function's environment, which may be the process environment (on
+ * AWS Lambda) or a map handed over by the local runtime.
  *
  * <p>The url-connection HTTP client has the fastest client build and first call, which is what
- * a cold start pays for. The SDK's standard endpoint variables are honoured:
- * {@code AWS_ENDPOINT_URL_SQS}, then {@code AWS_ENDPOINT_URL}.
+ * a cold start pays for. The SDK's standard endpoint variables are honoured: the service-specific
+ * one ({@code AWS_ENDPOINT_URL_SQS}, {@code AWS_ENDPOINT_URL_DYNAMODB}), then {@code AWS_ENDPOINT_URL}.
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
  */
-public final class SqsClients {
+public final class AwsClients {
 
-    private SqsClients() {
+    private AwsClients() {
     }
 
-    public static SqsClient create(Map<String, String> environment) {
-        SqsClientBuilder builder = SqsClient.builder().httpClient(UrlConnectionHttpClient.builder().build());
-        String endpoint = firstSet(environment, "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL");
+    public static SqsClient sqs(Map<String, String> environment) {
+        return configure(SqsClient.builder(), environment, "SQS").build();
+    }
+
+    public static DynamoDbClient dynamoDb(Map<String, String> environment) {
+        return configure(DynamoDbClient.builder(), environment, "DYNAMODB").build();
+    }
+
+    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
+            B builder, Map<String, String> environment, String serviceId) {
+        builder.httpClient(UrlConnectionHttpClient.builder().build());
+        String endpoint = firstSet(environment, "AWS_ENDPOINT_URL_" + serviceId.toUpperCase(Locale.ROOT),
+                "AWS_ENDPOINT_URL");
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }
@@ -44,7 +57,7 @@ public final class SqsClients {
                     ? AwsBasicCredentials.create(accessKey, secretKey)
                     : AwsSessionCredentials.create(accessKey, secretKey, sessionToken)));
         }
-        return builder.build();
+        return builder;
     }
 
     private static String firstSet(Map<String, String> environment, String... names) {

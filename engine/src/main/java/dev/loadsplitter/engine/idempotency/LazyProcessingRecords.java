@@ -1,0 +1,49 @@
+package dev.loadsplitter.engine.idempotency;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Builds the real store, and its client, on the first sub-task: an invocation that only splits an
+ * original task never needs it. Once built it is kept for the container's life.
+ */
+public final class LazyProcessingRecords implements ProcessingRecords {
+
+    private final Supplier<? extends ProcessingRecords> factory;
+    private volatile ProcessingRecords records;
+
+    public LazyProcessingRecords(Supplier<? extends ProcessingRecords> factory) {
+        this.factory = Objects.requireNonNull(factory, "factory");
+    }
+
+    private ProcessingRecords records() {
+        ProcessingRecords known = records;
+        if (known == null) {
+            synchronized (this) {
+                known = records;
+                if (known == null) {
+                    known = factory.get();
+                    records = known;
+                }
+            }
+        }
+        return known;
+    }
+
+    @Override
+    public Claim claim(String taskId, Instant now, Duration lease) {
+        return records().claim(taskId, now, lease);
+    }
+
+    @Override
+    public void markDone(String taskId, Instant now) {
+        records().markDone(taskId, now);
+    }
+
+    @Override
+    public void markFailed(String taskId, String error, Instant now) {
+        records().markFailed(taskId, error, now);
+    }
+}
