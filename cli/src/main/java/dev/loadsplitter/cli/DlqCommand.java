@@ -1,5 +1,7 @@
 package dev.loadsplitter.cli;
 
+import dev.loadsplitter.engine.config.AwsClients;
+import dev.loadsplitter.engine.idempotency.DynamoDbProcessingRecords;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,7 +81,8 @@ final class DlqCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Prints one line per dead-lettered message: its id, job id, part, items, receive count, "
-                    + "when it was first sent, and its size. Nothing is removed.")
+                    + "when it was first sent, its size, and with --records-table the first error its processing "
+                    + "record holds. Nothing is removed.")
     static final class ListCommand implements Callable<Integer> {
 
         @ParentCommand
@@ -88,22 +91,48 @@ final class DlqCommand {
         @Spec
         CommandSpec spec;
 
+        @Option(names = "--records-table", paramLabel = "TABLE",
+                description = "The DynamoDB processing-records table (IDEMPOTENCY=dynamodb), to show each sub-task's "
+                        + "first error.")
+        String recordsTable;
+
+        @Option(names = "--records-endpoint-url", paramLabel = "URL",
+                description = "A DynamoDB-protocol endpoint for --records-table, such as a local dynalite.")
+        String recordsEndpoint;
+
+        private DynamoDbProcessingRecords records() {
+            java.util.Map<String, String> environment = new java.util.HashMap<>();
+            java.util.regex.Matcher aws = java.util.regex.Pattern.compile("^https://sqs\\.([a-z0-9-]+)\\.amazonaws")
+                    .matcher(dlq.queueUrl);
+            environment.put("AWS_REGION", aws.find() ? aws.group(1) : "us-east-1");
+            if (recordsEndpoint != null) {
+                environment.put("AWS_ENDPOINT_URL_DYNAMODB", recordsEndpoint);
+                environment.put("AWS_ACCESS_KEY_ID", "local");
+                environment.put("AWS_SECRET_ACCESS_KEY", "local");
+            }
+            return new DynamoDbProcessingRecords(AwsClients.dynamoDb(environment), recordsTable,
+                    java.time.Duration.ofDays(1));
+        }
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (SqsClient sqs = QueueClients.forQueue(dlq.queueUrl)) {
+                DynamoDbProcessingRecords records = recordsTable == null ? null : records();
                 List<Message> messages = dlq.receive(sqs);
-                out.printf("%-36s  %-38s  %-9s  %5s  %8s  %-20s  %s%n", "MESSAGE ID", "JOB ID", "PART", "ITEMS",
-                        "RECEIVES", "FIRST SENT", "BYTES");
+                out.printf("%-36s  %-38s  %-9s  %5s  %8s  %-20s  %6s  %s%n", "MESSAGE ID", "JOB ID", "PART", "ITEMS",
+                        "RECEIVES", "FIRST SENT", "BYTES", "FIRST ERROR");
                 for (Message message : messages) {
                     Map<MessageSystemAttributeName, String> system = message.attributes();
                     String sent = system.get(MessageSystemAttributeName.SENT_TIMESTAMP);
-                    out.printf("%-36s  %-38s  %-9s  %5s  %8s  %-20s  %d%n", message.messageId(),
+                    String firstError = records == null ? "-" : records
+                            .firstError(attribute(message, "jobId") + "/" + attribute(message, "partId")).orElse("-");
+                    out.printf("%-36s  %-38s  %-9s  %5s  %8s  %-20s  %6d  %s%n", message.messageId(),
                             attribute(message, "jobId"), attribute(message, "partId") + "/" + attribute(message, "partCount"),
                             attribute(message, "itemCount"),
                             system.getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "-"),
                             sent == null ? "-" : Instant.ofEpochMilli(Long.parseLong(sent)).toString(),
-                            message.body().length());
+                            message.body().length(), firstError);
                 }
                 out.printf("%d message%s in %s%n", messages.size(), messages.size() == 1 ? "" : "s", dlq.queueUrl);
                 out.flush();

@@ -2,7 +2,10 @@ package dev.loadsplitter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loadsplitter.engine.idempotency.DynamoDbProcessingRecords;
+import dev.loadsplitter.engine.testing.Dynalite;
 import dev.loadsplitter.sqs.EmbeddedSqs;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +61,25 @@ class DlqCommandIT {
                 .anySatisfy(line -> assertThat(line).contains("2/3"));
         assertThat(result.out()).contains("3 messages in " + queues.dlqUrl());
         assertThat(sqs.depth(queues.dlqUrl()).visible()).as("listed messages are visible again").isEqualTo(3);
+    }
+
+    @Test
+    void listShowsTheFirstErrorFromTheProcessingRecords() throws Exception {
+        try (Dynalite dynalite = Dynalite.start()) {
+            dynalite.createRecordsTable("records");
+            DynamoDbProcessingRecords records = new DynamoDbProcessingRecords(dynalite.client(), "records",
+                    Duration.ofHours(1));
+            records.claim("job-42/2", Instant.now(), Duration.ofMinutes(1));
+            records.markFailed("job-42/2", "detail.requestParameters.tagSet.items[0].key is missing", Instant.now());
+
+            RunCommandIT.Result result = RunCommandIT.cli("dlq", "list", "--queue-url", queues.dlqUrl(),
+                    "--records-table", "records", "--records-endpoint-url", dynalite.endpoint());
+
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out().lines().filter(line -> line.contains("2/3")).findFirst().orElseThrow())
+                    .endsWith("detail.requestParameters.tagSet.items[0].key is missing");
+            assertThat(result.out().lines().filter(line -> line.contains("1/3")).findFirst().orElseThrow()).endsWith("  -");
+        }
     }
 
     @Test
