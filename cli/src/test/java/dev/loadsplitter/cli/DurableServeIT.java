@@ -107,6 +107,40 @@ class DurableServeIT {
     }
 
     @Test
+    void deadLetteredMessagesStayInTheDeadLetterQueueOnlyAfterARestart() throws Exception {
+        int sqsPort = freePort();
+        int lambdaPort = freePort();
+        Path data = dir.resolve("data");
+        Process first = serve(data, sqsPort, lambdaPort, "--max-receive-count", "2", "--visibility-timeout", "1s");
+        String dlq = "http://127.0.0.1:" + sqsPort + "/000000000000/load-splitter-dlq";
+        try (SqsClient sqs = client(sqsPort)) {
+            for (String body : List.of("poison-1", "poison-2", "poison-3")) {
+                sqs.sendMessage(r -> r.queueUrl(queueUrl(sqsPort)).messageBody(body));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (depth(sqs, dlq) < 3 && System.nanoTime() < deadline) {
+                sleep(200);
+            }
+            assertThat(depth(sqs, dlq)).isEqualTo(3);
+        }
+        sleep(1_500);
+        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        Process second = serve(data, sqsPort, lambdaPort, "--esm-enabled=false");
+        try (SqsClient sqs = client(sqsPort)) {
+            assertThat(bodies(sqs, sqsPort)).as("no stale copies back in the work queue").isEmpty();
+            assertThat(depth(sqs, dlq)).isEqualTo(3);
+        } finally {
+            second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int depth(SqsClient sqs, String queueUrl) {
+        return Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNamesWithStrings(
+                "ApproximateNumberOfMessages")).attributesAsStrings().get("ApproximateNumberOfMessages"));
+    }
+
+    @Test
     void sigtermLetsInvocationsInFlightFinishAndLeavesTheRestQueued() throws Exception {
         int sqsPort = freePort();
         int lambdaPort = freePort();

@@ -27,6 +27,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  */
 public final class LocalEnvironment implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LocalEnvironment.class);
+
     private final LocalSettings settings;
     private final EmbeddedSqs sqs;
     private final EmbeddedSqs.QueuePair queues;
@@ -67,6 +69,13 @@ public final class LocalEnvironment implements AutoCloseable {
         try {
             EmbeddedSqs.QueuePair queues = sqs.createQueues(settings.queueName(), settings.dlqName(),
                     settings.maxReceiveCount(), settings.visibilityTimeout());
+            if (settings.dataDirectory().isPresent()) {
+                int dropped = sqs.dropDeadLetteredCopies(queues);
+                if (dropped > 0) {
+                    log.info("Restored queues: removed {} stale copies of dead-lettered messages from {}", dropped,
+                            settings.queueName());
+                }
+            }
             Map<String, String> environment = new HashMap<>(settings.environment());
             environment.putAll(sqs.environment(queues.url()));
             SqsFaultProxy proxy = null;
