@@ -157,6 +157,28 @@ class BadInputMatrixTest {
         return padding;
     }
 
+    @org.junit.jupiter.api.Test
+    void aBatchOfTenWithOneBadRecordFailsOnlyThatRecord() throws Exception {
+        ObjectNode event = JSON.createObjectNode();
+        ArrayNode records = event.putArray("Records");
+        for (int i = 0; i < 10; i++) {
+            ObjectNode record = records.addObject().put("messageId", "m-" + i).put("eventSource", "aws:sqs")
+                    .put("body", i == 6 ? "{\"detail\":{\"eventName\":\"CreateTags\",\"requestParameters\":[]}}"
+                            : Events.example("create-tags-1.json"));
+            record.putObject("attributes").put("ApproximateReceiveCount", "2");
+        }
+        try (CapturedOutput output = CapturedOutput.start()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+            handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, new TestContext("req-42"));
+
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"batchItemFailures\":[{\"itemIdentifier\":\"m-6\"}]}");
+            assertThat(output.text()).contains("messageId=m-6: failed, left on the queue for redelivery (receive count 2): "
+                    + "the body is not a valid CreateTags task: detail.requestParameters must be an object, got an array");
+            assertThat(output.text().lines().filter(line -> line.contains(": processed 1 tag")).count()).isEqualTo(9);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void eachMalformedInputHasItsExactOutcomeAndOneLogLine(String name, Supplier<byte[]> payload, String response,
