@@ -148,6 +148,7 @@ resource "aws_lambda_function" "function" {
       MAX_ITEMS_PER_TASK = tostring(var.max_items_per_task)
       MAX_MESSAGE_BYTES  = tostring(var.max_message_bytes)
       MAX_SPLIT_DEPTH    = tostring(var.max_split_depth)
+      FAN_OUT_LIMIT      = tostring(var.fan_out_limit)
       SEND_CONCURRENCY   = tostring(var.send_concurrency)
       SEND_MAX_ATTEMPTS  = tostring(var.send_max_attempts)
       RECORD_CONCURRENCY = tostring(var.record_concurrency)

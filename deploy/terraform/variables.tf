@@ -118,6 +118,17 @@ variable "max_split_depth" {
   }
 }
 
+variable "fan_out_limit" {
+  description = "FAN_OUT_LIMIT: the most sub-tasks one split makes; larger tasks are split in levels."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.fan_out_limit >= 2 && var.fan_out_limit <= 1000000
+    error_message = "fan_out_limit must be from 2 to 1000000."
+  }
+}
+
 variable "send_concurrency" {
   description = "SEND_CONCURRENCY: SendMessageBatch calls in flight at once while splitting."
   type        = number

@@ -68,6 +68,8 @@ public final class SplitBench {
             EmbeddedSqs.QueuePair queues = sqs.createQueues("bench-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
             Map<String, String> environment = new HashMap<>(sqs.environment(queues.url()));
             environment.put("PROCESSING_DELAY", "0");
+            // One flat split: this measures send throughput, not the hierarchical fan-out.
+            environment.put("FAN_OUT_LIMIT", "1000000");
             environment.putAll(extra);
             try (LoadSplitterHandler handler = new LoadSplitterHandler(environment)) {
                 // The first invocation builds the SQS client; a warm container has it already.

@@ -23,11 +23,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
-/** A 100,000-tag event: large but legal, so it is split, every tag once, without trouble. */
+/**
+ * A 100,000-tag event: large but legal. With the default fan-out limit of 1,000 it is split into
+ * 1,000 sub-tasks of 100 tags, each split again by its consumer, every tag once.
+ */
 class LargeEventTest {
 
     @Test
-    void aHundredThousandTagsAreSplitIntoAHundredThousandDistinctSubTasks() throws Exception {
+    void aHundredThousandTagsAreSplitIntoAThousandSubTasksOfAHundred() throws Exception {
         List<SubTask> queued = new CopyOnWriteArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
              EntryHandler<CreateTagsTask> handler = new EntryHandler<>(
@@ -41,12 +44,12 @@ class LargeEventTest {
             byte[] response = handler.handle(event.getBytes(StandardCharsets.UTF_8), new Invocation("req-big"));
 
             assertThat(new String(response, StandardCharsets.UTF_8)).isEqualTo(
-                    "{\"statusCode\":202,\"count\":100000,\"body\":\"split '100000' tags into '100000' queued messages\"}");
+                    "{\"statusCode\":202,\"count\":100000,\"body\":\"split '100000' tags into '1000' queued messages\"}");
         }
-        assertThat(queued).hasSize(100_000);
+        assertThat(queued).hasSize(1_000).allSatisfy(subTask -> assertThat(subTask.itemCount()).isEqualTo(100));
         Set<String> parts = new HashSet<>();
         queued.forEach(subTask -> parts.add(subTask.lineage().partId()));
-        assertThat(parts).hasSize(100_000).contains("1", "50000", "100000");
-        assertThat(queued.getLast().body()).contains("\"key\":\"tag-100000\"");
+        assertThat(parts).hasSize(1_000).contains("1", "500", "1000");
+        assertThat(queued.getLast().body()).contains("\"key\":\"tag-100000\"").contains("\"key\":\"tag-99901\"");
     }
 }

@@ -34,6 +34,9 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
             "Largest sub-task message, body and attributes, in bytes (1024 to 1048576, the SQS limit).");
     public static final Setting MAX_SPLIT_DEPTH = new Setting("MAX_SPLIT_DEPTH", "8",
             "How many times a task may be split on its way down (1 to 15; Lambda stops loops at 16).");
+    public static final Setting FAN_OUT_LIMIT = new Setting("FAN_OUT_LIMIT",
+            Integer.toString(SplitPolicy.DEFAULT_FAN_OUT_LIMIT),
+            "The most sub-tasks one split makes; larger tasks are split in levels (2 to 1000000).");
     public static final Setting SEND_CONCURRENCY = new Setting("SEND_CONCURRENCY", "8",
             "SendMessageBatch calls in flight at once while splitting (1 to 1000).");
     public static final Setting SEND_MAX_ATTEMPTS = new Setting("SEND_MAX_ATTEMPTS", "5",
@@ -50,7 +53,8 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
 
     /** Every variable the engine reads. */
     public static final List<Setting> SETTINGS = List.of(QUEUE_URL, QUEUE_NAME, MAX_ITEMS_PER_TASK,
-            MAX_MESSAGE_BYTES, MAX_SPLIT_DEPTH, SEND_CONCURRENCY, SEND_MAX_ATTEMPTS, RECORD_CONCURRENCY, IDEMPOTENCY,
+            MAX_MESSAGE_BYTES, MAX_SPLIT_DEPTH, FAN_OUT_LIMIT, SEND_CONCURRENCY, SEND_MAX_ATTEMPTS, RECORD_CONCURRENCY,
+            IDEMPOTENCY,
             IDEMPOTENCY_TABLE, IDEMPOTENCY_TTL);
 
     public EngineSettings {
@@ -64,7 +68,8 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
         SplitPolicy policy = new SplitPolicy(
                 MAX_ITEMS_PER_TASK.readInt(environment, 1, SplitPolicy.MAX_ITEMS_PER_TASK_LIMIT),
                 MAX_MESSAGE_BYTES.readInt(environment, SplitPolicy.MIN_MESSAGE_BYTES, SplitPolicy.SQS_MAX_MESSAGE_BYTES),
-                MAX_SPLIT_DEPTH.readInt(environment, 1, SplitPolicy.HARD_MAX_SPLIT_DEPTH));
+                MAX_SPLIT_DEPTH.readInt(environment, 1, SplitPolicy.HARD_MAX_SPLIT_DEPTH),
+                FAN_OUT_LIMIT.readInt(environment, 2, SplitPolicy.MAX_ITEMS_PER_TASK_LIMIT));
         SenderSettings defaults = SenderSettings.defaultSettings();
         SenderSettings sender = new SenderSettings(
                 SEND_CONCURRENCY.readInt(environment, 1, 1_000),

@@ -11,8 +11,10 @@ import java.util.Objects;
 
 /**
  * Cuts a large task into sub-tasks of at most {@link SplitPolicy#maxItemsPerTask()} items, each
- * small enough for one SQS message. A slice that is still too big is halved until it fits; a
- * single item that cannot fit is an {@link ItemTooLargeException}.
+ * small enough for one SQS message. When that would make more than the fan-out limit, it makes
+ * that many larger sub-tasks instead, which are split again by whoever receives them: a
+ * hierarchical fan-out, so the splitting itself runs in parallel. A slice that is too big for a
+ * message is halved until it fits; a single item that cannot fit is an {@link ItemTooLargeException}.
  */
 public final class Splitter {
 
@@ -47,8 +49,9 @@ public final class Splitter {
         int bodyLimit = policy.maxMessageBytes() - attributeBudget;
         List<String> bodies = new ArrayList<>();
         List<Integer> counts = new ArrayList<>();
-        for (int from = 0; from < itemCount; from += policy.maxItemsPerTask()) {
-            int to = Math.min(itemCount, from + policy.maxItemsPerTask());
+        int perSubTask = policy.itemsPerSubTask(itemCount);
+        for (int from = 0; from < itemCount; from += perSubTask) {
+            int to = Math.min(itemCount, from + perSubTask);
             addFitting(type, task, from, to, bodyLimit, attributeBudget, bodies, counts);
         }
         int partCount = bodies.size();

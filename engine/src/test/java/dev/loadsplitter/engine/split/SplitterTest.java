@@ -117,6 +117,41 @@ class SplitterTest {
     }
 
     @Test
+    void aTaskNeedingMoreSubTasksThanTheFanOutLimitIsSplitIntoThatManyLargeOnes() throws Exception {
+        List<SubTask> subTasks = split(new SplitPolicy(1, SplitPolicy.SQS_MAX_MESSAGE_BYTES, 8, 10), 95);
+
+        assertThat(subTasks).hasSize(10);
+        assertThat(subTasks).extracting(SubTask::itemCount).containsExactly(10, 10, 10, 10, 10, 10, 10, 10, 10, 5);
+        assertThat(subTasks).allSatisfy(s -> assertThat(s.lineage().depth()).isEqualTo(1));
+    }
+
+    @Test
+    void levelsOfFanOutMultiplyUntilEveryLeafHoldsKItems() throws Exception {
+        SplitPolicy policy = new SplitPolicy(1, SplitPolicy.SQS_MAX_MESSAGE_BYTES, 8, 10);
+        Splitter splitter = new Splitter(policy, json);
+        List<SubTask> level = splitter.split(type, order(250), Lineage.root("job-h"));
+        int depth = 1;
+        while (level.stream().anyMatch(s -> policy.isLarge(s.itemCount()))) {
+            List<SubTask> next = new ArrayList<>();
+            for (SubTask parent : level) {
+                JsonItemList task = ((Reading.Accepted<JsonItemList>) type.read(json.readTree(parent.body()))).task();
+                next.addAll(policy.isLarge(parent.itemCount()) ? splitter.split(type, task, parent.lineage()) : List.of(parent));
+            }
+            level = next;
+            depth++;
+        }
+
+        assertThat(depth).isEqualTo(3); // 250 -> 10 x 25 -> 10 x 3 -> 1
+        assertThat(level).hasSize(250).allSatisfy(s -> assertThat(s.itemCount()).isEqualTo(1));
+        assertThat(level).extracting(s -> s.lineage().partId()).doesNotHaveDuplicates().contains("1.1.1", "10.8.3", "10.9");
+        List<String> skus = new ArrayList<>();
+        for (SubTask leaf : level) {
+            skus.add(json.readTree(leaf.body()).get("order").get("lines").get(0).get("sku").asText());
+        }
+        assertThat(skus).hasSize(250).doesNotHaveDuplicates();
+    }
+
+    @Test
     void policyRejectsValuesOutsideItsLimitsWithTheLimitInTheMessage() {
         assertThatThrownBy(() -> new SplitPolicy(0, 1_024, 8))
                 .hasMessage("maxItemsPerTask must be from 1 to 1000000, got 0");
@@ -124,6 +159,8 @@ class SplitterTest {
                 .hasMessage("maxMessageBytes must be from 1024 to 1048576 (the SQS limit), got 2000000");
         assertThatThrownBy(() -> new SplitPolicy(1, 1_024, 16))
                 .hasMessage("maxSplitDepth must be from 1 to 15 (Lambda stops recursive loops at 16 hops), got 16");
+        assertThatThrownBy(() -> new SplitPolicy(1, 1_024, 8, 1))
+                .hasMessage("fanOutLimit must be from 2 to 1000000, got 1");
     }
 
     @Test

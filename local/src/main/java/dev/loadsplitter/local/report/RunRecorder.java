@@ -38,6 +38,8 @@ public final class RunRecorder implements InvocationListener {
     private final Consumer<InvocationRecord> onRecord;
     private final ConcurrentLinkedQueue<InvocationRecord> records = new ConcurrentLinkedQueue<>();
     private final Set<String> deliveredMessages = ConcurrentHashMap.newKeySet();
+    /** Every sub-task (job/part) delivered at least once. */
+    private final Set<String> deliveredParts = ConcurrentHashMap.newKeySet();
     /** Items of each sub-task (job/part) the first time it succeeded; later successes are duplicates. */
     private final ConcurrentHashMap<String, Integer> processedParts = new ConcurrentHashMap<>();
     /** Items of each distinct direct task (by its bytes), from its last successful response. */
@@ -126,6 +128,7 @@ public final class RunRecorder implements InvocationListener {
         event.path("Records").forEach(received::add);
         for (JsonNode record : received) {
             deliveredMessages.add(record.path("messageId").asText());
+            deliveredParts.add(partOf(record));
         }
         InvocationResult result = finished.result();
         Set<String> failed = new HashSet<>();
@@ -158,8 +161,7 @@ public final class RunRecorder implements InvocationListener {
                 split += failed.contains(messageId) ? 0 : itemCount;
                 continue;
             }
-            String part = attributes.path("jobId").path("stringValue").asText("") + "/"
-                    + attributes.path("partId").path("stringValue").asText(messageId);
+            String part = partOf(record);
             if (processedParts.putIfAbsent(part, itemCount) != null) {
                 duplicates.incrementAndGet();
             } else if (!failed.contains(messageId)) {
@@ -169,6 +171,12 @@ public final class RunRecorder implements InvocationListener {
         InvocationRecord.Kind kind = failed.size() == received.size() ? InvocationRecord.Kind.FAILED
                 : split > 0 ? InvocationRecord.Kind.SPLIT : InvocationRecord.Kind.PROCESS;
         return record(finished, kind, processed, split, received.size(), failed.size(), 0, errorOf(result));
+    }
+
+    private static String partOf(JsonNode record) {
+        JsonNode attributes = record.path("messageAttributes");
+        return attributes.path("jobId").path("stringValue").asText("") + "/"
+                + attributes.path("partId").path("stringValue").asText(record.path("messageId").asText());
     }
 
     private void failedIn(byte[] response, Set<String> failed) {
@@ -239,7 +247,11 @@ public final class RunRecorder implements InvocationListener {
         Set<String> counted = new HashSet<>();
         for (RunSummary.DeadLetter deadLetter : deadLetters) {
             String part = deadLetter.jobId() + "/" + deadLetter.partId();
-            if (!processedParts.containsKey(part) && counted.add(part)) {
+            // A dead-lettered part whose split went through (its sub-tasks were delivered) is accounted
+            // for by those sub-tasks; only a part with no processed or delivered descendant is lost here.
+            String children = part + ".";
+            boolean split = deliveredParts.stream().anyMatch(delivered -> delivered.startsWith(children));
+            if (!processedParts.containsKey(part) && !split && counted.add(part)) {
                 deadLetteredItems += deadLetter.itemCount();
             }
         }
