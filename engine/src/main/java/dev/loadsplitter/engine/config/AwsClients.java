@@ -1,8 +1,10 @@
 package dev.loadsplitter.engine.config;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -24,15 +26,42 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class AwsClients {
 
+    private static final ConcurrentHashMap<List<String>, SqsClient> SHARED_SQS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<List<String>, DynamoDbClient> SHARED_DYNAMODB = new ConcurrentHashMap<>();
+    private static final List<String> CLIENT_VARIABLES = List.of("AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_DYNAMODB",
+            "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN");
+
     private AwsClients() {
     }
 
+    /** A new SQS client; the caller closes it. */
     public static SqsClient sqs(Map<String, String> environment) {
         return configure(SqsClient.builder(), environment, "SQS").build();
     }
 
+    /** A new DynamoDB client; the caller closes it. */
     public static DynamoDbClient dynamoDb(Map<String, String> environment) {
         return configure(DynamoDbClient.builder(), environment, "DYNAMODB").build();
+    }
+
+    /**
+     * The SQS client every handler of this class loader shares for the same client configuration,
+     * kept for the life of the JVM. On Lambda a JVM is one execution environment, so this is the
+     * usual client per container; in the local runtime a thousand containers share one instead of
+     * holding a thousand. Never close it.
+     */
+    public static SqsClient sharedSqs(Map<String, String> environment) {
+        return SHARED_SQS.computeIfAbsent(key(environment), key -> sqs(environment));
+    }
+
+    /** The DynamoDB client shared like {@link #sharedSqs}. Never close it. */
+    public static DynamoDbClient sharedDynamoDb(Map<String, String> environment) {
+        return SHARED_DYNAMODB.computeIfAbsent(key(environment), key -> dynamoDb(environment));
+    }
+
+    private static List<String> key(Map<String, String> environment) {
+        return CLIENT_VARIABLES.stream().map(name -> String.valueOf(environment.get(name))).toList();
     }
 
     private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(

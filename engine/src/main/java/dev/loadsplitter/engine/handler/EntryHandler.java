@@ -40,7 +40,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -108,20 +107,14 @@ public final class EntryHandler<T> implements AutoCloseable {
         EngineSettings settings = EngineSettings.from(environment);
         ObjectMapper json = EventJson.shared();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        AtomicReference<SqsClient> client = new AtomicReference<>();
+        // The client is shared per class loader and configuration: one per container on AWS.
         LazySender sender = new LazySender(() -> {
-            SqsClient sqs = AwsClients.sqs(environment);
-            client.set(sqs);
+            SqsClient sqs = AwsClients.sharedSqs(environment);
             QueueAddress queue = settings.queueUrl().map(QueueAddress::ofUrl)
                     .or(() -> settings.queueName().map(name -> QueueAddress.ofName(sqs, name)))
                     .orElseThrow(() -> new IllegalStateException("No work queue configured: set QUEUE_URL (or "
                             + "QUEUE_NAME) in the function's environment so large tasks can be split."));
             return new SqsSubTaskSender(sqs, queue, settings.sender(), executor, Sleeper.system(), Clock.systemUTC());
-        }, () -> {
-            SqsClient sqs = client.get();
-            if (sqs != null) {
-                sqs.close();
-            }
         });
         if (settings.queueUrl().isEmpty() && settings.queueName().isEmpty()) {
             log.warn("Neither QUEUE_URL nor QUEUE_NAME is set: small tasks work, large ones will fail to split.");
@@ -130,15 +123,12 @@ public final class EntryHandler<T> implements AutoCloseable {
             case "memory" -> InMemoryProcessingRecords.shared(settings.queueUrl().or(settings::queueName).orElse(""),
                     settings.idempotencyTtl());
             case "dynamodb" -> new LazyProcessingRecords(() -> new DynamoDbProcessingRecords(
-                    AwsClients.dynamoDb(environment), settings.idempotencyTable().orElseThrow(),
+                    AwsClients.sharedDynamoDb(environment), settings.idempotencyTable().orElseThrow(),
                     settings.idempotencyTtl()));
             default -> ProcessingRecords.none();
         };
         return new EntryHandler<>(type, json, new Splitter(settings.policy(), json), sender, records,
-                Clock.systemUTC(), executor, settings.recordConcurrency(), () -> {
-                    sender.close();
-                    executor.close();
-                });
+                Clock.systemUTC(), executor, settings.recordConcurrency(), executor::close);
     }
 
     /** Reads the whole input, handles it and writes the JSON answer. */

@@ -13,19 +13,14 @@ import java.util.function.Supplier;
  * of a fan-out process one small sub-task and never send, so their cold start skips the client.
  * Once built, the sender is kept for the life of the container.
  */
-final class LazySender implements SubTaskSender, AutoCloseable {
+final class LazySender implements SubTaskSender {
 
     private final Supplier<? extends SubTaskSender> factory;
-    private final AutoCloseable onClose;
     private volatile SubTaskSender sender;
 
-    /**
-     * @param factory builds the sender once; a failure is not cached, so the next split tries again
-     * @param onClose releases what the factory built, if it ran
-     */
-    LazySender(Supplier<? extends SubTaskSender> factory, AutoCloseable onClose) {
+    /** @param factory builds the sender once; a failure is not cached, so the next split tries again */
+    LazySender(Supplier<? extends SubTaskSender> factory) {
         this.factory = Objects.requireNonNull(factory, "factory");
-        this.onClose = Objects.requireNonNull(onClose, "onClose");
     }
 
     @Override
@@ -45,12 +40,5 @@ final class LazySender implements SubTaskSender, AutoCloseable {
             }
         }
         return known;
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (sender != null) {
-            onClose.close();
-        }
     }
 }
