@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +47,7 @@ class DurableServeIT {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!listening(lambdaPort)) {
+        while (!LocalPorts.listening(lambdaPort)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 process.destroyForcibly();
                 fail("serve did not start");
@@ -82,8 +80,8 @@ class DurableServeIT {
 
     @Test
     void killDashNineLosesNoQueuedMessage() throws Exception {
-        int sqsPort = freePort();
-        int lambdaPort = freePort();
+        int sqsPort = LocalPorts.free();
+        int lambdaPort = LocalPorts.free();
         Path data = dir.resolve("data");
         Process first = serve(data, sqsPort, lambdaPort, "--esm-enabled=false");
         Set<String> sent = new TreeSet<>();
@@ -108,8 +106,8 @@ class DurableServeIT {
 
     @Test
     void deadLetteredMessagesStayInTheDeadLetterQueueOnlyAfterARestart() throws Exception {
-        int sqsPort = freePort();
-        int lambdaPort = freePort();
+        int sqsPort = LocalPorts.free();
+        int lambdaPort = LocalPorts.free();
         Path data = dir.resolve("data");
         Process first = serve(data, sqsPort, lambdaPort, "--max-receive-count", "2", "--visibility-timeout", "1s");
         String dlq = "http://127.0.0.1:" + sqsPort + "/000000000000/load-splitter-dlq";
@@ -142,8 +140,8 @@ class DurableServeIT {
 
     @Test
     void sigtermLetsInvocationsInFlightFinishAndLeavesTheRestQueued() throws Exception {
-        int sqsPort = freePort();
-        int lambdaPort = freePort();
+        int sqsPort = LocalPorts.free();
+        int lambdaPort = LocalPorts.free();
         Path data = dir.resolve("data");
         Process serve = serve(data, sqsPort, lambdaPort, "--delay", "3s", "--concurrency", "2",
                 "--reserved-concurrency", "10");
@@ -169,19 +167,7 @@ class DurableServeIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     private static void sleep(long millis) {
         try {

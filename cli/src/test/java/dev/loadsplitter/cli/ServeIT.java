@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +40,8 @@ class ServeIT {
     @BeforeAll
     static void start() throws Exception {
         aws = debianAws();
-        sqsPort = freePort();
-        lambdaPort = freePort();
+        sqsPort = LocalPorts.free();
+        lambdaPort = LocalPorts.free();
         serving = Thread.ofPlatform().name("serve").start(() -> {
             RunCommandIT.Result result = RunCommandIT.cli("serve", "--esm-enabled=false", "--delay", "0",
                     "--sqs-port", Integer.toString(sqsPort), "--lambda-port", Integer.toString(lambdaPort),
@@ -53,7 +51,7 @@ class ServeIT {
             }
         });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!listening(lambdaPort) || !listening(sqsPort)) {
+        while (!LocalPorts.listening(lambdaPort) || !LocalPorts.listening(sqsPort)) {
             if (System.nanoTime() > deadline || !serving.isAlive()) {
                 fail("serve did not start: " + SERVE_ERR);
             }
@@ -154,17 +152,5 @@ class ServeIT {
                 + "operation: Function not found: arn:aws:lambda:us-east-1:000000000000:function:no-such-function");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }
