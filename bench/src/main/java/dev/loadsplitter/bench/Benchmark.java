@@ -1,0 +1,410 @@
+package dev.loadsplitter.bench;
+
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loadsplitter.function.LoadSplitterHandler;
+import dev.loadsplitter.local.LocalEnvironment;
+import dev.loadsplitter.local.LocalSettings;
+import dev.loadsplitter.local.container.FunctionDefinition;
+import dev.loadsplitter.local.container.FunctionRuntime;
+import dev.loadsplitter.local.container.InvocationListener;
+import dev.loadsplitter.local.esm.EsmSettings;
+import dev.loadsplitter.local.esm.EventSourceMapping;
+import dev.loadsplitter.local.fault.FaultPlan;
+import dev.loadsplitter.local.report.RunRecorder;
+import dev.loadsplitter.local.report.RunSummary;
+import dev.loadsplitter.sqs.EmbeddedSqs;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * The side-by-side benchmark: split throughput against a plain loop and a raw batch loop, fan-out
+ * efficiency, zero-work dispatch against a raw receive-and-delete loop, cold start against a bare
+ * SDK client, and the peak RSS of {@code run}. All on one embedded endpoint, on this machine.
+ * Prints a Markdown table on stdout and writes {@code target/benchmark.json}.
+ */
+public final class Benchmark {
+
+    private static final Path ROOT = Path.of("..");
+    private static final Path FUNCTION_JAR = ROOT.resolve("function/target/load-splitter-function.jar");
+    private static final Path CLI_JAR = ROOT.resolve("cli/target/load-splitter-cli.jar");
+    private static final AtomicInteger QUEUES = new AtomicInteger();
+
+    private final Measurements measurements = new Measurements();
+    private final String template;
+    private final Path scratch;
+
+    private Benchmark() throws Exception {
+        template = Files.readString(ROOT.resolve("examples/events/create-tags-1.json"));
+        scratch = Files.createDirectories(Path.of("target", "bench-events"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        String only = args.length > 0 ? args[0] : "all";
+        long start = System.nanoTime();
+        Benchmark bench = new Benchmark();
+        System.err.printf(Locale.ROOT, "bench: JVM %s, %d cores, max heap %d MiB%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
+            if (only.equals("all") || only.contains("split")) {
+                bench.splitThroughput(sqs);
+            }
+            if (only.equals("all") || only.contains("dispatch")) {
+                bench.zeroWorkDispatch(sqs);
+            }
+            if (only.equals("all") || only.contains("cold")) {
+                bench.coldStart(sqs);
+            }
+        }
+        if (only.equals("all") || only.contains("fanout")) {
+            bench.fanOutEfficiency();
+        }
+        if (only.equals("all") || only.contains("rss")) {
+            bench.peakRss();
+        }
+        System.out.println(bench.measurements.markdown());
+        Files.writeString(Path.of("target", "benchmark.json"), bench.measurements.json());
+        System.err.printf(Locale.ROOT, "bench: done in %.0f s; JSON in target/benchmark.json%n",
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    // a) Split throughput ------------------------------------------------------------------------
+
+    private void splitThroughput(EmbeddedSqs sqs) throws Exception {
+        for (int size : List.of(1_000, 10_000)) {
+            String event = withTags(size, "split-" + size);
+            double ours = median(3, () -> oursSplit(sqs, event, size));
+            double raw = median(3, () -> rawBatchSend(sqs, size));
+            double plain = plainLoop(sqs, size);
+            String n = String.format(Locale.ROOT, "%,d items", size);
+            measurements.add("a) split", "Load Splitter, " + n, Measurements.perSecond(size / (ours / 1000)),
+                    Measurements.millis(ours) + " median of 3, one flat split", "split_" + size + "_ours_per_s", size / (ours / 1000));
+            measurements.add("a) split", "plain SendMessage loop, " + n, Measurements.perSecond(size / (plain / 1000)),
+                    Measurements.millis(plain) + ", GetQueueUrl + SendMessage per item, as the sample", "split_" + size + "_plain_per_s",
+                    size / (plain / 1000));
+            measurements.add("a) split", "raw SendMessageBatch, " + n, Measurements.perSecond(size / (raw / 1000)),
+                    Measurements.millis(raw) + " median of 3, 16 calls in flight, bodies prebuilt", "split_" + size + "_raw_per_s",
+                    size / (raw / 1000));
+            measurements.add("a) split", "ours ÷ plain, " + n, Measurements.ratio(plain / ours), "", "split_" + size + "_ours_over_plain", plain / ours);
+            measurements.add("a) split", "ours ÷ raw, " + n, Measurements.ratio(raw / ours), "goal ≥ 0.7", "split_" + size + "_ours_over_raw", raw / ours);
+        }
+    }
+
+    private double oursSplit(EmbeddedSqs sqs, String event, int size) throws Exception {
+        EmbeddedSqs.QueuePair queues = sqs.createQueues("bench-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+        Map<String, String> environment = new HashMap<>(sqs.environment(queues.url()));
+        environment.put("PROCESSING_DELAY", "0");
+        environment.put("FAN_OUT_LIMIT", "1000000");
+        // To compare settings: SEND_CONCURRENCY=16 ./mvnw -B -Pbench -pl bench -am verify -DskipTests -Dbench.only=split
+        Optional.ofNullable(System.getenv("SEND_CONCURRENCY")).ifPresent(v -> environment.put("SEND_CONCURRENCY", v));
+        try (LoadSplitterHandler handler = new LoadSplitterHandler(environment)) {
+            invoke(handler, withTags(2, "warm")); // a warm container has built its client
+            long start = System.nanoTime();
+            String response = invoke(handler, event);
+            double millis = (System.nanoTime() - start) / 1e6;
+            if (!response.contains("into '" + size + "' queued messages")) {
+                throw new IllegalStateException("unexpected response " + response);
+            }
+            return millis;
+        } finally {
+            sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
+        }
+    }
+
+    private double plainLoop(EmbeddedSqs sqs, int size) {
+        EmbeddedSqs.QueuePair queues = sqs.createQueues("plain-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+        String name = queues.url().substring(queues.url().lastIndexOf('/') + 1);
+        String body = withTags(1, "plain");
+        try (SqsClient client = sqs.clientBuilder().build()) {
+            long start = System.nanoTime();
+            for (int i = 0; i < size; i++) {
+                String url = client.getQueueUrl(r -> r.queueName(name)).queueUrl();
+                client.sendMessage(r -> r.queueUrl(url).messageBody(body));
+            }
+            return (System.nanoTime() - start) / 1e6;
+        } finally {
+            sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
+        }
+    }
+
+    private double rawBatchSend(EmbeddedSqs sqs, int size) throws Exception {
+        EmbeddedSqs.QueuePair queues = sqs.createQueues("raw-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+        try {
+            return sendRaw(sqs, queues.url(), size);
+        } finally {
+            sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
+        }
+    }
+
+    /** Sends {@code size} prebuilt one-tag messages in batches of 10, 16 calls at once; returns milliseconds. */
+    private double sendRaw(EmbeddedSqs sqs, String queueUrl, int size) throws Exception {
+        String body = withTags(1, "raw");
+        try (SqsClient client = sqs.clientBuilder().httpClient(Apache5HttpClient.builder().maxConnections(64).build())
+                .build(); ExecutorService executor = Executors.newFixedThreadPool(16)) {
+            List<List<SendMessageBatchRequestEntry>> batches = new ArrayList<>();
+            for (int from = 0; from < size; from += 10) {
+                List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+                for (int i = from; i < Math.min(size, from + 10); i++) {
+                    entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i - from)).messageBody(body)
+                            .messageAttributes(Map.of(
+                                    "jobId", string("raw-job"), "partId", string(Integer.toString(i + 1)),
+                                    "itemCount", MessageAttributeValue.builder().dataType("Number").stringValue("1").build()))
+                            .build());
+                }
+                batches.add(entries);
+            }
+            long start = System.nanoTime();
+            List<Future<?>> calls = new ArrayList<>();
+            for (List<SendMessageBatchRequestEntry> batch : batches) {
+                calls.add(executor.submit(() -> client.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(batch))));
+            }
+            for (Future<?> call : calls) {
+                call.get();
+            }
+            return (System.nanoTime() - start) / 1e6;
+        }
+    }
+
+    // b) Fan-out efficiency ----------------------------------------------------------------------
+
+    private void fanOutEfficiency() throws Exception {
+        for (int size : List.of(1_000, 10_000)) {
+            RunSummary summary = run(withTags(size, "fanout-" + size), Duration.ofSeconds(1), 1_000);
+            double ideal = Math.ceil(size / 1_000.0) * 1_000;
+            measurements.add("b) fan-out", String.format(Locale.ROOT, "%,d × 1 s at concurrency 1,000, wall ÷ ideal", size),
+                    Measurements.ratio(summary.elapsedMs() / ideal),
+                    String.format(Locale.ROOT, "wall %,d ms, ideal %,.0f ms, %,d invocations; goal ≤ 1.10", summary.elapsedMs(),
+                            ideal, summary.invocations()), "fanout_" + size + "_wall_over_ideal", summary.elapsedMs() / ideal);
+        }
+    }
+
+    private RunSummary run(String event, Duration delay, int concurrency) throws Exception {
+        Map<String, String> environment = Map.of("PROCESSING_DELAY", Long.toString(delay.toMillis()));
+        LocalSettings settings = new LocalSettings(FUNCTION_JAR, LocalSettings.FUNCTION_NAME, LocalSettings.HANDLER, 1024,
+                Duration.ofSeconds(60), concurrency + 10, environment, Duration.ofMinutes(6), 5,
+                new EsmSettings(1, Duration.ZERO, concurrency, true, true), "127.0.0.1", 0, Duration.ofSeconds(1),
+                FaultPlan.none(), 0, Optional.empty());
+        RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), 1, record -> { });
+        PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+        PrintStream out = System.out;
+        System.setOut(quiet); // the function's own log lines
+        try (LocalEnvironment local = LocalEnvironment.start(settings, recorder, quiet)) {
+            local.async().submit(event.getBytes(StandardCharsets.UTF_8));
+            if (!local.awaitDrained(Duration.ofMinutes(3))) {
+                throw new IllegalStateException("the run did not drain in 3 minutes");
+            }
+            return recorder.summary(local.function().coldStarts(), local.function().peakConcurrency(),
+                    local.deadLetters(), delay);
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    // c) Zero-work dispatch ----------------------------------------------------------------------
+
+    private void zeroWorkDispatch(EmbeddedSqs sqs) throws Exception {
+        int size = 10_000;
+        double ours = emulatorDrain(sqs, size);
+        double raw = rawReceiveDelete(sqs, size);
+        measurements.add("c) dispatch", "ESM emulator + function, delay 0", Measurements.perSecond(size / (ours / 1000)),
+                String.format(Locale.ROOT, "%,d one-tag sub-tasks in %,.0f ms, batch size 1, concurrency 1,000", size, ours),
+                "dispatch_ours_per_s", size / (ours / 1000));
+        measurements.add("c) dispatch", "raw ReceiveMessage + DeleteMessageBatch", Measurements.perSecond(size / (raw / 1000)),
+                String.format(Locale.ROOT, "%,d messages in %,.0f ms, 16 threads", size, raw), "dispatch_raw_per_s", size / (raw / 1000));
+        measurements.add("c) dispatch", "ours ÷ raw", Measurements.ratio(raw / ours), "goal ≥ 0.7", "dispatch_ours_over_raw", raw / ours);
+    }
+
+    private double emulatorDrain(EmbeddedSqs sqs, int size) throws Exception {
+        EmbeddedSqs.QueuePair queues = sqs.createQueues("dispatch-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+        sendRaw(sqs, queues.url(), size);
+        Map<String, String> environment = new HashMap<>(sqs.environment(queues.url()));
+        environment.put("PROCESSING_DELAY", "0");
+        FunctionDefinition definition = new FunctionDefinition("load-splitter", LocalSettings.HANDLER, FUNCTION_JAR, 1024,
+                Duration.ofSeconds(60), environment);
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(PrintStream.nullOutputStream()));
+        try (FunctionRuntime function = new FunctionRuntime(definition, "arn:aws:lambda:us-east-1:000000000000:function:x",
+                1_010, Clock.systemUTC(), new PrintStream(PrintStream.nullOutputStream()), InvocationListener.none());
+             EventSourceMapping mapping = new EventSourceMapping(sqs.client(), queues.url(), queues.arn(), EmbeddedSqs.REGION,
+                     function, new EsmSettings(1, Duration.ZERO, 1_000, true, true), JsonMapper.builder().build())) {
+            long start = System.nanoTime();
+            mapping.start();
+            while (sqs.depth(queues.url()).total() > 0 || mapping.inFlight() > 0) {
+                Thread.sleep(10);
+            }
+            return (System.nanoTime() - start) / 1e6;
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    private double rawReceiveDelete(EmbeddedSqs sqs, int size) throws Exception {
+        EmbeddedSqs.QueuePair queues = sqs.createQueues("rawrecv-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+        sendRaw(sqs, queues.url(), size);
+        AtomicInteger deleted = new AtomicInteger();
+        try (SqsClient client = sqs.clientBuilder().httpClient(Apache5HttpClient.builder().maxConnections(64).build())
+                .build(); ExecutorService executor = Executors.newFixedThreadPool(16)) {
+            long start = System.nanoTime();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                workers.add(executor.submit(() -> {
+                    while (deleted.get() < size) {
+                        List<Message> page = client.receiveMessage(r -> r.queueUrl(queues.url()).maxNumberOfMessages(10)
+                                .messageAttributeNames("All").waitTimeSeconds(0)).messages();
+                        if (page.isEmpty()) {
+                            continue;
+                        }
+                        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+                        for (int j = 0; j < page.size(); j++) {
+                            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(j))
+                                    .receiptHandle(page.get(j).receiptHandle()).build());
+                        }
+                        client.deleteMessageBatch(r -> r.queueUrl(queues.url()).entries(entries));
+                        deleted.addAndGet(page.size());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            return (System.nanoTime() - start) / 1e6;
+        }
+    }
+
+    // d) Cold start ------------------------------------------------------------------------------
+
+    private void coldStart(EmbeddedSqs sqs) throws Exception {
+        Path event = scratch.resolve("one-tag.json");
+        Files.writeString(event, template);
+        String classpath = FUNCTION_JAR.toAbsolutePath() + java.io.File.pathSeparator
+                + Path.of("target", "classes").toAbsolutePath();
+        double function = median(5, () -> probe(classpath, "function", event.toString()));
+        double sdk = median(5, () -> probe(classpath, "sdk", sqs.endpoint().toString()));
+        measurements.add("d) cold start", "fresh JVM: function jar, 1-tag invoke, delay 0", Measurements.millis(function),
+                "JVM start to answer, median of 5", "cold_function_ms", function);
+        measurements.add("d) cold start", "fresh JVM: bare SDK client, first call", Measurements.millis(sdk),
+                "JVM start to answer, median of 5", "cold_sdk_ms", sdk);
+        measurements.add("d) cold start", "function ÷ bare SDK", Measurements.ratio(function / sdk), "goal ≤ 1.3",
+                "cold_ratio", function / sdk);
+    }
+
+    private double probe(String classpath, String mode, String argument) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+                "-cp", classpath, ColdStartProbe.class.getName(), mode, argument));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("cold start probe failed: " + out);
+        }
+        String[] lines = out.split("\\R");
+        return Double.parseDouble(lines[lines.length - 1]);
+    }
+
+    // e) Peak RSS --------------------------------------------------------------------------------
+
+    private void peakRss() throws Exception {
+        Path event = scratch.resolve("ten-thousand.json");
+        Files.writeString(event, withTags(10_000, "rss-10000"));
+        for (String heap : List.of("", "-Xmx320m")) {
+            long kb = runAndWatchRss(heap, event);
+            measurements.add("e) peak RSS", "run, 10,000 × 1 s, concurrency 1,000" + (heap.isEmpty() ? "" : ", " + heap),
+                    String.format(Locale.ROOT, "%,d MB", kb / 1024), heap.isEmpty() ? "JVM default heap; goal ≤ 512 MB"
+                            : "heap capped", "rss_10000_mb" + heap.replace("-", "_"), kb / 1024.0);
+        }
+    }
+
+    private long runAndWatchRss(String heap, Path event) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
+        if (Runtime.version().feature() >= 24) {
+            command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"));
+        }
+        if (!heap.isEmpty()) {
+            command.add(heap);
+        }
+        command.addAll(List.of("-Dloadsplitter.home=" + ROOT.toAbsolutePath().normalize(), "-jar", CLI_JAR.toString(),
+                "run", "--delay", "1s", "--concurrency", "1000", "--json", event.toString()));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        long peak = 0;
+        while (process.isAlive()) {
+            try {
+                for (String line : Files.readAllLines(status)) {
+                    if (line.startsWith("VmHWM:")) {
+                        peak = Math.max(peak, Long.parseLong(line.replaceAll("\\D+", "")));
+                    }
+                }
+            } catch (java.io.IOException gone) {
+                break;
+            }
+            process.waitFor(100, TimeUnit.MILLISECONDS);
+        }
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("load-splitter run failed with exit code " + process.exitValue());
+        }
+        return peak;
+    }
+
+    // Helpers ------------------------------------------------------------------------------------
+
+    private interface Timed {
+        double run() throws Exception;
+    }
+
+    private static double median(int runs, Timed timed) throws Exception {
+        timed.run(); // warm-up
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            values.add(timed.run());
+        }
+        values.sort(Double::compare);
+        return values.get(values.size() / 2);
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    private static String invoke(LoadSplitterHandler handler, String event) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String withTags(int tags, String id) {
+        StringBuilder items = new StringBuilder();
+        for (int i = 1; i <= tags; i++) {
+            items.append(i == 1 ? "" : ",").append("{\"key\":\"tag-").append(i).append("\",\"value\":\"v").append(i)
+                    .append("\"}");
+        }
+        return template.replace("0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e01", id)
+                .replaceFirst("\"tagSet\": \\{\\s*\"items\": \\[[^]]*]", "\"tagSet\": {\"items\": [" + items + "]");
+    }
+}
