@@ -77,6 +77,9 @@ public final class Benchmark {
             if (only.equals("all") || only.contains("cold")) {
                 bench.coldStart(sqs);
             }
+            if (only.equals("all") || only.contains("clients")) {
+                bench.clients(sqs);
+            }
         }
         if (only.equals("all") || only.contains("fanout")) {
             bench.fanOutEfficiency();
@@ -327,6 +330,50 @@ public final class Benchmark {
         }
         String[] lines = out.split("\\R");
         return Double.parseDouble(lines[lines.length - 1]);
+    }
+
+    // HTTP clients on the split path ---------------------------------------------------------------
+
+    /**
+     * The same 10,000 sub-tasks sent by the same sender (8 calls in flight, virtual threads) over
+     * each synchronous HTTP client, and each client's build and first call in a fresh JVM.
+     */
+    private void clients(EmbeddedSqs sqs) throws Exception {
+        // As the function sets it (LoadSplitterHandler), so url-connection keeps its connections alive.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "64");
+        }
+        var type = new dev.loadsplitter.function.createtags.CreateTagsTaskType(
+                new dev.loadsplitter.function.createtags.TagWork(Duration.ZERO, dev.loadsplitter.engine.time.Sleeper.system()));
+        var json = dev.loadsplitter.engine.json.EventJson.create();
+        var task = ((dev.loadsplitter.engine.task.Reading.Accepted<dev.loadsplitter.function.createtags.CreateTagsTask>)
+                type.read(json.readTree(withTags(10_000, "clients")))).task();
+        var subTasks = new dev.loadsplitter.engine.split.Splitter(
+                new dev.loadsplitter.engine.split.SplitPolicy(1, 1_048_576, 8, 1_000_000), json)
+                .split(type, task, dev.loadsplitter.engine.split.Lineage.root("clients"));
+        String classpath = System.getProperty("java.class.path");
+        for (String name : HttpClients.NAMES) {
+            double millis = median(3, () -> {
+                EmbeddedSqs.QueuePair queues = sqs.createQueues("client-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+                try (SqsClient client = HttpClients.sqs(name, sqs.endpoint().toString());
+                     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                    var sender = new dev.loadsplitter.engine.queue.SqsSubTaskSender(client,
+                            dev.loadsplitter.engine.queue.QueueAddress.ofUrl(queues.url()),
+                            dev.loadsplitter.engine.queue.SenderSettings.defaultSettings(), executor,
+                            dev.loadsplitter.engine.time.Sleeper.system(), Clock.systemUTC());
+                    long start = System.nanoTime();
+                    sender.send(subTasks, new dev.loadsplitter.engine.task.WorkContext("clients", "", "bench"));
+                    return (System.nanoTime() - start) / 1e6;
+                } finally {
+                    sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
+                }
+            });
+            double cold = median(3, () -> probe(classpath, "sdk-" + name, sqs.endpoint().toString()));
+            measurements.add("clients", name + ": send 10,000 sub-tasks, 8 in flight", Measurements.perSecond(10_000 / (millis / 1000)),
+                    Measurements.millis(millis) + " median of 3", "client_" + name.replace('-', '_') + "_per_s", 10_000 / (millis / 1000));
+            measurements.add("clients", name + ": fresh JVM to first call", Measurements.millis(cold),
+                    "median of 3, the bench's class path", "client_" + name.replace('-', '_') + "_cold_ms", cold);
+        }
     }
 
     // e) Peak RSS --------------------------------------------------------------------------------

@@ -36,6 +36,11 @@ public final class ColdStartProbe {
                     sqs.listQueues();
                 }
             }
+            case "sdk-apache5", "sdk-crt", "sdk-url-connection" -> {
+                try (var sqs = HttpClients.sqs(args[0].substring("sdk-".length()), args[1])) {
+                    sqs.listQueues();
+                }
+            }
             default -> throw new IllegalArgumentException("function EVENT or sdk ENDPOINT");
         }
         System.out.println(System.currentTimeMillis() - jvmStart);

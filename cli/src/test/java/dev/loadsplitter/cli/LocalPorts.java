@@ -22,7 +22,8 @@ final class LocalPorts {
 
     /** Whether something accepts connections on {@code port}. */
     static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
+        try {
+            new Socket("127.0.0.1", port).close();
             return true;
         } catch (IOException e) {
             return false;

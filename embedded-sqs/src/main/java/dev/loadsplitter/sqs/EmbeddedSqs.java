@@ -129,7 +129,8 @@ public final class EmbeddedSqs implements AutoCloseable {
     private static void awaitListening(String host, int port) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            try (java.net.Socket ignored = new java.net.Socket(host, port)) {
+            try {
+                new java.net.Socket(host, port).close();
                 return;
             } catch (IOException e) {
                 try {

@@ -59,7 +59,7 @@ public final class LoadSplitterHandler implements RequestStreamHandler, AutoClos
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         entry.close();
     }
 }

@@ -198,8 +198,13 @@ public final class LocalEnvironment implements AutoCloseable {
         }
     }
 
+    /** Stops everything, giving invocations in flight 5 seconds. */
     @Override
-    public void close() throws InterruptedException {
-        stop(Duration.ofSeconds(5));
+    public void close() {
+        try {
+            stop(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

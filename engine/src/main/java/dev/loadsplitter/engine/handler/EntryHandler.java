@@ -66,14 +66,14 @@ public final class EntryHandler<T> implements AutoCloseable {
     private final int recordConcurrency;
     private final ProcessingRecords records;
     private final Clock clock;
-    private final AutoCloseable resources;
+    private final Runnable resources;
 
     /**
      * @param executor runs the records of a batch concurrently
      * @param resources closed with this handler: whatever the caller built for it alone
      */
     public EntryHandler(TaskType<T> type, ObjectMapper json, Splitter splitter, SubTaskSender sender,
-                        ExecutorService executor, int recordConcurrency, AutoCloseable resources) {
+                        ExecutorService executor, int recordConcurrency, Runnable resources) {
         this(type, json, splitter, sender, ProcessingRecords.none(), Clock.systemUTC(), executor, recordConcurrency,
                 resources);
     }
@@ -86,7 +86,7 @@ public final class EntryHandler<T> implements AutoCloseable {
      */
     public EntryHandler(TaskType<T> type, ObjectMapper json, Splitter splitter, SubTaskSender sender,
                         ProcessingRecords records, Clock clock, ExecutorService executor, int recordConcurrency,
-                        AutoCloseable resources) {
+                        Runnable resources) {
         this.type = Objects.requireNonNull(type, "type");
         this.json = Objects.requireNonNull(json, "json");
         this.runner = new TaskRunner<>(type, splitter, sender);
@@ -332,7 +332,7 @@ public final class EntryHandler<T> implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        resources.close();
+    public void close() {
+        resources.run();
     }
 }

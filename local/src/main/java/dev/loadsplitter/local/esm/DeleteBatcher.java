@@ -98,10 +98,14 @@ final class DeleteBatcher implements AutoCloseable {
 
     /** Sends what is queued, then stops. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        for (Thread sender : senders) {
-            sender.join();
+        try {
+            for (Thread sender : senders) {
+                sender.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -327,7 +327,11 @@ public final class EventSourceMapping implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        stop(Duration.ZERO);
+    public void close() {
+        try {
+            stop(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
