@@ -1,6 +1,5 @@
 package dev.loadsplitter.cli;
 
-import dev.loadsplitter.engine.config.AwsClients;
 import dev.loadsplitter.engine.idempotency.DynamoDbProcessingRecords;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -13,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -100,25 +100,14 @@ final class DlqCommand {
                 description = "A DynamoDB-protocol endpoint for --records-table, such as a local dynalite.")
         String recordsEndpoint;
 
-        private DynamoDbProcessingRecords records() {
-            java.util.Map<String, String> environment = new java.util.HashMap<>();
-            java.util.regex.Matcher aws = java.util.regex.Pattern.compile("^https://sqs\\.([a-z0-9-]+)\\.amazonaws")
-                    .matcher(dlq.queueUrl);
-            environment.put("AWS_REGION", aws.find() ? aws.group(1) : "us-east-1");
-            if (recordsEndpoint != null) {
-                environment.put("AWS_ENDPOINT_URL_DYNAMODB", recordsEndpoint);
-                environment.put("AWS_ACCESS_KEY_ID", "local");
-                environment.put("AWS_SECRET_ACCESS_KEY", "local");
-            }
-            return new DynamoDbProcessingRecords(AwsClients.dynamoDb(environment), recordsTable,
-                    java.time.Duration.ofDays(1));
-        }
-
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (SqsClient sqs = QueueClients.forQueue(dlq.queueUrl)) {
-                DynamoDbProcessingRecords records = recordsTable == null ? null : records();
+            try (SqsClient sqs = QueueClients.forQueue(dlq.queueUrl);
+                 DynamoDbClient dynamo = recordsTable == null ? null
+                         : QueueClients.dynamoDbBeside(dlq.queueUrl, recordsEndpoint)) {
+                DynamoDbProcessingRecords records = dynamo == null ? null
+                        : new DynamoDbProcessingRecords(dynamo, recordsTable, java.time.Duration.ofDays(1));
                 List<Message> messages = dlq.receive(sqs);
                 out.printf("%-36s  %-38s  %-9s  %5s  %8s  %-20s  %6s  %s%n", "MESSAGE ID", "JOB ID", "PART", "ITEMS",
                         "RECEIVES", "FIRST SENT", "BYTES", "FIRST ERROR");

@@ -13,6 +13,7 @@ import dev.loadsplitter.engine.batch.RecordOutcome;
 import dev.loadsplitter.engine.batch.SqsRecord;
 import dev.loadsplitter.engine.config.AwsClients;
 import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.config.Once;
 import dev.loadsplitter.engine.idempotency.DynamoDbProcessingRecords;
 import dev.loadsplitter.engine.idempotency.InMemoryProcessingRecords;
 import dev.loadsplitter.engine.idempotency.LazyProcessingRecords;
@@ -107,8 +108,10 @@ public final class EntryHandler<T> implements AutoCloseable {
         EngineSettings settings = EngineSettings.from(environment);
         ObjectMapper json = EventJson.shared();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        // The client is shared per class loader and configuration: one per container on AWS.
-        LazySender sender = new LazySender(() -> {
+        // Built on the first split only: most invocations of a fan-out process one small sub-task and
+        // never send, so their cold start skips it. The client is shared per class loader and
+        // configuration: one per container on AWS.
+        Once<SubTaskSender> realSender = new Once<>(() -> {
             SqsClient sqs = AwsClients.sharedSqs(environment);
             QueueAddress queue = settings.queueUrl().map(QueueAddress::ofUrl)
                     .or(() -> settings.queueName().map(name -> QueueAddress.ofName(sqs, name)))
@@ -116,6 +119,7 @@ public final class EntryHandler<T> implements AutoCloseable {
                             + "QUEUE_NAME) in the function's environment so large tasks can be split."));
             return new SqsSubTaskSender(sqs, queue, settings.sender(), executor, Sleeper.system(), Clock.systemUTC());
         });
+        SubTaskSender sender = (subTasks, context) -> realSender.get().send(subTasks, context);
         if (settings.queueUrl().isEmpty() && settings.queueName().isEmpty()) {
             log.warn("Neither QUEUE_URL nor QUEUE_NAME is set: small tasks work, large ones will fail to split.");
         }

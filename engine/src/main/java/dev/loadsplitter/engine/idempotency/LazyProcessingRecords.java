@@ -2,7 +2,7 @@ package dev.loadsplitter.engine.idempotency;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
+import dev.loadsplitter.engine.config.Once;
 import java.util.function.Supplier;
 
 /**
@@ -11,25 +11,14 @@ import java.util.function.Supplier;
  */
 public final class LazyProcessingRecords implements ProcessingRecords {
 
-    private final Supplier<? extends ProcessingRecords> factory;
-    private volatile ProcessingRecords records;
+    private final Once<ProcessingRecords> records;
 
     public LazyProcessingRecords(Supplier<? extends ProcessingRecords> factory) {
-        this.factory = Objects.requireNonNull(factory, "factory");
+        this.records = new Once<>(factory);
     }
 
     private ProcessingRecords records() {
-        ProcessingRecords known = records;
-        if (known == null) {
-            synchronized (this) {
-                known = records;
-                if (known == null) {
-                    known = factory.get();
-                    records = known;
-                }
-            }
-        }
-        return known;
+        return records.get();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.loadsplitter.engine.queue;
 
+import dev.loadsplitter.engine.config.Once;
 import java.util.Objects;
-import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -13,24 +13,21 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 public final class QueueAddress {
 
     private final String description;
-    private final Supplier<String> lookUp;
-    private volatile String url;
+    private final Once<String> url;
 
-    private QueueAddress(String description, String url, Supplier<String> lookUp) {
+    private QueueAddress(String description, Once<String> url) {
         this.description = description;
         this.url = url;
-        this.lookUp = lookUp;
     }
 
     public static QueueAddress ofUrl(String url) {
-        Objects.requireNonNull(url, "url");
-        return new QueueAddress(url, url, () -> url);
+        return new QueueAddress(url, Once.of(url));
     }
 
     public static QueueAddress ofName(SqsClient sqs, String name) {
         Objects.requireNonNull(sqs, "sqs");
         Objects.requireNonNull(name, "name");
-        return new QueueAddress("queue '" + name + "'", null, () -> {
+        return new QueueAddress("queue '" + name + "'", new Once<>(() -> {
             try {
                 return sqs.getQueueUrl(request -> request.queueName(name)).queueUrl();
             } catch (QueueDoesNotExistException e) {
@@ -40,27 +37,16 @@ public final class QueueAddress {
                 throw new IllegalStateException("Could not look up the URL of queue '" + name + "' (QUEUE_NAME): "
                         + e.getMessage() + ". Set QUEUE_URL to skip the look-up.", e);
             }
-        });
+        }));
     }
 
     /** The queue URL, looked up on the first call when only a name was given. */
     public String url() {
-        String known = url;
-        if (known == null) {
-            synchronized (this) {
-                known = url;
-                if (known == null) {
-                    known = lookUp.get();
-                    url = known;
-                }
-            }
-        }
-        return known;
+        return url.get();
     }
 
     /** The URL when known, otherwise the queue's name, for messages. */
     public String describe() {
-        String known = url;
-        return known != null ? known : description;
+        return url.isDone() ? url.get() : description;
     }
 }
