@@ -19,12 +19,20 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  */
 public final class LambdaSqsEvents {
 
-    private static final List<MessageSystemAttributeName> SYSTEM_ATTRIBUTES = List.of(
+    /**
+     * The system attributes Lambda puts in a record, when the message has them: the FIFO ones only
+     * on FIFO queues. A poller asks for these and no more; every extra one costs the server and
+     * the client a little on each message.
+     */
+    public static final List<MessageSystemAttributeName> SYSTEM_ATTRIBUTES = List.of(
             MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
             MessageSystemAttributeName.SENT_TIMESTAMP,
             MessageSystemAttributeName.SENDER_ID,
             MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
-            MessageSystemAttributeName.AWS_TRACE_HEADER);
+            MessageSystemAttributeName.AWS_TRACE_HEADER,
+            MessageSystemAttributeName.SEQUENCE_NUMBER,
+            MessageSystemAttributeName.MESSAGE_GROUP_ID,
+            MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID);
 
     private LambdaSqsEvents() {
     }

@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Behaves like Lambda's SQS event source mapping: pollers long-poll the queue, gather batches of
@@ -147,6 +146,9 @@ public final class EventSourceMapping implements AutoCloseable {
     }
 
     private void poll() {
+        // After a full receive the queue has a backlog: the next receive need not wait. Long polls
+        // are for an empty queue; on ElasticMQ they cost a third more time per message under load.
+        boolean backlog = false;
         while (running) {
             try {
                 if (!concurrency.tryAcquire(LONG_POLL_SECONDS, TimeUnit.SECONDS)) {
@@ -163,7 +165,7 @@ public final class EventSourceMapping implements AutoCloseable {
             }
             List<Message> received;
             try {
-                received = gather(settings.batchSize() > MAX_RECEIVE ? settings.batchSize() : slots * settings.batchSize());
+                received = gather(settings.batchSize() > MAX_RECEIVE ? settings.batchSize() : slots * settings.batchSize(), backlog);
             } catch (SdkException e) {
                 concurrency.release(slots);
                 if (running) {
@@ -176,7 +178,8 @@ public final class EventSourceMapping implements AutoCloseable {
                 return;
             }
             int asked = settings.batchSize() > MAX_RECEIVE ? settings.batchSize() : slots * settings.batchSize();
-            if (received.size() >= Math.min(asked, MAX_RECEIVE)) {
+            backlog = received.size() >= Math.min(asked, MAX_RECEIVE);
+            if (backlog) {
                 addPoller();
             } else if (received.isEmpty() && retirePoller()) {
                 concurrency.release(slots);
@@ -203,22 +206,25 @@ public final class EventSourceMapping implements AutoCloseable {
 
     /**
      * Receives up to {@code limit} records. The batching window starts with the first record: with
-     * no window the batch goes as soon as one receive returned something.
+     * no window the batch goes as soon as one receive returned something. With a backlog the first
+     * receive does not wait; once one comes back empty, the next ones long-poll.
      */
-    private List<Message> gather(int limit) throws InterruptedException {
+    private List<Message> gather(int limit, boolean backlog) throws InterruptedException {
         List<Message> gathered = new ArrayList<>();
         long deadline = Long.MAX_VALUE;
+        boolean shortPoll = backlog;
         while (running && gathered.size() < limit) {
-            int wait = gathered.isEmpty() ? LONG_POLL_SECONDS
+            int wait = shortPoll ? 0 : gathered.isEmpty() ? LONG_POLL_SECONDS
                     : (int) Math.min(LONG_POLL_SECONDS, Math.max(0, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())));
             int max = Math.min(MAX_RECEIVE, limit - gathered.size());
             List<Message> page = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max)
                     .waitTimeSeconds(wait)
                     .messageAttributeNames("All")
-                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+                    .messageSystemAttributeNames(LambdaSqsEvents.SYSTEM_ATTRIBUTES)).messages();
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
+            shortPoll = false;
             if (gathered.isEmpty() && !page.isEmpty()) {
                 deadline = System.nanoTime() + settings.maximumBatchingWindow().toNanos();
             }
