@@ -49,7 +49,6 @@ public final class Benchmark {
 
     private static final Path ROOT = Events.ROOT;
     private static final Path FUNCTION_JAR = Events.FUNCTION_JAR;
-    private static final Path CLI_JAR = ROOT.resolve("cli/target/load-splitter-cli.jar");
     private static final AtomicInteger QUEUES = new AtomicInteger();
 
     private final Measurements measurements = new Measurements();
@@ -280,8 +279,9 @@ public final class Benchmark {
                 Thread.sleep(100);
             }
             double millis = (System.nanoTime() - start) / 1e6;
-            System.err.printf(Locale.ROOT, "bench: ESM batch size %d: %.0f ms, %s; CPU %.2f s, of which server %.2f s%n", batchSize,
-                    millis, counter.summary(), (cpuNanos() - cpu) / 1e9, (serverCpuNanos() - server) / 1e9);
+            System.err.printf(Locale.ROOT, "bench: ESM batch size %d: %.0f ms, %,d invocations, %,d cold, peak %,d at once; %s; "
+                    + "CPU %.2f s, of which server %.2f s%n", batchSize, millis, function.invocations(), function.coldStarts(),
+                    function.peakConcurrency(), counter.summary(), (cpuNanos() - cpu) / 1e9, (serverCpuNanos() - server) / 1e9);
             return millis;
         } finally {
             System.setOut(out);
@@ -431,6 +431,7 @@ public final class Benchmark {
                             dev.loadsplitter.engine.queue.QueueAddress.ofUrl(queues.url()),
                             dev.loadsplitter.engine.queue.SenderSettings.defaultSettings(), executor,
                             dev.loadsplitter.engine.time.Sleeper.system(), Clock.systemUTC());
+                    client.listQueues(); // a warm container has its connections
                     long start = System.nanoTime();
                     sender.send(subTasks, new dev.loadsplitter.engine.task.WorkContext("clients", "", "bench"));
                     return (System.nanoTime() - start) / 1e6;
@@ -440,10 +441,30 @@ public final class Benchmark {
             });
             double cold = median(3, () -> probe(classpath, "sdk-" + name, sqs.endpoint().toString()));
             measurements.add("clients", name + ": send 10,000 sub-tasks, 8 in flight", Measurements.perSecond(10_000 / (millis / 1000)),
-                    Measurements.millis(millis) + " median of 3", "client_" + name.replace('-', '_') + "_per_s", 10_000 / (millis / 1000));
+                    Measurements.millis(millis) + " median of 3, the function's sender on virtual threads",
+                    "client_" + name.replace('-', '_') + "_per_s", 10_000 / (millis / 1000));
             measurements.add("clients", name + ": fresh JVM to first call", Measurements.millis(cold),
                     "median of 3, the bench's class path", "client_" + name.replace('-', '_') + "_cold_ms", cold);
         }
+        for (int inFlight : List.of(8, 32)) {
+            double millis = median(3, () -> {
+                EmbeddedSqs.QueuePair queues = sqs.createQueues("client-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+                try (var client = AsyncCrtSender.client(sqs.endpoint().toString())) {
+                    client.listQueues().join(); // a warm container has its connections
+                    long start = System.nanoTime();
+                    AsyncCrtSender.send(client, queues.url(), subTasks, inFlight);
+                    return (System.nanoTime() - start) / 1e6;
+                } finally {
+                    sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
+                }
+            });
+            measurements.add("clients", "crt-async: send 10,000 sub-tasks, " + inFlight + " in flight",
+                    Measurements.perSecond(10_000 / (millis / 1000)), Measurements.millis(millis) + " median of 3, SqsAsyncClient",
+                    "client_crt_async_" + inFlight + "_per_s", 10_000 / (millis / 1000));
+        }
+        double cold = median(3, () -> probe(classpath, "sdk-crt-async", sqs.endpoint().toString()));
+        measurements.add("clients", "crt-async: fresh JVM to first call", Measurements.millis(cold),
+                "median of 3, the bench's class path", "client_crt_async_cold_ms", cold);
     }
 
     // e) Peak RSS --------------------------------------------------------------------------------
@@ -451,26 +472,24 @@ public final class Benchmark {
     private void peakRss() throws Exception {
         Path event = scratch.resolve("ten-thousand.json");
         Files.writeString(event, Events.createTags(10_000, "rss-10000"));
-        for (String heap : List.of("", "-Xmx320m")) {
-            long kb = runAndWatchRss(heap, event);
-            measurements.add("e) peak RSS", "run, 10,000 × 1 s, concurrency 1,000" + (heap.isEmpty() ? "" : ", " + heap),
-                    String.format(Locale.ROOT, "%,d MB", kb / 1024), heap.isEmpty() ? "JVM default heap; goal ≤ 512 MB"
-                            : "heap capped", "rss_10000_mb" + heap.replace("-", "_"), kb / 1024.0);
+        for (String javaOpts : List.of("", "-Xmx1g")) {
+            long kb = runAndWatchRss(javaOpts, event);
+            measurements.add("e) peak RSS", "run, 10,000 × 1 s, concurrency 1,000" + (javaOpts.isEmpty() ? "" : ", " + javaOpts),
+                    String.format(Locale.ROOT, "%,d MB", kb / 1024), javaOpts.isEmpty()
+                            ? "the launcher's default heap (320 MB); goal ≤ 512 MB" : "LOAD_SPLITTER_JAVA_OPTS=" + javaOpts,
+                    "rss_10000_mb" + javaOpts.replace("-", "_"), kb / 1024.0);
         }
     }
 
-    private long runAndWatchRss(String heap, Path event) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
-        if (Runtime.version().feature() >= 24) {
-            command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"));
-        }
-        if (!heap.isEmpty()) {
-            command.add(heap);
-        }
-        command.addAll(List.of("-Dloadsplitter.home=" + ROOT.toAbsolutePath().normalize(), "-jar", CLI_JAR.toString(),
-                "run", "--delay", "1s", "--concurrency", "1000", "--json", event.toString()));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    /** Runs {@code ./load-splitter run} as a user does, with {@code javaOpts}, and returns its peak resident set in KB. */
+    private long runAndWatchRss(String javaOpts, Path event) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("load-splitter").toAbsolutePath().normalize().toString(),
+                "run", "--delay", "1s", "--concurrency", "1000", "--json", event.toAbsolutePath().toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("LOAD_SPLITTER_JAVA_OPTS", javaOpts);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        // The launcher execs the JVM, so the process keeps its pid.
         Path status = Path.of("/proc", Long.toString(process.pid()), "status");
         long peak = 0;
         while (process.isAlive()) {

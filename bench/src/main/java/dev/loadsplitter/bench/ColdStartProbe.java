@@ -41,6 +41,11 @@ public final class ColdStartProbe {
                     sqs.listQueues();
                 }
             }
+            case "sdk-crt-async" -> {
+                try (var sqs = AsyncCrtSender.client(args[1])) {
+                    sqs.listQueues().join();
+                }
+            }
             default -> throw new IllegalArgumentException("function EVENT or sdk ENDPOINT");
         }
         System.out.println(System.currentTimeMillis() - jvmStart);

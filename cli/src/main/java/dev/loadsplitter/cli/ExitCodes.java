@@ -9,6 +9,8 @@ final class ExitCodes {
     static final int FAILED = 1;
     /** The command line was wrong. */
     static final int USAGE = 2;
+    /** The run stopped because the JVM heap was full; rerun with a bigger -Xmx. */
+    static final int HEAP_FULL = 3;
 
     private ExitCodes() {
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadsplitter.local.LocalEnvironment;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.InvocationListener;
+import dev.loadsplitter.local.memory.HeapGuard;
 import dev.loadsplitter.local.report.InvocationLog;
 import dev.loadsplitter.local.report.RunRecorder;
 import dev.loadsplitter.local.report.RunSummary;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,14 +78,30 @@ final class RunCommand implements Callable<Integer> {
                 status.print(log::started, started);
             }
         }, recorder));
-        try (LocalEnvironment environment = LocalEnvironment.start(settings, listener, err)) {
+        Thread running = Thread.currentThread();
+        AtomicReference<String> heapFull = new AtomicReference<>();
+        try (HeapGuard guard = HeapGuard.watch(HeapGuard.DEFAULT_THRESHOLD, HeapGuard.DEFAULT_STRIKES, message -> {
+                 heapFull.set(message);
+                 running.interrupt();
+             });
+             LocalEnvironment environment = LocalEnvironment.start(settings, listener, err)) {
             long startupMs = Duration.between(Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
                     Instant.now()).toMillis();
             err.printf(Locale.ROOT, "load-splitter: SQS at %s, queue %s, DLQ %s; started in %d ms%n",
                     environment.sqs().endpoint(), settings.queueName(), settings.dlqName(), startupMs);
             status.start(() -> progress(environment, recorder));
             environment.async().submit(event);
-            boolean drained = environment.awaitDrained(timeout);
+            boolean drained;
+            try {
+                drained = environment.awaitDrained(timeout);
+            } catch (InterruptedException e) {
+                status.stop();
+                if (heapFull.get() == null) {
+                    throw e;
+                }
+                err.println(heapAdvice(heapFull.get()));
+                return ExitCodes.HEAP_FULL;
+            }
             status.stop();
             RunSummary summary = recorder.summary(environment.function().coldStarts(),
                     environment.function().peakConcurrency(), environment.deadLetters(), function.delay);
@@ -106,6 +124,14 @@ final class RunCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** What to say when the heap filled up: what happened, why, and the flag that fixes it. */
+    static String heapAdvice(String what) {
+        return "load-splitter: stopping: " + what + ". The embedded SQS server keeps every queued sub-task in "
+                + "memory (a few KB each; 100,000 one-item sub-tasks took about 700 MB). Rerun with a bigger heap, "
+                + "e.g. LOAD_SPLITTER_JAVA_OPTS=-Xmx2g ./load-splitter run ...; the launcher's default is "
+                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB here.";
     }
 
     private String progress(LocalEnvironment environment, RunRecorder recorder) {

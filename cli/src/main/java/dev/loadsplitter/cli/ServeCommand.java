@@ -1,6 +1,7 @@
 package dev.loadsplitter.cli;
 
 import dev.loadsplitter.local.LocalEnvironment;
+import dev.loadsplitter.local.memory.HeapGuard;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.invoke.LambdaApiServer;
@@ -69,6 +70,10 @@ final class ServeCommand implements Callable<Integer> {
             }
         }, recorder));
         LocalEnvironment environment = LocalEnvironment.start(settings, listener, err);
+        // A server keeps serving when its heap fills; it says so, once, with the fix.
+        HeapGuard heapGuard = HeapGuard.watch(HeapGuard.DEFAULT_THRESHOLD, HeapGuard.DEFAULT_STRIKES,
+                message -> err.println(RunCommand.heapAdvice(message).replace("stopping: ", "warning: ")
+                        .replace("./load-splitter run", "./load-splitter serve")));
         LambdaApiServer api;
         try {
             api = LambdaApiServer.start(host, lambdaPort, environment.function(), environment.async(),
@@ -111,6 +116,7 @@ final class ServeCommand implements Callable<Integer> {
                     + " s for " + environment.function().busy() + " invocations in flight");
         } finally {
             api.close();
+            heapGuard.close();
             environment.stop(shutdownGrace);
             err.println("load-splitter: stopped");
             stopped.countDown();

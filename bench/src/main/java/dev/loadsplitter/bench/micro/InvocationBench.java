@@ -99,6 +99,16 @@ public class InvocationBench {
         return out.toByteArray();
     }
 
+    /** A new container's first invocation: the handler's constructor (settings, JSON mapper, task type), then the event. */
+    @Benchmark
+    public byte[] coldHandle() throws Exception {
+        try (LoadSplitterHandler fresh = new LoadSplitterHandler(ENVIRONMENT)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            fresh.handleRequest(new ByteArrayInputStream(event), out, null);
+            return out.toByteArray();
+        }
+    }
+
     /** The whole local invoke of the shaded jar: container, context, the function, START/END/REPORT lines. */
     @Benchmark
     public InvocationResult invokeInRuntime() {

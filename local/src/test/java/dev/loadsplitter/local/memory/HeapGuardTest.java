@@ -1,0 +1,50 @@
+package dev.loadsplitter.local.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class HeapGuardTest {
+
+    @Test
+    void trips_once_when_collections_end_above_the_threshold_the_given_number_of_times_in_a_row() throws Exception {
+        List<String> messages = new CopyOnWriteArrayList<>();
+        // Any heap in use counts as full at a threshold this low, so every collection is a strike.
+        try (HeapGuard guard = HeapGuard.watch(1e-9, 2, messages::add)) {
+            for (int i = 0; i < 6 && messages.isEmpty(); i++) {
+                System.gc();
+                TimeUnit.MILLISECONDS.sleep(100); // notifications arrive on their own thread
+            }
+            System.gc();
+            TimeUnit.MILLISECONDS.sleep(100);
+            assertThat(guard.tripped()).isTrue();
+        }
+        assertThat(messages).hasSize(1);
+        assertThat(messages.getFirst()).startsWith("the JVM heap is full: ").contains("after 2 garbage collections in a row");
+    }
+
+    @Test
+    void stays_quiet_while_collections_free_the_heap() throws Exception {
+        List<String> messages = new CopyOnWriteArrayList<>();
+        try (HeapGuard guard = HeapGuard.watch(HeapGuard.DEFAULT_THRESHOLD, 1, messages::add)) {
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+            assertThat(guard.tripped()).isFalse();
+        }
+        assertThat(messages).isEmpty();
+    }
+
+    @Test
+    void refuses_a_threshold_or_strike_count_that_could_never_mean_anything() {
+        assertThatThrownBy(() -> HeapGuard.watch(0, 3, message -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threshold");
+        assertThatThrownBy(() -> HeapGuard.watch(0.9, 0, message -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("strikes");
+    }
+}
