@@ -422,8 +422,10 @@ public final class Benchmark {
                 new dev.loadsplitter.engine.split.SplitPolicy(1, 1_048_576, 8, 1_000_000), json)
                 .split(type, task, dev.loadsplitter.engine.split.Lineage.root("clients"));
         String classpath = System.getProperty("java.class.path");
+        Map<String, Timed> sends = new java.util.LinkedHashMap<>();
+        Map<String, Timed> colds = new java.util.LinkedHashMap<>();
         for (String name : HttpClients.NAMES) {
-            double millis = median(3, () -> {
+            sends.put(name, () -> {
                 EmbeddedSqs.QueuePair queues = sqs.createQueues("client-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
                 try (SqsClient client = HttpClients.sqs(name, sqs.endpoint().toString());
                      ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -439,15 +441,10 @@ public final class Benchmark {
                     sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
                 }
             });
-            double cold = median(3, () -> probe(classpath, "sdk-" + name, sqs.endpoint().toString()));
-            measurements.add("clients", name + ": send 10,000 sub-tasks, 8 in flight", Measurements.perSecond(10_000 / (millis / 1000)),
-                    Measurements.millis(millis) + " median of 3, the function's sender on virtual threads",
-                    "client_" + name.replace('-', '_') + "_per_s", 10_000 / (millis / 1000));
-            measurements.add("clients", name + ": fresh JVM to first call", Measurements.millis(cold),
-                    "median of 3, the bench's class path", "client_" + name.replace('-', '_') + "_cold_ms", cold);
+            colds.put(name, () -> probe(classpath, "sdk-" + name, sqs.endpoint().toString()));
         }
         for (int inFlight : List.of(8, 32)) {
-            double millis = median(3, () -> {
+            sends.put("crt-async-" + inFlight, () -> {
                 EmbeddedSqs.QueuePair queues = sqs.createQueues("client-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
                 try (var client = AsyncCrtSender.client(sqs.endpoint().toString())) {
                     client.listQueues().join(); // a warm container has its connections
@@ -458,13 +455,22 @@ public final class Benchmark {
                     sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
                 }
             });
-            measurements.add("clients", "crt-async: send 10,000 sub-tasks, " + inFlight + " in flight",
-                    Measurements.perSecond(10_000 / (millis / 1000)), Measurements.millis(millis) + " median of 3, SqsAsyncClient",
-                    "client_crt_async_" + inFlight + "_per_s", 10_000 / (millis / 1000));
         }
-        double cold = median(3, () -> probe(classpath, "sdk-crt-async", sqs.endpoint().toString()));
-        measurements.add("clients", "crt-async: fresh JVM to first call", Measurements.millis(cold),
-                "median of 3, the bench's class path", "client_crt_async_cold_ms", cold);
+        colds.put("crt-async", () -> probe(classpath, "sdk-crt-async", sqs.endpoint().toString()));
+        Map<String, Double> sent = interleaved(3, sends);
+        Map<String, Double> cold = interleaved(5, colds);
+        sends.keySet().forEach(name -> {
+            double millis = sent.get(name);
+            String label = name.startsWith("crt-async-") ? "crt-async: send 10,000 sub-tasks, " + name.substring(10) + " in flight"
+                    : name + ": send 10,000 sub-tasks, 8 in flight";
+            measurements.add("clients", label, Measurements.perSecond(10_000 / (millis / 1000)),
+                    Measurements.millis(millis) + (name.startsWith("crt-async-") ? " median of 3, SqsAsyncClient, own batching"
+                            : " median of 3, the function's sender on virtual threads"),
+                    "client_" + name.replace('-', '_') + "_per_s", 10_000 / (millis / 1000));
+        });
+        colds.keySet().forEach(name -> measurements.add("clients", name + ": fresh JVM to first call",
+                Measurements.millis(cold.get(name)), "median of 5, interleaved, the bench's class path",
+                "client_" + name.replace('-', '_') + "_cold_ms", cold.get(name)));
     }
 
     // e) Peak RSS --------------------------------------------------------------------------------

@@ -22,16 +22,6 @@ import java.util.Map;
  */
 public final class LoadSplitterHandler implements RequestStreamHandler, AutoCloseable {
 
-    static {
-        // The url-connection client keeps only 5 idle connections per host by default, so with more
-        // SendMessageBatch calls in flight every split opened new connections (a TLS handshake each on
-        // AWS). The function owns its JVM on Lambda; an explicit setting still wins. The JDK reads this
-        // once, when HTTP is first used: https://docs.oracle.com/en/java/javase/21/docs/api/java.base/java/net/doc-files/net-properties.html
-        if (System.getProperty("http.maxConnections") == null) {
-            System.setProperty("http.maxConnections", "64");
-        }
-    }
-
     private final EntryHandler<CreateTagsTask> entry;
 
     /** The constructor AWS Lambda calls: configuration comes from the process environment. */

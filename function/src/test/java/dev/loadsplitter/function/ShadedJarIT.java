@@ -33,6 +33,14 @@ class ShadedJarIT {
             assertThat(jar.getEntry("META-INF/services/software.amazon.awssdk.http.SdkHttpService")).isNotNull();
             assertThat(jar.getEntry("software/amazon/awssdk/http/apache5/Apache5HttpClient.class")).isNull();
             assertThat(jar.getEntry("software/amazon/awssdk/http/nio/netty/NettyNioAsyncHttpClient.class")).isNull();
+            assertThat(jar.getEntry("software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class")).isNull();
+            assertThat(jar.getEntry("software/amazon/awssdk/http/crt/AwsCrtHttpClient.class")).isNotNull();
+            // Lambda's two architectures, and a developer's Mac for the local runtime; nothing else.
+            assertThat(jar.getEntry("linux/x86_64/glibc/libaws-crt-jni.so")).isNotNull();
+            assertThat(jar.getEntry("linux/armv8/glibc/libaws-crt-jni.so")).isNotNull();
+            assertThat(jar.getEntry("osx/armv8/cruntime/libaws-crt-jni.dylib")).isNotNull();
+            assertThat(jar.getEntry("windows/x86_64/cruntime/aws-crt-jni.dll")).isNull();
+            assertThat(jar.getEntry("linux/x86_64/musl/libaws-crt-jni.so")).isNull();
         }
         try (EmbeddedSqs sqs = EmbeddedSqs.start();
              URLClassLoader loader = new URLClassLoader(new URL[] {JAR.toUri().toURL()},
