@@ -1,12 +1,10 @@
 package dev.loadsplitter.bench;
 
+import dev.loadsplitter.engine.queue.SqsSubTaskSender;
 import dev.loadsplitter.engine.split.SubTask;
-import dev.loadsplitter.engine.split.SubTaskAttribute;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -14,7 +12,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -43,13 +40,8 @@ final class AsyncCrtSender {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>(10);
             for (int i = from; i < Math.min(subTasks.size(), from + 10); i++) {
                 SubTask subTask = subTasks.get(i);
-                Map<String, MessageAttributeValue> attributes = new HashMap<>();
-                for (SubTaskAttribute attribute : SubTaskAttribute.values()) {
-                    attributes.put(attribute.attributeName(), MessageAttributeValue.builder()
-                            .dataType(attribute.dataType()).stringValue(attribute.valueOf(subTask)).build());
-                }
                 entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i - from))
-                        .messageBody(subTask.body()).messageAttributes(attributes).build());
+                        .messageBody(subTask.body()).messageAttributes(SqsSubTaskSender.attributesOf(subTask)).build());
             }
             slots.acquire();
             calls.add(sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries))

@@ -3,24 +3,22 @@ package dev.loadsplitter.bench.micro;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.bench.Events;
 import dev.loadsplitter.engine.json.EventJson;
+import dev.loadsplitter.engine.queue.SqsSubTaskSender;
 import dev.loadsplitter.engine.split.Lineage;
 import dev.loadsplitter.engine.split.SplitPolicy;
 import dev.loadsplitter.engine.split.SubTask;
-import dev.loadsplitter.engine.split.SubTaskAttribute;
 import dev.loadsplitter.engine.split.Splitter;
 import dev.loadsplitter.engine.task.Reading;
+import dev.loadsplitter.engine.time.Sleeper;
 import dev.loadsplitter.function.createtags.CreateTagsTask;
 import dev.loadsplitter.function.createtags.CreateTagsTaskType;
 import dev.loadsplitter.function.createtags.TagWork;
-import dev.loadsplitter.engine.time.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** One-tag sub-tasks made by the real splitter, as the SQS messages a poller would receive. */
@@ -46,15 +44,10 @@ final class SubTaskMessages {
         List<SubTask> subTasks = splitter.split(TYPE, task(json, count), Lineage.root("micro-job"));
         List<Message> messages = new ArrayList<>();
         for (SubTask subTask : subTasks) {
-            Map<String, MessageAttributeValue> attributes = new HashMap<>();
-            for (SubTaskAttribute attribute : SubTaskAttribute.values()) {
-                attributes.put(attribute.attributeName(), MessageAttributeValue.builder().dataType(attribute.dataType())
-                        .stringValue(attribute.valueOf(subTask)).build());
-            }
             String now = Long.toString(System.currentTimeMillis());
             messages.add(Message.builder().messageId(UUID.randomUUID().toString())
                     .receiptHandle(UUID.randomUUID() + "#" + UUID.randomUUID()).body(subTask.body())
-                    .md5OfBody("0123456789abcdef0123456789abcdef").messageAttributes(attributes)
+                    .md5OfBody("0123456789abcdef0123456789abcdef").messageAttributes(SqsSubTaskSender.attributesOf(subTask))
                     .attributes(Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1",
                             MessageSystemAttributeName.SENT_TIMESTAMP, now,
                             MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP, now,

@@ -222,7 +222,8 @@ public final class SqsSubTaskSender implements SubTaskSender {
         return new BatchOutcome(response.successful().size(), failures);
     }
 
-    private static Map<String, MessageAttributeValue> attributesOf(SubTask subTask) {
+    /** The message attributes a sub-task travels with: its lineage, counts and task type. */
+    public static Map<String, MessageAttributeValue> attributesOf(SubTask subTask) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
         for (SubTaskAttribute attribute : SubTaskAttribute.values()) {
             attributes.put(attribute.attributeName(), MessageAttributeValue.builder()
