@@ -84,6 +84,9 @@ public final class Benchmark {
         if (only.equals("all") || only.contains("fanout")) {
             bench.fanOutEfficiency();
         }
+        if (only.contains("split100k")) {
+            bench.hundredThousandSplit();
+        }
         if (only.equals("all") || only.contains("rss")) {
             bench.peakRss();
         }
@@ -209,6 +212,18 @@ public final class Benchmark {
                             ideal, summary.invocations(), phases(records)), "fanout_" + size + "_wall_over_ideal",
                     summary.elapsedMs() / ideal);
         }
+    }
+
+    /**
+     * Not in "all" (a minute, 1.4 GB of heap): how long a 100,000-item task takes to be split in
+     * full, in levels of at most FAN_OUT_LIMIT, against one invocation queuing FAN_OUT_LIMIT sub-tasks.
+     */
+    private void hundredThousandSplit() throws Exception {
+        List<InvocationRecord> records = new ArrayList<>();
+        RunSummary summary = run(Events.createTags(100_000, "split-100000"), Duration.ZERO, 1_000, records);
+        measurements.add("b) fan-out", "100,000 × 0 s at concurrency 1,000", Measurements.millis(summary.elapsedMs()),
+                String.format(Locale.ROOT, "%,d invocations; %s", summary.invocations(), phases(records)),
+                "fanout_100000_wall_ms", summary.elapsedMs());
     }
 
     /** Where a fan-out's wall time went: when the splitting ended, and when the processing began and ended. */
