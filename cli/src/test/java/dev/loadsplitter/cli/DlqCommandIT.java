@@ -9,8 +9,7 @@ import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -19,19 +18,10 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 /** {@code dlq list} and {@code dlq redrive} against a real SQS-protocol server. */
 class DlqCommandIT {
 
-    private static EmbeddedSqs sqs;
+    @AutoClose
+    private static final EmbeddedSqs sqs = EmbeddedSqs.start();
     private static int counter;
     private EmbeddedSqs.QueuePair queues;
-
-    @BeforeAll
-    static void start() {
-        sqs = EmbeddedSqs.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sqs.close();
-    }
 
     @BeforeEach
     void deadLetterThree() {

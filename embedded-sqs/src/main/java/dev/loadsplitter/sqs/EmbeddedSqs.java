@@ -9,8 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
@@ -25,6 +34,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -46,6 +57,7 @@ public final class EmbeddedSqs implements AutoCloseable {
 
     /** Connections the shared client keeps: enough for the pollers and deleters of 1,000 concurrent invocations. */
     private static final int MAX_CONNECTIONS = 512;
+    private static final int CALLS_IN_FLIGHT = 8;
 
     private final Runnable stop;
     private final URI endpoint;
@@ -223,29 +235,76 @@ public final class EmbeddedSqs implements AutoCloseable {
      * the DLQ, with the same message id, is the true one. Everything else is made visible again.
      */
     public int dropDeadLetteredCopies(QueuePair queues) {
-        java.util.Set<String> deadLettered = new java.util.HashSet<>();
+        Set<String> deadLettered = new HashSet<>();
         List<Message> inDlq = receiveAll(queues.dlqUrl());
         inDlq.forEach(message -> deadLettered.add(message.messageId()));
-        makeVisible(queues.dlqUrl(), inDlq);
+        release(queues.dlqUrl(), inDlq);
         List<Message> inQueue = receiveAll(queues.url());
         List<Message> keep = new ArrayList<>();
-        int dropped = 0;
+        List<Message> copies = new ArrayList<>();
         for (Message message : inQueue) {
-            if (deadLettered.contains(message.messageId())) {
-                client.deleteMessage(r -> r.queueUrl(queues.url()).receiptHandle(message.receiptHandle()));
-                dropped++;
-            } else {
-                keep.add(message);
-            }
+            (deadLettered.contains(message.messageId()) ? copies : keep).add(message);
         }
-        makeVisible(queues.url(), keep);
-        return dropped;
+        inBatches(copies, batch -> {
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(batch.get(i).receiptHandle()).build());
+            }
+            return client.deleteMessageBatch(r -> r.queueUrl(queues.url()).entries(entries)).failed().size();
+        }, "delete");
+        release(queues.url(), keep);
+        return copies.size();
     }
 
-    private void makeVisible(String queueUrl, List<Message> messages) {
-        for (Message message : messages) {
-            client.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle())
-                    .visibilityTimeout(0));
+    /**
+     * Makes received messages visible again at once, ten to a {@code ChangeMessageVisibilityBatch}
+     * call and a few calls at a time: a restarted durable server may hold tens of thousands.
+     */
+    public void release(String queueUrl, List<Message> messages) {
+        inBatches(messages, batch -> {
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(batch.get(i).receiptHandle()).visibilityTimeout(0).build());
+            }
+            return client.changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl).entries(entries)).failed().size();
+        }, "make visible");
+    }
+
+    /**
+     * Runs {@code call} on each batch of up to 10 messages, {@value #CALLS_IN_FLIGHT} calls at a time,
+     * and fails naming how many entries the server refused: a message left behind would stay
+     * hidden until its visibility timeout.
+     */
+    private void inBatches(List<Message> messages, ToIntFunction<List<Message>> call, String what) {
+        AtomicInteger failed = new AtomicInteger();
+        Semaphore inFlight = new Semaphore(CALLS_IN_FLIGHT);
+        try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> pending = new ArrayList<>();
+            for (int from = 0; from < messages.size(); from += 10) {
+                List<Message> batch = messages.subList(from, Math.min(messages.size(), from + 10));
+                inFlight.acquireUninterruptibly();
+                pending.add(calls.submit(() -> {
+                    try {
+                        failed.addAndGet(call.applyAsInt(batch));
+                    } finally {
+                        inFlight.release();
+                    }
+                }));
+            }
+            for (Future<?> future : pending) {
+                future.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not " + what + " messages on " + endpoint + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while trying to " + what + " messages on " + endpoint, e);
+        }
+        if (failed.get() > 0) {
+            throw new IllegalStateException("Could not " + what + " " + failed.get() + " of " + messages.size()
+                    + " messages on " + endpoint + "; they stay hidden until their visibility timeout");
         }
     }
 

@@ -22,9 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -32,22 +31,13 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class LoadSplitterHandlerIT {
 
     private static final int MAX_RECEIVE_COUNT = 3;
-    private static EmbeddedSqs sqs;
+    @AutoClose
+    private static final EmbeddedSqs sqs = EmbeddedSqs.start();
     private static final AtomicInteger QUEUES = new AtomicInteger();
 
     private final ObjectMapper json = EventJson.create();
     private EmbeddedSqs.QueuePair queues;
     private LoadSplitterHandler handler;
-
-    @BeforeAll
-    static void start() {
-        sqs = EmbeddedSqs.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sqs.close();
-    }
 
     private LoadSplitterHandler newHandler(Map<String, String> extra) {
         queues = sqs.createQueues("handler-" + QUEUES.incrementAndGet(), MAX_RECEIVE_COUNT, Duration.ofSeconds(30));

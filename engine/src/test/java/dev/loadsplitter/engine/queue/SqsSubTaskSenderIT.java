@@ -24,16 +24,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 class SqsSubTaskSenderIT {
 
-    private static EmbeddedSqs sqs;
+    @AutoClose
+    private static final EmbeddedSqs sqs = EmbeddedSqs.start();
     private static final AtomicInteger QUEUES = new AtomicInteger();
 
     private final ObjectMapper json = EventJson.create();
@@ -41,16 +41,6 @@ class SqsSubTaskSenderIT {
     private final List<Duration> pauses = new ArrayList<>();
     private final Sleeper recordingSleeper = pauses::add;
     private final WorkContext context = new WorkContext("job-1", "", "req-1");
-
-    @BeforeAll
-    static void start() {
-        sqs = EmbeddedSqs.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sqs.close();
-    }
 
     @AfterEach
     void close() {

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class EventSourceMappingIT {
 
     private static final AtomicInteger QUEUES = new AtomicInteger();
-    private static EmbeddedSqs sqs;
+    @AutoClose
+    private static final EmbeddedSqs sqs = EmbeddedSqs.start();
 
     @TempDir
     static Path dir;
@@ -41,13 +42,7 @@ class EventSourceMappingIT {
 
     @BeforeAll
     static void start() {
-        sqs = EmbeddedSqs.start();
         jar = FunctionJars.probeJar(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        sqs.close();
     }
 
     @AfterEach
