@@ -23,8 +23,8 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Notices when the heap is full after garbage collection, several collections in a row, and says
- * so once. Everything a local run queues sits in the embedded SQS server's memory, so a job too
+ * Notices when the heap is still full after full garbage collections, several in a row, and
+ * says so once. Everything a local run queues sits in the embedded SQS server's memory, so a job too
  * large for the heap would otherwise spend minutes collecting garbage before an
  * {@link OutOfMemoryError}; with this a run stops at once with a message naming the fix.
  *
@@ -97,9 +97,14 @@ public final class HeapGuard implements AutoCloseable {
             fullInARow.set(0);
             return;
         }
+        // A young collection can end with the heap full of old garbage that the next full
+        // collection frees; only full collections that free nothing are strikes.
+        if (!info.getGcAction().contains("major")) {
+            return;
+        }
         if (fullInARow.incrementAndGet() >= strikes && tripped.compareAndSet(false, true)) {
-            onFull.accept(String.format(Locale.ROOT, "the JVM heap is full: %,d of %,d MB in use after %d garbage "
-                    + "collections in a row (the last: %s)", used >> 20, maxBytes >> 20, strikes, info.getGcAction()));
+            onFull.accept(String.format(Locale.ROOT, "the JVM heap is full: %,d of %,d MB in use after %d full "
+                    + "garbage collections in a row", used >> 20, maxBytes >> 20, strikes));
         }
     }
 

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 class HeapGuardTest {
 
     @Test
-    void trips_once_when_collections_end_above_the_threshold_the_given_number_of_times_in_a_row() throws Exception {
+    void trips_once_when_full_collections_end_above_the_threshold_the_given_number_of_times_in_a_row() throws Exception {
         List<String> messages = new CopyOnWriteArrayList<>();
-        // Any heap in use counts as full at a threshold this low, so every collection is a strike.
+        // Any heap in use counts as full at a threshold this low, so every full collection (System.gc) is a strike.
         try (HeapGuard guard = HeapGuard.watch(1e-9, 2, messages::add)) {
             for (int i = 0; i < 6 && messages.isEmpty(); i++) {
                 System.gc();
@@ -24,7 +24,23 @@ class HeapGuardTest {
             assertThat(guard.tripped()).isTrue();
         }
         assertThat(messages).hasSize(1);
-        assertThat(messages.getFirst()).startsWith("the JVM heap is full: ").contains("after 2 garbage collections in a row");
+        assertThat(messages.getFirst()).startsWith("the JVM heap is full: ").contains("after 2 full garbage collections in a row");
+    }
+
+    @Test
+    void young_collections_are_not_strikes_however_full_the_heap() throws Exception {
+        List<String> messages = new CopyOnWriteArrayList<>();
+        try (HeapGuard guard = HeapGuard.watch(1e-9, 1, messages::add)) {
+            long checksum = 0;
+            for (int i = 0; i < 4_000; i++) {
+                byte[] garbage = new byte[64 * 1024]; // 250 MB in all: young collections, no full one
+                checksum += garbage.length;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+            assertThat(checksum).isPositive();
+            assertThat(guard.tripped()).isFalse();
+        }
+        assertThat(messages).isEmpty();
     }
 
     @Test
