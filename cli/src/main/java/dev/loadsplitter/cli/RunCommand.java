@@ -99,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
                 if (heapFull.get() == null) {
                     throw e;
                 }
-                err.println(heapAdvice(heapFull.get()));
+                err.println(heapAdvice("stopping", heapFull.get(), "run"));
                 return ExitCodes.HEAP_FULL;
             }
             status.stop();
@@ -126,11 +126,16 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** What to say when the heap filled up: what happened, why, and the flag that fixes it. */
-    static String heapAdvice(String what) {
-        return "load-splitter: stopping: " + what + ". The embedded SQS server keeps every queued sub-task in "
+    /**
+     * What to say when the heap filled up: what happened, why, and the flag that fixes it.
+     *
+     * @param lead "stopping" or "warning"
+     * @param command the subcommand to run again with the flag
+     */
+    static String heapAdvice(String lead, String what, String command) {
+        return "load-splitter: " + lead + ": " + what + ". The embedded SQS server keeps every queued sub-task in "
                 + "memory (a few KB each; 100,000 one-item sub-tasks took about 700 MB). Rerun with a bigger heap, "
-                + "e.g. LOAD_SPLITTER_JAVA_OPTS=-Xmx2g ./load-splitter run ...; the launcher's default is "
+                + "e.g. LOAD_SPLITTER_JAVA_OPTS=-Xmx2g ./load-splitter " + command + " ...; the launcher's default is "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB here.";
     }
 

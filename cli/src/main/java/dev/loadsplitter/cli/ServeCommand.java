@@ -1,10 +1,10 @@
 package dev.loadsplitter.cli;
 
 import dev.loadsplitter.local.LocalEnvironment;
-import dev.loadsplitter.local.memory.HeapGuard;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.invoke.LambdaApiServer;
+import dev.loadsplitter.local.memory.HeapGuard;
 import dev.loadsplitter.local.report.InvocationLog;
 import dev.loadsplitter.local.report.RunRecorder;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -72,8 +72,7 @@ final class ServeCommand implements Callable<Integer> {
         LocalEnvironment environment = LocalEnvironment.start(settings, listener, err);
         // A server keeps serving when its heap fills; it says so, once, with the fix.
         HeapGuard heapGuard = HeapGuard.watch(HeapGuard.DEFAULT_THRESHOLD, HeapGuard.DEFAULT_STRIKES,
-                message -> err.println(RunCommand.heapAdvice(message).replace("stopping: ", "warning: ")
-                        .replace("./load-splitter run", "./load-splitter serve")));
+                message -> err.println(RunCommand.heapAdvice("warning", message, "serve")));
         LambdaApiServer api;
         try {
             api = LambdaApiServer.start(host, lambdaPort, environment.function(), environment.async(),

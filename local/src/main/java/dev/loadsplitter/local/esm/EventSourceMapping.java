@@ -163,9 +163,10 @@ public final class EventSourceMapping implements AutoCloseable {
             while (slots < wanted && concurrency.tryAcquire()) {
                 slots++;
             }
+            int asked = settings.batchSize() > MAX_RECEIVE ? settings.batchSize() : slots * settings.batchSize();
             List<Message> received;
             try {
-                received = gather(settings.batchSize() > MAX_RECEIVE ? settings.batchSize() : slots * settings.batchSize(), backlog);
+                received = gather(asked, backlog);
             } catch (SdkException e) {
                 concurrency.release(slots);
                 if (running) {
@@ -177,7 +178,6 @@ public final class EventSourceMapping implements AutoCloseable {
                 concurrency.release(slots);
                 return;
             }
-            int asked = settings.batchSize() > MAX_RECEIVE ? settings.batchSize() : slots * settings.batchSize();
             backlog = received.size() >= Math.min(asked, MAX_RECEIVE);
             if (backlog) {
                 addPoller();
