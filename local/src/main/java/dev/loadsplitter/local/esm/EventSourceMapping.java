@@ -23,9 +23,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Behaves like Lambda's SQS event source mapping: pollers long-poll the queue, gather batches of
- * up to {@code batchSize} records within the batching window, and invoke the function with each
- * batch, up to {@code maximumConcurrency} at once.
+ * Behaves like Lambda's SQS event source mapping: pollers poll the queue (long polls while it is
+ * empty, short ones while it has a backlog), gather batches of up to {@code batchSize} records
+ * within the batching window, and invoke the function with each batch, up to
+ * {@code maximumConcurrency} at once.
  *
  * <p>After an invocation: with {@code ReportBatchItemFailures}, the records not named in the
  * response's {@code batchItemFailures} are deleted and the named ones stay; a response that
