@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,30 +77,23 @@ final class RunCommand implements Callable<Integer> {
                 status.print(log::started, started);
             }
         }, recorder));
-        Thread running = Thread.currentThread();
-        AtomicReference<String> heapFull = new AtomicReference<>();
-        try (HeapGuard guard = HeapGuard.watch(HeapGuard.DEFAULT_THRESHOLD, HeapGuard.DEFAULT_STRIKES, message -> {
-                 heapFull.set(message);
-                 running.interrupt();
-             });
-             LocalEnvironment environment = LocalEnvironment.start(settings, listener, err)) {
+        // A run whose heap is full ends at once: an orderly stop needs memory the heap no longer has
+        // (closing the server and the containers hit OutOfMemoryError, and ElasticMQ's actor system
+        // or the CRT client's native code then ended the JVM with 255 or 134), and a run's queues
+        // are in memory, so there is nothing to save.
+        HeapGuard heapGuard = HeapGuard.watch(HeapGuard.DEFAULT_THRESHOLD, HeapGuard.DEFAULT_STRIKES, message -> {
+            err.println(heapAdvice("stopping", message, "run"));
+            err.flush();
+            Runtime.getRuntime().halt(ExitCodes.HEAP_FULL);
+        });
+        try (heapGuard; LocalEnvironment environment = LocalEnvironment.start(settings, listener, err)) {
             long startupMs = Duration.between(Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
                     Instant.now()).toMillis();
             err.printf(Locale.ROOT, "load-splitter: SQS at %s, queue %s, DLQ %s; started in %d ms%n",
                     environment.sqs().endpoint(), settings.queueName(), settings.dlqName(), startupMs);
             status.start(() -> progress(environment, recorder));
             environment.async().submit(event);
-            boolean drained;
-            try {
-                drained = environment.awaitDrained(timeout);
-            } catch (InterruptedException e) {
-                status.stop();
-                if (heapFull.get() == null) {
-                    throw e;
-                }
-                err.println(heapAdvice("stopping", heapFull.get(), "run"));
-                return ExitCodes.HEAP_FULL;
-            }
+            boolean drained = environment.awaitDrained(timeout);
             status.stop();
             RunSummary summary = recorder.summary(environment.function().coldStarts(),
                     environment.function().peakConcurrency(), environment.deadLetters(), function.delay);

@@ -3,6 +3,7 @@ package dev.loadsplitter.local.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,23 @@ class HeapGuardTest {
     }
 
     @Test
+    void trips_when_full_collections_take_more_than_their_share_of_the_window_however_much_they_free() throws Exception {
+        List<String> messages = new CopyOnWriteArrayList<>();
+        // Full collections that end far below the threshold, one after another: all time goes to them.
+        try (HeapGuard guard = HeapGuard.watch(HeapGuard.DEFAULT_THRESHOLD, 1_000, Duration.ofMillis(500), 0.2,
+                messages::add)) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (messages.isEmpty() && System.nanoTime() < until) {
+                System.gc();
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+            assertThat(guard.tripped()).isTrue();
+        }
+        assertThat(messages).hasSize(1);
+        assertThat(messages.getFirst()).startsWith("the JVM heap is too small: ").contains("of the last 500 ms went to full");
+    }
+
+    @Test
     void stays_quiet_while_collections_free_the_heap() throws Exception {
         List<String> messages = new CopyOnWriteArrayList<>();
         try (HeapGuard guard = HeapGuard.watch(HeapGuard.DEFAULT_THRESHOLD, 1, messages::add)) {
@@ -62,5 +80,7 @@ class HeapGuardTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threshold");
         assertThatThrownBy(() -> HeapGuard.watch(0.9, 0, message -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("strikes");
+        assertThatThrownBy(() -> HeapGuard.watch(0.9, 3, Duration.ZERO, 0.25, message -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window");
     }
 }
