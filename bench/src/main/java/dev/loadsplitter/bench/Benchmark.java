@@ -125,7 +125,10 @@ public final class Benchmark {
     }
 
     private double oursSplit(EmbeddedSqs sqs, String event, int size) throws Exception {
-        EmbeddedSqs.QueuePair queues = sqs.createQueues("bench-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+        return onFreshQueue(sqs, "bench", queues -> oursSplit(sqs, queues, event, size));
+    }
+
+    private double oursSplit(EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues, String event, int size) throws Exception {
         Map<String, String> environment = new HashMap<>(sqs.environment(queues.url()));
         environment.put("PROCESSING_DELAY", "0");
         environment.put("FAN_OUT_LIMIT", "1000000");
@@ -140,34 +143,26 @@ public final class Benchmark {
                 throw new IllegalStateException("unexpected response " + response);
             }
             return millis;
-        } finally {
-            sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
         }
     }
 
-    private double plainLoop(EmbeddedSqs sqs, int size) {
-        EmbeddedSqs.QueuePair queues = sqs.createQueues("plain-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
-        String name = queues.url().substring(queues.url().lastIndexOf('/') + 1);
-        String body = Events.createTags(1, "plain");
-        try (SqsClient client = sqs.clientBuilder().build()) {
-            long start = System.nanoTime();
-            for (int i = 0; i < size; i++) {
-                String url = client.getQueueUrl(r -> r.queueName(name)).queueUrl();
-                client.sendMessage(r -> r.queueUrl(url).messageBody(body));
+    private double plainLoop(EmbeddedSqs sqs, int size) throws Exception {
+        return onFreshQueue(sqs, "plain", queues -> {
+            String name = queues.url().substring(queues.url().lastIndexOf('/') + 1);
+            String body = Events.createTags(1, "plain");
+            try (SqsClient client = sqs.clientBuilder().build()) {
+                long start = System.nanoTime();
+                for (int i = 0; i < size; i++) {
+                    String url = client.getQueueUrl(r -> r.queueName(name)).queueUrl();
+                    client.sendMessage(r -> r.queueUrl(url).messageBody(body));
+                }
+                return (System.nanoTime() - start) / 1e6;
             }
-            return (System.nanoTime() - start) / 1e6;
-        } finally {
-            sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
-        }
+        });
     }
 
     private double rawBatchSend(EmbeddedSqs sqs, int size) throws Exception {
-        EmbeddedSqs.QueuePair queues = sqs.createQueues("raw-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
-        try {
-            return sendRaw(sqs, queues.url(), size);
-        } finally {
-            sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
-        }
+        return onFreshQueue(sqs, "raw", queues -> sendRaw(sqs, queues.url(), size));
     }
 
     /** Sends {@code size} prebuilt one-tag messages in batches of 10, 16 calls at once; returns milliseconds. */
@@ -288,7 +283,10 @@ public final class Benchmark {
     }
 
     private double emulatorDrain(EmbeddedSqs sqs, int size, int batchSize) throws Exception {
-        EmbeddedSqs.QueuePair queues = sqs.createQueues("dispatch-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+        return onFreshQueue(sqs, "dispatch", queues -> emulatorDrain(sqs, queues, size, batchSize));
+    }
+
+    private double emulatorDrain(EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues, int size, int batchSize) throws Exception {
         sendRaw(sqs, queues.url(), size);
         Map<String, String> environment = new HashMap<>(sqs.environment(queues.url()));
         environment.put("PROCESSING_DELAY", "0");
@@ -322,7 +320,10 @@ public final class Benchmark {
     }
 
     private double rawReceiveDelete(EmbeddedSqs sqs, int size) throws Exception {
-        EmbeddedSqs.QueuePair queues = sqs.createQueues("rawrecv-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+        return onFreshQueue(sqs, "rawrecv", queues -> rawReceiveDelete(sqs, queues, size));
+    }
+
+    private double rawReceiveDelete(EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues, int size) throws Exception {
         sendRaw(sqs, queues.url(), size);
         AtomicInteger deleted = new AtomicInteger();
         CallCounter counter = new CallCounter();
@@ -442,24 +443,16 @@ public final class Benchmark {
      * each synchronous HTTP client, and each client's build and first call in a fresh JVM.
      */
     private void clients(EmbeddedSqs sqs) throws Exception {
-        // As the function sets it (LoadSplitterHandler), so url-connection keeps its connections alive.
+        // url-connection keeps 5 idle connections per host unless told otherwise; give it a pool like the others'.
         if (System.getProperty("http.maxConnections") == null) {
             System.setProperty("http.maxConnections", "64");
         }
-        var type = new dev.loadsplitter.function.createtags.CreateTagsTaskType(
-                new dev.loadsplitter.function.createtags.TagWork(Duration.ZERO, dev.loadsplitter.engine.time.Sleeper.system()));
-        var json = dev.loadsplitter.engine.json.EventJson.create();
-        var task = ((dev.loadsplitter.engine.task.Reading.Accepted<dev.loadsplitter.function.createtags.CreateTagsTask>)
-                type.read(json.readTree(Events.createTags(10_000, "clients")))).task();
-        var subTasks = new dev.loadsplitter.engine.split.Splitter(
-                new dev.loadsplitter.engine.split.SplitPolicy(1, 1_048_576, 8, 1_000_000), json)
-                .split(type, task, dev.loadsplitter.engine.split.Lineage.root("clients"));
+        List<dev.loadsplitter.engine.split.SubTask> subTasks = Events.oneTagSubTasks(10_000);
         String classpath = System.getProperty("java.class.path");
         Map<String, Timed> sends = new java.util.LinkedHashMap<>();
         Map<String, Timed> colds = new java.util.LinkedHashMap<>();
         for (String name : HttpClients.NAMES) {
-            sends.put(name, () -> {
-                EmbeddedSqs.QueuePair queues = sqs.createQueues("client-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+            sends.put(name, () -> onFreshQueue(sqs, "client", queues -> {
                 try (SqsClient client = HttpClients.sqs(name, sqs.endpoint().toString());
                      ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
                     var sender = new dev.loadsplitter.engine.queue.SqsSubTaskSender(client,
@@ -470,24 +463,19 @@ public final class Benchmark {
                     long start = System.nanoTime();
                     sender.send(subTasks, new dev.loadsplitter.engine.task.WorkContext("clients", "", "bench"));
                     return (System.nanoTime() - start) / 1e6;
-                } finally {
-                    sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
                 }
-            });
+            }));
             colds.put(name, () -> probe(classpath, "sdk-" + name, sqs.endpoint().toString()));
         }
         for (int inFlight : List.of(8, 32)) {
-            sends.put("crt-async-" + inFlight, () -> {
-                EmbeddedSqs.QueuePair queues = sqs.createQueues("client-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+            sends.put("crt-async-" + inFlight, () -> onFreshQueue(sqs, "client", queues -> {
                 try (var client = AsyncCrtSender.client(sqs.endpoint().toString())) {
                     client.listQueues().join(); // a warm container has its connections
                     long start = System.nanoTime();
                     AsyncCrtSender.send(client, queues.url(), subTasks, inFlight);
                     return (System.nanoTime() - start) / 1e6;
-                } finally {
-                    sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
                 }
-            });
+            }));
         }
         colds.put("crt-async", () -> probe(classpath, "sdk-crt-async", sqs.endpoint().toString()));
         Map<String, Double> sent = interleaved(3, sends);
@@ -550,6 +538,21 @@ public final class Benchmark {
     }
 
     // Helpers ------------------------------------------------------------------------------------
+
+    /** A measurement on a queue of its own. */
+    private interface OnQueue {
+        double run(EmbeddedSqs.QueuePair queues) throws Exception;
+    }
+
+    /** Runs {@code timed} on a new work queue (and DLQ) named after {@code prefix}, and deletes the work queue after. */
+    private static double onFreshQueue(EmbeddedSqs sqs, String prefix, OnQueue timed) throws Exception {
+        EmbeddedSqs.QueuePair queues = sqs.createQueues(prefix + "-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+        try {
+            return timed.run(queues);
+        } finally {
+            sqs.client().deleteQueue(r -> r.queueUrl(queues.url()));
+        }
+    }
 
     private interface Timed {
         double run() throws Exception;

@@ -1,6 +1,7 @@
 package dev.loadsplitter.bench.micro;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.bench.Events;
 import dev.loadsplitter.engine.json.EventJson;
 import dev.loadsplitter.engine.split.Lineage;
 import dev.loadsplitter.engine.split.SplitPolicy;
@@ -41,11 +42,11 @@ public class SplitBench {
         // Flat, as in the benchmark's split part: one level of one-item sub-tasks.
         splitter = new Splitter(new SplitPolicy(defaults.maxItemsPerTask(), defaults.maxMessageBytes(),
                 defaults.maxSplitDepth(), Math.max(items, defaults.fanOutLimit())), json);
-        task = SubTaskMessages.task(json, items);
+        task = Events.task(json, items);
     }
 
     @Benchmark
     public List<SubTask> splitIntoOneTagSubTasks() {
-        return splitter.split(SubTaskMessages.TYPE, task, Lineage.root("micro-job"));
+        return splitter.split(Events.TYPE, task, Lineage.root("micro-job"));
     }
 }
