@@ -4,8 +4,8 @@ locals {
   # The Maven build's output unless a path is given.
   function_jar = var.function_jar_path != "" ? var.function_jar_path : "${path.module}/../../function/target/load-splitter-function.jar"
 
-  # The Lambda entry class of the jar (FunctionSettings.HANDLER in the function module).
-  handler = "dev.loadsplitter.function.LoadSplitterHandler::handleRequest"
+  # The Lambda entry class of the jar (by default FunctionSettings.HANDLER, the generic handler).
+  handler = var.handler
 
   # AWS: set the source queue's visibility timeout to at least six times the function timeout, plus
   # the batching window, so a batch being retried after throttling is not delivered twice.
@@ -143,6 +143,7 @@ resource "aws_lambda_function" "function" {
   # Exactly the variables the function reads (FunctionSettings.all()); a check in deploy/src/test holds them equal.
   environment {
     variables = {
+      TASK_TYPE          = var.task_type
       QUEUE_URL          = aws_sqs_queue.work.url
       QUEUE_NAME         = aws_sqs_queue.work.name
       MAX_ITEMS_PER_TASK = tostring(var.max_items_per_task)
@@ -237,6 +238,8 @@ resource "aws_lambda_function_event_invoke_config" "function" {
 }
 
 resource "aws_cloudwatch_event_rule" "tag_changes" {
+  count = var.create_event_rule ? 1 : 0
+
   name        = "${var.prefix}-ec2-tag-changes"
   description = "EC2 CreateTags and DeleteTags calls recorded by CloudTrail, for Load Splitter."
 
@@ -251,15 +254,19 @@ resource "aws_cloudwatch_event_rule" "tag_changes" {
 }
 
 resource "aws_cloudwatch_event_target" "function" {
-  rule = aws_cloudwatch_event_rule.tag_changes.name
+  count = var.create_event_rule ? 1 : 0
+
+  rule = aws_cloudwatch_event_rule.tag_changes[0].name
   arn  = local.invoke_target_arn
 }
 
 resource "aws_lambda_permission" "eventbridge" {
+  count = var.create_event_rule ? 1 : 0
+
   statement_id  = "AllowEventBridgeRule"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.function.function_name
   qualifier     = local.invoke_qualifier
   principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.tag_changes.arn
+  source_arn    = aws_cloudwatch_event_rule.tag_changes[0].arn
 }

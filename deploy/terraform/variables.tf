@@ -27,6 +27,18 @@ variable "function_jar_path" {
   default     = ""
 }
 
+variable "handler" {
+  description = "The function's handler. The generic handler finds the task type through TASK_TYPE or the jar's META-INF/services; a jar made from the archetype uses it too."
+  type        = string
+  default     = "dev.loadsplitter.lambda.LoadSplitterHandler::handleRequest"
+}
+
+variable "task_type" {
+  description = "TASK_TYPE: class name of the function's TaskType. Empty means the one the jar lists in META-INF/services/dev.loadsplitter.engine.task.TaskType."
+  type        = string
+  default     = ""
+}
+
 variable "architecture" {
   description = "Instruction set of the function: arm64 (Graviton, cheaper) or x86_64."
   type        = string
@@ -261,6 +273,12 @@ variable "log_retention_days" {
     2922, 3288, 3653], var.log_retention_days)
     error_message = "log_retention_days must be one of the values CloudWatch Logs accepts, such as 7, 14, 30 or 365."
   }
+}
+
+variable "create_event_rule" {
+  description = "Create the EventBridge rule that sends EC2 CreateTags/DeleteTags calls (CloudTrail) to the function: the sample's trigger. Turn it off for a task type of your own."
+  type        = bool
+  default     = true
 }
 
 variable "create_test_events" {

@@ -1,7 +1,7 @@
 package dev.loadsplitter.bench;
 
-import dev.loadsplitter.engine.queue.SqsSubTaskSender;
-import dev.loadsplitter.engine.split.SubTask;
+import dev.loadsplitter.engine.internal.queue.SqsSubTaskSender;
+import dev.loadsplitter.engine.message.SubTask;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.loadsplitter.bench;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.loadsplitter.function.LoadSplitterHandler;
+import dev.loadsplitter.lambda.LoadSplitterHandler;
 import dev.loadsplitter.local.LocalEnvironment;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.FunctionDefinition;
@@ -241,7 +241,7 @@ public final class Benchmark {
                 Duration.ofSeconds(60), concurrency + 10, environment, Duration.ofMinutes(6), 5,
                 new EsmSettings(1, Duration.ZERO, concurrency, true, true), "127.0.0.1", 0, Duration.ofSeconds(1),
                 FaultPlan.none(), 0, Optional.empty());
-        RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), 1, record -> { });
+        RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), 1, 10, record -> { });
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
         PrintStream out = System.out;
         System.setOut(quiet); // the function's own log lines
@@ -252,7 +252,7 @@ public final class Benchmark {
             }
             records.addAll(recorder.records());
             return recorder.summary(local.function().coldStarts(), local.function().peakConcurrency(),
-                    local.deadLetters(), delay);
+                    local.deadLetters());
         } finally {
             System.setOut(out);
         }
@@ -447,7 +447,7 @@ public final class Benchmark {
         if (System.getProperty("http.maxConnections") == null) {
             System.setProperty("http.maxConnections", "64");
         }
-        List<dev.loadsplitter.engine.split.SubTask> subTasks = Events.oneTagSubTasks(10_000);
+        List<dev.loadsplitter.engine.message.SubTask> subTasks = Events.oneTagSubTasks(10_000);
         String classpath = System.getProperty("java.class.path");
         Map<String, Timed> sends = new java.util.LinkedHashMap<>();
         Map<String, Timed> colds = new java.util.LinkedHashMap<>();
@@ -455,10 +455,10 @@ public final class Benchmark {
             sends.put(name, () -> onFreshQueue(sqs, "client", queues -> {
                 try (SqsClient client = HttpClients.sqs(name, sqs.endpoint().toString());
                      ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-                    var sender = new dev.loadsplitter.engine.queue.SqsSubTaskSender(client,
-                            dev.loadsplitter.engine.queue.QueueAddress.ofUrl(queues.url()),
-                            dev.loadsplitter.engine.queue.SenderSettings.defaultSettings(), executor,
-                            dev.loadsplitter.engine.time.Sleeper.system(), Clock.systemUTC());
+                    var sender = new dev.loadsplitter.engine.internal.queue.SqsSubTaskSender(client,
+                            dev.loadsplitter.engine.internal.queue.QueueAddress.ofUrl(queues.url()),
+                            dev.loadsplitter.engine.config.SenderSettings.defaultSettings(), executor,
+                            dev.loadsplitter.engine.internal.time.Sleeper.system(), Clock.systemUTC());
                     client.listQueues(); // a warm container has its connections
                     long start = System.nanoTime();
                     sender.send(subTasks, new dev.loadsplitter.engine.task.WorkContext("clients", "", "bench"));

@@ -1,7 +1,7 @@
 package dev.loadsplitter.bench;
 
-import dev.loadsplitter.engine.config.AwsClients;
-import dev.loadsplitter.function.LoadSplitterHandler;
+import dev.loadsplitter.engine.internal.config.AwsClients;
+import dev.loadsplitter.lambda.LoadSplitterHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;

@@ -1,13 +1,13 @@
 package dev.loadsplitter.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.json.EventJson;
-import dev.loadsplitter.engine.split.Lineage;
-import dev.loadsplitter.engine.split.SplitPolicy;
-import dev.loadsplitter.engine.split.Splitter;
-import dev.loadsplitter.engine.split.SubTask;
+import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.Lineage;
+import dev.loadsplitter.engine.config.SplitPolicy;
+import dev.loadsplitter.engine.internal.split.Splitter;
+import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.task.Reading;
-import dev.loadsplitter.engine.time.Sleeper;
+import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.function.createtags.CreateTagsTask;
 import dev.loadsplitter.function.createtags.CreateTagsTaskType;
 import dev.loadsplitter.function.createtags.TagWork;

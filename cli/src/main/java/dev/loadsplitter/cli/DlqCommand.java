@@ -1,6 +1,7 @@
 package dev.loadsplitter.cli;
 
-import dev.loadsplitter.engine.idempotency.DynamoDbProcessingRecords;
+import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
+import dev.loadsplitter.engine.message.SubTaskAttribute;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
@@ -74,9 +74,8 @@ final class DlqCommand {
         }
     }
 
-    static String attribute(Message message, String name) {
-        MessageAttributeValue value = message.messageAttributes().get(name);
-        return value == null || value.stringValue() == null ? "-" : value.stringValue();
+    static String attribute(Message message, SubTaskAttribute attribute) {
+        return attribute.of(message, "-");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -114,11 +113,13 @@ final class DlqCommand {
                 for (Message message : messages) {
                     Map<MessageSystemAttributeName, String> system = message.attributes();
                     String sent = system.get(MessageSystemAttributeName.SENT_TIMESTAMP);
-                    String firstError = records == null ? "-" : records
-                            .firstError(attribute(message, "jobId") + "/" + attribute(message, "partId")).orElse("-");
+                    String firstError = records == null ? "-" : SubTaskAttribute.lineageOf(
+                                    SubTaskAttribute.stringsOf(message.messageAttributes()))
+                            instanceof SubTaskAttribute.ReceivedLineage.Known known
+                            ? known.lineage().taskId().flatMap(records::firstError).orElse("-") : "-";
                     out.printf("%-36s  %-38s  %-9s  %5s  %8s  %-20s  %6d  %s%n", message.messageId(),
-                            attribute(message, "jobId"), attribute(message, "partId") + "/" + attribute(message, "partCount"),
-                            attribute(message, "itemCount"),
+                            attribute(message, SubTaskAttribute.JOB_ID), attribute(message, SubTaskAttribute.PART_ID) + "/" + attribute(message, SubTaskAttribute.PART_COUNT),
+                            attribute(message, SubTaskAttribute.ITEM_COUNT),
                             system.getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "-"),
                             sent == null ? "-" : Instant.ofEpochMilli(Long.parseLong(sent)).toString(),
                             message.body().length(), firstError);
@@ -157,8 +158,8 @@ final class DlqCommand {
                 List<Message> messages = dlq.receive(sqs);
                 if (dryRun) {
                     for (Message message : messages) {
-                        out.printf("would move %s (job %s, part %s)%n", message.messageId(), attribute(message, "jobId"),
-                                attribute(message, "partId"));
+                        out.printf("would move %s (job %s, part %s)%n", message.messageId(), attribute(message, SubTaskAttribute.JOB_ID),
+                                attribute(message, SubTaskAttribute.PART_ID));
                     }
                     out.printf("dry run: %d message%s would move from %s to %s%n", messages.size(),
                             messages.size() == 1 ? "" : "s", dlq.queueUrl, target);

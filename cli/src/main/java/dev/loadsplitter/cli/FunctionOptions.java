@@ -1,5 +1,6 @@
 package dev.loadsplitter.cli;
 
+import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.fault.FaultPlan;
@@ -15,9 +16,8 @@ import picocli.CommandLine.Option;
 /** The function, queue and mapping options that run, invoke and serve share. */
 final class FunctionOptions {
 
-    /** The variable names the function reads for these options (FunctionSettings in the function module). */
+    /** The variable our sample function reads for --delay (TagWork.PROCESSING_DELAY in the function module). */
     static final String PROCESSING_DELAY = "PROCESSING_DELAY";
-    static final String MAX_ITEMS_PER_TASK = "MAX_ITEMS_PER_TASK";
 
     @Option(names = "--delay", defaultValue = "5s", paramLabel = "DURATION",
             description = "Simulated processing time per tag (default: ${DEFAULT-VALUE}).")
@@ -64,6 +64,10 @@ final class FunctionOptions {
             description = "The function's deployable jar (default: function/target/load-splitter-function.jar).")
     Path functionJar;
 
+    @Option(names = "--handler", paramLabel = "CLASS::METHOD",
+            description = "The function's handler, as in Lambda's configuration (default: " + LocalSettings.HANDLER + ").")
+    String handler = LocalSettings.HANDLER;
+
     @Option(names = "--env", paramLabel = "NAME=VALUE",
             description = "Another environment variable for the function; repeatable.")
     Map<String, String> extraEnvironment = new LinkedHashMap<>();
@@ -103,10 +107,10 @@ final class FunctionOptions {
     LocalSettings toSettings(String sqsHost, int sqsPort, boolean mappingEnabled, Optional<Path> dataDirectory) {
         Map<String, String> environment = new HashMap<>(extraEnvironment);
         environment.put(PROCESSING_DELAY, Long.toString(delay.toMillis()));
-        environment.put(MAX_ITEMS_PER_TASK, Integer.toString(maxItemsPerTask));
+        environment.put(EngineSettings.MAX_ITEMS_PER_TASK.name(), Integer.toString(maxItemsPerTask));
         Duration visibility = visibilityTimeout != null ? visibilityTimeout : functionTimeout.multipliedBy(6);
         int reserved = reservedConcurrency != null ? reservedConcurrency : concurrency + 10;
-        return new LocalSettings(jar(), LocalSettings.FUNCTION_NAME, LocalSettings.HANDLER, memoryMb, functionTimeout,
+        return new LocalSettings(jar(), LocalSettings.FUNCTION_NAME, handler, memoryMb, functionTimeout,
                 reserved, environment, visibility, maxReceiveCount,
                 new EsmSettings(batchSize, batchingWindow, concurrency, true, mappingEnabled), sqsHost, sqsPort,
                 asyncRetryPause, new FaultPlan(failRate, crashRate, timeoutRate, seed), sqsFaultRate, dataDirectory);
@@ -126,5 +130,10 @@ final class FunctionOptions {
             }
         }
         return jar;
+    }
+
+    /** The function's RECORD_CONCURRENCY as --env sets it, or its default: how many records of a batch run at once. */
+    int recordConcurrency() {
+        return EngineSettings.RECORD_CONCURRENCY.readInt(extraEnvironment, 1, 10_000);
     }
 }

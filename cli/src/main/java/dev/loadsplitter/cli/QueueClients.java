@@ -1,6 +1,6 @@
 package dev.loadsplitter.cli;
 
-import dev.loadsplitter.engine.config.AwsClients;
+import dev.loadsplitter.engine.internal.config.AwsClients;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;

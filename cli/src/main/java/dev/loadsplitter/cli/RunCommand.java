@@ -68,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
         ObjectMapper mapper = JsonMapper.builder().build();
         InvocationLog log = new InvocationLog(err, settings.memoryMb());
         TerminalStatus status = TerminalStatus.onTerminal(err);
-        RunRecorder recorder = new RunRecorder(mapper, function.maxItemsPerTask, record -> {
+        RunRecorder recorder = new RunRecorder(mapper, function.maxItemsPerTask, function.recordConcurrency(), record -> {
             status.print(log::ended, record);
         });
         InvocationListener listener = InvocationListener.all(List.of(new InvocationListener() {
@@ -96,9 +96,9 @@ final class RunCommand implements Callable<Integer> {
             boolean drained = environment.awaitDrained(timeout);
             status.stop();
             RunSummary summary = recorder.summary(environment.function().coldStarts(),
-                    environment.function().peakConcurrency(), environment.deadLetters(), function.delay);
+                    environment.function().peakConcurrency(), environment.deadLetters());
             if (report != null) {
-                Files.writeString(report, TimelinePage.render(recorder.records(), summary, function.delay,
+                Files.writeString(report, TimelinePage.render(recorder.records(), summary,
                         eventFile.getFileName().toString()), StandardCharsets.UTF_8);
                 err.println("load-splitter: timeline written to " + report.toAbsolutePath());
             }
@@ -164,18 +164,18 @@ final class RunCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, """
 
                 Run summary%s
-                  invocations        %,d
-                  sub-tasks queued   %,d
-                  items processed    %,d
-                  failed             %,d
-                  dead-lettered      %,d
-                  cold starts        %,d
-                  peak concurrency   %,d
-                  wall time          %,.2f s   (first invoke to last completion)
-                  serial estimate    %,.2f s   (items x delay)
-                  speedup            %.2fx
-                  start-up           %,.2f s   (JVM and SQS server, not in wall time)
-                  reconciliation     %,d items = %,d processed + %,d dead-lettered: %s (%,d duplicates suppressed)
+                  invocations         %,d
+                  sub-tasks delivered %,d
+                  items processed     %,d
+                  failed              %,d
+                  dead-lettered       %,d
+                  cold starts         %,d
+                  peak concurrency    %,d
+                  wall time           %,.2f s   (first invoke to last completion)
+                  serial estimate     %,.2f s   (processing time measured, as if one invocation did it all)
+                  speedup             %.2fx
+                  start-up            %,.2f s   (JVM and SQS server, not in wall time)
+                  reconciliation      %,d items = %,d processed + %,d dead-lettered: %s (%,d duplicates suppressed)
                 """, drained ? "" : " (NOT DRAINED: timed out)", summary.invocations(), summary.subTasks(),
                 summary.itemsProcessed(), summary.failed(), summary.deadLettered(), summary.coldStarts(),
                 summary.peakConcurrency(), summary.elapsedMs() / 1000.0, summary.serialEstimateMs() / 1000.0,

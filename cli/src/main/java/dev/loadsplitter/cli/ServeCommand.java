@@ -62,7 +62,8 @@ final class ServeCommand implements Callable<Integer> {
         LocalSettings settings = function.toSettings(host, sqsPort, esmEnabled,
                 java.util.Optional.ofNullable(dataDirectory));
         InvocationLog log = new InvocationLog(err, settings.memoryMb());
-        RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), function.maxItemsPerTask, log::ended);
+        RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), function.maxItemsPerTask,
+                function.recordConcurrency(), log::ended);
         InvocationListener listener = InvocationListener.all(List.of(new InvocationListener() {
             @Override
             public void started(Started started) {

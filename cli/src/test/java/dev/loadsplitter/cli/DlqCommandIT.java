@@ -2,7 +2,8 @@ package dev.loadsplitter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loadsplitter.engine.idempotency.DynamoDbProcessingRecords;
+import dev.loadsplitter.engine.message.TaskId;
+import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
 import dev.loadsplitter.engine.testing.Dynalite;
 import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.time.Instant;
@@ -59,8 +60,8 @@ class DlqCommandIT {
             dynalite.createRecordsTable("records");
             DynamoDbProcessingRecords records = new DynamoDbProcessingRecords(dynalite.client(), "records",
                     Duration.ofHours(1));
-            records.claim("job-42/2", Instant.now(), Duration.ofMinutes(1));
-            records.markFailed("job-42/2", "detail.requestParameters.tagSet.items[0].key is missing", Instant.now());
+            records.claim(TaskId.parse("job-42/2"), Instant.now(), Duration.ofMinutes(1));
+            records.markFailed(TaskId.parse("job-42/2"), "detail.requestParameters.tagSet.items[0].key is missing", Instant.now());
 
             RunCommandIT.Result result = RunCommandIT.cli("dlq", "list", "--queue-url", queues.dlqUrl(),
                     "--records-table", "records", "--records-endpoint-url", dynalite.endpoint());

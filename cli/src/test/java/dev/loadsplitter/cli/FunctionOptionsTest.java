@@ -15,7 +15,7 @@ class FunctionOptionsTest {
     void theVariablesTheCliSetsAreTheFunctionsOwn() {
         List<String> read = FunctionSettings.all().stream().map(Setting::name).toList();
 
-        assertThat(read).contains(FunctionOptions.PROCESSING_DELAY, FunctionOptions.MAX_ITEMS_PER_TASK, "QUEUE_URL");
+        assertThat(read).contains(FunctionOptions.PROCESSING_DELAY, "MAX_ITEMS_PER_TASK", "QUEUE_URL");
         assertThat(LocalSettings.HANDLER).isEqualTo(FunctionSettings.HANDLER);
     }
 

@@ -114,7 +114,8 @@ final class TerraformModel {
         }
     }
 
-    static String readme() throws IOException {
-        return Files.readString(Path.of("..", "README.md"));
+    /** docs/deploy.md, where the variables and resources are documented. */
+    static String deployGuide() throws IOException {
+        return Files.readString(Path.of("..", "docs", "deploy.md"));
     }
 }

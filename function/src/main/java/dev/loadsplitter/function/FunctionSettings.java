@@ -12,8 +12,8 @@ import java.util.List;
  */
 public final class FunctionSettings {
 
-    /** The handler string to deploy with. */
-    public static final String HANDLER = LoadSplitterHandler.class.getName() + "::handleRequest";
+    /** The handler string to deploy with: the generic handler, which finds CreateTags through META-INF/services. */
+    public static final String HANDLER = "dev.loadsplitter.lambda.LoadSplitterHandler::handleRequest";
 
     private FunctionSettings() {
     }

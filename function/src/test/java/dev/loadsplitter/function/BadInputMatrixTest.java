@@ -1,11 +1,12 @@
 package dev.loadsplitter.function;
 
+import dev.loadsplitter.lambda.LoadSplitterHandler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadsplitter.engine.json.EventJson;
+import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.testing.CapturedOutput;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -2,18 +2,21 @@ package dev.loadsplitter.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loadsplitter.engine.handler.EntryHandler;
-import dev.loadsplitter.engine.handler.Invocation;
-import dev.loadsplitter.engine.json.EventJson;
-import dev.loadsplitter.engine.queue.SendReport;
-import dev.loadsplitter.engine.split.SplitPolicy;
-import dev.loadsplitter.engine.split.Splitter;
-import dev.loadsplitter.engine.split.SubTask;
-import dev.loadsplitter.engine.time.Sleeper;
+import dev.loadsplitter.engine.internal.handler.EngineParts;
+import dev.loadsplitter.engine.internal.handler.EventRouter;
+import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
+import dev.loadsplitter.engine.Invocation;
+import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.internal.queue.SendReport;
+import dev.loadsplitter.engine.config.SplitPolicy;
+import dev.loadsplitter.engine.internal.split.Splitter;
+import dev.loadsplitter.engine.message.SubTask;
+import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.function.createtags.CreateTagsTask;
 import dev.loadsplitter.function.createtags.CreateTagsTaskType;
 import dev.loadsplitter.function.createtags.TagWork;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -33,12 +36,12 @@ class LargeEventTest {
     void aHundredThousandTagsAreSplitIntoAThousandSubTasksOfAHundred() throws Exception {
         List<SubTask> queued = new CopyOnWriteArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-             EntryHandler<CreateTagsTask> handler = new EntryHandler<>(
+             EventRouter<CreateTagsTask> handler = new EventRouter<>(new EngineParts<>(
                      new CreateTagsTaskType(new TagWork(Duration.ZERO, Sleeper.system())), EventJson.shared(),
                      new Splitter(SplitPolicy.defaultPolicy(), EventJson.shared()), (subTasks, context) -> {
                          queued.addAll(subTasks);
                          return new SendReport(subTasks.size(), subTasks.size() / 10, 0, Duration.ZERO);
-                     }, executor, 10, () -> { })) {
+                     }, ProcessingRecords.none(), Clock.systemUTC(), executor, 10, () -> { }))) {
             String event = Events.createTags("hundred-thousand", 100_000);
 
             byte[] response = handler.handle(event.getBytes(StandardCharsets.UTF_8), new Invocation("req-big"));

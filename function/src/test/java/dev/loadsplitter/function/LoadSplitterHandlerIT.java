@@ -1,12 +1,13 @@
 package dev.loadsplitter.function;
 
+import dev.loadsplitter.lambda.LoadSplitterHandler;
 import static dev.loadsplitter.function.LoadSplitterHandlerTest.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadsplitter.engine.json.EventJson;
+import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.testing.CapturedOutput;
 import dev.loadsplitter.sqs.EmbeddedSqs;
 import dev.loadsplitter.engine.testing.EsmDriver;

@@ -1,5 +1,6 @@
 package dev.loadsplitter.function;
 
+import dev.loadsplitter.lambda.LoadSplitterHandler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loadsplitter.engine.testing.CapturedOutput;

@@ -11,15 +11,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table and handler name are held to the code, so they cannot drift. */
+/** The configuration table (docs/configuration.md) and the handler named for deployment are held to the code. */
 class ReadmeTest {
 
     private static final Pattern ROW = Pattern.compile("^\\| `([A-Z][A-Z0-9_]*)` \\| (`([^`]*)`|—) \\|", Pattern.MULTILINE);
 
     @Test
     void theConfigurationTableListsExactlyTheVariablesTheFunctionReadsWithTheirDefaults() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        String section = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("## Deploy to AWS"));
+        String section = Files.readString(Path.of("..", "docs", "configuration.md"));
         Map<String, String> documented = new LinkedHashMap<>();
         Matcher row = ROW.matcher(section);
         while (row.find()) {
@@ -35,9 +34,9 @@ class ReadmeTest {
 
     @Test
     void theHandlerNamedForDeploymentIsTheEntryClass() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String deploy = Files.readString(Path.of("..", "docs", "deploy.md"));
 
-        assertThat(readme).contains("`" + FunctionSettings.HANDLER + "`");
-        assertThat(FunctionSettings.HANDLER).isEqualTo("dev.loadsplitter.function.LoadSplitterHandler::handleRequest");
+        assertThat(deploy).contains("`" + FunctionSettings.HANDLER + "`");
+        assertThat(FunctionSettings.HANDLER).isEqualTo("dev.loadsplitter.lambda.LoadSplitterHandler::handleRequest");
     }
 }

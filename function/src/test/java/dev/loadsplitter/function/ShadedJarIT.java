@@ -29,7 +29,7 @@ class ShadedJarIT {
     void theShadedJarRunsOnItsOwnAndTalksToSqs() throws Exception {
         assertThat(JAR).as("built by 'package' before integration tests").exists();
         try (JarFile jar = new JarFile(JAR.toFile())) {
-            assertThat(jar.getEntry("dev/loadsplitter/function/LoadSplitterHandler.class")).isNotNull();
+            assertThat(jar.getEntry("dev/loadsplitter/lambda/LoadSplitterHandler.class")).isNotNull();
             assertThat(jar.getEntry("META-INF/services/software.amazon.awssdk.http.SdkHttpService")).isNotNull();
             assertThat(jar.getEntry("software/amazon/awssdk/http/apache5/Apache5HttpClient.class")).isNull();
             assertThat(jar.getEntry("software/amazon/awssdk/http/nio/netty/NettyNioAsyncHttpClient.class")).isNull();

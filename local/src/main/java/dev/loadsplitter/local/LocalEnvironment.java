@@ -2,6 +2,7 @@ package dev.loadsplitter.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.container.FunctionDefinition;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationListener;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * The whole system on one machine: an embedded SQS server with the work queue and its DLQ, the
@@ -165,16 +165,11 @@ public final class LocalEnvironment implements AutoCloseable {
     public List<RunSummary.DeadLetter> deadLetters() {
         List<RunSummary.DeadLetter> deadLetters = new ArrayList<>();
         for (Message message : sqs.receiveAll(queues.dlqUrl())) {
-            Map<String, MessageAttributeValue> attributes = message.messageAttributes();
-            deadLetters.add(new RunSummary.DeadLetter(text(attributes.get("jobId"), "-"),
-                    text(attributes.get("partId"), message.messageId()),
-                    Integer.parseInt(text(attributes.get("itemCount"), "1"))));
+            Map<String, String> attributes = SubTaskAttribute.stringsOf(message.messageAttributes());
+            deadLetters.add(new RunSummary.DeadLetter(SubTaskAttribute.taskIdOr(attributes, message.messageId()),
+                    SubTaskAttribute.ITEM_COUNT.intIn(attributes, 1)));
         }
         return deadLetters;
-    }
-
-    private static String text(MessageAttributeValue value, String fallback) {
-        return value == null || value.stringValue() == null ? fallback : value.stringValue();
     }
 
     /**

@@ -38,7 +38,7 @@ public record LocalSettings(Path functionJar, String functionName, String handle
     /** The function's name on AWS and here. */
     public static final String FUNCTION_NAME = "load-splitter";
     /** The Lambda entry class of the function jar. */
-    public static final String HANDLER = "dev.loadsplitter.function.LoadSplitterHandler::handleRequest";
+    public static final String HANDLER = "dev.loadsplitter.lambda.LoadSplitterHandler::handleRequest";
 
     public LocalSettings {
         Objects.requireNonNull(functionJar, "functionJar");

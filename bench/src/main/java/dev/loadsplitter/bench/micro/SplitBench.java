@@ -2,11 +2,11 @@ package dev.loadsplitter.bench.micro;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.bench.Events;
-import dev.loadsplitter.engine.json.EventJson;
-import dev.loadsplitter.engine.split.Lineage;
-import dev.loadsplitter.engine.split.SplitPolicy;
-import dev.loadsplitter.engine.split.SubTask;
-import dev.loadsplitter.engine.split.Splitter;
+import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.Lineage;
+import dev.loadsplitter.engine.config.SplitPolicy;
+import dev.loadsplitter.engine.message.SubTask;
+import dev.loadsplitter.engine.internal.split.Splitter;
 import dev.loadsplitter.function.createtags.CreateTagsTask;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,8 +1,8 @@
 package dev.loadsplitter.bench.micro;
 
 import dev.loadsplitter.bench.Events;
-import dev.loadsplitter.engine.queue.SqsSubTaskSender;
-import dev.loadsplitter.engine.split.SubTask;
+import dev.loadsplitter.engine.internal.queue.SqsSubTaskSender;
+import dev.loadsplitter.engine.message.SubTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,9 @@
 package dev.loadsplitter.engine.config;
 
-import dev.loadsplitter.engine.queue.SenderSettings;
-import dev.loadsplitter.engine.split.SplitPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -15,14 +14,16 @@ import java.util.Optional;
  * @param policy when and how to split
  * @param sender how to send sub-tasks
  * @param recordConcurrency how many records of one SQS batch run at once
- * @param idempotency where processing records are kept: memory, dynamodb or off
+ * @param idempotency where processing records are kept
  * @param idempotencyTable the DynamoDB table, for dynamodb
  * @param idempotencyTtl how long a processing record is kept
  */
 public record EngineSettings(Optional<String> queueUrl, Optional<String> queueName, SplitPolicy policy,
-                             SenderSettings sender, int recordConcurrency, String idempotency,
+                             SenderSettings sender, int recordConcurrency, Idempotency idempotency,
                              Optional<String> idempotencyTable, Duration idempotencyTtl) {
 
+    public static final Setting TASK_TYPE = new Setting("TASK_TYPE", "",
+            "Class name of the function's TaskType; default: the one listed in META-INF/services/dev.loadsplitter.engine.task.TaskType.");
     public static final Setting QUEUE_URL = new Setting("QUEUE_URL", "",
             "URL of the work queue that sub-tasks are sent to. Preferred over QUEUE_NAME.");
     public static final Setting QUEUE_NAME = new Setting("QUEUE_NAME", "",
@@ -52,12 +53,13 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
             "How long a processing record is kept; longer than the queue's visibility timeout.");
 
     /** Every variable the engine reads. */
-    public static final List<Setting> SETTINGS = List.of(QUEUE_URL, QUEUE_NAME, MAX_ITEMS_PER_TASK,
+    public static final List<Setting> SETTINGS = List.of(TASK_TYPE, QUEUE_URL, QUEUE_NAME, MAX_ITEMS_PER_TASK,
             MAX_MESSAGE_BYTES, MAX_SPLIT_DEPTH, FAN_OUT_LIMIT, SEND_CONCURRENCY, SEND_MAX_ATTEMPTS, RECORD_CONCURRENCY,
             IDEMPOTENCY,
             IDEMPOTENCY_TABLE, IDEMPOTENCY_TTL);
 
     public EngineSettings {
+        Objects.requireNonNull(idempotency, "idempotency");
         if (recordConcurrency < 1) {
             throw new IllegalArgumentException("recordConcurrency must be at least 1, got " + recordConcurrency);
         }
@@ -75,12 +77,14 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
                 SEND_CONCURRENCY.readInt(environment, 1, 1_000),
                 SEND_MAX_ATTEMPTS.readInt(environment, 1, 20),
                 defaults.baseBackoff(), defaults.maxBackoff(), policy.maxMessageBytes());
-        String idempotency = IDEMPOTENCY.read(environment);
-        if (!List.of("memory", "dynamodb", "off").contains(idempotency)) {
-            throw new InvalidSettingException(IDEMPOTENCY, idempotency, "expected memory, dynamodb or off");
+        Idempotency idempotency;
+        try {
+            idempotency = Idempotency.parse(IDEMPOTENCY.read(environment));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(IDEMPOTENCY, IDEMPOTENCY.read(environment), e.getMessage());
         }
         Optional<String> table = optional(IDEMPOTENCY_TABLE, environment);
-        if (idempotency.equals("dynamodb") && table.isEmpty()) {
+        if (idempotency == Idempotency.DYNAMODB && table.isEmpty()) {
             throw new InvalidSettingException(IDEMPOTENCY_TABLE, "", "IDEMPOTENCY=dynamodb needs the table's name");
         }
         return new EngineSettings(

@@ -26,7 +26,7 @@ class SettingsTest {
                 "MAX_SPLIT_DEPTH", "3", "SEND_CONCURRENCY", "16", "SEND_MAX_ATTEMPTS", "7", "RECORD_CONCURRENCY", "4"));
 
         assertThat(settings.queueUrl()).contains("http://q");
-        assertThat(settings.policy()).isEqualTo(new dev.loadsplitter.engine.split.SplitPolicy(25, 262_144, 3));
+        assertThat(settings.policy()).isEqualTo(new dev.loadsplitter.engine.config.SplitPolicy(25, 262_144, 3));
         assertThat(settings.sender().concurrency()).isEqualTo(16);
         assertThat(settings.sender().maxAttempts()).isEqualTo(7);
         assertThat(settings.sender().maxBatchBytes()).isEqualTo(262_144);

@@ -2,8 +2,8 @@ package dev.loadsplitter.engine.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.loadsplitter.engine.config.AwsClients;
-import dev.loadsplitter.engine.idempotency.DynamoDbProcessingRecords;
+import dev.loadsplitter.engine.internal.config.AwsClients;
+import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;

@@ -1,12 +1,11 @@
 package dev.loadsplitter.engine.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadsplitter.sqs.EmbeddedSqs;
-import dev.loadsplitter.sqs.LambdaSqsEvents;
+import dev.loadsplitter.engine.message.BatchResponse;
+import dev.loadsplitter.engine.message.LambdaSqsEvents;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -44,9 +43,8 @@ public final class EsmDriver {
             return 0;
         }
         byte[] response = function.apply(json.writeValueAsBytes(event(messages)));
-        Set<String> failed = new HashSet<>();
-        JsonNode failures = json.readTree(response).get("batchItemFailures");
-        failures.forEach(f -> failed.add(f.get("itemIdentifier").asText()));
+        Set<String> failed = BatchResponse.read(json.readTree(response),
+                messages.stream().map(Message::messageId).toList()).failedMessageIds();
         for (Message message : messages) {
             if (!failed.contains(message.messageId())) {
                 sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));

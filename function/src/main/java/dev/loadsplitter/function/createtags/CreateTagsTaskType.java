@@ -9,6 +9,7 @@ import dev.loadsplitter.engine.task.TaskType;
 import dev.loadsplitter.engine.task.WorkContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -30,6 +31,16 @@ public final class CreateTagsTaskType implements TaskType<CreateTagsTask> {
 
     public CreateTagsTaskType(TagWork work) {
         this.work = Objects.requireNonNull(work, "work");
+    }
+
+    /** Reads {@code PROCESSING_DELAY} from the function's environment. */
+    public CreateTagsTaskType(Map<String, String> environment) {
+        this(TagWork.fromEnvironment(environment));
+    }
+
+    /** As AWS Lambda builds it: from the process environment. */
+    public CreateTagsTaskType() {
+        this(System.getenv());
     }
 
     @Override

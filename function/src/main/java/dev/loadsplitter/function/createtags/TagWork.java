@@ -3,7 +3,7 @@ package dev.loadsplitter.function.createtags;
 import dev.loadsplitter.engine.config.DurationSetting;
 import dev.loadsplitter.engine.config.Setting;
 import dev.loadsplitter.engine.task.WorkContext;
-import dev.loadsplitter.engine.time.Sleeper;
+import dev.loadsplitter.engine.internal.time.Sleeper;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

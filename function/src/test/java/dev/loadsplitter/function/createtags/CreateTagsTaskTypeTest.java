@@ -3,9 +3,9 @@ package dev.loadsplitter.function.createtags;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.json.EventJson;
+import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.task.Reading;
-import dev.loadsplitter.engine.time.Sleeper;
+import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.function.Events;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;

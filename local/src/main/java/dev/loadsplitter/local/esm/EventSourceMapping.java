@@ -2,10 +2,11 @@ package dev.loadsplitter.local.esm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.message.BatchResponse;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
-import dev.loadsplitter.sqs.LambdaSqsEvents;
+import dev.loadsplitter.engine.message.LambdaSqsEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -268,34 +269,20 @@ public final class EventSourceMapping implements AutoCloseable {
 
     /** The records a partial batch response names; the whole batch when the response breaks the contract. */
     private Set<String> failuresIn(byte[] response, List<Message> batch) {
-        Set<String> inBatch = new HashSet<>();
-        batch.forEach(message -> inBatch.add(message.messageId()));
-        JsonNode failures;
+        JsonNode answer;
         try {
-            JsonNode root = json.readTree(response);
-            failures = root == null ? null : root.get("batchItemFailures");
+            answer = response.length == 0 ? null : json.readTree(response);
         } catch (Exception e) {
-            log.warn("ESM: the function's response is not JSON; treating the whole batch of {} as failed", batch.size());
-            return inBatch;
+            log.warn("ESM: the function's response is not JSON; treating the whole batch of {} as failed, as Lambda "
+                    + "does", batch.size());
+            return allOf(batch);
         }
-        if (failures == null || failures.isNull()) {
-            return Set.of();
+        BatchResponse.Reading reading = BatchResponse.read(answer, batch.stream().map(Message::messageId).toList());
+        if (reading instanceof BatchResponse.Reading.BrokenContract broken) {
+            log.warn("ESM: {}; treating the whole batch of {} as failed, as Lambda does", broken.reason(),
+                    batch.size());
         }
-        if (!failures.isArray()) {
-            log.warn("ESM: batchItemFailures is not a list; treating the whole batch of {} as failed", batch.size());
-            return inBatch;
-        }
-        Set<String> failed = new HashSet<>();
-        for (JsonNode failure : failures) {
-            String id = failure.path("itemIdentifier").asText("");
-            if (!inBatch.contains(id)) {
-                log.warn("ESM: batchItemFailures names '{}', which is not in the batch; treating the whole batch of {} "
-                        + "as failed, as Lambda does", id, batch.size());
-                return inBatch;
-            }
-            failed.add(id);
-        }
-        return failed;
+        return reading.failedMessageIds();
     }
 
     private static Set<String> allOf(List<Message> batch) {

@@ -2,6 +2,11 @@ package dev.loadsplitter.local.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.message.BatchResponse;
+import dev.loadsplitter.engine.message.DirectResponse;
+import dev.loadsplitter.engine.message.JobIds;
+import dev.loadsplitter.engine.message.SqsRecord;
+import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
@@ -16,9 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Watches a run from outside the function, through the Lambda contract only: the events it is
@@ -28,13 +32,16 @@ import java.util.regex.Pattern;
  * {@code 202} with a count split them). An SQS record carries its {@code itemCount} attribute;
  * a record the function did not report as failed was processed when it held at most
  * {@code maxItemsPerTask} items, and split again otherwise, which is the function's own rule.
+ *
+ * <p>The serial estimate is measured, not assumed: the handler time of every invocation that
+ * processed items for the first time, shared out over the records it ran at once, so it is right
+ * for any work, not only a fixed delay per item.
  */
 public final class RunRecorder implements InvocationListener {
 
-    private static final Pattern QUEUED = Pattern.compile("into '(\\d+)' queued");
-
     private final ObjectMapper json;
     private final int maxItemsPerTask;
+    private final int recordConcurrency;
     private final Consumer<InvocationRecord> onRecord;
     private final ConcurrentLinkedQueue<InvocationRecord> records = new ConcurrentLinkedQueue<>();
     private final Set<String> deliveredMessages = ConcurrentHashMap.newKeySet();
@@ -46,21 +53,26 @@ public final class RunRecorder implements InvocationListener {
     private final ConcurrentHashMap<String, Integer> directTasks = new ConcurrentHashMap<>();
     /** Items of each distinct small direct task processed in place. */
     private final ConcurrentHashMap<String, Integer> directProcessed = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong duplicates = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    /** Handler nanoseconds spent processing items for the first time, as if one after the other. */
+    private final AtomicLong serialNanos = new AtomicLong();
 
     /**
      * @param maxItemsPerTask the function's {@code MAX_ITEMS_PER_TASK}
+     * @param recordConcurrency the function's {@code RECORD_CONCURRENCY}: records of one batch it runs at once
      * @param onRecord told of each finished invocation, for logs and progress
      */
-    public RunRecorder(ObjectMapper json, int maxItemsPerTask, Consumer<InvocationRecord> onRecord) {
+    public RunRecorder(ObjectMapper json, int maxItemsPerTask, int recordConcurrency,
+                       Consumer<InvocationRecord> onRecord) {
         this.json = Objects.requireNonNull(json, "json");
         this.maxItemsPerTask = maxItemsPerTask;
+        this.recordConcurrency = Math.max(1, recordConcurrency);
         this.onRecord = Objects.requireNonNull(onRecord, "onRecord");
     }
 
     @Override
     public void finished(Finished finished) {
-        InvocationRecord record = finished.started().trigger() == Trigger.SQS ? sqsRecord(finished) : directRecord(finished);
+        InvocationRecord record = finished.started().trigger() == Trigger.SQS ? ofSqsBatch(finished) : ofDirectEvent(finished);
         records.add(record);
         onRecord.accept(record);
     }
@@ -75,45 +87,43 @@ public final class RunRecorder implements InvocationListener {
         return deliveredMessages.size();
     }
 
-    private InvocationRecord directRecord(Finished finished) {
+    private InvocationRecord ofDirectEvent(Finished finished) {
         InvocationResult result = finished.result();
         InvocationRecord.Kind kind = InvocationRecord.Kind.FAILED;
         int items = 0;
         int subTasks = 0;
         Optional<String> error = errorOf(result);
-        finished.lostAnswer().ifPresent(answer -> {
+        String task = digest(finished.started().payload());
+        finished.lostAnswer().flatMap(answer -> DirectResponse.read(readQuietly(answer))).ifPresent(lost -> {
             // An injected crash or timeout threw the answer away; the task it describes was still split or done.
-            JsonNode lost = readQuietly(answer);
-            int status = lost.path("statusCode").asInt(0);
-            int count = lost.path("count").asInt(0);
-            String task = digest(finished.started().payload());
-            if (status == 200 || status == 202 && count > 0) {
-                directTasks.put(task, count);
+            if (lost.processed() || lost.split()) {
+                directTasks.put(task, lost.count());
             }
-            if (status == 200) {
-                directProcessed.putIfAbsent(task, count);
+            if (lost.processed() && directProcessed.putIfAbsent(task, lost.count()) == null) {
+                serialNanos.addAndGet(finished.duration().toNanos());
             }
         });
-        if (result instanceof InvocationResult.Success success) {
-            JsonNode response = readQuietly(success.response());
-            int status = response.path("statusCode").asInt(0);
-            items = response.path("count").asInt(0);
-            String task = digest(finished.started().payload());
-            if (status == 200 || status == 202 && items > 0) {
+        Optional<DirectResponse> answer = result instanceof InvocationResult.Success success
+                ? DirectResponse.read(readQuietly(success.response())) : Optional.empty();
+        if (answer.isPresent()) {
+            DirectResponse response = answer.get();
+            items = response.count();
+            if (response.processed() || response.split()) {
                 directTasks.put(task, items);
             }
-            if (status == 200) {
+            if (response.processed()) {
                 kind = InvocationRecord.Kind.PROCESS;
                 if (directProcessed.putIfAbsent(task, items) != null) {
                     duplicates.incrementAndGet();
+                } else {
+                    serialNanos.addAndGet(finished.duration().toNanos());
                 }
-            } else if (status == 202 && items > 0) {
+            } else if (response.split()) {
                 kind = InvocationRecord.Kind.SPLIT;
-                Matcher queued = QUEUED.matcher(response.path("body").asText(""));
-                subTasks = queued.find() ? Integer.parseInt(queued.group(1)) : 0;
-            } else if (status == 202) {
+                subTasks = response.queuedMessages().orElse(0);
+            } else if (response.statusCode() == 202) {
                 kind = InvocationRecord.Kind.IGNORED;
-            } else if (status == 400) {
+            } else if (response.statusCode() == 400) {
                 kind = InvocationRecord.Kind.INVALID;
             }
         }
@@ -122,66 +132,69 @@ public final class RunRecorder implements InvocationListener {
                 subTasks, error);
     }
 
-    private InvocationRecord sqsRecord(Finished finished) {
-        JsonNode event = readQuietly(finished.started().payload());
-        List<JsonNode> received = new ArrayList<>();
-        event.path("Records").forEach(received::add);
-        for (JsonNode record : received) {
-            deliveredMessages.add(record.path("messageId").asText());
+    private InvocationRecord ofSqsBatch(Finished finished) {
+        List<SqsRecord> received = new ArrayList<>();
+        readQuietly(finished.started().payload()).path("Records").forEach(node -> received.add(SqsRecord.from(node)));
+        List<String> batch = received.stream().map(SqsRecord::messageId).toList();
+        for (SqsRecord record : received) {
+            deliveredMessages.add(record.messageId());
             deliveredParts.add(partOf(record));
         }
         InvocationResult result = finished.result();
-        Set<String> failed = new HashSet<>();
-        if (result instanceof InvocationResult.Success success) {
-            failedIn(success.response(), failed);
-        } else {
-            received.forEach(record -> failed.add(record.path("messageId").asText()));
-        }
+        Set<String> failed = result instanceof InvocationResult.Success success
+                ? failedIn(success.response(), batch) : new HashSet<>(batch);
         // An injected crash or timeout threw away an answer: the records it reports done were processed.
         Set<String> doneButLost = new HashSet<>();
         finished.lostAnswer().ifPresent(answer -> {
-            Set<String> lostFailures = new HashSet<>();
-            failedIn(answer, lostFailures);
-            received.forEach(record -> {
-                if (!lostFailures.contains(record.path("messageId").asText())) {
-                    doneButLost.add(record.path("messageId").asText());
-                }
-            });
+            Set<String> lostFailures = failedIn(answer, batch);
+            batch.stream().filter(id -> !lostFailures.contains(id)).forEach(doneButLost::add);
         });
         int processed = 0;
         int split = 0;
-        for (JsonNode record : received) {
-            String messageId = record.path("messageId").asText();
+        int firstTimeRecords = 0;
+        for (SqsRecord record : received) {
+            String messageId = record.messageId();
             if (failed.contains(messageId) && !doneButLost.contains(messageId)) {
                 continue;
             }
-            JsonNode attributes = record.path("messageAttributes");
-            int itemCount = attributes.path("itemCount").path("stringValue").asInt(1);
+            int itemCount = SubTaskAttribute.ITEM_COUNT.intIn(record.messageAttributes(), 1);
             if (itemCount > maxItemsPerTask) {
                 split += failed.contains(messageId) ? 0 : itemCount;
                 continue;
             }
-            String part = partOf(record);
-            if (processedParts.putIfAbsent(part, itemCount) != null) {
+            if (processedParts.putIfAbsent(partOf(record), itemCount) != null) {
                 duplicates.incrementAndGet();
-            } else if (!failed.contains(messageId)) {
+                continue;
+            }
+            firstTimeRecords++;
+            if (!failed.contains(messageId)) {
                 processed += itemCount;
             }
+        }
+        if (firstTimeRecords > 0) {
+            // The records of a batch run up to RECORD_CONCURRENCY at once: the handler time covers that many.
+            long waves = (received.size() + recordConcurrency - 1) / recordConcurrency;
+            serialNanos.addAndGet(finished.duration().toNanos() * firstTimeRecords / waves);
         }
         InvocationRecord.Kind kind = failed.size() == received.size() ? InvocationRecord.Kind.FAILED
                 : split > 0 ? InvocationRecord.Kind.SPLIT : InvocationRecord.Kind.PROCESS;
         return record(finished, kind, processed, split, received.size(), failed.size(), 0, errorOf(result));
     }
 
-    private static String partOf(JsonNode record) {
-        JsonNode attributes = record.path("messageAttributes");
-        return attributes.path("jobId").path("stringValue").asText("") + "/"
-                + attributes.path("partId").path("stringValue").asText(record.path("messageId").asText());
+    /** The sub-task a record carries ({@code jobId/partId}), or the message itself when it has no lineage. */
+    private static String partOf(SqsRecord record) {
+        return SubTaskAttribute.taskIdOr(record.messageAttributes(), record.messageId());
     }
 
-    private void failedIn(byte[] response, Set<String> failed) {
-        readQuietly(response).path("batchItemFailures")
-                .forEach(failure -> failed.add(failure.path("itemIdentifier").asText()));
+    /** The records a function's answer fails, by Lambda's rules: an answer that is not JSON fails them all. */
+    private Set<String> failedIn(byte[] response, List<String> batch) {
+        JsonNode answer;
+        try {
+            answer = response.length == 0 ? null : json.readTree(response);
+        } catch (Exception e) {
+            return new HashSet<>(batch);
+        }
+        return new HashSet<>(BatchResponse.read(answer, batch).failedMessageIds());
     }
 
     private static InvocationRecord record(Finished finished, InvocationRecord.Kind kind, int itemsProcessed,
@@ -216,22 +229,17 @@ public final class RunRecorder implements InvocationListener {
         }
     }
 
+    /** The same id the function derives for a task without one of its own. */
     private static String digest(byte[] payload) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(payload));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java runtime has SHA-256", e);
-        }
+        return JobIds.contentHash(payload);
     }
 
     /**
      * Sums the run up.
      *
      * @param deadLetters the sub-tasks in the dead-letter queue at the end
-     * @param delay the processing delay per item, for the serial estimate
      */
-    public RunSummary summary(int coldStarts, int peakConcurrency, List<RunSummary.DeadLetter> deadLetters,
-                              Duration delay) {
+    public RunSummary summary(int coldStarts, int peakConcurrency, List<RunSummary.DeadLetter> deadLetters) {
         List<InvocationRecord> all = records();
         long failed = 0;
         Instant first = null;
@@ -246,7 +254,7 @@ public final class RunRecorder implements InvocationListener {
         long deadLetteredItems = 0;
         Set<String> counted = new HashSet<>();
         for (RunSummary.DeadLetter deadLetter : deadLetters) {
-            String part = deadLetter.jobId() + "/" + deadLetter.partId();
+            String part = deadLetter.part();
             // A dead-lettered part whose split went through (its sub-tasks were delivered) is accounted
             // for by those sub-tasks; only a part with no processed or delivered descendant is lost here.
             String children = part + ".";
@@ -256,7 +264,7 @@ public final class RunRecorder implements InvocationListener {
             }
         }
         long elapsed = first == null ? 0 : Duration.between(first, last).toMillis();
-        long serial = processed * delay.toMillis();
+        long serial = serialNanos.get() / 1_000_000;
         double speedup = elapsed == 0 ? 0 : Math.round(serial * 100.0 / elapsed) / 100.0;
         return new RunSummary(all.size(), deliveredMessages(), processed, failed, deadLetters.size(), coldStarts,
                 peakConcurrency, elapsed, serial, speedup, sum(directTasks), deadLetteredItems, duplicates.get());

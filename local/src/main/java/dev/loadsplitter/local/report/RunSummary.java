@@ -11,7 +11,8 @@ package dev.loadsplitter.local.report;
  * @param coldStarts containers created
  * @param peakConcurrency the most invocations running at once
  * @param elapsedMs wall time from the first invocation's start to the last one's end
- * @param serialEstimateMs items processed × processing delay: the time one invocation would take alone
+ * @param serialEstimateMs the measured handler time of the invocations that processed items, as if one after
+ *                         the other: the time one invocation would take alone
  * @param speedup serial estimate ÷ elapsed
  * @param items items of the tasks invoked directly, each distinct task counted once
  * @param itemsDeadLettered items of sub-tasks in the DLQ that were never processed
@@ -29,10 +30,9 @@ public record RunSummary(int invocations, int subTasks, long itemsProcessed, lon
     /**
      * A sub-task in the dead-letter queue, by its message attributes.
      *
-     * @param jobId its job
-     * @param partId its part
+     * @param part its task id ({@code jobId/partId}), or its message id when it carries no lineage
      * @param itemCount its items
      */
-    public record DeadLetter(String jobId, String partId, int itemCount) {
+    public record DeadLetter(String part, int itemCount) {
     }
 }

@@ -1,0 +1,43 @@
+package ${package};
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.task.JsonItemList;
+import dev.loadsplitter.engine.task.Reading;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class DocumentTaskTypeTest {
+
+    private final DocumentTaskType type = new DocumentTaskType();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void theSampleEventIsReadAndSlicedIntoSubTasksOfTheSameShape() throws Exception {
+        Reading<JsonItemList> reading = type.read(json.readTree(Files.readString(Path.of("events/sample.json"))));
+
+        JsonItemList task = ((Reading.Accepted<JsonItemList>) assertInstanceOf(Reading.Accepted.class, reading)).task();
+        assertEquals(6, type.itemCount(task));
+        JsonItemList second = type.subTask(task, 1, 2);
+        assertEquals(1, type.itemCount(second));
+        assertEquals("doc-2", type.write(second).get("documents").get(0).get("id").asText());
+    }
+
+    @Test
+    void aDocumentWithoutTextIsInvalidAndNamesTheField() throws Exception {
+        Reading<JsonItemList> reading = type.read(json.readTree("{\"documents\":[{\"id\":\"a\"}]}"));
+
+        assertEquals("documents[0].text is missing", assertInstanceOf(Reading.Invalid.class, reading).describe());
+    }
+
+    @Test
+    void processingADocumentCountsItsWordsAndHashesItsText() {
+        DocumentTaskType.Summary summary = DocumentTaskType.summarise("to be or not to be");
+
+        assertEquals(6, summary.words());
+        assertEquals("2e9d72a733ae5a6c1c1ebd6802a33dfc92854bfc3439878e5d77dac320995f54", summary.sha256());
+    }
+}

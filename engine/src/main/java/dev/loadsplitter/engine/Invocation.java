@@ -1,0 +1,26 @@
+package dev.loadsplitter.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the engine needs of the Lambda invocation it runs in, without depending on Lambda's types.
+ *
+ * @param requestId the invocation's request id, named by every log line of a direct invocation
+ * @param remainingTime the time left before the function timeout, when the invocation started
+ */
+public record Invocation(String requestId, Duration remainingTime) {
+
+    /** Lambda's longest function timeout. */
+    public static final Duration MAX_REMAINING = Duration.ofMinutes(15);
+
+    public Invocation {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(remainingTime, "remainingTime");
+    }
+
+    /** An invocation whose time left is unknown: Lambda's longest timeout is assumed. */
+    public Invocation(String requestId) {
+        this(requestId, MAX_REMAINING);
+    }
+}

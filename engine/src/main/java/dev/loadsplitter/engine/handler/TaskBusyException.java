@@ -1,9 +1,0 @@
-package dev.loadsplitter.engine.handler;
-
-/** Another invocation holds the sub-task; this delivery fails so the record comes back later. */
-public final class TaskBusyException extends Exception {
-
-    public TaskBusyException(String message) {
-        super(message);
-    }
-}

@@ -1,0 +1,76 @@
+package dev.loadsplitter.engine.internal.handler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loadsplitter.engine.Invocation;
+import dev.loadsplitter.engine.message.DirectResponse;
+import dev.loadsplitter.engine.message.JobIds;
+import dev.loadsplitter.engine.message.Lineage;
+import dev.loadsplitter.engine.task.Reading;
+import dev.loadsplitter.engine.task.TaskType;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Answers a direct event with the {@code statusCode/count/body} contract: processed, split, ignored or invalid. */
+final class DirectEventHandler<T> {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectEventHandler.class);
+
+    private final TaskType<T> type;
+    private final TaskRunner<T> runner;
+
+    DirectEventHandler(TaskType<T> type, TaskRunner<T> runner) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.runner = Objects.requireNonNull(runner, "runner");
+    }
+
+    /**
+     * @param raw the event's bytes, for a job id when the event carries none
+     * @throws TaskFailedException when the task could not be done; the source retries the event
+     */
+    DirectResponse handle(JsonNode event, byte[] raw, Invocation invocation) {
+        String requestId = invocation.requestId();
+        return switch (TaskReading.read(type, event)) {
+            case Reading.Invalid<T> invalid -> {
+                log.warn("requestId={}: invalid event argument: {}", requestId, invalid.describe());
+                yield DirectResponse.invalid();
+            }
+            case Reading.Ignored<T> ignored -> {
+                log.info("requestId={}: event was ignored: {}", requestId, ignored.reason());
+                yield DirectResponse.ignored();
+            }
+            case Reading.Accepted<T> accepted -> {
+                Lineage lineage = Lineage.root(JobIds.derive(event, raw));
+                TaskRunner.Result result;
+                try {
+                    result = run(accepted.task(), lineage, requestId);
+                } catch (TaskTypeException e) {
+                    log.warn("requestId={}, {}: invalid event argument: {}", requestId, lineage.describe(),
+                            e.getMessage());
+                    yield DirectResponse.invalid();
+                }
+                log.info("requestId={}, {}: {}", requestId, lineage.describe(), result.split()
+                        ? result.describe(type.itemNoun()) : "handled " + type.itemNoun().count(result.items()));
+                yield result.split()
+                        ? DirectResponse.split(type.itemNoun(), result.items(), result.messages())
+                        : DirectResponse.handled(type.itemNoun(), result.items());
+            }
+        };
+    }
+
+    private TaskRunner.Result run(T task, Lineage lineage, String requestId) {
+        String where = "requestId=" + requestId + ", " + lineage.describe();
+        try {
+            return runner.run(task, lineage, requestId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskFailedException(where + ": interrupted", e);
+        } catch (TaskTypeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new TaskFailedException(where + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new TaskFailedException(where + ": " + type.name() + " processing failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.loadsplitter.engine.message;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * The SQS message attributes every sub-task carries. Their names are a contract: the function
+ * reads them back when the sub-task arrives, the local runtime and the CLI read them from the
+ * queues, and operators see them in the DLQ. This enum is their one home: nothing else spells
+ * an attribute's name.
+ */
+public enum SubTaskAttribute {
+    JOB_ID("jobId", "String", subTask -> subTask.lineage().jobId()),
+    PART_ID("partId", "String", subTask -> subTask.lineage().partId()),
+    PART_INDEX("partIndex", "Number", subTask -> Integer.toString(subTask.partIndex())),
+    PART_COUNT("partCount", "Number", subTask -> Integer.toString(subTask.partCount())),
+    SPLIT_DEPTH("splitDepth", "Number", subTask -> Integer.toString(subTask.lineage().depth())),
+    ITEM_COUNT("itemCount", "Number", subTask -> Integer.toString(subTask.itemCount())),
+    TASK_TYPE("taskType", "String", SubTask::taskType);
+
+    private final String attributeName;
+    private final String dataType;
+    private final Function<SubTask, String> value;
+
+    SubTaskAttribute(String attributeName, String dataType, Function<SubTask, String> value) {
+        this.attributeName = attributeName;
+        this.dataType = dataType;
+        this.value = value;
+    }
+
+    /** The attribute's name on the SQS message. */
+    public String attributeName() {
+        return attributeName;
+    }
+
+    /** The SQS data type: {@code String} or {@code Number}. */
+    public String dataType() {
+        return dataType;
+    }
+
+    /** This attribute's value for {@code subTask}. */
+    public String valueOf(SubTask subTask) {
+        return value.apply(subTask);
+    }
+
+    /**
+     * Bytes the attributes add to the message size: SQS counts each attribute's name, data type and value.
+     * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html
+     */
+    public static int totalBytes(SubTask subTask) {
+        int total = 0;
+        for (SubTaskAttribute attribute : values()) {
+            total += utf8Length(attribute.attributeName) + utf8Length(attribute.dataType)
+                    + utf8Length(attribute.valueOf(subTask));
+        }
+        return total;
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** The string values of an SQS message's attributes, by name, as {@link #in} reads them. */
+    public static Map<String, String> stringsOf(Map<String, MessageAttributeValue> attributes) {
+        Map<String, String> strings = new HashMap<>();
+        attributes.forEach((name, value) -> {
+            if (value != null && value.stringValue() != null) {
+                strings.put(name, value.stringValue());
+            }
+        });
+        return strings;
+    }
+
+    /** This attribute's value on {@code message}, or {@code fallback}. */
+    public String of(Message message, String fallback) {
+        MessageAttributeValue value = message.messageAttributes().get(attributeName);
+        return value == null || value.stringValue() == null || value.stringValue().isBlank() ? fallback
+                : value.stringValue();
+    }
+
+    /** This attribute's value among {@code attributes} (string values by name), when present and not blank. */
+    public Optional<String> in(Map<String, String> attributes) {
+        return Optional.ofNullable(attributes.get(attributeName)).filter(value -> !value.isBlank());
+    }
+
+    /** This attribute's value as a whole number, or {@code fallback} when absent or not a number. */
+    public int intIn(Map<String, String> attributes, int fallback) {
+        return in(attributes).map(value -> {
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                return fallback;
+            }
+        }).orElse(fallback);
+    }
+
+    /**
+     * What a received message's attributes say about where it sits in its job.
+     *
+     * @param attributes the message's string attributes by name
+     */
+    public static ReceivedLineage lineageOf(Map<String, String> attributes) {
+        Optional<String> depthText = SPLIT_DEPTH.in(attributes);
+        int depth = 0;
+        if (depthText.isPresent()) {
+            try {
+                depth = Integer.parseInt(depthText.get().trim());
+            } catch (NumberFormatException e) {
+                depth = -1;
+            }
+            if (depth < 0) {
+                return new ReceivedLineage.Malformed(SPLIT_DEPTH.attributeName, depthText.get(),
+                        "a whole number of 0 or more");
+            }
+        }
+        Optional<String> jobId = JOB_ID.in(attributes);
+        Optional<String> partId = PART_ID.in(attributes);
+        if (jobId.isEmpty() || partId.isEmpty()) {
+            return new ReceivedLineage.Absent(depth);
+        }
+        return new ReceivedLineage.Known(new Lineage(jobId.get(), partId.get(), depthText.isPresent() ? depth : 1));
+    }
+
+    /** The task id ({@code jobId/partId}) the attributes name, or {@code fallback} when they name none. */
+    public static String taskIdOr(Map<String, String> attributes, String fallback) {
+        return lineageOf(attributes) instanceof ReceivedLineage.Known known
+                ? known.lineage().taskId().map(TaskId::toString).orElse(fallback) : fallback;
+    }
+
+    /** The lineage a received message carries, read by {@link #lineageOf}. */
+    public sealed interface ReceivedLineage {
+
+        /** A sub-task of a job: it has a task id, so a second delivery of it can be recognised. */
+        record Known(Lineage lineage) implements ReceivedLineage {
+        }
+
+        /**
+         * No lineage: a task someone else put on the queue, which becomes the root of a job of its own.
+         *
+         * @param depth the {@code splitDepth} it carries, 0 when none
+         */
+        record Absent(int depth) implements ReceivedLineage {
+        }
+
+        /** An attribute is present but unreadable; the message can never be placed in its job. */
+        record Malformed(String attribute, String value, String expected) implements ReceivedLineage {
+
+            /** "messageAttributes.splitDepth is 'x', expected a whole number of 1 or more". */
+            public String describe() {
+                return "messageAttributes." + attribute + " is '" + value + "', expected " + expected;
+            }
+        }
+    }
+}

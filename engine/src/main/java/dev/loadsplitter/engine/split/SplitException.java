@@ -1,9 +1,0 @@
-package dev.loadsplitter.engine.split;
-
-/** A task cannot be split as the policy asks; the message says why and what to change. */
-public class SplitException extends RuntimeException {
-
-    public SplitException(String message) {
-        super(message);
-    }
-}

@@ -1,0 +1,92 @@
+package dev.loadsplitter.engine.internal.batch;
+
+import dev.loadsplitter.engine.Invocation;
+import dev.loadsplitter.engine.message.SqsRecord;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BatchProcessorTest {
+
+    private static final Invocation INVOCATION = new Invocation("req-1");
+
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    @AfterEach
+    void close() {
+        executor.close();
+    }
+
+    private static List<SqsRecord> records(int n) {
+        List<SqsRecord> records = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            records.add(new SqsRecord("m" + i, Optional.of("body" + i), Map.of(), 1));
+        }
+        return records;
+    }
+
+    @Test
+    void aFailingRecordFailsAloneAndOutcomesKeepBatchOrder() throws Exception {
+        BatchProcessor processor = new BatchProcessor((record, invocation) -> {
+            if (record.messageId().equals("m3") || record.messageId().equals("m7")) {
+                throw new IllegalStateException("bad " + record.messageId());
+            }
+            return "ok";
+        }, executor, 4);
+
+        List<RecordOutcome> outcomes = processor.process(records(10), INVOCATION);
+
+        assertThat(outcomes).extracting(RecordOutcome::messageId)
+                .containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9");
+        assertThat(outcomes).filteredOn(RecordOutcome.Failed.class::isInstance)
+                .extracting(RecordOutcome::messageId).containsExactly("m3", "m7");
+        assertThat(outcomes.get(3)).isEqualTo(new RecordOutcome.Failed("m3", "bad m3"));
+    }
+
+    @Test
+    void recordsRunConcurrentlyUpToTheBound() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        CountDownLatch fourStarted = new CountDownLatch(4);
+        BatchProcessor processor = new BatchProcessor((record, invocation) -> {
+            int now = running.incrementAndGet();
+            peak.accumulateAndGet(now, Math::max);
+            fourStarted.countDown();
+            // Hold until four records run at once, proving they overlap; bounded so a bug cannot hang.
+            fourStarted.await(5, TimeUnit.SECONDS);
+            Thread.sleep(20);
+            running.decrementAndGet();
+            return "ok";
+        }, executor, 4);
+
+        List<RecordOutcome> outcomes = processor.process(records(10), INVOCATION);
+
+        assertThat(outcomes).allMatch(RecordOutcome.Succeeded.class::isInstance);
+        assertThat(peak.get()).isEqualTo(4);
+    }
+
+    @Test
+    void anErrorThrownByARecordIsStillThatRecordsFailure() throws Exception {
+        BatchProcessor processor = new BatchProcessor((record, invocation) -> {
+            if (record.messageId().equals("m1")) {
+                throw new AssertionError("boom");
+            }
+            return "ok";
+        }, executor, 2);
+
+        List<RecordOutcome> outcomes = processor.process(records(3), INVOCATION);
+
+        assertThat(outcomes).filteredOn(RecordOutcome.Failed.class::isInstance)
+                .extracting(RecordOutcome::messageId).containsExactly("m1");
+    }
+}
