@@ -1,7 +1,17 @@
 package dev.loadsplitter.cli;
 
 import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
+import dev.loadsplitter.local.invoke.DestinationRecord;
+import java.util.Optional;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,11 +35,14 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 /** {@code load-splitter dlq list|redrive}: look at dead-lettered sub-tasks, and move them back. */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
         description = "Lists the dead-letter queue's sub-tasks, or moves them back to the work queue. Works against "
-                + "'load-splitter serve' (the default queue URL) and against AWS (--queue-url, standard credentials).",
+                + "'load-splitter serve' (the default queue URL) and against AWS (--queue-url, standard credentials). "
+                + "Given the failed-events queue (<prefix>-failed-events), it lists the events that failed every "
+                + "asynchronous attempt, and redrive invokes the function with them again.",
         subcommands = {DlqCommand.ListCommand.class, DlqCommand.RedriveCommand.class})
 final class DlqCommand {
 
     static final String LOCAL_DLQ = "http://127.0.0.1:9324/000000000000/load-splitter-dlq";
+    private static final ObjectMapper JSON = EventJson.create();
 
     @Option(names = "--queue-url", defaultValue = LOCAL_DLQ, paramLabel = "URL", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "The dead-letter queue (default: ${DEFAULT-VALUE}, which 'load-splitter serve' creates).")
@@ -101,6 +114,14 @@ final class DlqCommand {
 
         @Override
         public Integer call() {
+            try {
+                return list();
+            } catch (SdkClientException e) {
+                throw QueueClients.unreachable(dlq.queueUrl, e);
+            }
+        }
+
+        private int list() {
             PrintWriter out = spec.commandLine().getOut();
             try (SqsClient sqs = QueueClients.forQueue(dlq.queueUrl);
                  DynamoDbClient dynamo = recordsTable == null ? null
@@ -113,6 +134,15 @@ final class DlqCommand {
                 for (Message message : messages) {
                     Map<MessageSystemAttributeName, String> system = message.attributes();
                     String sent = system.get(MessageSystemAttributeName.SENT_TIMESTAMP);
+                    Optional<DestinationRecord> failedEvent = DestinationRecord.read(JSON, message.body());
+                    if (failedEvent.isPresent()) {
+                        // An asynchronous invocation's failed event: the original task, tried every allowed time.
+                        DestinationRecord record = failedEvent.get();
+                        out.printf("%-36s  %-38s  %-9s  %5s  %8s  %-20s  %6d  %s%n", message.messageId(),
+                                JobIds.derive(record.requestPayload()), "event", "-", record.attempts() + " inv",
+                                record.at(), message.body().length(), record.errorMessage());
+                        continue;
+                    }
                     String firstError = records == null ? "-" : SubTaskAttribute.lineageOf(
                                     SubTaskAttribute.stringsOf(message.messageAttributes()))
                             instanceof SubTaskAttribute.ReceivedLineage.Known known
@@ -150,8 +180,26 @@ final class DlqCommand {
         @Option(names = "--dry-run", description = "Say what would move; move nothing.")
         boolean dryRun;
 
+        @Option(names = "--function-name", paramLabel = "NAME",
+                description = "For failed events: the function to invoke with them (default: the queue's prefix, "
+                        + "<prefix>-failed-events).")
+        String functionName;
+
+        @Option(names = "--lambda-endpoint-url", paramLabel = "URL",
+                description = "For failed events: the Lambda endpoint (default: load-splitter serve's, port "
+                        + QueueClients.LOCAL_LAMBDA_PORT + ", for a local queue; AWS otherwise).")
+        String lambdaEndpoint;
+
         @Override
         public Integer call() {
+            try {
+                return dlq.queueUrl.endsWith("-failed-events") ? redriveFailedEvents() : redrive();
+            } catch (SdkClientException e) {
+                throw QueueClients.unreachable(dlq.queueUrl, e);
+            }
+        }
+
+        private int redrive() {
             PrintWriter out = spec.commandLine().getOut();
             String target = toQueueUrl != null ? toQueueUrl : QueueClients.workQueueOf(dlq.queueUrl);
             try (SqsClient sqs = QueueClients.forQueue(dlq.queueUrl)) {
@@ -179,6 +227,53 @@ final class DlqCommand {
                         failed.isEmpty() ? "" : "; " + failed.size() + " could not be sent and stay in the DLQ");
                 out.flush();
                 return failed.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+            }
+        }
+
+        /**
+         * Invokes the function asynchronously with each failed event, as the source would have, and
+         * deletes the event once Lambda accepted it. The processing records suppress every sub-task
+         * the event's earlier attempts finished, so only what was left is done.
+         */
+        private int redriveFailedEvents() {
+            PrintWriter out = spec.commandLine().getOut();
+            String function = functionName != null ? functionName : QueueClients.functionOf(dlq.queueUrl);
+            try (SqsClient sqs = QueueClients.forQueue(dlq.queueUrl);
+                 LambdaClient lambda = QueueClients.lambdaBeside(dlq.queueUrl, lambdaEndpoint)) {
+                List<Message> messages = dlq.receive(sqs);
+                List<Message> kept = new ArrayList<>();
+                int invoked = 0;
+                for (Message message : messages) {
+                    Optional<DestinationRecord> record = DestinationRecord.read(JSON, message.body());
+                    if (record.isEmpty()) {
+                        out.printf("skipped %s: not an asynchronous invocation record%n", message.messageId());
+                        kept.add(message);
+                        continue;
+                    }
+                    if (dryRun) {
+                        out.printf("would invoke %s with the event of %s (job %s)%n", function, message.messageId(),
+                                JobIds.derive(record.get().requestPayload()));
+                        kept.add(message);
+                        continue;
+                    }
+                    try {
+                        lambda.invoke(request -> request.functionName(function).invocationType(InvocationType.EVENT)
+                                .payload(SdkBytes.fromUtf8String(record.get().requestPayload().toString())));
+                    } catch (SdkException e) {
+                        System.err.println("load-splitter: could not invoke " + function + " with " + message.messageId()
+                                + ": " + e.getMessage() + "; it stays in " + dlq.queueUrl);
+                        kept.add(message);
+                        continue;
+                    }
+                    sqs.deleteMessage(request -> request.queueUrl(dlq.queueUrl).receiptHandle(message.receiptHandle()));
+                    invoked++;
+                }
+                dlq.release(sqs, kept);
+                out.printf("%s %d failed event%s from %s asynchronously to %s%n", dryRun ? "dry run: would invoke"
+                        : "invoked", dryRun ? kept.size() : invoked, (dryRun ? kept.size() : invoked) == 1 ? "" : "s",
+                        dlq.queueUrl, function);
+                out.flush();
+                return dryRun || kept.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
             }
         }
 

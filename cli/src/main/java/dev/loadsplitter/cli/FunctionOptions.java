@@ -1,6 +1,7 @@
 package dev.loadsplitter.cli;
 
 import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.config.InvalidSettingException;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.fault.FaultPlan;
@@ -108,6 +109,14 @@ final class FunctionOptions {
         Map<String, String> environment = new HashMap<>(extraEnvironment);
         environment.put(PROCESSING_DELAY, Long.toString(delay.toMillis()));
         environment.put(EngineSettings.MAX_ITEMS_PER_TASK.name(), Integer.toString(maxItemsPerTask));
+        try {
+            // Settings the function would refuse at its first invocation are refused here, before anything starts.
+            EngineSettings.from(environment);
+        } catch (InvalidSettingException e) {
+            String name = e.setting().name();
+            throw new UsageException(e.problem() + ". Fix " + (name.equals(EngineSettings.MAX_ITEMS_PER_TASK.name())
+                    ? "--max-items-per-task" : "--env " + name + "=…") + ".");
+        }
         Duration visibility = visibilityTimeout != null ? visibilityTimeout : functionTimeout.multipliedBy(6);
         int reserved = reservedConcurrency != null ? reservedConcurrency : concurrency + 10;
         return new LocalSettings(jar(), LocalSettings.FUNCTION_NAME, handler, memoryMb, functionTimeout,

@@ -2,6 +2,13 @@ package dev.loadsplitter.cli;
 
 import dev.loadsplitter.engine.internal.config.AwsClients;
 import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.LambdaClientBuilder;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -17,6 +24,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 final class QueueClients {
 
     private static final Pattern AWS_HOST = Pattern.compile("^sqs\\.([a-z0-9-]+)\\.amazonaws\\.com(\\.cn)?$");
+
+    /** The port of {@code load-splitter serve}'s Lambda Invoke API, by default. */
+    static final int LOCAL_LAMBDA_PORT = 9001;
+    private static final String FAILED_EVENTS_SUFFIX = "-failed-events";
 
     private QueueClients() {
     }
@@ -50,6 +61,49 @@ final class QueueClients {
         }
         return Map.of("AWS_ENDPOINT_URL_SQS", uri.getScheme() + "://" + uri.getAuthority(), "AWS_REGION", "us-east-1",
                 "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local");
+    }
+
+    /**
+     * A Lambda client for the function beside a queue: at {@code endpoint} when given, at the local
+     * runtime's Invoke API (port 9001 of the queue's host) for a local queue, else in the queue's region.
+     */
+    static LambdaClient lambdaBeside(String queueUrl, String endpoint) {
+        Map<String, String> environment = environmentFor(queueUrl);
+        LambdaClientBuilder builder = LambdaClient.builder().httpClient(AwsCrtHttpClient.builder().build())
+                .region(Region.of(environment.get("AWS_REGION")));
+        URI queue = URI.create(queueUrl);
+        String local = environment.containsKey("AWS_ENDPOINT_URL_SQS")
+                ? queue.getScheme() + "://" + queue.getHost() + ":" + LOCAL_LAMBDA_PORT : null;
+        String target = endpoint != null ? endpoint : local;
+        if (target != null) {
+            builder.endpointOverride(URI.create(target)).credentialsProvider(StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create("local", "local")));
+        }
+        return builder.build();
+    }
+
+    /**
+     * What to say when a queue cannot be reached: which endpoint, and for a local one, how to start it.
+     *
+     * @return the exception to throw
+     */
+    static RuntimeException unreachable(String queueUrl, SdkClientException e) {
+        URI uri = URI.create(queueUrl);
+        String endpoint = uri.getScheme() + "://" + uri.getAuthority();
+        boolean local = !AWS_HOST.matcher(String.valueOf(uri.getHost())).matches();
+        return new IllegalStateException("Cannot reach the SQS endpoint " + endpoint + " (" + e.getMessage() + "). "
+                + (local ? "Start it with './load-splitter serve' (port " + uri.getPort() + " is its --sqs-port), "
+                + "or give the --queue-url of a queue that exists." : "Check the network and your AWS credentials."), e);
+    }
+
+    /** The function a queue named {@code <prefix>-failed-events} belongs to: {@code <prefix>}. */
+    static String functionOf(String failedEventsUrl) {
+        String name = failedEventsUrl.substring(failedEventsUrl.lastIndexOf('/') + 1);
+        if (!name.endsWith(FAILED_EVENTS_SUFFIX)) {
+            throw new UsageException("Cannot tell the function of " + failedEventsUrl + ": its name does not end in "
+                    + FAILED_EVENTS_SUFFIX + ". Give --function-name.");
+        }
+        return name.substring(0, name.length() - FAILED_EVENTS_SUFFIX.length());
     }
 
     /** The work queue of a dead-letter queue named {@code <prefix>-dlq}: {@code <prefix>-queue}. */

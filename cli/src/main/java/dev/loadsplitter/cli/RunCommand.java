@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadsplitter.local.LocalEnvironment;
+import dev.loadsplitter.sqs.EmbeddedSqs;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.memory.HeapGuard;
@@ -31,6 +32,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code load-splitter run EVENT_FILE}: the whole fan-out, start to drained, with a summary. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:every item was processed",
+            "1:not drained before --timeout",
+            "2:the command line, the event file or a setting was wrong",
+            "3:the JVM heap filled up; rerun with a bigger -Xmx",
+            "4:the run finished, but items were dead-lettered, the event was rejected (400) or went to the "
+                    + "failed-events queue, or the function could not start"},
         description = "Starts everything, invokes the function with EVENT_FILE as EventBridge does "
                 + "(asynchronously), and waits until the queue is drained and every invocation has finished. "
                 + "Prints each invocation's START/END/REPORT lines on stderr and a summary on stdout.")
@@ -108,13 +117,18 @@ final class RunCommand implements Callable<Integer> {
                 out.print(text(summary, drained, startupMs));
             }
             out.flush();
-            if (!drained) {
-                err.printf(Locale.ROOT, "load-splitter: not drained after %s: %d invocations running, %s on the queue. "
-                        + "Raise --timeout, or look at the queue with serve.%n", timeout,
-                        environment.function().busy(), environment.sqs().depth(environment.queues().url()));
-                return ExitCodes.FAILED;
+            EmbeddedSqs.QueueDepth depth = environment.sqs().depth(environment.queues().url());
+            RunVerdict verdict = RunVerdict.of(new RunVerdict.Facts(drained, new RunVerdict.Waiting(
+                    environment.function().busy(), depth.visible(), depth.inFlight() + depth.delayed(),
+                    settings.visibilityTimeout(), timeout), summary, recorder.records(),
+                    environment.async().failedEvents(), environment.failedEventsUrl(), environment.queues().dlqUrl(),
+                    settings.maxReceiveCount()));
+            if (!verdict.line().isEmpty()) {
+                PrintWriter messages = spec.commandLine().getErr();
+                messages.println(verdict.line());
+                messages.flush();
             }
-            return ExitCodes.OK;
+            return verdict.exitCode();
         }
     }
 

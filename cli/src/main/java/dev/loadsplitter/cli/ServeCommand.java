@@ -59,6 +59,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        Ports.requireFree(host, sqsPort, "--sqs-port");
+        Ports.requireFree(host, lambdaPort, "--lambda-port");
         LocalSettings settings = function.toSettings(host, sqsPort, esmEnabled,
                 java.util.Optional.ofNullable(dataDirectory));
         InvocationLog log = new InvocationLog(err, settings.memoryMb());

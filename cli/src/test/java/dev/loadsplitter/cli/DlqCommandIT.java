@@ -104,4 +104,30 @@ class DlqCommandIT {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("its name does not end in -dlq. Give --to-queue-url.");
     }
+
+    @Test
+    void aQueueWithNoServerBehindItSaysWhichEndpointAndHowToStartIt() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        RunCommandIT.Result result = RunCommandIT.cli("dlq", "list", "--queue-url",
+                "http://127.0.0.1:" + closed + "/000000000000/load-splitter-dlq");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(result.err()).contains("Cannot reach the SQS endpoint http://127.0.0.1:" + closed)
+                .contains("Start it with './load-splitter serve' (port " + closed + " is its --sqs-port)");
+    }
+
+    @Test
+    void serveOnABusyPortNamesThePortAndTheOptionThatChangesIt() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            RunCommandIT.Result result = RunCommandIT.cli("serve", "--sqs-port", Integer.toString(busy.getLocalPort()));
+
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(result.err()).contains("Cannot listen on 127.0.0.1:" + busy.getLocalPort())
+                    .contains("pick another port with --sqs-port.");
+        }
+    }
 }

@@ -54,20 +54,6 @@ class RunCommandIT {
     }
 
     @Test
-    void invocationsThatTimeOutAreRetriedThenDeadLettered() throws Exception {
-        Result result = cli("run", "--delay", "2s", "--function-timeout", "300ms", "--visibility-timeout", "1s",
-                "--max-receive-count", "2", "--json", "--timeout", "60s", "../examples/events/create-tags-5.json");
-
-        assertThat(result.exitCode()).as(result.err()).isZero();
-        JsonNode summary = json.readTree(result.out());
-        assertThat(summary.get("subTasks").asInt()).isEqualTo(5);
-        assertThat(summary.get("itemsProcessed").asInt()).isZero();
-        assertThat(summary.get("deadLettered").asInt()).isEqualTo(5);
-        assertThat(summary.get("failed").asInt()).as("each sub-task fails on both receives").isEqualTo(10);
-        assertThat(summary.get("invocations").asInt()).isEqualTo(11);
-    }
-
-    @Test
     void theTextSummaryAndTheTimelinePageAreWritten(@TempDir Path dir) throws Exception {
         Path page = dir.resolve("timeline.html");
 

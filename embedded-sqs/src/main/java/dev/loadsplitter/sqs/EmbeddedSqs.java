@@ -210,6 +210,22 @@ public final class EmbeddedSqs implements AutoCloseable {
     }
 
     /**
+     * Creates a plain queue that keeps messages 14 days, such as an asynchronous invocation's
+     * on-failure destination, or returns it when it exists.
+     *
+     * @return its URL
+     */
+    public String createQueue(String name) {
+        return createOrUpdate(name, Map.of(
+                QueueAttributeName.MESSAGE_RETENTION_PERIOD, Long.toString(Duration.ofDays(14).toSeconds())));
+    }
+
+    /** The URL of queue {@code name} on this server. */
+    public String queueUrl(String name) {
+        return client.getQueueUrl(request -> request.queueName(name)).queueUrl();
+    }
+
+    /**
      * Creates the queue, or, when it exists with other attributes (a durable server restarted with
      * new settings), keeps it, with its messages, and sets the attributes asked for.
      */

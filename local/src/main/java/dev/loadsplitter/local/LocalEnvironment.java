@@ -1,23 +1,30 @@
 package dev.loadsplitter.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.container.FunctionDefinition;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.esm.EventSourceMapping;
 import dev.loadsplitter.local.fault.SqsFaultProxy;
+import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
+import dev.loadsplitter.local.invoke.DestinationRecord;
 import dev.loadsplitter.sqs.EmbeddedSqs;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import dev.loadsplitter.local.report.RunSummary;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -90,16 +97,42 @@ public final class LocalEnvironment implements AutoCloseable {
                     + settings.functionName();
             FunctionRuntime function = new FunctionRuntime(definition, arn, settings.reservedConcurrency(),
                     Clock.systemUTC(), functionLog, listener, settings.faults());
-            ObjectMapper json = JsonMapper.builder().build();
+            ObjectMapper json = EventJson.create();
             EventSourceMapping mapping = new EventSourceMapping(sqs.client(), queues.url(), queues.arn(),
                     EmbeddedSqs.REGION, function, settings.esm(), json);
-            AsyncInvoker async = new AsyncInvoker(function, AsyncInvoker.DEFAULT_RETRIES, settings.asyncRetryPause());
+            String failedEventsUrl = sqs.createQueue(settings.failedEventsName());
+            AsyncInvoker async = new AsyncInvoker(function, AsyncInvoker.DEFAULT_RETRIES, settings.asyncRetryPause(),
+                    Sleeper.system(), failed -> sqs.client().sendMessage(request -> request.queueUrl(failedEventsUrl)
+                            .messageBody(destinationRecord(json, arn, failed).toJson().toString())));
             mapping.start();
             return new LocalEnvironment(settings, sqs, queues, function, mapping, async, arn, proxy);
         } catch (RuntimeException e) {
             sqs.close();
             throw e;
         }
+    }
+
+    /** Lambda's invocation record for an event that failed every attempt. */
+    private static DestinationRecord destinationRecord(ObjectMapper json, String functionArn, AsyncInvoker.FailedEvent failed) {
+        JsonNode request;
+        JsonNode response;
+        try {
+            request = json.readTree(failed.payload());
+        } catch (IOException e) {
+            request = json.getNodeFactory().textNode(new String(failed.payload(), StandardCharsets.UTF_8));
+        }
+        try {
+            response = json.readTree(failed.lastError());
+        } catch (IOException e) {
+            response = json.createObjectNode().put("errorMessage", failed.lastError());
+        }
+        return new DestinationRecord(UUID.randomUUID().toString(), functionArn + ":$LATEST", "RetriesExhausted",
+                failed.attempts(), Instant.now(), request, response);
+    }
+
+    /** The URL of the asynchronous invocations' on-failure destination, {@code <function>-failed-events}. */
+    public String failedEventsUrl() {
+        return sqs.queueUrl(settings.failedEventsName());
     }
 
     public LocalSettings settings() {

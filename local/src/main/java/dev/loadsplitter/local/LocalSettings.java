@@ -71,6 +71,11 @@ public record LocalSettings(Path functionJar, String functionName, String handle
         return functionName + "-queue";
     }
 
+    /** The asynchronous invocations' on-failure destination: {@code load-splitter-failed-events}. */
+    public String failedEventsName() {
+        return functionName + "-failed-events";
+    }
+
     /** The dead-letter queue's name: {@code load-splitter-dlq}. */
     public String dlqName() {
         return functionName + "-dlq";

@@ -52,4 +52,19 @@ public final class DurationSetting {
         }
         return duration;
     }
+
+    /** Writes a duration the way {@link #parse} reads it, in the largest whole unit: {@code 10m}, {@code 6s}, {@code 500ms}. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis != 0 && millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis != 0 && millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        if (millis % 1_000 == 0) {
+            return millis / 1_000 + "s";
+        }
+        return millis + "ms";
+    }
 }

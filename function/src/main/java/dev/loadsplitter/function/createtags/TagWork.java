@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class TagWork {
 
     public static final Setting PROCESSING_DELAY = new Setting("PROCESSING_DELAY", "5s",
-            "Simulated work per tag: milliseconds (5000), 500ms, 5s, 2m or ISO-8601 (PT5S).");
+            "Simulated work per tag: milliseconds (5000), 500ms, 5s, 2m, 1h or ISO-8601 (PT5S).");
 
     private static final Logger log = LoggerFactory.getLogger(TagWork.class);
 

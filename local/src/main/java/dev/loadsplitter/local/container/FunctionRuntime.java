@@ -184,7 +184,7 @@ public final class FunctionRuntime implements AutoCloseable {
             worker.interrupt();
             result = initialised.isDone()
                     ? new InvocationResult.TimedOut(function.timeout())
-                    : new InvocationResult.FunctionError("Runtime.InitError", "initialisation took longer than "
+                    : new InvocationResult.FunctionError(InvocationResult.INIT_ERROR, "initialisation took longer than "
                             + INIT_TIMEOUT.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -250,7 +250,7 @@ public final class FunctionRuntime implements AutoCloseable {
                 Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
                 log.warn("function {}: initialisation failed: {}", function.name(), cause.toString());
                 initialised.complete(Optional.of(Duration.between(initStart, clock.instant())));
-                return Optional.of(new Outcome(new InvocationResult.FunctionError("Runtime.InitError",
+                return Optional.of(new Outcome(new InvocationResult.FunctionError(InvocationResult.INIT_ERROR,
                         function.handlerClass() + " could not be initialised: " + cause), false));
             }
         }

@@ -10,6 +10,9 @@ import java.util.Objects;
 /** What an invocation returned, in the shapes Lambda returns them. */
 public sealed interface InvocationResult {
 
+    /** Lambda's error type when the function could not be initialised. */
+    String INIT_ERROR = "Runtime.InitError";
+
     /** The function returned normally. */
     record Success(byte[] response) implements InvocationResult {
         public Success {

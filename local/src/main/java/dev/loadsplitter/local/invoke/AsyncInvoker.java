@@ -1,5 +1,6 @@
 package dev.loadsplitter.local.invoke;
 
+import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * Lambda's asynchronous invocation ({@code InvocationType=Event}), as EventBridge uses it: the
  * event is accepted at once, then invoked; a function error or timeout is retried up to two more
  * times, with a growing pause, and a throttle is retried without counting as an attempt. An event
- * that fails every attempt is kept as a failed event, the local stand-in for an on-failure
- * destination.
+ * that fails every attempt goes to the on-failure destination as Lambda's invocation record
+ * ({@link DestinationRecord}), and is kept in {@link #failedEvents()} too.
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
  */
 public final class AsyncInvoker implements AutoCloseable {
@@ -29,6 +31,8 @@ public final class AsyncInvoker implements AutoCloseable {
     private final FunctionRuntime function;
     private final int retries;
     private final Duration retryPause;
+    private final Sleeper sleeper;
+    private final Consumer<FailedEvent> onFailure;
     private final AtomicInteger pending = new AtomicInteger();
     private final ConcurrentLinkedQueue<FailedEvent> failed = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Thread> workers = new ConcurrentLinkedQueue<>();
@@ -36,9 +40,14 @@ public final class AsyncInvoker implements AutoCloseable {
     /**
      * @param retries retries after the first attempt (Lambda allows 0 to 2)
      * @param retryPause the pause before the first retry; it doubles for the next (Lambda waits about a minute)
+     * @param sleeper how a pause is waited out
+     * @param onFailure the on-failure destination: told of each event that failed every attempt
      */
-    public AsyncInvoker(FunctionRuntime function, int retries, Duration retryPause) {
+    public AsyncInvoker(FunctionRuntime function, int retries, Duration retryPause, Sleeper sleeper,
+                        Consumer<FailedEvent> onFailure) {
         this.function = Objects.requireNonNull(function, "function");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
         if (retries < 0 || retries > 2) {
             throw new IllegalArgumentException("retries must be from 0 to 2, as Lambda allows, got " + retries);
         }
@@ -80,30 +89,42 @@ public final class AsyncInvoker implements AutoCloseable {
             }
             if (result instanceof InvocationResult.Throttled) {
                 if (!sleep(Duration.ofMillis(100))) {
+                    giveUp(new FailedEvent(payload, "interrupted while throttled", attempt - 1));
                     return;
                 }
                 continue;
             }
             String error = new String(result.payload(), java.nio.charset.StandardCharsets.UTF_8);
             if (attempt > retries) {
-                log.warn("Asynchronous invocation failed {} times, giving up: {}", attempt, error);
-                failed.add(new FailedEvent(payload, error, attempt));
+                log.warn("Asynchronous invocation failed {} times, giving up and sending it to the on-failure "
+                        + "destination: {}", attempt, error);
+                giveUp(new FailedEvent(payload, error, attempt));
                 return;
             }
             Duration pause = retryPause.multipliedBy(1L << (attempt - 1));
             log.warn("Asynchronous invocation failed (attempt {} of {}), retrying in {} ms: {}", attempt, retries + 1,
                     pause.toMillis(), error);
             if (!sleep(pause)) {
-                failed.add(new FailedEvent(payload, "interrupted while waiting to retry: " + error, attempt));
+                giveUp(new FailedEvent(payload, "interrupted while waiting to retry: " + error, attempt));
                 return;
             }
             attempt++;
         }
     }
 
-    private static boolean sleep(Duration pause) {
+    private void giveUp(FailedEvent event) {
+        failed.add(event);
         try {
-            Thread.sleep(pause);
+            onFailure.accept(event);
+        } catch (RuntimeException e) {
+            log.error("Asynchronous invocation: could not send a failed event to the on-failure destination: {}; "
+                    + "it is kept in memory only", e.toString());
+        }
+    }
+
+    private boolean sleep(Duration pause) {
+        try {
+            sleeper.sleep(pause);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,7 @@
 package dev.loadsplitter.local.invoke;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.loadsplitter.local.container.FunctionRuntime;
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class LambdaApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LambdaApiServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern INVOKE = Pattern.compile("^/2015-03-31/functions/([^/]+)/invocations/?$");
 
     private final HttpServer server;
@@ -90,6 +93,12 @@ public final class LambdaApiServer implements AutoCloseable {
                 return;
             }
             byte[] payload = exchange.getRequestBody().readAllBytes();
+            if (payload.length > 0 && !isJson(payload)) {
+                // Lambda refuses a payload that is not JSON before any invocation.
+                error(exchange, 400, "InvalidRequestContentException", "Could not parse request body into json: the "
+                        + "payload is not valid JSON.");
+                return;
+            }
             String type = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
             switch (type == null ? "RequestResponse" : type) {
                 case "RequestResponse" -> respond(exchange, function.invoke(payload, Trigger.SYNC));
@@ -122,12 +131,21 @@ public final class LambdaApiServer implements AutoCloseable {
         exchange.getResponseBody().write(body);
     }
 
+    private static boolean isJson(byte[] payload) {
+        try {
+            JSON.readTree(payload);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The function's name, its ARN, or either with the {@code $LATEST} qualifier. */
     private boolean names(String name) {
         String bare = name.endsWith(":$LATEST") ? name.substring(0, name.length() - ":$LATEST".length()) : name;
         String functionName = function.function().name();
-        return bare.equals(functionName) || bare.equals(functionArn) || bare.endsWith(":function:" + functionName)
-                && bare.startsWith("arn:aws:lambda:");
+        boolean anArnOfThisName = bare.startsWith("arn:aws:lambda:") && bare.endsWith(":function:" + functionName);
+        return bare.equals(functionName) || bare.equals(functionArn) || anArnOfThisName;
     }
 
     private String arnFor(String name) {
@@ -137,8 +155,8 @@ public final class LambdaApiServer implements AutoCloseable {
     private static void error(HttpExchange exchange, int status, String type, String message) throws IOException {
         exchange.getResponseHeaders().set("X-Amzn-ErrorType", type);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        String json = "{\"Type\":\"User\",\"Message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        ObjectNode error = JSON.createObjectNode().put("Type", "User").put("Message", message);
+        byte[] body = JSON.writeValueAsBytes(error);
         exchange.sendResponseHeaders(status, body.length);
         exchange.getResponseBody().write(body);
         log.info("Lambda API: {} {} -> {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), status,

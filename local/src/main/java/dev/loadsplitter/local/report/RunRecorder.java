@@ -54,6 +54,10 @@ public final class RunRecorder implements InvocationListener {
     /** Items of each distinct small direct task processed in place. */
     private final ConcurrentHashMap<String, Integer> directProcessed = new ConcurrentHashMap<>();
     private final AtomicLong duplicates = new AtomicLong();
+    /** Direct events the function rejected as invalid (400). */
+    private final AtomicLong rejectedEvents = new AtomicLong();
+    /** Invocations that failed because the function could not be initialised. */
+    private final AtomicLong initErrors = new AtomicLong();
     /** Handler nanoseconds spent processing items for the first time, as if one after the other. */
     private final AtomicLong serialNanos = new AtomicLong();
 
@@ -73,6 +77,13 @@ public final class RunRecorder implements InvocationListener {
     @Override
     public void finished(Finished finished) {
         InvocationRecord record = finished.started().trigger() == Trigger.SQS ? ofSqsBatch(finished) : ofDirectEvent(finished);
+        if (record.kind() == InvocationRecord.Kind.INVALID) {
+            rejectedEvents.incrementAndGet();
+        }
+        if (finished.result() instanceof InvocationResult.FunctionError error
+                && error.errorType().equals(InvocationResult.INIT_ERROR)) {
+            initErrors.incrementAndGet();
+        }
         records.add(record);
         onRecord.accept(record);
     }
@@ -267,6 +278,7 @@ public final class RunRecorder implements InvocationListener {
         long serial = serialNanos.get() / 1_000_000;
         double speedup = elapsed == 0 ? 0 : Math.round(serial * 100.0 / elapsed) / 100.0;
         return new RunSummary(all.size(), deliveredMessages(), processed, failed, deadLetters.size(), coldStarts,
-                peakConcurrency, elapsed, serial, speedup, sum(directTasks), deadLetteredItems, duplicates.get());
+                peakConcurrency, elapsed, serial, speedup, sum(directTasks), deadLetteredItems, duplicates.get(),
+                rejectedEvents.get(), initErrors.get());
     }
 }

@@ -17,10 +17,13 @@ package dev.loadsplitter.local.report;
  * @param items items of the tasks invoked directly, each distinct task counted once
  * @param itemsDeadLettered items of sub-tasks in the DLQ that were never processed
  * @param duplicatesSuppressed successful deliveries of a sub-task that had been processed already
+ * @param rejectedEvents direct events the function answered as invalid (400)
+ * @param initErrors invocations that failed because the function could not be initialised
  */
 public record RunSummary(int invocations, int subTasks, long itemsProcessed, long failed, int deadLettered,
                          int coldStarts, int peakConcurrency, long elapsedMs, long serialEstimateMs, double speedup,
-                         long items, long itemsDeadLettered, long duplicatesSuppressed) {
+                         long items, long itemsDeadLettered, long duplicatesSuppressed, long rejectedEvents,
+                         long initErrors) {
 
     /** Every item was processed or dead-lettered, exactly once: {@code itemsProcessed + itemsDeadLettered == items}. */
     public boolean reconciled() {

@@ -25,10 +25,9 @@ final class DirectEventHandler<T> {
     }
 
     /**
-     * @param raw the event's bytes, for a job id when the event carries none
      * @throws TaskFailedException when the task could not be done; the source retries the event
      */
-    DirectResponse handle(JsonNode event, byte[] raw, Invocation invocation) {
+    DirectResponse handle(JsonNode event, Invocation invocation) {
         String requestId = invocation.requestId();
         return switch (TaskReading.read(type, event)) {
             case Reading.Invalid<T> invalid -> {
@@ -40,7 +39,7 @@ final class DirectEventHandler<T> {
                 yield DirectResponse.ignored();
             }
             case Reading.Accepted<T> accepted -> {
-                Lineage lineage = Lineage.root(JobIds.derive(event, raw));
+                Lineage lineage = Lineage.root(JobIds.derive(event));
                 TaskRunner.Result result;
                 try {
                     result = run(accepted.task(), lineage, requestId);

@@ -46,7 +46,7 @@ public final class EventRouter<T> implements LoadSplitter {
         if (SqsBatchHandler.isSqsBatch(event)) {
             return json.writeValueAsBytes(batches.handle(event.get("Records"), invocation).toJson());
         }
-        return json.writeValueAsBytes(direct.handle(event, input, invocation).toJson());
+        return json.writeValueAsBytes(direct.handle(event, invocation).toJson());
     }
 
     @Override

@@ -13,7 +13,6 @@ import dev.loadsplitter.engine.message.SqsRecord;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.engine.task.TaskType;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +69,7 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
         return switch (SubTaskAttribute.lineageOf(record.messageAttributes())) {
             case SubTaskAttribute.ReceivedLineage.Known known -> known.lineage();
             case SubTaskAttribute.ReceivedLineage.Absent absent ->
-                    new Lineage(JobIds.derive(event, body.getBytes(StandardCharsets.UTF_8)), "", absent.depth());
+                    new Lineage(JobIds.derive(event), "", absent.depth());
             case SubTaskAttribute.ReceivedLineage.Malformed malformed ->
                     throw new InvalidTaskException(malformed.describe());
         };

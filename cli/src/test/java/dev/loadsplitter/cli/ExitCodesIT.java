@@ -1,0 +1,101 @@
+package dev.loadsplitter.cli;
+
+import static dev.loadsplitter.cli.RunCommandIT.cli;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code run} exits 0 only when every item was processed, and otherwise says in one line what went wrong. */
+class ExitCodesIT {
+
+    private static final String FIVE_TAGS = "../examples/events/create-tags-5.json";
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void everyItemProcessedIsZero() {
+        RunCommandIT.Result result = cli("run", "--delay", "0", "--json", FIVE_TAGS);
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.OK);
+        assertThat(result.err()).doesNotContain("run finished, but");
+    }
+
+    @Test
+    void subTasksThatFailEveryReceiveAreFourAndNameTheDeadLetterQueue() throws Exception {
+        RunCommandIT.Result result = cli("run", "--delay", "2s", "--function-timeout", "300ms", "--visibility-timeout",
+                "1s", "--max-receive-count", "2", "--json", "--timeout", "60s", FIVE_TAGS);
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.ITEMS_FAILED);
+        JsonNode summary = json.readTree(result.out());
+        assertThat(summary.get("deadLettered").asInt()).isEqualTo(5);
+        assertThat(result.err()).contains("load-splitter: run finished, but 5 items in 5 sub-tasks failed 2 receives "
+                + "and went to the dead-letter queue http://127.0.0.1:").contains("'load-splitter dlq list'");
+    }
+
+    @Test
+    void anEventTheFunctionRejectsIsFour(@TempDir Path dir) throws Exception {
+        Path invalid = Files.writeString(dir.resolve("invalid.json"), "{\"detail\":{\"eventName\":\"CreateTags\"}}");
+
+        RunCommandIT.Result result = cli("run", "--delay", "0", invalid.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.ITEMS_FAILED);
+        assertThat(result.err()).contains("load-splitter: run finished, but the function rejected the event as "
+                + "invalid (400)");
+    }
+
+    @Test
+    void anEventThatFailsEveryAttemptGoesToTheFailedEventsQueueAndIsFour() throws Exception {
+        RunCommandIT.Result result = cli("run", "--delay", "0", "--fail-rate", "1", "--async-retry-pause", "10ms",
+                "--json", FIVE_TAGS);
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.ITEMS_FAILED);
+        assertThat(json.readTree(result.out()).get("failedEvents").asInt()).isEqualTo(1);
+        assertThat(result.err()).contains("the event failed all 3 attempts and was sent to http://127.0.0.1:")
+                .contains("/load-splitter-failed-events (last error: {\"errorMessage\":\"injected failure");
+    }
+
+    @Test
+    void aFunctionThatCannotStartIsFour() {
+        RunCommandIT.Result result = cli("run", "--delay", "0", "--handler", "com.example.Missing::handleRequest",
+                "--async-retry-pause", "10ms", FIVE_TAGS);
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.ITEMS_FAILED);
+        assertThat(result.err()).contains("load-splitter: run finished, but the function could not start "
+                + "(Runtime.InitError: ");
+    }
+
+    @Test
+    void anEventFileThatIsNotJsonIsAUsageError(@TempDir Path dir) throws Exception {
+        Path notJson = Files.writeString(dir.resolve("event.json"), "tags: a, b");
+
+        RunCommandIT.Result result = cli("run", notJson.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("Event file " + notJson + " is not JSON (Unrecognized token 'tags'")
+                .contains("Lambda's Invoke API refuses such a payload.");
+    }
+
+    @Test
+    void aSettingTheFunctionWouldRefuseIsAUsageErrorBeforeAnythingStarts() {
+        RunCommandIT.Result result = cli("run", "--max-items-per-task", "0", FIVE_TAGS);
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("MAX_ITEMS_PER_TASK='0' is invalid: expected a whole number from 1 to 1000000. "
+                + "Fix --max-items-per-task.").doesNotContain("SQS at");
+    }
+
+    @Test
+    void aRunWaitingOutALongVisibilityTimeoutIsOneAndNamesTheOptionsThatShortenIt() {
+        RunCommandIT.Result result = cli("run", "--delay", "2s", "--function-timeout", "300ms",
+                "--visibility-timeout", "10m", "--timeout", "3s", FIVE_TAGS);
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.FAILED);
+        assertThat(result.err()).contains("load-splitter: not drained after 3s: 0 invocations running, 0 messages on "
+                + "the queue, 5 in flight. Messages that failed wait out the visibility timeout (10m) before they come "
+                + "back; shorten it with --visibility-timeout, or with --function-timeout");
+    }
+}
