@@ -1,0 +1,204 @@
+package dev.loadsplitter.local.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.loadsplitter.engine.internal.config.AwsClients;
+import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
+import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords.Claim;
+import dev.loadsplitter.engine.message.TaskId;
+import dev.loadsplitter.engine.testing.Dynalite;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The local DynamoDB endpoint answers as DynamoDB does, for what the function's bookkeeping asks:
+ * each scenario runs through the real AWS SDK against it and, side by side, against dynalite (an
+ * open-source DynamoDB-protocol server), with the same expectations.
+ */
+class LocalDynamoDbIT {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+    private static final Duration LEASE = Duration.ofMinutes(1);
+
+    private static LocalAwsEndpoint local;
+    private static Dynalite dynalite;
+    private static int tables;
+
+    @BeforeAll
+    static void start() throws Exception {
+        local = LocalAwsEndpoint.start("127.0.0.1", 0, Clock.systemUTC());
+        try {
+            dynalite = Dynalite.start();
+        } catch (org.opentest4j.TestAbortedException notInstalled) {
+            dynalite = null; // the local endpoint is still tested on its own
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        local.close();
+        if (dynalite != null) {
+            dynalite.close();
+        }
+    }
+
+    static Stream<String> endpoints() {
+        return dynalite == null ? Stream.of("local") : Stream.of("local", "dynalite");
+    }
+
+    private static DynamoDbClient client(String endpoint) {
+        return endpoint.equals("local") ? AwsClients.dynamoDb(Map.of("AWS_ENDPOINT_URL_DYNAMODB", local.url().toString(),
+                "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local"))
+                : dynalite.client();
+    }
+
+    private static String newTable(DynamoDbClient dynamo) throws InterruptedException {
+        String name = "records-" + (++tables);
+        dynamo.createTable(r -> r.tableName(name).billingMode("PAY_PER_REQUEST")
+                .keySchema(k -> k.attributeName("taskId").keyType("HASH"))
+                .attributeDefinitions(a -> a.attributeName("taskId").attributeType("S")));
+        while (!"ACTIVE".equals(dynamo.describeTable(r -> r.tableName(name)).table().tableStatusAsString())) {
+            Thread.sleep(20);
+        }
+        return name;
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    @ParameterizedTest
+    @MethodSource("endpoints")
+    void processingRecordsClaimOnceAndRememberTheFirstError(String endpoint) throws Exception {
+        DynamoDbClient dynamo = client(endpoint);
+        DynamoDbProcessingRecords records = new DynamoDbProcessingRecords(dynamo, newTable(dynamo), Duration.ofHours(1));
+        TaskId one = new TaskId("job", "1");
+        TaskId two = new TaskId("job", "2");
+
+        assertThat(records.claim(one, T0, LEASE)).isEqualTo(new Claim.Claimed(1));
+        assertThat(records.claim(one, T0.plusSeconds(30), LEASE)).isEqualTo(new Claim.HeldElsewhere(T0.plus(LEASE)));
+        records.markFailed(one, "first: boom", T0.plusSeconds(31));
+        assertThat(records.claim(one, T0.plusSeconds(32), LEASE)).isEqualTo(new Claim.Claimed(2));
+        records.markFailed(one, "second: bang", T0.plusSeconds(33));
+        assertThat(records.firstError(one)).contains("first: boom");
+        assertThat(records.claim(one, T0.plusSeconds(34), LEASE)).isEqualTo(new Claim.Claimed(3));
+        records.markDone(one, T0.plusSeconds(35));
+        assertThat(records.claim(one, T0.plusSeconds(36), LEASE)).isEqualTo(new Claim.AlreadyDone(T0.plusSeconds(35)));
+        assertThat(records.claim(two, T0, LEASE)).isEqualTo(new Claim.Claimed(1));
+    }
+
+    @ParameterizedTest
+    @MethodSource("endpoints")
+    void countersAddAndConditionsRefuse(String endpoint) throws Exception {
+        DynamoDbClient dynamo = client(endpoint);
+        String table = newTable(dynamo);
+        Map<String, AttributeValue> key = Map.of("taskId", s("job#1"));
+
+        var first = dynamo.updateItem(r -> r.tableName(table).key(key)
+                .updateExpression("SET #items = if_not_exists(#items, :n), lastActivity = :now ADD #processed :one")
+                .expressionAttributeNames(Map.of("#items", "items", "#processed", "processed"))
+                .expressionAttributeValues(Map.of(":n", n(5), ":now", n(100), ":one", n(1)))
+                .returnValues(ReturnValue.ALL_NEW));
+        var second = dynamo.updateItem(r -> r.tableName(table).key(key)
+                .updateExpression("SET #items = if_not_exists(#items, :n), lastActivity = lastActivity + :step "
+                        + "ADD #processed :two")
+                .expressionAttributeNames(Map.of("#items", "items", "#processed", "processed"))
+                .expressionAttributeValues(Map.of(":n", n(9), ":step", n(5), ":two", n(2)))
+                .returnValues(ReturnValue.ALL_NEW));
+
+        assertThat(first.attributes()).containsEntry("items", n(5)).containsEntry("processed", n(1));
+        assertThat(second.attributes()).containsEntry("items", n(5)).containsEntry("processed", n(3))
+                .containsEntry("lastActivity", n(105));
+        assertThatThrownBy(() -> dynamo.updateItem(r -> r.tableName(table).key(key)
+                .conditionExpression("attribute_not_exists(closedAt) AND (#processed >= #items OR begins_with(taskId, :p))")
+                .updateExpression("SET closedAt = :now")
+                .expressionAttributeNames(Map.of("#items", "items", "#processed", "processed"))
+                .expressionAttributeValues(Map.of(":now", n(1), ":p", s("nope")))))
+                .isInstanceOf(ConditionalCheckFailedException.class);
+        dynamo.updateItem(r -> r.tableName(table).key(key)
+                .conditionExpression("attribute_not_exists(closedAt) AND #processed BETWEEN :low AND #items")
+                .updateExpression("SET closedAt = :now REMOVE lastActivity")
+                .expressionAttributeNames(Map.of("#items", "items", "#processed", "processed"))
+                .expressionAttributeValues(Map.of(":now", n(1), ":low", n(3))));
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key).consistentRead(true)).item();
+        assertThat(item).containsEntry("closedAt", n(1)).doesNotContainKey("lastActivity");
+    }
+
+    @ParameterizedTest
+    @MethodSource("endpoints")
+    void aTransactionWithAFailedConditionWritesNothingAndSaysWhich(String endpoint) throws Exception {
+        // dynalite predates TransactWriteItems (2018); DynamoDB and the local endpoint have it.
+        org.junit.jupiter.api.Assumptions.assumeTrue(endpoint.equals("local"), "dynalite has no TransactWriteItems");
+        DynamoDbClient dynamo = client(endpoint);
+        String table = newTable(dynamo);
+        dynamo.putItem(r -> r.tableName(table).item(Map.of("taskId", s("job/1"), "state", s("DONE"))));
+
+        assertThatThrownBy(() -> dynamo.transactWriteItems(r -> r.transactItems(
+                t -> t.update(u -> u.tableName(table).key(Map.of("taskId", s("job#1")))
+                        .updateExpression("ADD #p :one").expressionAttributeNames(Map.of("#p", "processed")).expressionAttributeValues(Map.of(":one", n(1)))),
+                t -> t.update(u -> u.tableName(table).key(Map.of("taskId", s("job/1")))
+                        .conditionExpression("#state <> :done").updateExpression("SET #state = :done")
+                        .expressionAttributeNames(Map.of("#state", "state"))
+                        .expressionAttributeValues(Map.of(":done", s("DONE")))))))
+                .isInstanceOfSatisfying(TransactionCanceledException.class, e -> assertThat(e.cancellationReasons())
+                        .extracting(reason -> reason.code()).containsExactly("None", "ConditionalCheckFailed"));
+        assertThat(dynamo.getItem(r -> r.tableName(table).key(Map.of("taskId", s("job#1")))).hasItem()).isFalse();
+
+        dynamo.transactWriteItems(r -> r.transactItems(
+                t -> t.update(u -> u.tableName(table).key(Map.of("taskId", s("job#1")))
+                        .updateExpression("ADD #p :one").expressionAttributeNames(Map.of("#p", "processed")).expressionAttributeValues(Map.of(":one", n(1)))),
+                t -> t.update(u -> u.tableName(table).key(Map.of("taskId", s("job/2")))
+                        .conditionExpression("attribute_not_exists(#state) OR #state <> :done")
+                        .updateExpression("SET #state = :done")
+                        .expressionAttributeNames(Map.of("#state", "state"))
+                        .expressionAttributeValues(Map.of(":done", s("DONE"))))));
+        assertThat(dynamo.getItem(r -> r.tableName(table).key(Map.of("taskId", s("job#1")))).item())
+                .containsEntry("processed", n(1));
+    }
+
+    @ParameterizedTest
+    @MethodSource("endpoints")
+    void aScanFiltersAndPagesThroughEveryItem(String endpoint) throws Exception {
+        DynamoDbClient dynamo = client(endpoint);
+        String table = newTable(dynamo);
+        for (int i = 0; i < 25; i++) {
+            int index = i;
+            dynamo.putItem(r -> r.tableName(table).item(Map.of("taskId", s("item-" + index),
+                    "kind", s(index % 5 == 0 ? "job" : "task"))));
+        }
+
+        List<String> jobs = new java.util.ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        int pages = 0;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse page = dynamo.scan(r -> r.tableName(table).limit(7).exclusiveStartKey(from)
+                    .filterExpression("kind = :job").expressionAttributeValues(Map.of(":job", s("job"))));
+            page.items().forEach(item -> jobs.add(item.get("taskId").s()));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            pages++;
+        } while (start != null);
+
+        assertThat(jobs).containsExactlyInAnyOrder("item-0", "item-5", "item-10", "item-15", "item-20");
+        assertThat(pages).isBetween(4, 5);
+    }
+}
