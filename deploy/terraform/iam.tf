@@ -32,7 +32,15 @@ data "aws_iam_policy_document" "function" {
     sid       = "ReceiveSubTasks"
     effect    = "Allow"
     actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
-    resources = [aws_sqs_queue.work.arn]
+    resources = [aws_sqs_queue.work.arn, aws_sqs_queue.dlq.arn]
+  }
+
+  # Dead-lettered sub-tasks, once counted into their jobs, are parked for redrive.
+  statement {
+    sid       = "ParkDeadLetters"
+    effect    = "Allow"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.parked.arn]
   }
 
   # QUEUE_NAME is looked up only when QUEUE_URL is missing; allowed so either setting works.
@@ -51,13 +59,25 @@ data "aws_iam_policy_document" "function" {
     resources = [aws_sqs_queue.failed_events.arn]
   }
 
-  # Processing records, when they live in DynamoDB: claim and update one item at a time.
+  # Processing and job records, when they live in DynamoDB: claim and update items, one at a time or two in
+  # a transaction (TransactWriteItems is authorised per item as dynamodb:UpdateItem).
   dynamic "statement" {
     for_each = aws_dynamodb_table.processing_records
     content {
       sid       = "ProcessingRecords"
       effect    = "Allow"
       actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+      resources = [statement.value.arn]
+    }
+  }
+
+  # The 'Job Completed' event, on the one bus configured.
+  dynamic "statement" {
+    for_each = data.aws_cloudwatch_event_bus.jobs
+    content {
+      sid       = "PublishJobCompleted"
+      effect    = "Allow"
+      actions   = ["events:PutEvents"]
       resources = [statement.value.arn]
     }
   }

@@ -37,6 +37,16 @@ resource "aws_sqs_queue" "dlq" {
   name                      = "${var.prefix}-dlq"
   message_retention_seconds = 1209600 # 14 days, the most SQS keeps a message
   sqs_managed_sse_enabled   = true
+  # The DLQ invokes the function too (its records are counted into their jobs and parked): the same
+  # visibility timeout as any queue with an event source mapping.
+  visibility_timeout_seconds = local.visibility_timeout_seconds
+}
+
+# Dead-lettered sub-tasks, once counted into their jobs, wait here for 'load-splitter dlq list|redrive'.
+resource "aws_sqs_queue" "parked" {
+  name                      = "${var.prefix}-parked"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
 }
 
 # Only the work queue may redrive into the DLQ.
@@ -60,6 +70,7 @@ data "aws_iam_policy_document" "tls_only" {
   for_each = {
     work          = aws_sqs_queue.work.arn
     dlq           = aws_sqs_queue.dlq.arn
+    parked        = aws_sqs_queue.parked.arn
     failed_events = aws_sqs_queue.failed_events.arn
   }
 
@@ -87,6 +98,7 @@ resource "aws_sqs_queue_policy" "tls_only" {
   for_each = {
     work          = aws_sqs_queue.work.id
     dlq           = aws_sqs_queue.dlq.id
+    parked        = aws_sqs_queue.parked.id
     failed_events = aws_sqs_queue.failed_events.id
   }
 
@@ -157,6 +169,11 @@ resource "aws_lambda_function" "function" {
       IDEMPOTENCY        = var.idempotency
       IDEMPOTENCY_TABLE  = var.idempotency == "dynamodb" ? aws_dynamodb_table.processing_records[0].name : ""
       IDEMPOTENCY_TTL    = var.idempotency_ttl
+      EVENT_BUS_NAME     = var.event_bus_name
+      MAX_RECEIVE_COUNT  = tostring(var.max_receive_count)
+      # The DLQ's records are counted into their jobs as dead-lettered, then parked (the mapping below).
+      DEAD_LETTER_QUEUE_ARN = aws_sqs_queue.dlq.arn
+      PARKED_QUEUE_URL      = aws_sqs_queue.parked.url
     }
   }
 
@@ -218,6 +235,52 @@ resource "aws_lambda_event_source_mapping" "work" {
   }
 
   depends_on = [aws_iam_role_policy.function]
+}
+
+# Dead letters: the DLQ invokes the function too, which counts each record into its job (a throttle, a
+# crash, a timeout or an init error can dead-letter a sub-task without the function seeing it fail) and
+# parks it, so every job closes and nothing is lost.
+resource "aws_lambda_event_source_mapping" "dead_letters" {
+  event_source_arn        = aws_sqs_queue.dlq.arn
+  function_name           = local.invoke_target_arn
+  batch_size              = 10
+  function_response_types = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = 2
+  }
+
+  depends_on = [aws_iam_role_policy.function]
+}
+
+# Fan-in: the 'Job Completed' event ---------------------------------------------------------------
+
+# The bus a job's completion event goes to: the account's default bus unless event_bus_name names another.
+data "aws_cloudwatch_event_bus" "jobs" {
+  count = var.event_bus_name != "" ? 1 : 0
+  name  = var.event_bus_name
+}
+
+# An example rule on those events; give job_completed_target_arn (a queue, a function, a topic that
+# accepts events from this rule) to act on them.
+resource "aws_cloudwatch_event_rule" "job_completed" {
+  count = var.event_bus_name != "" ? 1 : 0
+
+  name           = "${var.prefix}-job-completed"
+  description    = "Load Splitter jobs whose every item was processed or dead-lettered."
+  event_bus_name = var.event_bus_name
+  event_pattern = jsonencode({
+    source        = ["load-splitter"]
+    "detail-type" = ["Job Completed"]
+  })
+}
+
+resource "aws_cloudwatch_event_target" "job_completed" {
+  count = var.event_bus_name != "" && var.job_completed_target_arn != "" ? 1 : 0
+
+  rule           = aws_cloudwatch_event_rule.job_completed[0].name
+  event_bus_name = var.event_bus_name
+  arn            = var.job_completed_target_arn
 }
 
 # Large tasks: EventBridge invokes the function asynchronously ------------------------------------

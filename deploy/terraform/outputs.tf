@@ -18,6 +18,16 @@ output "dlq_url" {
   value       = aws_sqs_queue.dlq.url
 }
 
+output "parked_queue_url" {
+  description = "Dead-lettered sub-tasks, counted into their jobs and parked: what 'load-splitter dlq list|redrive' read."
+  value       = aws_sqs_queue.parked.url
+}
+
+output "records_table" {
+  description = "The processing and job records ('load-splitter jobs list --records-table'); empty unless idempotency = dynamodb."
+  value       = var.idempotency == "dynamodb" ? aws_dynamodb_table.processing_records[0].name : ""
+}
+
 output "failed_events_queue_url" {
   description = "Where EventBridge events land when every asynchronous attempt failed."
   value       = aws_sqs_queue.failed_events.url

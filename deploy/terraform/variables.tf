@@ -175,9 +175,9 @@ variable "record_concurrency" {
 }
 
 variable "idempotency" {
-  description = "IDEMPOTENCY: processing records against duplicate deliveries: memory (per container), dynamodb (a table shared by all containers, created here) or off."
+  description = "IDEMPOTENCY: processing and job records: dynamodb (a table shared by all containers, created here; job records and completion events need it), memory (per container) or off."
   type        = string
-  default     = "memory"
+  default     = "dynamodb"
 
   validation {
     condition     = contains(["memory", "dynamodb", "off"], var.idempotency)
@@ -273,6 +273,18 @@ variable "log_retention_days" {
     2922, 3288, 3653], var.log_retention_days)
     error_message = "log_retention_days must be one of the values CloudWatch Logs accepts, such as 7, 14, 30 or 365."
   }
+}
+
+variable "event_bus_name" {
+  description = "EVENT_BUS_NAME: the EventBridge bus each job's 'Job Completed' event goes to; default the account's default bus, empty for no events."
+  type        = string
+  default     = "default"
+}
+
+variable "job_completed_target_arn" {
+  description = "A target for the example rule on 'Job Completed' events (a queue, function or topic that accepts events from it); empty for none."
+  type        = string
+  default     = ""
 }
 
 variable "create_event_rule" {

@@ -239,9 +239,9 @@ public final class Benchmark {
         Map<String, String> environment = Map.of("PROCESSING_DELAY", Long.toString(delay.toMillis()));
         LocalSettings settings = new LocalSettings(FUNCTION_JAR, LocalSettings.FUNCTION_NAME, LocalSettings.HANDLER, 1024,
                 Duration.ofSeconds(60), concurrency + 10, environment, Duration.ofMinutes(6), 5,
-                new EsmSettings(1, Duration.ZERO, concurrency, true, true), "127.0.0.1", 0, Duration.ofSeconds(1),
+                new EsmSettings(1, Duration.ZERO, concurrency, true, true), "127.0.0.1", 0, 0, Duration.ofSeconds(1),
                 FaultPlan.none(), 0, Optional.empty());
-        RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), 1, 10, record -> { });
+        RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), 1, 10, settings.dlqName(), record -> { });
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
         PrintStream out = System.out;
         System.setOut(quiet); // the function's own log lines

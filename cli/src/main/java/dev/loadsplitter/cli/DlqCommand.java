@@ -41,11 +41,13 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
         subcommands = {DlqCommand.ListCommand.class, DlqCommand.RedriveCommand.class})
 final class DlqCommand {
 
-    static final String LOCAL_DLQ = "http://127.0.0.1:9324/000000000000/load-splitter-dlq";
+    /** Where 'serve' parks dead-lettered sub-tasks once the function has counted them into their jobs. */
+    static final String LOCAL_DLQ = "http://127.0.0.1:9324/000000000000/load-splitter-parked";
     private static final ObjectMapper JSON = EventJson.create();
 
     @Option(names = "--queue-url", defaultValue = LOCAL_DLQ, paramLabel = "URL", scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "The dead-letter queue (default: ${DEFAULT-VALUE}, which 'load-splitter serve' creates).")
+            description = "The queue to read: the parked dead-lettered sub-tasks (default: ${DEFAULT-VALUE}, which "
+                    + "'load-splitter serve' creates), the dead-letter queue itself, or the failed-events queue.")
     String queueUrl;
 
     @Option(names = "--max", defaultValue = "1000", paramLabel = "N", scope = picocli.CommandLine.ScopeType.INHERIT,
@@ -174,7 +176,8 @@ final class DlqCommand {
         CommandSpec spec;
 
         @Option(names = "--to-queue-url", paramLabel = "URL",
-                description = "The queue to move them to (default: the DLQ's work queue, <prefix>-queue).")
+                description = "The queue to move them to (default: the work queue, <prefix>-queue, of a queue named "
+                        + "<prefix>-parked or <prefix>-dlq).")
         String toQueueUrl;
 
         @Option(names = "--dry-run", description = "Say what would move; move nothing.")

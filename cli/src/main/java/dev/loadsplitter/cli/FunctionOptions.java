@@ -101,11 +101,12 @@ final class FunctionOptions {
 
     /** The settings for a local environment, with the embedded SQS server on {@code sqsHost:sqsPort}. */
     LocalSettings toSettings(String sqsHost, int sqsPort, boolean mappingEnabled) {
-        return toSettings(sqsHost, sqsPort, mappingEnabled, Optional.empty());
+        return toSettings(sqsHost, sqsPort, 0, mappingEnabled, Optional.empty());
     }
 
     /** The same, with queues and messages kept under {@code dataDirectory} when given. */
-    LocalSettings toSettings(String sqsHost, int sqsPort, boolean mappingEnabled, Optional<Path> dataDirectory) {
+    LocalSettings toSettings(String sqsHost, int sqsPort, int awsPort, boolean mappingEnabled,
+                             Optional<Path> dataDirectory) {
         Map<String, String> environment = new HashMap<>(extraEnvironment);
         environment.put(PROCESSING_DELAY, Long.toString(delay.toMillis()));
         environment.put(EngineSettings.MAX_ITEMS_PER_TASK.name(), Integer.toString(maxItemsPerTask));
@@ -121,7 +122,7 @@ final class FunctionOptions {
         int reserved = reservedConcurrency != null ? reservedConcurrency : concurrency + 10;
         return new LocalSettings(jar(), LocalSettings.FUNCTION_NAME, handler, memoryMb, functionTimeout,
                 reserved, environment, visibility, maxReceiveCount,
-                new EsmSettings(batchSize, batchingWindow, concurrency, true, mappingEnabled), sqsHost, sqsPort,
+                new EsmSettings(batchSize, batchingWindow, concurrency, true, mappingEnabled), sqsHost, sqsPort, awsPort,
                 asyncRetryPause, new FaultPlan(failRate, crashRate, timeoutRate, seed), sqsFaultRate, dataDirectory);
     }
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Runs the Load Splitter Lambda function on this machine as AWS would: an embedded SQS "
                 + "server, the function's containers, and an SQS event source mapping between them. "
                 + "No AWS account, no Docker.",
-        subcommands = {RunCommand.class, InvokeCommand.class, ServeCommand.class, DlqCommand.class,
+        subcommands = {RunCommand.class, InvokeCommand.class, ServeCommand.class, DlqCommand.class, JobsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class LoadSplitterCli {
 

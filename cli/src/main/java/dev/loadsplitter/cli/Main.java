@@ -9,10 +9,14 @@ import java.nio.charset.StandardCharsets;
 /** The {@code load-splitter} command's entry point. */
 public final class Main {
 
+    /** Set when the CLI is its JVM's own program: serve then handles SIGTERM and Ctrl-C itself. */
+    static final String SIGNALS = "load-splitter.signals";
+
     private Main() {
     }
 
     public static void main(String[] args) {
+        System.setProperty(SIGNALS, "true");
         // Standard output carries results only (a response, a summary, JSON); every log line, the
         // function's own included, goes to standard error.
         PrintStream results = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);

@@ -106,12 +106,14 @@ final class QueueClients {
         return name.substring(0, name.length() - FAILED_EVENTS_SUFFIX.length());
     }
 
-    /** The work queue of a dead-letter queue named {@code <prefix>-dlq}: {@code <prefix>-queue}. */
+    /** The work queue of a queue named {@code <prefix>-parked} or {@code <prefix>-dlq}: {@code <prefix>-queue}. */
     static String workQueueOf(String dlqUrl) {
-        if (!dlqUrl.endsWith("-dlq")) {
-            throw new UsageException("Cannot tell the work queue of " + dlqUrl + ": its name does not end in -dlq. "
-                    + "Give --to-queue-url.");
+        for (String suffix : new String[] {"-parked", "-dlq"}) {
+            if (dlqUrl.endsWith(suffix)) {
+                return dlqUrl.substring(0, dlqUrl.length() - suffix.length()) + "-queue";
+            }
         }
-        return dlqUrl.substring(0, dlqUrl.length() - "-dlq".length()) + "-queue";
+        throw new UsageException("Cannot tell the work queue of " + dlqUrl + ": its name ends in neither -parked nor "
+                + "-dlq. Give --to-queue-url.");
     }
 }

@@ -3,6 +3,9 @@ package dev.loadsplitter.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.JobIds;
+import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.local.LocalEnvironment;
 import dev.loadsplitter.sqs.EmbeddedSqs;
 import dev.loadsplitter.local.LocalSettings;
@@ -77,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
         ObjectMapper mapper = JsonMapper.builder().build();
         InvocationLog log = new InvocationLog(err, settings.memoryMb());
         TerminalStatus status = TerminalStatus.onTerminal(err);
-        RunRecorder recorder = new RunRecorder(mapper, function.maxItemsPerTask, function.recordConcurrency(), record -> {
+        RunRecorder recorder = new RunRecorder(mapper, function.maxItemsPerTask, function.recordConcurrency(), settings.dlqName(), record -> {
             status.print(log::ended, record);
         });
         InvocationListener listener = InvocationListener.all(List.of(new InvocationListener() {
@@ -100,28 +103,32 @@ final class RunCommand implements Callable<Integer> {
                     Instant.now()).toMillis();
             err.printf(Locale.ROOT, "load-splitter: SQS at %s, queue %s, DLQ %s; started in %d ms%n",
                     environment.sqs().endpoint(), settings.queueName(), settings.dlqName(), startupMs);
-            status.start(() -> progress(environment, recorder));
+            String jobId = JobIds.derive(EventJson.shared().readTree(event));
+            status.start(() -> progress(environment, recorder, jobId));
             environment.async().submit(event);
             boolean drained = environment.awaitDrained(timeout);
             status.stop();
             RunSummary summary = recorder.summary(environment.function().coldStarts(),
                     environment.function().peakConcurrency(), environment.deadLetters());
+            JobView job = JobView.of(environment, jobId);
             if (report != null) {
                 Files.writeString(report, TimelinePage.render(recorder.records(), summary,
-                        eventFile.getFileName().toString()), StandardCharsets.UTF_8);
+                        eventFile.getFileName().toString(), job.record().flatMap(JobRecord::completedAt)),
+                        StandardCharsets.UTF_8);
                 err.println("load-splitter: timeline written to " + report.toAbsolutePath());
             }
             if (json) {
-                out.println(toJson(mapper, summary, drained, startupMs, environment.async().failedEvents().size()));
+                out.println(toJson(mapper, summary, job, drained, startupMs, environment.async().failedEvents().size()));
             } else {
-                out.print(text(summary, drained, startupMs));
+                out.print(text(summary, job, drained, startupMs));
             }
             out.flush();
             EmbeddedSqs.QueueDepth depth = environment.sqs().depth(environment.queues().url());
             RunVerdict verdict = RunVerdict.of(new RunVerdict.Facts(drained, new RunVerdict.Waiting(
                     environment.function().busy(), depth.visible(), depth.inFlight() + depth.delayed(),
-                    settings.visibilityTimeout(), timeout), summary, recorder.records(),
-                    environment.async().failedEvents(), environment.failedEventsUrl(), environment.queues().dlqUrl(),
+                    environment.sqs().depth(environment.queues().dlqUrl()).total(), settings.visibilityTimeout(),
+                    timeout), summary, job, recorder.records(),
+                    environment.async().failedEvents(), environment.failedEventsUrl(), environment.parkedUrl(),
                     settings.maxReceiveCount()));
             if (!verdict.line().isEmpty()) {
                 PrintWriter messages = spec.commandLine().getErr();
@@ -145,13 +152,17 @@ final class RunCommand implements Callable<Integer> {
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB here.";
     }
 
-    private String progress(LocalEnvironment environment, RunRecorder recorder) {
-        return String.format(Locale.ROOT, "invocations %d · running %d · sub-tasks %d · queued %d",
+    /** The live line: the runtime's counts, and the job's progress as the function counts it. */
+    private String progress(LocalEnvironment environment, RunRecorder recorder, String jobId) {
+        String job = environment.records().job(jobId).map(record -> String.format(Locale.ROOT,
+                " · job %s %,d/%,d processed, %,d dead-lettered", record.status(), record.processed(), record.items(),
+                record.deadLettered())).orElse("");
+        return String.format(Locale.ROOT, "invocations %d · running %d · sub-tasks %d · queued %d%s",
                 environment.function().invocations(), environment.function().busy(), recorder.deliveredMessages(),
-                environment.sqs().depth(environment.queues().url()).total());
+                environment.sqs().depth(environment.queues().url()).total(), job);
     }
 
-    static ObjectNode toJson(ObjectMapper mapper, RunSummary summary, boolean drained, long startupMs,
+    static ObjectNode toJson(ObjectMapper mapper, RunSummary summary, JobView job, boolean drained, long startupMs,
                              int failedEvents) {
         ObjectNode node = mapper.createObjectNode();
         node.put("invocations", summary.invocations());
@@ -164,17 +175,21 @@ final class RunCommand implements Callable<Integer> {
         node.put("elapsedMs", summary.elapsedMs());
         node.put("serialEstimateMs", summary.serialEstimateMs());
         node.put("speedup", summary.speedup());
-        node.put("items", summary.items());
+        node.put("items", job.items(summary));
         node.put("itemsDeadLettered", summary.itemsDeadLettered());
+        node.put("itemsNotStarted", job.notStarted());
         node.put("duplicatesSuppressed", summary.duplicatesSuppressed());
-        node.put("reconciled", summary.reconciled());
+        node.put("reconciled", job.reconciled(summary));
+        node.put("jobId", job.jobId());
+        node.put("jobStatus", job.status());
+        node.put("jobCompletedEvents", job.completedEvents());
         node.put("failedEvents", failedEvents);
         node.put("drained", drained);
         node.put("startupMs", startupMs);
         return node;
     }
 
-    private static String text(RunSummary summary, boolean drained, long startupMs) {
+    private static String text(RunSummary summary, JobView job, boolean drained, long startupMs) {
         return String.format(Locale.ROOT, """
 
                 Run summary%s
@@ -189,12 +204,14 @@ final class RunCommand implements Callable<Integer> {
                   serial estimate     %,.2f s   (processing time measured, as if one invocation did it all)
                   speedup             %.2fx
                   start-up            %,.2f s   (JVM and SQS server, not in wall time)
-                  reconciliation      %,d items = %,d processed + %,d dead-lettered: %s (%,d duplicates suppressed)
+                  reconciliation      %,d items = %,d processed + %,d dead-lettered + %,d not started: %s (%,d duplicates suppressed)
+                  job                 %s %s, %d completion event%s
                 """, drained ? "" : " (NOT DRAINED: timed out)", summary.invocations(), summary.subTasks(),
                 summary.itemsProcessed(), summary.failed(), summary.deadLettered(), summary.coldStarts(),
                 summary.peakConcurrency(), summary.elapsedMs() / 1000.0, summary.serialEstimateMs() / 1000.0,
-                summary.speedup(), startupMs / 1000.0, summary.items(), summary.itemsProcessed(),
-                summary.itemsDeadLettered(), summary.reconciled() ? "holds" : "DOES NOT HOLD",
-                summary.duplicatesSuppressed());
+                summary.speedup(), startupMs / 1000.0, job.items(summary), summary.itemsProcessed(),
+                summary.itemsDeadLettered(), job.notStarted(), job.reconciled(summary) ? "holds" : "DOES NOT HOLD",
+                summary.duplicatesSuppressed(), job.jobId(), job.status(), job.completedEvents(),
+                job.completedEvents() == 1 ? "" : "s");
     }
 }

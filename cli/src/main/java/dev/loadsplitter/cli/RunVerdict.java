@@ -31,7 +31,7 @@ record RunVerdict(int exitCode, String line) {
      * @param failedEvents the events that failed every asynchronous attempt
      * @param failedEventsQueue where those went
      */
-    record Facts(boolean drained, Waiting waiting, RunSummary summary, List<InvocationRecord> records,
+    record Facts(boolean drained, Waiting waiting, RunSummary summary, JobView job, List<InvocationRecord> records,
                  List<AsyncInvoker.FailedEvent> failedEvents, String failedEventsQueue, String dlq,
                  int maxReceiveCount) {
     }
@@ -42,10 +42,12 @@ record RunVerdict(int exitCode, String line) {
      * @param running invocations still running
      * @param visible messages on the work queue ready to be received
      * @param inFlight messages received and not yet deleted, or waiting out their visibility timeout
+     * @param deadLetters messages in the dead-letter queue, not yet counted and parked
      * @param visibilityTimeout the work queue's visibility timeout
      * @param timeout how long the run waited
      */
-    record Waiting(int running, int visible, int inFlight, Duration visibilityTimeout, Duration timeout) {
+    record Waiting(int running, int visible, int inFlight, int deadLetters, Duration visibilityTimeout,
+                   Duration timeout) {
     }
 
     static RunVerdict of(Facts facts) {
@@ -53,6 +55,21 @@ record RunVerdict(int exitCode, String line) {
             return notDrained(facts.waiting());
         }
         RunSummary summary = facts.summary();
+        JobView job = facts.job();
+        boolean everyItemProcessed = job.items(summary) > 0 && summary.itemsProcessed() == job.items(summary)
+                && job.reconciled(summary);
+        if (everyItemProcessed && !facts.failedEvents().isEmpty()) {
+            // Each attempt queued what it reached before it failed, and together they did it all.
+            AsyncInvoker.FailedEvent first = facts.failedEvents().getFirst();
+            return new RunVerdict(ExitCodes.OK, String.format(Locale.ROOT, "load-splitter: every item was processed, "
+                    + "though the event's own invocation failed all %d attempts (last error: %s) and its record is in "
+                    + "%s; redriving it would find nothing left to do.", first.attempts(), first.lastError(),
+                    facts.failedEventsQueue()));
+        }
+        if (everyItemProcessed) {
+            // Failures along the way (an init that took too long, a lost answer) were retried and made good.
+            return new RunVerdict(ExitCodes.OK, "");
+        }
         if (summary.initErrors() > 0) {
             String error = facts.records().stream().flatMap(record -> record.error().stream())
                     .filter(text -> text.startsWith(InvocationResult.INIT_ERROR)).findFirst().orElse("");
@@ -71,18 +88,18 @@ record RunVerdict(int exitCode, String line) {
         }
         // A dead-lettered message whose items were processed before its answer was lost is no failure.
         if (summary.itemsDeadLettered() > 0) {
-            return failed(String.format(Locale.ROOT, "%,d item%s in %,d sub-task%s failed %d receive%s and went to "
-                    + "the dead-letter queue %s; the 'Error:' lines above say why. Keep the queues with "
-                    + "'load-splitter serve' to look with 'load-splitter dlq list' and retry with 'dlq redrive'.",
+            return failed(String.format(Locale.ROOT, "%,d item%s in %,d sub-task%s failed %d receive%s, went to "
+                    + "the dead-letter queue and were parked in %s; the 'Error:' lines above say why. Keep the queues "
+                    + "with 'load-splitter serve' to look with 'load-splitter dlq list' and retry with 'dlq redrive'.",
                     summary.itemsDeadLettered(), summary.itemsDeadLettered() == 1 ? "" : "s", summary.deadLettered(),
                     summary.deadLettered() == 1 ? "" : "s", facts.maxReceiveCount(),
                     facts.maxReceiveCount() == 1 ? "" : "s", facts.dlq()));
         }
-        if (!summary.reconciled()) {
-            return failed(String.format(Locale.ROOT, "only %,d of %,d items are accounted for (%,d processed, %,d "
-                    + "dead-lettered); the invocations above show where the rest went.", summary.itemsProcessed()
-                    + summary.itemsDeadLettered(), summary.items(), summary.itemsProcessed(),
-                    summary.itemsDeadLettered()));
+        if (!job.reconciled(summary)) {
+            return failed(String.format(Locale.ROOT, "only %,d of the job's %,d items are accounted for (%,d processed, "
+                    + "%,d dead-lettered, %,d not started); the invocations above show where the rest went.",
+                    summary.itemsProcessed() + summary.itemsDeadLettered() + job.notStarted(), job.items(summary),
+                    summary.itemsProcessed(), summary.itemsDeadLettered(), job.notStarted()));
         }
         return new RunVerdict(ExitCodes.OK, "");
     }
@@ -93,11 +110,12 @@ record RunVerdict(int exitCode, String line) {
 
     private static RunVerdict notDrained(Waiting waiting) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                "load-splitter: not drained after %s: %d invocation%s running, %d message%s on the queue, %d in flight",
+                "load-splitter: not drained after %s: %d invocation%s running, %d message%s on the queue, %d in flight, "
+                        + "%d in the dead-letter queue",
                 DurationSetting.format(waiting.timeout()), waiting.running(), waiting.running() == 1 ? "" : "s",
-                waiting.visible(), waiting.visible() == 1 ? "" : "s", waiting.inFlight()));
-        if (waiting.inFlight() > 0 && waiting.visibilityTimeout().compareTo(waiting.timeout()) >= 0
-                || waiting.inFlight() > 0 && waiting.running() == 0) {
+                waiting.visible(), waiting.visible() == 1 ? "" : "s", waiting.inFlight(), waiting.deadLetters()));
+        if ((waiting.inFlight() > 0 || waiting.deadLetters() > 0) && waiting.visibilityTimeout().compareTo(waiting.timeout()) >= 0
+                || (waiting.inFlight() > 0 || waiting.deadLetters() > 0) && waiting.running() == 0) {
             line.append(String.format(Locale.ROOT, ". Messages that failed wait out the visibility timeout (%s) "
                     + "before they come back; shorten it with --visibility-timeout, or with --function-timeout "
                     + "(it is 6 x the function timeout by default), or raise --timeout.",

@@ -40,6 +40,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port of the Lambda Invoke API endpoint (default: ${DEFAULT-VALUE}).")
     int lambdaPort;
 
+    @Option(names = "--aws-port", defaultValue = "9002", paramLabel = "PORT",
+            description = "Port of the DynamoDB and EventBridge endpoint: the function's processing and job records "
+                    + "(table load-splitter-records) and its completion events (default: ${DEFAULT-VALUE}).")
+    int awsPort;
+
     @Option(names = "--esm-enabled", defaultValue = "true", arity = "1", paramLabel = "true|false",
             description = "Whether the event source mapping polls; false leaves queued sub-tasks visible for "
                     + "inspection, as a disabled mapping does on AWS (default: ${DEFAULT-VALUE}).")
@@ -54,18 +59,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "On Ctrl-C or SIGTERM, how long invocations in flight may take to finish (default: ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
 
-    private final CountDownLatch stopped = new CountDownLatch(1);
-
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
         Ports.requireFree(host, sqsPort, "--sqs-port");
         Ports.requireFree(host, lambdaPort, "--lambda-port");
-        LocalSettings settings = function.toSettings(host, sqsPort, esmEnabled,
+        Ports.requireFree(host, awsPort, "--aws-port");
+        LocalSettings settings = function.toSettings(host, sqsPort, awsPort, esmEnabled,
                 java.util.Optional.ofNullable(dataDirectory));
         InvocationLog log = new InvocationLog(err, settings.memoryMb());
         RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), function.maxItemsPerTask,
-                function.recordConcurrency(), log::ended);
+                function.recordConcurrency(), settings.dlqName(), log::ended);
         InvocationListener listener = InvocationListener.all(List.of(new InvocationListener() {
             @Override
             public void started(Started started) {
@@ -85,15 +89,16 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         Thread serving = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            serving.interrupt();
+        // SIGTERM and Ctrl-C are handled before the JVM starts to shut down: its shutdown hooks (AWS CRT's among
+        // them) would stop the HTTP clients that invocations in flight still need to finish their bookkeeping.
+        // Only as the process's own command: a test running serve in its JVM keeps that JVM's handlers.
+        for (String name : Boolean.getBoolean(Main.SIGNALS) ? new String[] {"TERM", "INT"} : new String[0]) {
             try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> serving.interrupt());
+            } catch (IllegalArgumentException unsupported) {
+                // A platform without this signal: Ctrl-C then ends the JVM as usual.
             }
-        }, "load-splitter-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        }
         err.printf("""
                 load-splitter: serving function '%s' (%s)
                   SQS endpoint         %s%s
@@ -121,12 +126,6 @@ final class ServeCommand implements Callable<Integer> {
             heapGuard.close();
             environment.stop(shutdownGrace);
             err.println("load-splitter: stopped");
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // The hook is running: it is what stopped us.
-            }
         }
         return ExitCodes.OK;
     }

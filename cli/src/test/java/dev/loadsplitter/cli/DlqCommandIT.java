@@ -102,7 +102,7 @@ class DlqCommandIT {
         RunCommandIT.Result result = RunCommandIT.cli("dlq", "redrive", "--queue-url", queues.url());
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("its name does not end in -dlq. Give --to-queue-url.");
+        assertThat(result.err()).contains("its name ends in neither -parked nor -dlq. Give --to-queue-url.");
     }
 
     @Test

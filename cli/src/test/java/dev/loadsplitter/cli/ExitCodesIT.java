@@ -32,8 +32,11 @@ class ExitCodesIT {
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.ITEMS_FAILED);
         JsonNode summary = json.readTree(result.out());
         assertThat(summary.get("deadLettered").asInt()).isEqualTo(5);
-        assertThat(result.err()).contains("load-splitter: run finished, but 5 items in 5 sub-tasks failed 2 receives "
-                + "and went to the dead-letter queue http://127.0.0.1:").contains("'load-splitter dlq list'");
+        assertThat(result.err()).contains("load-splitter: run finished, but 5 items in 5 sub-tasks failed 2 receives, "
+                + "went to the dead-letter queue and were parked in http://127.0.0.1:")
+                .contains("/load-splitter-parked").contains("'load-splitter dlq list'");
+        assertThat(summary.get("jobStatus").asText()).isEqualTo("FAILED");
+        assertThat(summary.get("jobCompletedEvents").asInt()).isEqualTo(1);
     }
 
     @Test
@@ -95,7 +98,7 @@ class ExitCodesIT {
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.FAILED);
         assertThat(result.err()).contains("load-splitter: not drained after 3s: 0 invocations running, 0 messages on "
-                + "the queue, 5 in flight. Messages that failed wait out the visibility timeout (10m) before they come "
+                + "the queue, 5 in flight, 0 in the dead-letter queue. Messages that failed wait out the visibility timeout (10m) before they come "
                 + "back; shorten it with --visibility-timeout, or with --function-timeout");
     }
 }

@@ -31,7 +31,7 @@ class FailedEventsIT {
         new picocli.CommandLine(options).registerConverter(Duration.class, new DurationConverter())
                 .parseArgs("--delay", "0", "--concurrency", "20");
         LocalSettings settings = options.toSettings("127.0.0.1", 0, true);
-        RunRecorder recorder = new RunRecorder(json, 1, 10, record -> { });
+        RunRecorder recorder = new RunRecorder(json, 1, 10, settings.dlqName(), record -> { });
         try (LocalEnvironment environment = LocalEnvironment.start(settings, recorder, System.err);
              LambdaApiServer api = LambdaApiServer.start("127.0.0.1", 0, environment.function(), environment.async(),
                      environment.functionArn())) {

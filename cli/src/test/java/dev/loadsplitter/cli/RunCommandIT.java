@@ -61,13 +61,13 @@ class RunCommandIT {
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("invocations         6").contains("items processed     5")
-                .containsPattern("serial estimate     0\\.5\\d s");
+                .containsPattern("serial estimate     \\d+\\.\\d\\d s");
         String html = Files.readString(page);
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").doesNotContain("http://cdn")
                 .doesNotContain("<script");
         assertThat(html.split("class=\"process\"><title>", -1)).hasSize(6);
         assertThat(html.split("class=\"split\"><title>", -1)).hasSize(2);
-        assertThat(html).containsPattern("serial estimate 0\\.[56] s");
+        assertThat(html).containsPattern("serial estimate \\d+\\.\\d s");
     }
 
     @Test

@@ -53,12 +53,18 @@ class SoakIT {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("soak: %.1f s, %s%n", seconds, result.out().strip());
 
-        assertThat(result.exitCode()).as(result.err()).isZero();
         JsonNode summary = new ObjectMapper().readTree(result.out());
-        assertThat(summary.get("drained").asBoolean()).isTrue();
+        assertThat(summary.get("drained").asBoolean()).as(result.err()).isTrue();
         assertThat(summary.get("items").asLong()).isEqualTo(10_000);
         assertThat(summary.get("itemsProcessed").asLong() + summary.get("itemsDeadLettered").asLong()).isEqualTo(10_000);
         assertThat(summary.get("reconciled").asBoolean()).isTrue();
+        // With a fifth of invocations failing, a sub-task fails all five receives about once in 3,000
+        // (0.2^5), so a few of the 11,000 may be dead-lettered; the job and the exit code must say so.
+        boolean clean = summary.get("itemsDeadLettered").asLong() == 0;
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(clean ? ExitCodes.OK : ExitCodes.ITEMS_FAILED);
+        assertThat(summary.get("jobStatus").asText()).isEqualTo(clean ? "COMPLETED" : "COMPLETED_WITH_FAILURES");
+        assertThat(summary.get("jobCompletedEvents").asInt()).as("one completion event under faults and duplicates")
+                .isEqualTo(1);
         assertThat(summary.get("failed").asLong()).as("faults happened").isGreaterThan(1_000);
         assertThat(summary.get("duplicatesSuppressed").asLong()).as("crashes and timeouts made duplicates").isPositive();
 

@@ -111,18 +111,25 @@ class TerraformChecksIT {
         }
         assertThat(grants).containsOnlyKeys("sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
                 "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "logs:CreateLogStream", "logs:PutLogEvents",
-                "dynamodb:GetItem", "dynamodb:UpdateItem");
+                "dynamodb:GetItem", "dynamodb:UpdateItem", "events:PutEvents");
+        assertThat(grants.get("events:PutEvents")).as("completion events only on the configured bus")
+                .containsExactly("${statement.value.arn}");
         for (String action : List.of("dynamodb:GetItem", "dynamodb:UpdateItem")) {
             assertThat(grants.get(action)).as(action + " only on the processing-records table")
                     .containsExactly("${statement.value.arn}");
         }
-        JsonNode dynamic = policy.path("dynamic").path("statement").get(0);
-        assertThat(dynamic.path("for_each").asText()).isEqualTo("${aws_dynamodb_table.processing_records}");
-        assertThat(grants.get("sqs:SendMessage")).as("sends only to the work queue and the on-failure destination")
-                .containsExactlyInAnyOrder("${aws_sqs_queue.work.arn}", "${aws_sqs_queue.failed_events.arn}");
-        for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl")) {
-            assertThat(grants.get(action)).as(action).containsExactly("${aws_sqs_queue.work.arn}");
+        List<String> dynamics = new ArrayList<>();
+        policy.path("dynamic").path("statement").forEach(d -> dynamics.add(d.path("for_each").asText()));
+        assertThat(dynamics).containsExactlyInAnyOrder("${aws_dynamodb_table.processing_records}",
+                "${data.aws_cloudwatch_event_bus.jobs}");
+        assertThat(grants.get("sqs:SendMessage")).as("sends only to the work queue, the parked queue and the on-failure "
+                + "destination").containsExactlyInAnyOrder("${aws_sqs_queue.work.arn}", "${aws_sqs_queue.parked.arn}",
+                "${aws_sqs_queue.failed_events.arn}");
+        for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")) {
+            assertThat(grants.get(action)).as(action + ": the work queue's and the DLQ's mappings")
+                    .containsExactlyInAnyOrder("${aws_sqs_queue.work.arn}", "${aws_sqs_queue.dlq.arn}");
         }
+        assertThat(grants.get("sqs:GetQueueUrl")).containsExactly("${aws_sqs_queue.work.arn}");
         for (String action : List.of("logs:CreateLogStream", "logs:PutLogEvents")) {
             assertThat(grants.get(action)).as(action + " only on the function's own log group")
                     .containsExactly("${aws_cloudwatch_log_group.function.arn}:*");

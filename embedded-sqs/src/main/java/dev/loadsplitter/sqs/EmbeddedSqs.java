@@ -52,7 +52,11 @@ public final class EmbeddedSqs implements AutoCloseable {
     public static final String REGION = "us-east-1";
     public static final String ACCOUNT = "000000000000";
     /** ElasticMQ accepts any credentials; these are what the local runtime hands its functions. */
-    public static final String ACCESS_KEY = "local";
+    /**
+     * The access key the local runtime hands its functions. With a loopback endpoint it tells the
+     * engine's clients that the server checks no signature, so they skip SigV4 signing.
+     */
+    public static final String ACCESS_KEY = "load-splitter-local";
     public static final String SECRET_KEY = "local";
 
     /** Connections the shared client keeps: enough for the pollers and deleters of 1,000 concurrent invocations. */
@@ -123,7 +127,9 @@ public final class EmbeddedSqs implements AutoCloseable {
                 "aws.region", REGION,
                 "aws.accountId", ACCOUNT,
                 "messages-storage.enabled", true,
-                "messages-storage.uri", "jdbc:h2:" + h2,
+                // WRITE_DELAY=0: H2 writes each commit before answering, not within half a second,
+                // so kill -9 loses nothing acknowledged. https://h2database.com/html/commands.html#set_write_delay
+                "messages-storage.uri", "jdbc:h2:" + h2 + ";WRITE_DELAY=0",
                 "messages-storage.prune-data-on-init", false))
                 .withFallback(ConfigFactory.load(EmbeddedSqs.class.getClassLoader()));
         Function0<?> shutdown;
@@ -199,8 +205,10 @@ public final class EmbeddedSqs implements AutoCloseable {
         if (maxReceiveCount < 1) {
             throw new IllegalArgumentException("maxReceiveCount must be at least 1, got " + maxReceiveCount);
         }
+        // The DLQ invokes the function too (its records are counted and parked): same visibility timeout.
         String dlqUrl = createOrUpdate(dlqName, Map.of(
-                QueueAttributeName.MESSAGE_RETENTION_PERIOD, Long.toString(Duration.ofDays(14).toSeconds())));
+                QueueAttributeName.MESSAGE_RETENTION_PERIOD, Long.toString(Duration.ofDays(14).toSeconds()),
+                QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(visibilityTimeout.toSeconds())));
         String dlqArn = arnOf(dlqUrl);
         String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}";
         String url = createOrUpdate(name, Map.of(
@@ -251,7 +259,15 @@ public final class EmbeddedSqs implements AutoCloseable {
      * the DLQ, with the same message id, is the true one. Everything else is made visible again.
      */
     public int dropDeadLetteredCopies(QueuePair queues) {
-        Set<String> deadLettered = new HashSet<>();
+        return dropDeadLetteredCopies(queues, Set.of());
+    }
+
+    /**
+     * The same, counting as dead-lettered too the messages {@code alsoDeadLettered} names: those
+     * the function moved on from the DLQ, such as parked dead letters.
+     */
+    public int dropDeadLetteredCopies(QueuePair queues, Set<String> alsoDeadLettered) {
+        Set<String> deadLettered = new HashSet<>(alsoDeadLettered);
         List<Message> inDlq = receiveAll(queues.dlqUrl());
         inDlq.forEach(message -> deadLettered.add(message.messageId()));
         release(queues.dlqUrl(), inDlq);

@@ -6,9 +6,17 @@ import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.container.FunctionDefinition;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationListener;
+import dev.loadsplitter.local.container.Trigger;
 import dev.loadsplitter.local.esm.EventSourceMapping;
 import dev.loadsplitter.local.fault.SqsFaultProxy;
+import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.config.Idempotency;
+import dev.loadsplitter.engine.internal.config.AwsClients;
+import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
+import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
 import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.local.aws.LocalAwsEndpoint;
+import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
 import dev.loadsplitter.local.invoke.DestinationRecord;
@@ -24,8 +32,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.HashSet;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * The whole system on one machine: an embedded SQS server with the work queue and its DLQ, the
@@ -44,10 +56,21 @@ public final class LocalEnvironment implements AutoCloseable {
     private final AsyncInvoker async;
     private final String functionArn;
     private final SqsFaultProxy faultProxy;
+    private final EventSourceMapping deadLetterMapping;
+    private final LocalAwsEndpoint aws;
+    private final String parkedUrl;
+    private final Clock clock;
+    private final Sleeper sleeper;
 
     private LocalEnvironment(LocalSettings settings, EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues,
-                             FunctionRuntime function, EventSourceMapping mapping, AsyncInvoker async,
-                             String functionArn, SqsFaultProxy faultProxy) {
+                             FunctionRuntime function, EventSourceMapping mapping, EventSourceMapping deadLetterMapping,
+                             AsyncInvoker async, String functionArn, SqsFaultProxy faultProxy, LocalAwsEndpoint aws,
+                             String parkedUrl, Clock clock, Sleeper sleeper) {
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.deadLetterMapping = deadLetterMapping;
+        this.aws = aws;
+        this.parkedUrl = parkedUrl;
         this.settings = settings;
         this.sqs = sqs;
         this.queues = queues;
@@ -70,21 +93,46 @@ public final class LocalEnvironment implements AutoCloseable {
      * @param functionLog where the function's {@code LambdaLogger} writes
      */
     public static LocalEnvironment start(LocalSettings settings, InvocationListener listener, PrintStream functionLog) {
+        return start(settings, listener, functionLog, Clock.systemUTC(), Sleeper.system());
+    }
+
+    /**
+     * As {@link #start(LocalSettings, InvocationListener, PrintStream)}, with the time every part of
+     * the runtime reads and the way each of them waits.
+     */
+    public static LocalEnvironment start(LocalSettings settings, InvocationListener listener, PrintStream functionLog,
+                                         Clock clock, Sleeper sleeper) {
         EmbeddedSqs sqs = settings.dataDirectory()
                 .map(directory -> EmbeddedSqs.startDurable(settings.sqsHost(), settings.sqsPort(), directory))
                 .orElseGet(() -> EmbeddedSqs.start(settings.sqsHost(), settings.sqsPort()));
+        LocalAwsEndpoint aws = null;
         try {
             EmbeddedSqs.QueuePair queues = sqs.createQueues(settings.queueName(), settings.dlqName(),
                     settings.maxReceiveCount(), settings.visibilityTimeout());
+            String parkedUrl = sqs.createQueue(settings.parkedName());
             if (settings.dataDirectory().isPresent()) {
-                int dropped = sqs.dropDeadLetteredCopies(queues);
+                int dropped = sqs.dropDeadLetteredCopies(queues, parkedFrom(sqs, parkedUrl));
                 if (dropped > 0) {
                     log.info("Restored queues: removed {} stale copies of dead-lettered messages from {}", dropped,
                             settings.queueName());
                 }
             }
+            aws = LocalAwsEndpoint.start(settings.sqsHost(), settings.awsPort(), clock);
+            aws.createTable(settings.recordsTableName(), DynamoDbProcessingRecords.KEY);
             Map<String, String> environment = new HashMap<>(settings.environment());
             environment.putAll(sqs.environment(queues.url()));
+            // Processing and job records in DynamoDB, completion events on EventBridge, the DLQ counted and
+            // parked: as the deployment sets them up, against the local endpoints. --env may choose otherwise.
+            environment.put("AWS_ENDPOINT_URL_DYNAMODB", aws.url().toString());
+            environment.put("AWS_ENDPOINT_URL_EVENTBRIDGE", aws.url().toString());
+            if (!settings.environment().containsKey(EngineSettings.IDEMPOTENCY.name())) {
+                environment.put(EngineSettings.IDEMPOTENCY.name(), Idempotency.DYNAMODB.value());
+                environment.put(EngineSettings.IDEMPOTENCY_TABLE.name(), settings.recordsTableName());
+            }
+            environment.putIfAbsent(EngineSettings.EVENT_BUS_NAME.name(), "default");
+            environment.put(EngineSettings.MAX_RECEIVE_COUNT.name(), Integer.toString(settings.maxReceiveCount()));
+            environment.put(EngineSettings.DEAD_LETTER_QUEUE_ARN.name(), queues.dlqArn());
+            environment.put(EngineSettings.PARKED_QUEUE_URL.name(), parkedUrl);
             SqsFaultProxy proxy = null;
             if (settings.sqsFaultRate() > 0) {
                 // The function reaches SQS through the proxy; the runtime's own polling does not.
@@ -96,24 +144,45 @@ public final class LocalEnvironment implements AutoCloseable {
             String arn = "arn:aws:lambda:" + EmbeddedSqs.REGION + ":" + EmbeddedSqs.ACCOUNT + ":function:"
                     + settings.functionName();
             FunctionRuntime function = new FunctionRuntime(definition, arn, settings.reservedConcurrency(),
-                    Clock.systemUTC(), functionLog, listener, settings.faults());
+                    clock, functionLog, listener, settings.faults());
             ObjectMapper json = EventJson.create();
             EventSourceMapping mapping = new EventSourceMapping(sqs.client(), queues.url(), queues.arn(),
-                    EmbeddedSqs.REGION, function, settings.esm(), json);
+                    EmbeddedSqs.REGION, function, settings.esm(), json, Trigger.SQS, clock, sleeper);
+            // The DLQ invokes the function too, in batches of 10, as the deployment's second mapping does.
+            EventSourceMapping deadLetterMapping = new EventSourceMapping(sqs.client(), queues.dlqUrl(),
+                    queues.dlqArn(), EmbeddedSqs.REGION, function, new EsmSettings(10, Duration.ZERO,
+                    Math.min(10, settings.esm().maximumConcurrency()), true, settings.esm().enabled()), json,
+                    Trigger.DEAD_LETTERS, clock, sleeper);
             String failedEventsUrl = sqs.createQueue(settings.failedEventsName());
             AsyncInvoker async = new AsyncInvoker(function, AsyncInvoker.DEFAULT_RETRIES, settings.asyncRetryPause(),
-                    Sleeper.system(), failed -> sqs.client().sendMessage(request -> request.queueUrl(failedEventsUrl)
-                            .messageBody(destinationRecord(json, arn, failed).toJson().toString())));
+                    sleeper, failed -> sqs.client().sendMessage(request -> request.queueUrl(failedEventsUrl)
+                            .messageBody(destinationRecord(json, arn, failed, clock.instant()).toJson().toString())));
             mapping.start();
-            return new LocalEnvironment(settings, sqs, queues, function, mapping, async, arn, proxy);
+            deadLetterMapping.start();
+            return new LocalEnvironment(settings, sqs, queues, function, mapping, deadLetterMapping, async, arn, proxy,
+                    aws, parkedUrl, clock, sleeper);
         } catch (RuntimeException e) {
+            if (aws != null) {
+                aws.close();
+            }
             sqs.close();
             throw e;
         }
     }
 
+    /** The DLQ message ids the parked dead letters stand for. */
+    private static Set<String> parkedFrom(EmbeddedSqs sqs, String parkedUrl) {
+        Set<String> ids = new HashSet<>();
+        List<Message> parked = sqs.receiveAll(parkedUrl);
+        parked.forEach(message -> Optional.ofNullable(message.messageAttributes().get(SubTaskAttribute.PARKED_FROM))
+                .map(MessageAttributeValue::stringValue).ifPresent(ids::add));
+        sqs.release(parkedUrl, parked);
+        return ids;
+    }
+
     /** Lambda's invocation record for an event that failed every attempt. */
-    private static DestinationRecord destinationRecord(ObjectMapper json, String functionArn, AsyncInvoker.FailedEvent failed) {
+    private static DestinationRecord destinationRecord(ObjectMapper json, String functionArn,
+                                                       AsyncInvoker.FailedEvent failed, Instant at) {
         JsonNode request;
         JsonNode response;
         try {
@@ -127,7 +196,7 @@ public final class LocalEnvironment implements AutoCloseable {
             response = json.createObjectNode().put("errorMessage", failed.lastError());
         }
         return new DestinationRecord(UUID.randomUUID().toString(), functionArn + ":$LATEST", "RetriesExhausted",
-                failed.attempts(), Instant.now(), request, response);
+                failed.attempts(), at, request, response);
     }
 
     /** The URL of the asynchronous invocations' on-failure destination, {@code <function>-failed-events}. */
@@ -166,8 +235,26 @@ public final class LocalEnvironment implements AutoCloseable {
 
     /** True when nothing is left to do: no event waiting, no invocation running, no message queued or in flight. */
     public boolean isDrained() {
-        return async.pending() == 0 && mapping.inFlight() == 0 && function.busy() == 0
-                && sqs.depth(queues.url()).total() == 0;
+        return async.pending() == 0 && mapping.inFlight() == 0 && deadLetterMapping.inFlight() == 0
+                && function.busy() == 0 && sqs.depth(queues.url()).total() == 0
+                && (!settings.esm().enabled() || sqs.depth(queues.dlqUrl()).total() == 0);
+    }
+
+    /** The local DynamoDB and EventBridge endpoint: the function's records and its completion events. */
+    public LocalAwsEndpoint aws() {
+        return aws;
+    }
+
+    /** The URL of the queue dead-lettered sub-tasks are parked in: {@code <function>-parked}. */
+    public String parkedUrl() {
+        return parkedUrl;
+    }
+
+    /** The function's processing and job records, as the function keeps them in the local DynamoDB table. */
+    public ProcessingRecords records() {
+        return new DynamoDbProcessingRecords(AwsClients.sharedDynamoDb(Map.of("AWS_ENDPOINT_URL_DYNAMODB",
+                aws.url().toString(), "AWS_REGION", EmbeddedSqs.REGION, "AWS_ACCESS_KEY_ID", "local",
+                "AWS_SECRET_ACCESS_KEY", "local")), settings.recordsTableName(), Duration.ofDays(1));
     }
 
     /**
@@ -177,27 +264,29 @@ public final class LocalEnvironment implements AutoCloseable {
      * @return whether it drained before {@code timeout}
      */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Instant deadline = clock.instant().plus(timeout);
         int quiet = 0;
-        while (System.nanoTime() < deadline) {
+        while (clock.instant().isBefore(deadline)) {
             quiet = isDrained() ? quiet + 1 : 0;
             if (quiet >= 2) {
                 return true;
             }
-            Thread.sleep(25);
+            sleeper.sleep(Duration.ofMillis(25));
         }
         return false;
     }
 
-    /** Messages in the dead-letter queue now. */
+    /** Messages dead-lettered so far: parked, or still in the dead-letter queue. */
     public int deadLettered() {
-        return sqs.depth(queues.dlqUrl()).total();
+        return sqs.depth(parkedUrl).total() + sqs.depth(queues.dlqUrl()).total();
     }
 
-    /** The sub-tasks in the dead-letter queue now, by their message attributes. */
+    /** The dead-lettered sub-tasks, parked or still in the dead-letter queue, by their message attributes. */
     public List<RunSummary.DeadLetter> deadLetters() {
         List<RunSummary.DeadLetter> deadLetters = new ArrayList<>();
-        for (Message message : sqs.receiveAll(queues.dlqUrl())) {
+        List<Message> messages = new ArrayList<>(sqs.receiveAll(parkedUrl));
+        messages.addAll(sqs.receiveAll(queues.dlqUrl()));
+        for (Message message : messages) {
             Map<String, String> attributes = SubTaskAttribute.stringsOf(message.messageAttributes());
             deadLetters.add(new RunSummary.DeadLetter(SubTaskAttribute.taskIdOr(attributes, message.messageId()),
                     SubTaskAttribute.ITEM_COUNT.intIn(attributes, 1)));
@@ -210,18 +299,20 @@ public final class LocalEnvironment implements AutoCloseable {
      * Messages not yet delivered stay on the queue for as long as the server runs.
      */
     public void stop(Duration grace) throws InterruptedException {
-        long deadline = System.nanoTime() + grace.toNanos();
+        Instant deadline = clock.instant().plus(grace);
         try {
             mapping.stop(grace);
+            deadLetterMapping.stop(grace);
             async.close();
-            while (function.busy() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
+            while (function.busy() > 0 && clock.instant().isBefore(deadline)) {
+                sleeper.sleep(Duration.ofMillis(20));
             }
         } finally {
             function.close();
             if (faultProxy != null) {
                 faultProxy.close();
             }
+            aws.close();
             sqs.close();
         }
     }

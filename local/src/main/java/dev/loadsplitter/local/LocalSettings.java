@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param esm the event source mapping
  * @param sqsHost the address the embedded SQS server listens on
  * @param sqsPort its port, 0 for any free one
+ * @param awsPort the port of the local DynamoDB and EventBridge endpoint, 0 for any free one
  * @param asyncRetryPause the pause before an asynchronous invocation's first retry
  * @param faults invocations that go wrong on purpose
  * @param sqsFaultRate share of the function's SQS requests answered with a 500 or a throttle
@@ -32,7 +33,7 @@ import java.util.Optional;
 public record LocalSettings(Path functionJar, String functionName, String handler, int memoryMb,
                             Duration functionTimeout, int reservedConcurrency, Map<String, String> environment,
                             Duration visibilityTimeout, int maxReceiveCount, EsmSettings esm, String sqsHost,
-                            int sqsPort, Duration asyncRetryPause, FaultPlan faults, double sqsFaultRate,
+                            int sqsPort, int awsPort, Duration asyncRetryPause, FaultPlan faults, double sqsFaultRate,
                             Optional<Path> dataDirectory) {
 
     /** The function's name on AWS and here. */
@@ -64,6 +65,9 @@ public record LocalSettings(Path functionJar, String functionName, String handle
         if (sqsPort < 0 || sqsPort > 65_535) {
             throw new IllegalArgumentException("SQS port must be from 0 to 65535, got " + sqsPort);
         }
+        if (awsPort < 0 || awsPort > 65_535) {
+            throw new IllegalArgumentException("DynamoDB/EventBridge port must be from 0 to 65535, got " + awsPort);
+        }
     }
 
     /** The work queue's name: {@code load-splitter-queue}. */
@@ -74,6 +78,16 @@ public record LocalSettings(Path functionJar, String functionName, String handle
     /** The asynchronous invocations' on-failure destination: {@code load-splitter-failed-events}. */
     public String failedEventsName() {
         return functionName + "-failed-events";
+    }
+
+    /** Where dead-lettered sub-tasks are parked once counted into their jobs: {@code load-splitter-parked}. */
+    public String parkedName() {
+        return functionName + "-parked";
+    }
+
+    /** The DynamoDB table of processing and job records: {@code load-splitter-records}. */
+    public String recordsTableName() {
+        return functionName + "-records";
     }
 
     /** The dead-letter queue's name: {@code load-splitter-dlq}. */

@@ -17,10 +17,15 @@ import java.util.Optional;
  * @param idempotency where processing records are kept
  * @param idempotencyTable the DynamoDB table, for dynamodb
  * @param idempotencyTtl how long a processing record is kept
+ * @param eventBusName the bus completion events go to; empty for none
+ * @param maxReceiveCount the work queue's receives before a message is dead-lettered
+ * @param deadLetterQueueArn the DLQ whose records are counted and parked, when it invokes the function
+ * @param parkedQueueUrl where dead-lettered sub-tasks are parked
  */
 public record EngineSettings(Optional<String> queueUrl, Optional<String> queueName, SplitPolicy policy,
                              SenderSettings sender, int recordConcurrency, Idempotency idempotency,
-                             Optional<String> idempotencyTable, Duration idempotencyTtl) {
+                             Optional<String> idempotencyTable, Duration idempotencyTtl, Optional<String> eventBusName,
+                             int maxReceiveCount, Optional<String> deadLetterQueueArn, Optional<String> parkedQueueUrl) {
 
     public static final Setting TASK_TYPE = new Setting("TASK_TYPE", "",
             "Class name of the function's TaskType; default: the one listed in META-INF/services/dev.loadsplitter.engine.task.TaskType.");
@@ -52,11 +57,20 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
     public static final Setting IDEMPOTENCY_TTL = new Setting("IDEMPOTENCY_TTL", "24h",
             "How long a processing record is kept; longer than the queue's visibility timeout.");
 
+    public static final Setting EVENT_BUS_NAME = new Setting("EVENT_BUS_NAME", "",
+            "EventBridge bus a job's 'Job Completed' event is put on (default: none, no event); needs IDEMPOTENCY=dynamodb across containers.");
+    public static final Setting MAX_RECEIVE_COUNT = new Setting("MAX_RECEIVE_COUNT", "5",
+            "The work queue's maxReceiveCount: a sub-task failing its receive number this many is counted into its job as dead-lettered (1 to 1000).");
+    public static final Setting DEAD_LETTER_QUEUE_ARN = new Setting("DEAD_LETTER_QUEUE_ARN", "",
+            "ARN of the work queue's DLQ, when it invokes the function too: its records are counted into their jobs as dead-lettered and parked.");
+    public static final Setting PARKED_QUEUE_URL = new Setting("PARKED_QUEUE_URL", "",
+            "URL of the queue dead-lettered sub-tasks are parked in for 'load-splitter dlq list' and 'redrive', with DEAD_LETTER_QUEUE_ARN.");
+
     /** Every variable the engine reads. */
     public static final List<Setting> SETTINGS = List.of(TASK_TYPE, QUEUE_URL, QUEUE_NAME, MAX_ITEMS_PER_TASK,
             MAX_MESSAGE_BYTES, MAX_SPLIT_DEPTH, FAN_OUT_LIMIT, SEND_CONCURRENCY, SEND_MAX_ATTEMPTS, RECORD_CONCURRENCY,
-            IDEMPOTENCY,
-            IDEMPOTENCY_TABLE, IDEMPOTENCY_TTL);
+            IDEMPOTENCY, IDEMPOTENCY_TABLE, IDEMPOTENCY_TTL, EVENT_BUS_NAME, MAX_RECEIVE_COUNT, DEAD_LETTER_QUEUE_ARN,
+            PARKED_QUEUE_URL);
 
     public EngineSettings {
         Objects.requireNonNull(idempotency, "idempotency");
@@ -84,13 +98,20 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
             throw new InvalidSettingException(IDEMPOTENCY, IDEMPOTENCY.read(environment), e.getMessage());
         }
         Optional<String> table = optional(IDEMPOTENCY_TABLE, environment);
+        Optional<String> deadLetterQueue = optional(DEAD_LETTER_QUEUE_ARN, environment);
+        if (deadLetterQueue.isPresent() && !PARKED_QUEUE_URL.isSetIn(environment)) {
+            throw new InvalidSettingException(PARKED_QUEUE_URL, "", "DEAD_LETTER_QUEUE_ARN needs the queue to park "
+                    + "dead-lettered sub-tasks in");
+        }
         if (idempotency == Idempotency.DYNAMODB && table.isEmpty()) {
             throw new InvalidSettingException(IDEMPOTENCY_TABLE, "", "IDEMPOTENCY=dynamodb needs the table's name");
         }
         return new EngineSettings(
                 optional(QUEUE_URL, environment), optional(QUEUE_NAME, environment), policy, sender,
                 RECORD_CONCURRENCY.readInt(environment, 1, 10_000), idempotency, table,
-                DurationSetting.read(IDEMPOTENCY_TTL, environment));
+                DurationSetting.read(IDEMPOTENCY_TTL, environment), optional(EVENT_BUS_NAME, environment),
+                MAX_RECEIVE_COUNT.readInt(environment, 1, 1_000), optional(DEAD_LETTER_QUEUE_ARN, environment),
+                optional(PARKED_QUEUE_URL, environment));
     }
 
     private static Optional<String> optional(Setting setting, Map<String, String> environment) {

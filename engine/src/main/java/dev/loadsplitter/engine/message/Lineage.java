@@ -41,6 +41,35 @@ public record Lineage(String jobId, String partId, int depth) {
         return new Lineage(jobId, partId.isEmpty() ? Integer.toString(index) : partId + "." + index, depth + 1);
     }
 
+    private static final char CONTINUATION = '~';
+
+    /**
+     * The rest of this task's split from part {@code nextPart} on: {@code 3~17} for part 3's split
+     * continuing at 3.17, at this task's depth, so its parts are the ones the split would have made.
+     */
+    public Lineage continuation(int nextPart) {
+        return new Lineage(jobId, partId + CONTINUATION + nextPart, depth);
+    }
+
+    /**
+     * The items of this task from item {@code offset} on (0-based), which it had no time to process:
+     * {@code 3.2@4}, at this task's depth.
+     */
+    public Lineage remainder(int offset) {
+        return new Lineage(jobId, partId + '@' + offset, depth);
+    }
+
+    /** Whether this is the rest of a split ({@link #continuation}). */
+    public boolean isContinuation() {
+        return partId.indexOf(CONTINUATION) >= 0;
+    }
+
+    /** The task whose split this continues: {@code 3} for {@code 3~17}; this lineage when it is no continuation. */
+    public Lineage continued() {
+        int at = partId.lastIndexOf(CONTINUATION);
+        return at < 0 ? this : new Lineage(jobId, partId.substring(0, at), depth);
+    }
+
     /** The sub-task's id; empty for the original task, which is not a sub-task. */
     public Optional<TaskId> taskId() {
         return partId.isEmpty() ? Optional.empty() : Optional.of(new TaskId(jobId, partId));

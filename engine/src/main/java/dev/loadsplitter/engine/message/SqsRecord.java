@@ -15,12 +15,19 @@ import java.util.Optional;
  * @param body the message body; empty when the record has none or it is not a string
  * @param messageAttributes string values of the message attributes, by name
  * @param receiveCount {@code attributes.ApproximateReceiveCount}, 0 when absent
+ * @param eventSourceArn the queue the record came from ({@code eventSourceARN}); empty when absent
  */
 public record SqsRecord(String messageId, Optional<String> body, Map<String, String> messageAttributes,
-                        int receiveCount) {
+                        int receiveCount, String eventSourceArn) {
 
     public SqsRecord {
         messageAttributes = Map.copyOf(messageAttributes);
+        java.util.Objects.requireNonNull(eventSourceArn, "eventSourceArn");
+    }
+
+    /** A record of no particular queue. */
+    public SqsRecord(String messageId, Optional<String> body, Map<String, String> messageAttributes, int receiveCount) {
+        this(messageId, body, messageAttributes, receiveCount, "");
     }
 
     /** Reads one element of {@code Records}; never throws, a missing part is simply absent. */
@@ -42,7 +49,7 @@ public record SqsRecord(String messageId, Optional<String> body, Map<String, Str
         if (systemAttributes != null && systemAttributes.isObject()) {
             receiveCount = text(systemAttributes.get("ApproximateReceiveCount")).map(SqsRecord::toInt).orElse(0);
         }
-        return new SqsRecord(messageId, body, attributes, receiveCount);
+        return new SqsRecord(messageId, body, attributes, receiveCount, text(node.get("eventSourceARN")).orElse(""));
     }
 
     public Optional<String> attribute(String name) {

@@ -21,7 +21,13 @@ public enum SubTaskAttribute {
     PART_COUNT("partCount", "Number", subTask -> Integer.toString(subTask.partCount())),
     SPLIT_DEPTH("splitDepth", "Number", subTask -> Integer.toString(subTask.lineage().depth())),
     ITEM_COUNT("itemCount", "Number", subTask -> Integer.toString(subTask.itemCount())),
-    TASK_TYPE("taskType", "String", SubTask::taskType);
+    TASK_TYPE("taskType", "String", SubTask::taskType),
+    /** Only on the rest of a split that ran short of time: the index of the first part still to send. */
+    CONTINUES_AT("continuesAt", "Number", subTask -> subTask.continuation()
+            .map(c -> Integer.toString(c.nextPart())).orElse("")),
+    /** Only on the rest of a split: the items per part the split used. */
+    SLICE_SIZE("sliceSize", "Number", subTask -> subTask.continuation()
+            .map(c -> Integer.toString(c.sliceSize())).orElse(""));
 
     private final String attributeName;
     private final String dataType;
@@ -43,7 +49,7 @@ public enum SubTaskAttribute {
         return dataType;
     }
 
-    /** This attribute's value for {@code subTask}. */
+    /** This attribute's value for {@code subTask}; empty when the sub-task does not carry it (SQS takes no empty values). */
     public String valueOf(SubTask subTask) {
         return value.apply(subTask);
     }
@@ -55,14 +61,32 @@ public enum SubTaskAttribute {
     public static int totalBytes(SubTask subTask) {
         int total = 0;
         for (SubTaskAttribute attribute : values()) {
-            total += utf8Length(attribute.attributeName) + utf8Length(attribute.dataType)
-                    + utf8Length(attribute.valueOf(subTask));
+            String value = attribute.valueOf(subTask);
+            if (!value.isEmpty()) {
+                total += utf8Length(attribute.attributeName) + utf8Length(attribute.dataType) + utf8Length(value);
+            }
         }
         return total;
     }
 
     private static int utf8Length(String text) {
         return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /**
+     * The attribute a parked dead letter carries besides the sub-task's own: the id of the message it
+     * was in the dead-letter queue, so tools can tell which DLQ message it stands for.
+     */
+    public static final String PARKED_FROM = "deadLetteredMessageId";
+
+    /** The SQS data type of the attribute called {@code name}: ours as declared, anything else {@code String}. */
+    public static String dataTypeOf(String name) {
+        for (SubTaskAttribute attribute : values()) {
+            if (attribute.attributeName.equals(name)) {
+                return attribute.dataType;
+            }
+        }
+        return "String";
     }
 
     /** The string values of an SQS message's attributes, by name, as {@link #in} reads them. */
@@ -123,7 +147,18 @@ public enum SubTaskAttribute {
         if (jobId.isEmpty() || partId.isEmpty()) {
             return new ReceivedLineage.Absent(depth);
         }
-        return new ReceivedLineage.Known(new Lineage(jobId.get(), partId.get(), depthText.isPresent() ? depth : 1));
+        Lineage lineage = new Lineage(jobId.get(), partId.get(), depthText.isPresent() ? depth : 1);
+        Optional<String> continuesAt = CONTINUES_AT.in(attributes);
+        if (continuesAt.isPresent()) {
+            int next = CONTINUES_AT.intIn(attributes, 0);
+            int slice = SLICE_SIZE.intIn(attributes, 0);
+            if (next < 1 || slice < 1 || !lineage.isContinuation()) {
+                return new ReceivedLineage.Malformed(CONTINUES_AT.attributeName, continuesAt.get(),
+                        "a part index of 1 or more, with a sliceSize of 1 or more and a partId of the form <part>~<index>");
+            }
+            return new ReceivedLineage.Known(lineage, Optional.of(new SubTask.Continuation(next, slice)));
+        }
+        return new ReceivedLineage.Known(lineage, Optional.empty());
     }
 
     /** The task id ({@code jobId/partId}) the attributes name, or {@code fallback} when they name none. */
@@ -135,8 +170,12 @@ public enum SubTaskAttribute {
     /** The lineage a received message carries, read by {@link #lineageOf}. */
     public sealed interface ReceivedLineage {
 
-        /** A sub-task of a job: it has a task id, so a second delivery of it can be recognised. */
-        record Known(Lineage lineage) implements ReceivedLineage {
+        /**
+         * A sub-task of a job: it has a task id, so a second delivery of it can be recognised.
+         *
+         * @param continuation set when it is the rest of a split that ran short of time
+         */
+        record Known(Lineage lineage, Optional<SubTask.Continuation> continuation) implements ReceivedLineage {
         }
 
         /**

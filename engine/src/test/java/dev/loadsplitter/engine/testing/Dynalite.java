@@ -9,9 +9,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -52,18 +56,25 @@ public final class Dynalite implements AutoCloseable {
         }
         Process process = new ProcessBuilder("node", cli.toString(), "--port", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                new Socket("127.0.0.1", port).close();
-                return new Dynalite(process, port);
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline || !process.isAlive()) {
-                    process.destroyForcibly();
-                    fail("dynalite did not start on port " + port);
-                }
-                Thread.sleep(50);
-            }
+        int bound = port;
+        try {
+            Awaitility.await("dynalite listening on " + port).atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50)).until(() -> listening(bound) || !process.isAlive());
+        } catch (ConditionTimeoutException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+        if (!process.isAlive()) {
+            fail("dynalite did not start on port " + port);
+        }
+        return new Dynalite(process, port);
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            return socket.isConnected();
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -88,9 +99,8 @@ public final class Dynalite implements AutoCloseable {
                         .attributeType(ScalarAttributeType.S).build())
                 .keySchema(KeySchemaElement.builder().attributeName(DynamoDbProcessingRecords.KEY).keyType(KeyType.HASH).build())
                 .provisionedThroughput(ProvisionedThroughput.builder().readCapacityUnits(100L).writeCapacityUnits(100L).build()));
-        while (!"ACTIVE".equals(client.describeTable(r -> r.tableName(table)).table().tableStatusAsString())) {
-            Thread.sleep(20);
-        }
+        client.waiter().waitUntilTableExists(r -> r.tableName(table),
+                w -> w.maxAttempts(1_500).backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(20))));
     }
 
     @Override

@@ -146,7 +146,7 @@ public final class FunctionRuntime implements AutoCloseable {
         // Initialisation has Lambda's own 10-second allowance; the function timeout runs from the handler's start.
         CompletableFuture<Optional<Duration>> initialised = new CompletableFuture<>();
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        FaultPlan.Fault fault = faults.next();
+        FaultPlan.Fault fault = trigger == Trigger.DEAD_LETTERS ? FaultPlan.Fault.NONE : faults.next();
         Thread worker = Thread.ofVirtual().name(function.name() + "-" + container.id + "-" + requestId).unstarted(() -> {
             Thread.currentThread().setContextClassLoader(loader);
             Optional<Outcome> initFailure = container.initialise(initialised);

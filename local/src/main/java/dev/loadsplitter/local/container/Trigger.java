@@ -7,5 +7,15 @@ public enum Trigger {
     /** {@code Invoke} with {@code Event}, as EventBridge invokes: queued, retried twice on error. */
     ASYNC,
     /** A batch from the SQS event source mapping. */
-    SQS
+    SQS,
+    /**
+     * A batch from the dead-letter queue's mapping, which only counts sub-tasks into their jobs and
+     * parks them: injected faults leave it alone, so a run with faults still ends.
+     */
+    DEAD_LETTERS;
+
+    /** Whether the invocation's event is an SQS batch. */
+    public boolean isSqs() {
+        return this == SQS || this == DEAD_LETTERS;
+    }
 }

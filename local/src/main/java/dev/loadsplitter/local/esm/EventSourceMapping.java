@@ -7,7 +7,10 @@ import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
 import dev.loadsplitter.engine.message.LambdaSqsEvents;
+import dev.loadsplitter.engine.internal.time.Sleeper;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -61,10 +64,32 @@ public final class EventSourceMapping implements AutoCloseable {
     private final AtomicInteger activePollers = new AtomicInteger();
     private final int maxPollers;
     private final DeleteBatcher deletes;
+    private final Trigger trigger;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final AtomicLong receives = new AtomicLong();
     private volatile boolean running;
 
     public EventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String region, FunctionRuntime function,
                               EsmSettings settings, ObjectMapper json) {
+        this(sqs, queueUrl, queueArn, region, function, settings, json, Trigger.SQS);
+    }
+
+    /** @param trigger how the function is told it was invoked: {@link Trigger#SQS}, or the DLQ's own */
+    public EventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String region, FunctionRuntime function,
+                              EsmSettings settings, ObjectMapper json, Trigger trigger) {
+        this(sqs, queueUrl, queueArn, region, function, settings, json, trigger, Clock.systemUTC(), Sleeper.system());
+    }
+
+    /**
+     * @param clock times the batching window and the grace of {@link #stop}
+     * @param sleeper waits out the pause after a failed receive
+     */
+    public EventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String region, FunctionRuntime function,
+                              EsmSettings settings, ObjectMapper json, Trigger trigger, Clock clock, Sleeper sleeper) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.trigger = Objects.requireNonNull(trigger, "trigger");
         this.sqs = Objects.requireNonNull(sqs, "sqs");
         this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
         this.queueArn = Objects.requireNonNull(queueArn, "queueArn");
@@ -85,6 +110,16 @@ public final class EventSourceMapping implements AutoCloseable {
 
     public EsmSettings settings() {
         return settings;
+    }
+
+    /** Whether pollers are polling: after {@link #start} of an enabled mapping, until {@link #stop}. */
+    public boolean polling() {
+        return running;
+    }
+
+    /** ReceiveMessage calls made so far, empty ones included. */
+    public long receives() {
+        return receives.get();
     }
 
     /** Starts polling, unless the mapping is disabled. */
@@ -109,7 +144,16 @@ public final class EventSourceMapping implements AutoCloseable {
             activePollers.decrementAndGet();
             return;
         }
-        pollers.add(Thread.ofVirtual().name("esm-poller").start(this::poll));
+        // A retired poller takes itself off the list, so it does not grow for as long as serve runs.
+        Thread poller = Thread.ofVirtual().name("esm-poller").unstarted(() -> {
+            try {
+                poll();
+            } finally {
+                pollers.remove(Thread.currentThread());
+            }
+        });
+        pollers.add(poller);
+        poller.start();
     }
 
     private boolean retirePoller() {
@@ -198,8 +242,12 @@ public final class EventSourceMapping implements AutoCloseable {
                     try {
                         deliver(batch);
                     } finally {
-                        inFlight.decrementAndGet();
                         concurrency.release();
+                        if (inFlight.decrementAndGet() == 0) {
+                            synchronized (inFlight) {
+                                inFlight.notifyAll();
+                            }
+                        }
                     }
                 });
             }
@@ -213,25 +261,26 @@ public final class EventSourceMapping implements AutoCloseable {
      */
     private List<Message> gather(int limit, boolean backlog) throws InterruptedException {
         List<Message> gathered = new ArrayList<>();
-        long deadline = Long.MAX_VALUE;
+        Instant deadline = Instant.MAX;
         boolean shortPoll = backlog;
         while (running && gathered.size() < limit) {
             int wait = shortPoll ? 0 : gathered.isEmpty() ? LONG_POLL_SECONDS
-                    : (int) Math.min(LONG_POLL_SECONDS, Math.max(0, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())));
+                    : (int) Math.min(LONG_POLL_SECONDS, Math.max(0, Duration.between(clock.instant(), deadline).toSeconds()));
             int max = Math.min(MAX_RECEIVE, limit - gathered.size());
             List<Message> page = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max)
                     .waitTimeSeconds(wait)
                     .messageAttributeNames("All")
                     .messageSystemAttributeNames(LambdaSqsEvents.SYSTEM_ATTRIBUTES)).messages();
+            receives.incrementAndGet();
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
             shortPoll = false;
             if (gathered.isEmpty() && !page.isEmpty()) {
-                deadline = System.nanoTime() + settings.maximumBatchingWindow().toNanos();
+                deadline = clock.instant().plus(settings.maximumBatchingWindow());
             }
             gathered.addAll(page);
-            if (!gathered.isEmpty() && System.nanoTime() >= deadline) {
+            if (!gathered.isEmpty() && !clock.instant().isBefore(deadline)) {
                 break;
             }
         }
@@ -246,7 +295,7 @@ public final class EventSourceMapping implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Could not write an SQS event", e);
         }
-        InvocationResult result = function.invoke(payload, Trigger.SQS);
+        InvocationResult result = function.invoke(payload, trigger);
         if (result instanceof InvocationResult.Throttled throttled && throttledRecords.getAndAdd(batch.size()) == 0) {
             log.warn("ESM: invocation throttled: {} {} record(s) stay invisible until the visibility timeout and count "
                     + "toward maxReceiveCount. Keep the mapping's maximum concurrency ({}) below the function's reserved "
@@ -293,7 +342,7 @@ public final class EventSourceMapping implements AutoCloseable {
 
     private void pause() {
         try {
-            Thread.sleep(200);
+            sleeper.sleep(Duration.ofMillis(200));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -312,9 +361,12 @@ public final class EventSourceMapping implements AutoCloseable {
         for (Thread poller : pollers) {
             poller.join(Duration.ofSeconds(LONG_POLL_SECONDS + 5));
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        Instant deadline = clock.instant().plus(grace);
+        synchronized (inFlight) {
+            while (inFlight.get() > 0 && clock.instant().isBefore(deadline)) {
+                // Woken by the last batch to finish; the bound re-reads the clock should that clock be a test's.
+                inFlight.wait(Math.clamp(Duration.between(clock.instant(), deadline).toMillis(), 1, 100));
+            }
         }
         deletes.close();
         return inFlight.get() == 0;

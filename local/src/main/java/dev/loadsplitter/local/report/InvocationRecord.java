@@ -38,7 +38,9 @@ public record InvocationRecord(String requestId, Trigger trigger, Kind kind, int
         /** Rejected an event it could not understand (400). */
         INVALID,
         /** Returned an error or timed out, or failed every record it received. */
-        FAILED
+        FAILED,
+        /** Counted dead-lettered sub-tasks from the dead-letter queue into their jobs, and parked them. */
+        DEAD_LETTER
     }
 
     /** Handler time. */

@@ -42,6 +42,7 @@ public final class RunRecorder implements InvocationListener {
     private final ObjectMapper json;
     private final int maxItemsPerTask;
     private final int recordConcurrency;
+    private final String deadLetterQueueSuffix;
     private final Consumer<InvocationRecord> onRecord;
     private final ConcurrentLinkedQueue<InvocationRecord> records = new ConcurrentLinkedQueue<>();
     private final Set<String> deliveredMessages = ConcurrentHashMap.newKeySet();
@@ -64,10 +65,12 @@ public final class RunRecorder implements InvocationListener {
     /**
      * @param maxItemsPerTask the function's {@code MAX_ITEMS_PER_TASK}
      * @param recordConcurrency the function's {@code RECORD_CONCURRENCY}: records of one batch it runs at once
+     * @param deadLetterQueue the name of the dead-letter queue, whose records the function counts and parks
      * @param onRecord told of each finished invocation, for logs and progress
      */
-    public RunRecorder(ObjectMapper json, int maxItemsPerTask, int recordConcurrency,
+    public RunRecorder(ObjectMapper json, int maxItemsPerTask, int recordConcurrency, String deadLetterQueue,
                        Consumer<InvocationRecord> onRecord) {
+        this.deadLetterQueueSuffix = ":" + Objects.requireNonNull(deadLetterQueue, "deadLetterQueue");
         this.json = Objects.requireNonNull(json, "json");
         this.maxItemsPerTask = maxItemsPerTask;
         this.recordConcurrency = Math.max(1, recordConcurrency);
@@ -76,7 +79,7 @@ public final class RunRecorder implements InvocationListener {
 
     @Override
     public void finished(Finished finished) {
-        InvocationRecord record = finished.started().trigger() == Trigger.SQS ? ofSqsBatch(finished) : ofDirectEvent(finished);
+        InvocationRecord record = finished.started().trigger().isSqs() ? ofSqsBatch(finished) : ofDirectEvent(finished);
         if (record.kind() == InvocationRecord.Kind.INVALID) {
             rejectedEvents.incrementAndGet();
         }
@@ -147,6 +150,11 @@ public final class RunRecorder implements InvocationListener {
         List<SqsRecord> received = new ArrayList<>();
         readQuietly(finished.started().payload()).path("Records").forEach(node -> received.add(SqsRecord.from(node)));
         List<String> batch = received.stream().map(SqsRecord::messageId).toList();
+        if (!received.isEmpty() && received.getFirst().eventSourceArn().endsWith(deadLetterQueueSuffix)) {
+            // The function counting dead-lettered sub-tasks into their jobs and parking them: no work done.
+            return record(finished, InvocationRecord.Kind.DEAD_LETTER, 0, 0, received.size(),
+                    finished.result().isError() ? received.size() : 0, 0, errorOf(finished.result()));
+        }
         for (SqsRecord record : received) {
             deliveredMessages.add(record.messageId());
             deliveredParts.add(partOf(record));

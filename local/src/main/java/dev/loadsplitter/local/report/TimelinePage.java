@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A self-contained HTML page (inline SVG, no scripts from anywhere) with one bar per invocation
@@ -22,6 +23,14 @@ public final class TimelinePage {
     }
 
     public static String render(List<InvocationRecord> records, RunSummary summary, String title) {
+        return render(records, summary, title, Optional.empty());
+    }
+
+    /**
+     * @param jobCompletedAt when the job's last item was accounted for, marked on the chart
+     */
+    public static String render(List<InvocationRecord> records, RunSummary summary, String title,
+                                Optional<Instant> jobCompletedAt) {
         List<InvocationRecord> sorted = records.stream().sorted(Comparator.comparing(InvocationRecord::start)).toList();
         List<InvocationRecord> shown = sorted.size() > MAX_ROWS ? sorted.subList(0, MAX_ROWS) : sorted;
         Instant origin = sorted.isEmpty() ? Instant.EPOCH : sorted.getFirst().start()
@@ -66,6 +75,13 @@ public final class TimelinePage {
                             + "<text x=\"%.1f\" y=\"16\" class=\"serial-label\" text-anchor=\"end\">serial estimate %.1f s</text>%n",
                     x, x, height - 25, x, summary.serialEstimateMs() / 1000.0));
         }
+        jobCompletedAt.ifPresent(at -> {
+            double x = LEFT + Math.min(spanMs, Duration.between(origin, at).toNanos() / 1e6) * scale;
+            svg.append(String.format(Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"%d\" class=\"completed\"/>"
+                            + "<text x=\"%.1f\" y=\"%d\" class=\"completed-label\">job completed %.2f s</text>%n",
+                    x, x, height - 25, x + 4, height - 28, Duration.between(origin, at).toMillis() / 1000.0));
+        });
         svg.append("</svg>\n");
         String note = sorted.size() > shown.size()
                 ? "<p class=\"note\">Showing the first " + shown.size() + " of " + sorted.size() + " invocations.</p>"
@@ -88,6 +104,9 @@ public final class TimelinePage {
                   rect.process, .legend .process { fill: #2b7bd9; background: #2b7bd9; }
                   rect.failed, .legend .failed { fill: #c62828; background: #c62828; }
                   rect.ignored, rect.invalid, .legend .other { fill: #9e9e9e; background: #9e9e9e; }
+                  rect.dead_letter, .legend .dead { fill: #4a148c; background: #4a148c; }
+                  line.completed { stroke: #2e7d32; stroke-width: 2; }
+                  text.completed-label { fill: #2e7d32; font-size: 12px; }
                   rect.init, .legend .init { fill: #cfd8dc; background: #cfd8dc; }
                   line.serial { stroke: #6a1b9a; stroke-width: 2; stroke-dasharray: 6 4; }
                   text.serial-label { fill: #6a1b9a; font-size: 12px; }
@@ -105,7 +124,7 @@ public final class TimelinePage {
                 <tr><td>dead-lettered</td><td class="n">%10$,d</td><td>cold starts</td><td class="n">%11$,d</td></tr>
                 <tr><td>peak concurrency</td><td class="n">%12$,d</td><td>speedup</td><td class="n">%5$.2fx</td></tr>
                 </table>
-                <p class="legend"><span class="split"></span>split <span class="process"></span>process <span class="failed"></span>failed <span class="other"></span>ignored or invalid <span class="init"></span>cold-start initialisation</p>
+                <p class="legend"><span class="split"></span>split <span class="process"></span>process <span class="failed"></span>failed <span class="dead"></span>dead-lettered, counted and parked <span class="other"></span>ignored or invalid <span class="init"></span>cold-start initialisation</p>
                 %13$s%14$s</body>
                 </html>
                 """.formatted(escape(title), summary.invocations(), summary.elapsedMs() / 1000.0,

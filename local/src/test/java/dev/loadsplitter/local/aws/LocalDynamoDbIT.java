@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loadsplitter.engine.internal.config.AwsClients;
-import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
-import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords.Claim;
-import dev.loadsplitter.engine.message.TaskId;
 import dev.loadsplitter.engine.testing.Dynalite;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -18,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -28,12 +25,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 /**
  * The local DynamoDB endpoint answers as DynamoDB does, for what the function's bookkeeping asks:
  * each scenario runs through the real AWS SDK against it and, side by side, against dynalite (an
- * open-source DynamoDB-protocol server), with the same expectations.
+ * open-source DynamoDB-protocol server), with the same expectations. The stores built on it are
+ * tested in {@link ProcessingRecordsIT}.
  */
 class LocalDynamoDbIT {
-
-    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
-    private static final Duration LEASE = Duration.ofMinutes(1);
 
     private static LocalAwsEndpoint local;
     private static Dynalite dynalite;
@@ -72,9 +67,8 @@ class LocalDynamoDbIT {
         dynamo.createTable(r -> r.tableName(name).billingMode("PAY_PER_REQUEST")
                 .keySchema(k -> k.attributeName("taskId").keyType("HASH"))
                 .attributeDefinitions(a -> a.attributeName("taskId").attributeType("S")));
-        while (!"ACTIVE".equals(dynamo.describeTable(r -> r.tableName(name)).table().tableStatusAsString())) {
-            Thread.sleep(20);
-        }
+        dynamo.waiter().waitUntilTableExists(r -> r.tableName(name),
+                w -> w.maxAttempts(1_500).backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(20))));
         return name;
     }
 
@@ -84,26 +78,6 @@ class LocalDynamoDbIT {
 
     private static AttributeValue n(long value) {
         return AttributeValue.fromN(Long.toString(value));
-    }
-
-    @ParameterizedTest
-    @MethodSource("endpoints")
-    void processingRecordsClaimOnceAndRememberTheFirstError(String endpoint) throws Exception {
-        DynamoDbClient dynamo = client(endpoint);
-        DynamoDbProcessingRecords records = new DynamoDbProcessingRecords(dynamo, newTable(dynamo), Duration.ofHours(1));
-        TaskId one = new TaskId("job", "1");
-        TaskId two = new TaskId("job", "2");
-
-        assertThat(records.claim(one, T0, LEASE)).isEqualTo(new Claim.Claimed(1));
-        assertThat(records.claim(one, T0.plusSeconds(30), LEASE)).isEqualTo(new Claim.HeldElsewhere(T0.plus(LEASE)));
-        records.markFailed(one, "first: boom", T0.plusSeconds(31));
-        assertThat(records.claim(one, T0.plusSeconds(32), LEASE)).isEqualTo(new Claim.Claimed(2));
-        records.markFailed(one, "second: bang", T0.plusSeconds(33));
-        assertThat(records.firstError(one)).contains("first: boom");
-        assertThat(records.claim(one, T0.plusSeconds(34), LEASE)).isEqualTo(new Claim.Claimed(3));
-        records.markDone(one, T0.plusSeconds(35));
-        assertThat(records.claim(one, T0.plusSeconds(36), LEASE)).isEqualTo(new Claim.AlreadyDone(T0.plusSeconds(35)));
-        assertThat(records.claim(two, T0, LEASE)).isEqualTo(new Claim.Claimed(1));
     }
 
     @ParameterizedTest

@@ -2,11 +2,14 @@ package dev.loadsplitter.engine.internal.handler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loadsplitter.engine.Invocation;
+import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
+import dev.loadsplitter.engine.internal.jobs.JobCompletion;
 import dev.loadsplitter.engine.message.DirectResponse;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.engine.task.TaskType;
+import java.time.Clock;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,10 +21,16 @@ final class DirectEventHandler<T> {
 
     private final TaskType<T> type;
     private final TaskRunner<T> runner;
+    private final ProcessingRecords records;
+    private final JobCompletion completion;
+    private final Clock clock;
 
-    DirectEventHandler(TaskType<T> type, TaskRunner<T> runner) {
-        this.type = Objects.requireNonNull(type, "type");
+    DirectEventHandler(EngineParts<T> parts, TaskRunner<T> runner) {
+        this.type = parts.type();
         this.runner = Objects.requireNonNull(runner, "runner");
+        this.records = parts.records();
+        this.completion = parts.completion();
+        this.clock = parts.clock();
     }
 
     /**
@@ -42,25 +51,27 @@ final class DirectEventHandler<T> {
                 Lineage lineage = Lineage.root(JobIds.derive(event));
                 TaskRunner.Result result;
                 try {
-                    result = run(accepted.task(), lineage, requestId);
+                    records.startJob(lineage.jobId(), type.name(), runner.count(accepted.task()), clock.instant());
+                    result = run(accepted.task(), lineage, requestId, Deadline.of(invocation, clock));
+                    completion.afterCount(records.rootDone(lineage.jobId(), result.done(), clock.instant()));
                 } catch (TaskTypeException e) {
                     log.warn("requestId={}, {}: invalid event argument: {}", requestId, lineage.describe(),
                             e.getMessage());
                     yield DirectResponse.invalid();
                 }
-                log.info("requestId={}, {}: {}", requestId, lineage.describe(), result.split()
+                log.info("requestId={}, {}: {}", requestId, lineage.describe(), result.split() || result.shortOfTime()
                         ? result.describe(type.itemNoun()) : "handled " + type.itemNoun().count(result.items()));
-                yield result.split()
+                yield result.split() || result.shortOfTime()
                         ? DirectResponse.split(type.itemNoun(), result.items(), result.messages())
                         : DirectResponse.handled(type.itemNoun(), result.items());
             }
         };
     }
 
-    private TaskRunner.Result run(T task, Lineage lineage, String requestId) {
+    private TaskRunner.Result run(T task, Lineage lineage, String requestId, Deadline deadline) {
         String where = "requestId=" + requestId + ", " + lineage.describe();
         try {
-            return runner.run(task, lineage, requestId);
+            return runner.run(task, lineage, requestId, deadline, java.util.Optional.empty());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskFailedException(where + ": interrupted", e);

@@ -2,6 +2,8 @@ package dev.loadsplitter.engine.internal.handler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
+import dev.loadsplitter.engine.internal.jobs.CompletionEvents;
+import dev.loadsplitter.engine.internal.jobs.JobCompletion;
 import dev.loadsplitter.engine.internal.queue.SubTaskSender;
 import dev.loadsplitter.engine.internal.split.Splitter;
 import dev.loadsplitter.engine.task.TaskType;
@@ -21,10 +23,20 @@ import java.util.concurrent.ExecutorService;
  * @param executor runs the records of a batch concurrently
  * @param recordConcurrency records of one batch run at once
  * @param resources closed with the engine: whatever was built for it alone
+ * @param completion closes a job when its last item is accounted for, and announces it
+ * @param deadLetters how records of the dead-letter queue are recognised, counted and parked
  */
 public record EngineParts<T>(TaskType<T> type, ObjectMapper json, Splitter splitter, SubTaskSender sender,
                              ProcessingRecords records, Clock clock, ExecutorService executor, int recordConcurrency,
-                             Runnable resources) {
+                             Runnable resources, JobCompletion completion, DeadLetters deadLetters) {
+
+    /** Parts without job completion events or a dead-letter consumer, as most tests want them. */
+    public EngineParts(TaskType<T> type, ObjectMapper json, Splitter splitter, SubTaskSender sender,
+                       ProcessingRecords records, Clock clock, ExecutorService executor, int recordConcurrency,
+                       Runnable resources) {
+        this(type, json, splitter, sender, records, clock, executor, recordConcurrency, resources,
+                new JobCompletion(records, CompletionEvents.none(), clock), DeadLetters.none());
+    }
 
     public EngineParts {
         Objects.requireNonNull(type, "type");
@@ -35,6 +47,8 @@ public record EngineParts<T>(TaskType<T> type, ObjectMapper json, Splitter split
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(executor, "executor");
         Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(completion, "completion");
+        Objects.requireNonNull(deadLetters, "deadLetters");
         if (recordConcurrency < 1) {
             throw new IllegalArgumentException("recordConcurrency must be at least 1, got " + recordConcurrency);
         }

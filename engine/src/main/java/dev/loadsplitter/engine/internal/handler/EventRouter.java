@@ -23,9 +23,9 @@ public final class EventRouter<T> implements LoadSplitter {
     private final Runnable resources;
 
     public EventRouter(EngineParts<T> parts) {
-        TaskRunner<T> runner = new TaskRunner<>(parts.type(), parts.splitter(), parts.sender());
+        TaskRunner<T> runner = new TaskRunner<>(parts.type(), parts.splitter(), parts.sender(), parts.clock());
         this.json = parts.json();
-        this.direct = new DirectEventHandler<>(parts.type(), runner);
+        this.direct = new DirectEventHandler<>(parts, runner);
         this.batches = new SqsBatchHandler<>(parts, runner);
         this.resources = parts.resources();
     }

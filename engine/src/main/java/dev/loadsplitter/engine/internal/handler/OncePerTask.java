@@ -2,6 +2,7 @@ package dev.loadsplitter.engine.internal.handler;
 
 import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
+import dev.loadsplitter.engine.internal.jobs.JobCompletion;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.TaskId;
 import java.time.Clock;
@@ -11,45 +12,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a sub-task under its processing record, so a second delivery of a sub-task that was done
- * is acknowledged without doing it again. A task without a task id (an original task) just runs.
+ * Runs a task under its processing record, so a second delivery of a sub-task that was done is
+ * acknowledged without doing it again, and counts what it did into its job, once. An original task
+ * (no task id) runs every time it arrives, and its job counts its first run.
  */
 final class OncePerTask {
 
     private static final Logger log = LoggerFactory.getLogger(OncePerTask.class);
 
     private final ProcessingRecords records;
+    private final JobCompletion completion;
     private final Clock clock;
 
-    OncePerTask(ProcessingRecords records, Clock clock) {
+    OncePerTask(ProcessingRecords records, JobCompletion completion, Clock clock) {
         this.records = Objects.requireNonNull(records, "records");
+        this.completion = Objects.requireNonNull(completion, "completion");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The work of one task; returns a summary for the log. */
+    /** The work of one task. */
     @FunctionalInterface
     interface Work {
-        String run() throws Exception;
+        TaskRunner.Result run() throws Exception;
     }
 
     /**
      * @param where the task, for log lines
-     * @return the work's summary, or "duplicate" when it had been done already
+     * @return what the work did, or empty when it had been done already
      * @throws TaskBusyException while another invocation holds the task
      */
-    String run(Lineage lineage, Invocation invocation, String where, Work work) throws Exception {
+    Optional<TaskRunner.Result> run(Lineage lineage, Invocation invocation, String where, Work work) throws Exception {
         Optional<TaskId> taskId = lineage.taskId();
         if (taskId.isEmpty()) {
-            String summary = work.run();
-            log.info("{}: {}", where, summary);
-            return summary;
+            TaskRunner.Result result = work.run();
+            completion.afterCount(records.rootDone(lineage.jobId(), result.done(), clock.instant()));
+            return Optional.of(result);
         }
         TaskId id = taskId.get();
         switch (records.claim(id, clock.instant(), invocation.remainingTime())) {
             case ProcessingRecords.Claim.AlreadyDone done -> {
                 log.info("{}: duplicate of a sub-task done at {}; acknowledged without processing it again", where,
                         done.doneAt());
-                return "duplicate";
+                completion.retryPending(lineage.jobId());
+                return Optional.empty();
             }
             case ProcessingRecords.Claim.HeldElsewhere held -> throw new TaskBusyException("sub-task " + id
                     + " is held by another invocation until " + held.leaseEnds()
@@ -58,15 +63,14 @@ final class OncePerTask {
                 // Ours until the lease ends.
             }
         }
-        String summary;
+        TaskRunner.Result result;
         try {
-            summary = work.run();
+            result = work.run();
         } catch (Exception e) {
             records.markFailed(id, String.valueOf(e.getMessage()), clock.instant());
             throw e;
         }
-        records.markDone(id, clock.instant());
-        log.info("{}: {}", where, summary);
-        return summary;
+        completion.afterCount(records.markDone(id, result.done(), clock.instant()));
+        return Optional.of(result);
     }
 }

@@ -15,8 +15,7 @@ final class SqsBatchHandler<T> {
     private final BatchProcessor processor;
 
     SqsBatchHandler(EngineParts<T> parts, TaskRunner<T> runner) {
-        SubTaskRecordHandler<T> records = new SubTaskRecordHandler<>(parts.type(), parts.json(), runner,
-                new OncePerTask(parts.records(), parts.clock()));
+        SubTaskRecordHandler<T> records = new SubTaskRecordHandler<>(parts, runner);
         this.processor = new BatchProcessor(records, parts.executor(), parts.recordConcurrency());
     }
 

@@ -5,19 +5,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.internal.batch.RecordHandler;
+import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
+import dev.loadsplitter.engine.internal.jobs.JobCompletion;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.split.SplitException;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SqsRecord;
+import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
+import dev.loadsplitter.engine.message.SubTaskAttribute.ReceivedLineage;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.engine.task.TaskType;
+import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Does one SQS record's task: reads its body and lineage, and runs it once per task id. */
+/**
+ * Does one SQS record's task: reads its body and lineage and runs it once per task id; a failure
+ * of the last receive counts the sub-task into its job as dead-lettered, and a record from the
+ * dead-letter queue is counted and parked.
+ */
 final class SubTaskRecordHandler<T> implements RecordHandler {
 
     private static final Logger log = LoggerFactory.getLogger(SubTaskRecordHandler.class);
@@ -26,16 +36,42 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
     private final ObjectMapper json;
     private final TaskRunner<T> runner;
     private final OncePerTask once;
+    private final ProcessingRecords records;
+    private final JobCompletion completion;
+    private final DeadLetters deadLetters;
+    private final Clock clock;
 
-    SubTaskRecordHandler(TaskType<T> type, ObjectMapper json, TaskRunner<T> runner, OncePerTask once) {
-        this.type = Objects.requireNonNull(type, "type");
-        this.json = Objects.requireNonNull(json, "json");
+    SubTaskRecordHandler(EngineParts<T> parts, TaskRunner<T> runner) {
+        this.type = parts.type();
+        this.json = parts.json();
         this.runner = Objects.requireNonNull(runner, "runner");
-        this.once = Objects.requireNonNull(once, "once");
+        this.records = parts.records();
+        this.completion = parts.completion();
+        this.deadLetters = parts.deadLetters();
+        this.clock = parts.clock();
+        this.once = new OncePerTask(records, completion, clock);
     }
 
     @Override
     public String handle(SqsRecord record, Invocation invocation) throws Exception {
+        ReceivedLineage received = SubTaskAttribute.lineageOf(record.messageAttributes());
+        if (deadLetters.isDeadLetter(record)) {
+            return deadLetter(record, received);
+        }
+        try {
+            return run(record, received, invocation);
+        } catch (Exception e) {
+            if (received instanceof ReceivedLineage.Known known && deadLetters.isLastReceive(record)) {
+                // SQS moves the message to the DLQ after this receive: its items are counted there now.
+                known.lineage().taskId().ifPresent(id -> completion.afterCount(records.markDeadLettered(id,
+                        itemsOf(record), "failed its last receive (" + record.receiveCount() + "): " + e.getMessage(),
+                        clock.instant())));
+            }
+            throw e;
+        }
+    }
+
+    private String run(SqsRecord record, ReceivedLineage received, Invocation invocation) throws Exception {
         String body = record.body().orElseThrow(() -> new InvalidTaskException("the record has no body"));
         JsonNode event;
         try {
@@ -51,27 +87,59 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
                 yield "ignored";
             }
             case Reading.Accepted<T> accepted -> {
-                Lineage lineage = lineageOf(record, event, body);
+                Lineage lineage = lineageOf(received, event);
+                Optional<SubTask.Continuation> continuation = received instanceof ReceivedLineage.Known known
+                        ? known.continuation() : Optional.empty();
+                Deadline deadline = Deadline.of(invocation, clock);
+                if (lineage.taskId().isEmpty()) {
+                    records.startJob(lineage.jobId(), type.name(), countOf(accepted.task()), clock.instant());
+                }
                 String where = "messageId=" + record.messageId() + ", " + lineage.describe();
-                yield once.run(lineage, invocation, where, () -> {
+                String summary = once.run(lineage, invocation, where, () -> {
                     try {
-                        return runner.run(accepted.task(), lineage, record.messageId())
-                                .describe(type.itemNoun());
+                        return runner.run(accepted.task(), lineage, record.messageId(), deadline, continuation);
                     } catch (SplitException | TaskTypeException e) {
                         throw new InvalidTaskException(e.getMessage());
                     }
-                });
+                }).map(result -> result.describe(type.itemNoun())).orElse("duplicate");
+                if (!summary.equals("duplicate")) {
+                    log.info("{}: {}", where, summary);
+                }
+                yield summary;
             }
         };
     }
 
-    private static Lineage lineageOf(SqsRecord record, JsonNode event, String body) throws InvalidTaskException {
-        return switch (SubTaskAttribute.lineageOf(record.messageAttributes())) {
-            case SubTaskAttribute.ReceivedLineage.Known known -> known.lineage();
-            case SubTaskAttribute.ReceivedLineage.Absent absent ->
-                    new Lineage(JobIds.derive(event), "", absent.depth());
-            case SubTaskAttribute.ReceivedLineage.Malformed malformed ->
-                    throw new InvalidTaskException(malformed.describe());
+    private int countOf(T task) throws InvalidTaskException {
+        try {
+            return runner.count(task);
+        } catch (TaskTypeException e) {
+            throw new InvalidTaskException(e.getMessage());
+        }
+    }
+
+    /** A record of the dead-letter queue: counted into its job, once, and parked for redrive. */
+    private String deadLetter(SqsRecord record, ReceivedLineage received) {
+        if (received instanceof ReceivedLineage.Known known) {
+            known.lineage().taskId().ifPresent(id -> completion.afterCount(records.markDeadLettered(id,
+                    itemsOf(record), "dead-lettered after " + deadLetters.maxReceiveCount() + " receives",
+                    clock.instant())));
+        }
+        deadLetters.parking().park(record);
+        log.info("messageId={}: dead-lettered; counted into its job and parked for 'load-splitter dlq'",
+                record.messageId());
+        return "parked";
+    }
+
+    private static int itemsOf(SqsRecord record) {
+        return SubTaskAttribute.ITEM_COUNT.intIn(record.messageAttributes(), 1);
+    }
+
+    private static Lineage lineageOf(ReceivedLineage received, JsonNode event) throws InvalidTaskException {
+        return switch (received) {
+            case ReceivedLineage.Known known -> known.lineage();
+            case ReceivedLineage.Absent absent -> new Lineage(JobIds.derive(event), "", absent.depth());
+            case ReceivedLineage.Malformed malformed -> throw new InvalidTaskException(malformed.describe());
         };
     }
 }

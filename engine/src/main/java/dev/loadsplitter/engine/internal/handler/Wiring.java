@@ -3,6 +3,13 @@ package dev.loadsplitter.engine.internal.handler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.engine.LoadSplitter;
 import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.config.Idempotency;
+import dev.loadsplitter.engine.internal.jobs.CompletionEvents;
+import dev.loadsplitter.engine.internal.jobs.EventBridgeCompletionEvents;
+import dev.loadsplitter.engine.internal.jobs.JobCompletion;
+import dev.loadsplitter.engine.message.SubTaskAttribute;
+import java.util.HashMap;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import dev.loadsplitter.engine.internal.config.AwsClients;
 import dev.loadsplitter.engine.internal.config.Once;
 import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
@@ -11,12 +18,16 @@ import dev.loadsplitter.engine.internal.idempotency.LazyProcessingRecords;
 import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.queue.QueueAddress;
+import dev.loadsplitter.engine.internal.queue.SendReport;
 import dev.loadsplitter.engine.internal.queue.SqsSubTaskSender;
 import dev.loadsplitter.engine.internal.queue.SubTaskSender;
 import dev.loadsplitter.engine.internal.split.Splitter;
 import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.task.TaskType;
+import dev.loadsplitter.engine.task.WorkContext;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,9 +51,35 @@ public final class Wiring {
         EngineSettings settings = EngineSettings.from(environment);
         ObjectMapper json = EventJson.shared();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        ProcessingRecords records = records(settings, environment);
+        warmUp(records);
+        Clock clock = Clock.systemUTC();
+        CompletionEvents events = settings.eventBusName().<CompletionEvents>map(bus -> new EventBridgeCompletionEvents(
+                () -> AwsClients.sharedEventBridge(environment), bus)).orElse(CompletionEvents.none());
+        if (settings.eventBusName().isPresent() && settings.idempotency() != Idempotency.DYNAMODB) {
+            log.warn("EVENT_BUS_NAME is set but IDEMPOTENCY is {}: job records are per container, so a job's completion "
+                    + "event may never be sent. Set IDEMPOTENCY=dynamodb.", settings.idempotency().value());
+        }
+        DeadLetters deadLetters = new DeadLetters(settings.deadLetterQueueArn(), settings.maxReceiveCount(),
+                parking(settings, environment));
         return new EventRouter<>(new EngineParts<>(type, json, new Splitter(settings.policy(), json),
-                sender(settings, environment, executor), records(settings, environment), Clock.systemUTC(), executor,
-                settings.recordConcurrency(), executor::close));
+                sender(settings, environment, executor), records, clock, executor, settings.recordConcurrency(),
+                executor::close, new JobCompletion(records, events, clock), deadLetters));
+    }
+
+    /** Sends a dead-lettered record, body and message attributes, to PARKED_QUEUE_URL. */
+    private static DeadLetters.Parking parking(EngineSettings settings, Map<String, String> environment) {
+        return record -> {
+            String parked = settings.parkedQueueUrl().orElseThrow(() -> new IllegalStateException("PARKED_QUEUE_URL is "
+                    + "not set: a dead-lettered record cannot be parked."));
+            Map<String, MessageAttributeValue> attributes = new HashMap<>();
+            record.messageAttributes().forEach((name, value) -> attributes.put(name, MessageAttributeValue.builder()
+                    .dataType(SubTaskAttribute.dataTypeOf(name)).stringValue(value).build()));
+            attributes.put(SubTaskAttribute.PARKED_FROM, MessageAttributeValue.builder().dataType("String")
+                    .stringValue(record.messageId()).build());
+            AwsClients.sharedSqs(environment).sendMessage(request -> request.queueUrl(parked)
+                    .messageBody(record.body().orElse("")).messageAttributes(attributes));
+        };
     }
 
     /**
@@ -63,7 +100,30 @@ public final class Wiring {
                             + "QUEUE_NAME) in the function's environment so large tasks can be split."));
             return new SqsSubTaskSender(sqs, queue, settings.sender(), executor, Sleeper.system(), Clock.systemUTC());
         });
-        return (subTasks, context) -> real.get().send(subTasks, context);
+        return new SubTaskSender() {
+            @Override
+            public SendReport send(List<SubTask> subTasks, WorkContext context) {
+                return real.get().send(subTasks, context);
+            }
+
+            @Override
+            public void warmUp() {
+                real.get().warmUp();
+            }
+        };
+    }
+
+    /**
+     * Primes the records' client during init, where Lambda does not count the time against the
+     * function timeout; a failure is only logged, as the first invocation will meet and report it.
+     */
+    private static void warmUp(ProcessingRecords records) {
+        try {
+            records.warmUp();
+        } catch (RuntimeException e) {
+            log.warn("Could not reach the processing records during init ({}); the first invocation will try again.",
+                    e.getMessage());
+        }
     }
 
     private static ProcessingRecords records(EngineSettings settings, Map<String, String> environment) {

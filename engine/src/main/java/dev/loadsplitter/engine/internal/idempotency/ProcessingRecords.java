@@ -1,19 +1,36 @@
 package dev.loadsplitter.engine.internal.idempotency;
 
+import dev.loadsplitter.engine.message.JobRecord;
+import dev.loadsplitter.engine.message.JobStatus;
 import dev.loadsplitter.engine.message.TaskId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * One processing record per sub-task (job id + part id), so that a sub-task delivered twice, as
- * SQS and Lambda may do, is processed once.
+ * The bookkeeping of every job: one processing record per sub-task (job id + part id), so a
+ * sub-task delivered twice, as SQS and Lambda may do, is processed once; and one job record per
+ * job, counted into as its sub-tasks finish, so the job knows when it is done.
  *
- * <p>A record is {@code IN_PROGRESS} under a lease while an invocation works on it, {@code DONE}
- * once it succeeded, {@code FAILED} when it failed (and may be claimed again at once). A lease left
- * behind by a crashed or timed-out invocation expires, and the sub-task becomes claimable again.
- * Every record expires after a time-to-live longer than the queue's visibility timeout.
+ * <p>A processing record is {@code IN_PROGRESS} under a lease while an invocation works on it,
+ * {@code DONE} once it succeeded, {@code FAILED} when an attempt failed (and may be claimed again
+ * at once), {@code DEAD_LETTERED} when its last receive failed (claimable again, should it be
+ * redriven). A lease left behind by a crashed or timed-out invocation expires, and the sub-task
+ * becomes claimable again. A sub-task is counted into its job only by the call that moves its
+ * record to {@code DONE} or {@code DEAD_LETTERED}, atomically with that move, so duplicates never
+ * count twice. Every record expires after a time-to-live longer than the queue's visibility timeout.
  */
 public interface ProcessingRecords {
+
+    /**
+     * Makes one cheap read so the store's client has loaded its classes and opened its connection
+     * before the first invocation, whose time is counted against the function timeout; called
+     * during the function's init. "Priming" in
+     * https://docs.aws.amazon.com/lambda/latest/dg/snapstart-best-practices.html
+     */
+    default void warmUp() {
+    }
 
     /**
      * Tries to take {@code taskId} for processing until {@code now + lease}.
@@ -23,11 +40,70 @@ public interface ProcessingRecords {
      */
     Claim claim(TaskId taskId, Instant now, Duration lease);
 
-    /** Records that {@code taskId} was processed. */
-    void markDone(TaskId taskId, Instant now);
+    /**
+     * Records that {@code taskId} was done and counts it into its job, once.
+     *
+     * @return the job record after counting, when this call counted it; empty for a duplicate
+     */
+    Optional<JobRecord> markDone(TaskId taskId, Done done, Instant now);
 
-    /** Records that processing {@code taskId} failed, so the next delivery may claim it at once. */
+    /** Records that an attempt at {@code taskId} failed, so the next delivery may claim it at once. */
     void markFailed(TaskId taskId, String error, Instant now);
+
+    /**
+     * Records that {@code taskId} failed its last receive and counts its items into its job as
+     * dead-lettered, once, unless it was done.
+     *
+     * @return the job record after counting, when this call counted it
+     */
+    Optional<JobRecord> markDeadLettered(TaskId taskId, long items, String error, Instant now);
+
+    /** Opens the job of an original task with its item count; reading the same task again changes nothing. */
+    void startJob(String jobId, String taskType, long items, Instant now);
+
+    /**
+     * Counts what the original task's own invocation did (processed in place, or split), once.
+     *
+     * @return the job record after counting, when this call counted it
+     */
+    Optional<JobRecord> rootDone(String jobId, Done done, Instant now);
+
+    /**
+     * Closes the job with {@code status} if it is still in progress, and gives the caller its
+     * completion event to publish until {@code now + lease}.
+     *
+     * @return true for the one caller that closed it
+     */
+    boolean closeJob(String jobId, JobStatus status, Instant now, Duration lease);
+
+    /**
+     * Takes the job's completion event to publish, when the closing invocation could not: it is
+     * closed, and the event is neither published nor held by another invocation's unexpired lease.
+     *
+     * @return true for the one caller that may publish it now
+     */
+    boolean claimCompletion(String jobId, Instant now, Duration lease);
+
+    /** Records that the job's completion event was published. */
+    void completionPublished(String jobId, Instant now);
+
+    /** Gives back the completion event a publication failed to send, for the next delivery to try. */
+    void completionFailed(String jobId, Instant now);
+
+    /** One job's record. */
+    Optional<JobRecord> job(String jobId);
+
+    /** Every job kept, newest activity first. */
+    List<JobRecord> jobs();
+
+    /**
+     * What one task's invocation did.
+     *
+     * @param processedItems items it processed
+     * @param queuedSubTasks sub-tasks it queued
+     */
+    record Done(long processedItems, long queuedSubTasks) {
+    }
 
     /** The outcome of a claim. */
     sealed interface Claim {
@@ -45,7 +121,7 @@ public interface ProcessingRecords {
         }
     }
 
-    /** A store that records nothing: every claim succeeds. */
+    /** A store that records nothing: every claim succeeds, and no job is kept. */
     static ProcessingRecords none() {
         return new ProcessingRecords() {
             @Override
@@ -54,11 +130,54 @@ public interface ProcessingRecords {
             }
 
             @Override
-            public void markDone(TaskId taskId, Instant now) {
+            public Optional<JobRecord> markDone(TaskId taskId, Done done, Instant now) {
+                return Optional.empty();
             }
 
             @Override
             public void markFailed(TaskId taskId, String error, Instant now) {
+            }
+
+            @Override
+            public Optional<JobRecord> markDeadLettered(TaskId taskId, long items, String error, Instant now) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void startJob(String jobId, String taskType, long items, Instant now) {
+            }
+
+            @Override
+            public Optional<JobRecord> rootDone(String jobId, Done done, Instant now) {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean closeJob(String jobId, JobStatus status, Instant now, Duration lease) {
+                return false;
+            }
+
+            @Override
+            public boolean claimCompletion(String jobId, Instant now, Duration lease) {
+                return false;
+            }
+
+            @Override
+            public void completionPublished(String jobId, Instant now) {
+            }
+
+            @Override
+            public void completionFailed(String jobId, Instant now) {
+            }
+
+            @Override
+            public Optional<JobRecord> job(String jobId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public List<JobRecord> jobs() {
+                return List.of();
             }
         };
     }

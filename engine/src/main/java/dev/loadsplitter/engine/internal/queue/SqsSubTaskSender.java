@@ -21,6 +21,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -59,6 +60,13 @@ public final class SqsSubTaskSender implements SubTaskSender {
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.backoff = settings.backoff();
+    }
+
+    /** One GetQueueAttributes call, which the event source mapping's permissions already allow. */
+    @Override
+    public void warmUp() {
+        sqs.getQueueAttributes(request -> request.queueUrl(queue.url())
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     }
 
     @Override
@@ -191,14 +199,17 @@ public final class SqsSubTaskSender implements SubTaskSender {
         return new BatchOutcome(response.successful().size(), failures);
     }
 
-    /** The message attributes a sub-task travels with: its lineage, counts and task type. */
+    /** The message attributes a sub-task travels with: its lineage, counts and task type, and any continuation. */
     public static Map<String, MessageAttributeValue> attributesOf(SubTask subTask) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
         for (SubTaskAttribute attribute : SubTaskAttribute.values()) {
-            attributes.put(attribute.attributeName(), MessageAttributeValue.builder()
-                    .dataType(attribute.dataType())
-                    .stringValue(attribute.valueOf(subTask))
-                    .build());
+            String value = attribute.valueOf(subTask);
+            if (!value.isEmpty()) {
+                attributes.put(attribute.attributeName(), MessageAttributeValue.builder()
+                        .dataType(attribute.dataType())
+                        .stringValue(value)
+                        .build());
+            }
         }
         return attributes;
     }

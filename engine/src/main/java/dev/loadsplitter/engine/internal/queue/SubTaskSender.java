@@ -16,4 +16,11 @@ public interface SubTaskSender {
      * @throws SubTaskSendException when some could not be queued after bounded retries
      */
     SendReport send(List<SubTask> subTasks, WorkContext context);
+
+    /**
+     * Readies the client for a first send, cheaply: a split starts it beside its planning, so a
+     * cold container does not pay for both in turn. Failures are for {@link #send} to report.
+     */
+    default void warmUp() {
+    }
 }

@@ -18,12 +18,13 @@ class InMemoryProcessingRecordsTest {
 
     private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
     private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final ProcessingRecords.Done DONE = new ProcessingRecords.Done(1, 0);
     private final InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
 
     @Test
     void aDoneSubTaskIsADuplicateAfterwards() {
         assertThat(records.claim(new TaskId("job", "1"), T0, LEASE)).isEqualTo(new Claim.Claimed(1));
-        records.markDone(new TaskId("job", "1"), T0.plusSeconds(5));
+        records.markDone(new TaskId("job", "1"), DONE, T0.plusSeconds(5));
 
         assertThat(records.claim(new TaskId("job", "1"), T0.plusSeconds(10), LEASE)).isEqualTo(new Claim.AlreadyDone(T0.plusSeconds(5)));
     }
@@ -48,7 +49,7 @@ class InMemoryProcessingRecordsTest {
     @Test
     void aFailureReportedAfterSuccessDoesNotUndoIt() {
         records.claim(new TaskId("job", "4"), T0, LEASE);
-        records.markDone(new TaskId("job", "4"), T0);
+        records.markDone(new TaskId("job", "4"), DONE, T0);
         records.markFailed(new TaskId("job", "4"), "late", T0.plusSeconds(1));
 
         assertThat(records.claim(new TaskId("job", "4"), T0.plusSeconds(2), LEASE)).isInstanceOf(Claim.AlreadyDone.class);
@@ -57,7 +58,7 @@ class InMemoryProcessingRecordsTest {
     @Test
     void recordsExpireAfterTheirTimeToLive() {
         records.claim(new TaskId("job", "5"), T0, LEASE);
-        records.markDone(new TaskId("job", "5"), T0);
+        records.markDone(new TaskId("job", "5"), DONE, T0);
 
         assertThat(records.claim(new TaskId("job", "5"), T0.plus(Duration.ofHours(2)), LEASE)).isEqualTo(new Claim.Claimed(1));
     }

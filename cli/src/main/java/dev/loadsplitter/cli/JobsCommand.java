@@ -1,0 +1,188 @@
+package dev.loadsplitter.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.loadsplitter.engine.internal.config.AwsClients;
+import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
+import dev.loadsplitter.engine.message.JobRecord;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+/** {@code load-splitter jobs list|show}: the job records the function keeps beside its processing records. */
+@Command(name = "jobs", mixinStandardHelpOptions = true,
+        description = "Shows the jobs the function keeps in its processing-records table: items, sub-tasks queued, "
+                + "processed, failed attempts, dead-lettered, status. Works against 'load-splitter serve' (the "
+                + "default) and against AWS (--records-table with standard credentials).",
+        subcommands = {JobsCommand.ListCommand.class, JobsCommand.ShowCommand.class})
+final class JobsCommand {
+
+    static final String LOCAL_TABLE = "load-splitter-records";
+    static final String LOCAL_ENDPOINT = "http://127.0.0.1:9002";
+
+    @Option(names = "--records-table", defaultValue = LOCAL_TABLE, paramLabel = "TABLE",
+            scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "The DynamoDB table of processing and job records (default: ${DEFAULT-VALUE}, which "
+                    + "'load-splitter serve' keeps).")
+    String table;
+
+    @Option(names = "--records-endpoint-url", paramLabel = "URL", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "A DynamoDB-protocol endpoint (default: " + LOCAL_ENDPOINT + ", serve's --aws-port, for "
+                    + "the default table; AWS for any other table).")
+    String endpoint;
+
+    @Option(names = "--region", paramLabel = "REGION", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "The table's AWS region (default: AWS_REGION, or us-east-1 for a local endpoint).")
+    String region;
+
+    @Option(names = "--json", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Print JSON instead of a table.")
+    boolean json;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    DynamoDbProcessingRecords records(DynamoDbClient dynamo) {
+        return new DynamoDbProcessingRecords(dynamo, table, Duration.ofDays(1));
+    }
+
+    DynamoDbClient client() {
+        Map<String, String> environment = new HashMap<>();
+        String url = endpoint != null ? endpoint : table.equals(LOCAL_TABLE) ? LOCAL_ENDPOINT : null;
+        if (url != null) {
+            environment.put("AWS_ENDPOINT_URL_DYNAMODB", url);
+            environment.put("AWS_ACCESS_KEY_ID", "local");
+            environment.put("AWS_SECRET_ACCESS_KEY", "local");
+        }
+        String chosen = region != null ? region : System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION")
+                : url != null ? "us-east-1" : null;
+        if (chosen != null) {
+            environment.put("AWS_REGION", chosen);
+        }
+        return AwsClients.dynamoDb(environment);
+    }
+
+    /** What to say when the table cannot be read: which endpoint, and for the local one, how to start it. */
+    RuntimeException unreachable(RuntimeException e) {
+        String where = endpoint != null ? endpoint : table.equals(LOCAL_TABLE) ? LOCAL_ENDPOINT : "AWS";
+        if (e instanceof ResourceNotFoundException) {
+            return new IllegalStateException("There is no table " + table + " at " + where + ". Give the table the "
+                    + "deployment created (terraform output records_table) with --records-table.", e);
+        }
+        boolean local = where.startsWith("http://127.0.0.1") || where.startsWith("http://localhost");
+        return new IllegalStateException("Cannot read the job records at " + where + " (" + e.getMessage() + "). "
+                + (local ? "Start them with './load-splitter serve' (port " + URI.create(where).getPort()
+                + " is its --aws-port)." : "Check the network, the region and your AWS credentials."), e);
+    }
+
+    static String line(JobRecord job) {
+        return String.format(Locale.ROOT, "%-38s  %-24s  %8d  %8d  %9d  %8d  %6d  %-24s  %s", job.jobId(),
+                job.status(), job.items(), job.subTasksQueued(), job.processed(), job.deadLettered(),
+                job.failedAttempts(), job.lastActivity(), job.completedAt().map(Object::toString).orElse("-"));
+    }
+
+    static final String HEADER = String.format(Locale.ROOT, "%-38s  %-24s  %8s  %8s  %9s  %8s  %6s  %-24s  %s",
+            "JOB ID", "STATUS", "ITEMS", "QUEUED", "PROCESSED", "DEAD", "FAILED", "LAST ACTIVITY", "COMPLETED");
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "One line per job, the most recently active first.")
+    static final class ListCommand implements Callable<Integer> {
+
+        @ParentCommand
+        JobsCommand jobs;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            List<JobRecord> all;
+            try (DynamoDbClient dynamo = jobs.client()) {
+                all = jobs.records(dynamo).jobs();
+            } catch (SdkClientException | ResourceNotFoundException e) {
+                throw jobs.unreachable(e);
+            }
+            if (jobs.json) {
+                ArrayNode array = JSON.createArrayNode();
+                all.forEach(job -> array.add(job.toJson()));
+                out.println(JSON.writeValueAsString(array));
+            } else {
+                out.println(HEADER);
+                all.forEach(job -> out.println(line(job)));
+                out.printf("%d job%s in %s%n", all.size(), all.size() == 1 ? "" : "s", jobs.table);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "One job's record. Exit code 1 when there is no such job.")
+    static final class ShowCommand implements Callable<Integer> {
+
+        @ParentCommand
+        JobsCommand jobs;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "JOB_ID", description = "The job's id: the EventBridge event id, or sha256-… for any "
+                + "other event (run --json prints it as jobId).")
+        String jobId;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            Optional<JobRecord> job;
+            try (DynamoDbClient dynamo = jobs.client()) {
+                job = jobs.records(dynamo).job(jobId);
+            } catch (SdkClientException | ResourceNotFoundException e) {
+                throw jobs.unreachable(e);
+            }
+            if (job.isEmpty()) {
+                spec.commandLine().getErr().println("load-splitter: no job " + jobId + " in " + jobs.table
+                        + "; 'load-splitter jobs list' shows the jobs there.");
+                return ExitCodes.FAILED;
+            }
+            JobRecord record = job.get();
+            if (jobs.json) {
+                out.println(JSON.writeValueAsString(record.toJson()));
+            } else {
+                out.printf(Locale.ROOT, """
+                        job              %s
+                        task type        %s
+                        status           %s
+                        items            %,d
+                        sub-tasks queued %,d
+                        processed        %,d
+                        dead-lettered    %,d
+                        outstanding      %,d
+                        failed attempts  %,d
+                        first activity   %s
+                        last activity    %s
+                        completed        %s
+                        """, record.jobId(), record.taskType(), record.status(), record.items(),
+                        record.subTasksQueued(), record.processed(), record.deadLettered(), record.outstanding(),
+                        record.failedAttempts(), record.firstActivity(), record.lastActivity(),
+                        record.completedAt().map(Object::toString).orElse("-"));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.loadsplitter.engine.internal.handler;
+
+import dev.loadsplitter.engine.message.SqsRecord;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The dead-letter queue as the function sees it: its records are recognised by their
+ * {@code eventSourceARN}, and each one, once counted into its job, is parked in another queue where
+ * {@code load-splitter dlq list|redrive} find it.
+ *
+ * @param queueArn the DLQ's ARN; empty when the DLQ does not invoke the function
+ * @param maxReceiveCount the work queue's receives before SQS moves a message to the DLQ
+ * @param parking sends a record to the parked queue
+ */
+public record DeadLetters(Optional<String> queueArn, int maxReceiveCount, Parking parking) {
+
+    public DeadLetters {
+        Objects.requireNonNull(queueArn, "queueArn");
+        Objects.requireNonNull(parking, "parking");
+        if (maxReceiveCount < 1) {
+            throw new IllegalArgumentException("maxReceiveCount must be at least 1, got " + maxReceiveCount);
+        }
+    }
+
+    /** Sends a dead-lettered record, body and attributes, to the parked queue. */
+    @FunctionalInterface
+    public interface Parking {
+        void park(SqsRecord record);
+    }
+
+    /** No dead-letter consumer; SQS's default receive count. */
+    public static DeadLetters none() {
+        return new DeadLetters(Optional.empty(), 5, record -> {
+            throw new IllegalStateException("no parked queue is configured");
+        });
+    }
+
+    /** Whether {@code record} came from the dead-letter queue. */
+    boolean isDeadLetter(SqsRecord record) {
+        return queueArn.isPresent() && queueArn.get().equals(record.eventSourceArn());
+    }
+
+    /** Whether a failure of this delivery is the last one before SQS dead-letters the message. */
+    boolean isLastReceive(SqsRecord record) {
+        return record.receiveCount() >= maxReceiveCount;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.loadsplitter.engine.internal.jobs;
+
+import dev.loadsplitter.engine.message.JobRecord;
+
+/** Where a job's completion event goes. One method, so a test or another bus can stand in for EventBridge. */
+@FunctionalInterface
+public interface CompletionEvents {
+
+    /**
+     * Publishes that {@code job} is complete.
+     *
+     * @throws RuntimeException when it could not be published; the caller tries again later
+     */
+    void publish(JobRecord job);
+
+    /** Publishes nothing: no event bus is configured. */
+    static CompletionEvents none() {
+        return job -> { };
+    }
+}
