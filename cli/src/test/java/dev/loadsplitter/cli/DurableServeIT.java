@@ -1,7 +1,7 @@
 package dev.loadsplitter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,11 +10,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -42,18 +44,19 @@ class DurableServeIT {
         }
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-jar", CLI_JAR.toString(), "serve", "--data-dir",
                 data.toString(), "--sqs-port", Integer.toString(sqsPort), "--lambda-port", Integer.toString(lambdaPort),
+                "--aws-port", Integer.toString(LocalPorts.free()),
                 "--function-jar", Path.of("..", "function", "target", "load-splitter-function.jar").toString()));
         command.addAll(List.of(more));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!LocalPorts.listening(lambdaPort)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                fail("serve did not start");
-            }
-            sleep(100);
+        try {
+            await("serve listening").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> LocalPorts.listening(lambdaPort) || !process.isAlive());
+        } catch (ConditionTimeoutException e) {
+            process.destroyForcibly();
+            throw e;
         }
+        assertThat(process.isAlive()).as("serve started").isTrue();
         return process;
     }
 
@@ -92,7 +95,7 @@ class DurableServeIT {
                 sent.add(body);
             }
         }
-        sleep(1_500); // H2 writes its file within a second of each change.
+        // Each send was acknowledged, so each is on disk: killed at once, nothing may be lost.
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(first.isAlive()).isFalse();
 
@@ -105,29 +108,26 @@ class DurableServeIT {
     }
 
     @Test
-    void deadLetteredMessagesStayInTheDeadLetterQueueOnlyAfterARestart() throws Exception {
+    void deadLetteredMessagesStayParkedAndOutOfTheWorkQueueAfterARestart() throws Exception {
         int sqsPort = LocalPorts.free();
         int lambdaPort = LocalPorts.free();
         Path data = dir.resolve("data");
         Process first = serve(data, sqsPort, lambdaPort, "--max-receive-count", "2", "--visibility-timeout", "1s");
-        String dlq = "http://127.0.0.1:" + sqsPort + "/000000000000/load-splitter-dlq";
+        // The DLQ invokes the function, which parks its messages: they end in the parked queue.
+        String parked = "http://127.0.0.1:" + sqsPort + "/000000000000/load-splitter-parked";
         try (SqsClient sqs = client(sqsPort)) {
             for (String body : List.of("poison-1", "poison-2", "poison-3")) {
                 sqs.sendMessage(r -> r.queueUrl(queueUrl(sqsPort)).messageBody(body));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (depth(sqs, dlq) < 3 && System.nanoTime() < deadline) {
-                sleep(200);
-            }
-            assertThat(depth(sqs, dlq)).isEqualTo(3);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> depth(sqs, parked) == 3);
         }
-        sleep(1_500);
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
         Process second = serve(data, sqsPort, lambdaPort, "--esm-enabled=false");
         try (SqsClient sqs = client(sqsPort)) {
             assertThat(bodies(sqs, sqsPort)).as("no stale copies back in the work queue").isEmpty();
-            assertThat(depth(sqs, dlq)).isEqualTo(3);
+            assertThat(depth(sqs, parked)).isEqualTo(3);
         } finally {
             second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
@@ -150,7 +150,10 @@ class DurableServeIT {
                 .POST(HttpRequest.BodyPublishers.ofFile(Path.of("..", "examples", "events", "create-tags-5.json"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(invoke.body()).contains("split '5' tags into '5' queued messages");
-        sleep(1_000); // Two sub-tasks are now being processed for 3 s each; three wait.
+        // Two sub-tasks are being processed, for 3 s each, once two sub-task invocations have started; three wait.
+        Path serveLog = Files.list(dir).filter(p -> p.toString().endsWith(".log")).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(serveLog).lines()
+                .filter(line -> line.startsWith("START") && line.contains("Trigger: sqs")).count() == 2);
 
         serve.destroy(); // SIGTERM
         assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -164,16 +167,6 @@ class DurableServeIT {
             assertThat(bodies(sqs, sqsPort)).as("undelivered sub-tasks stay queued").hasSize(3);
         } finally {
             again.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

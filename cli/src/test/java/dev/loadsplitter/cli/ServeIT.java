@@ -2,6 +2,7 @@ package dev.loadsplitter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,17 +46,15 @@ class ServeIT {
         serving = Thread.ofPlatform().name("serve").start(() -> {
             RunCommandIT.Result result = RunCommandIT.cli("serve", "--esm-enabled=false", "--delay", "0",
                     "--sqs-port", Integer.toString(sqsPort), "--lambda-port", Integer.toString(lambdaPort),
-                    "--shutdown-grace", "5s");
+                    "--aws-port", Integer.toString(LocalPorts.free()), "--shutdown-grace", "5s");
             synchronized (SERVE_ERR) {
                 SERVE_ERR.append(result.err());
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!LocalPorts.listening(lambdaPort) || !LocalPorts.listening(sqsPort)) {
-            if (System.nanoTime() > deadline || !serving.isAlive()) {
-                fail("serve did not start: " + SERVE_ERR);
-            }
-            Thread.sleep(100);
+        await("serve listening").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> LocalPorts.listening(lambdaPort) && LocalPorts.listening(sqsPort) || !serving.isAlive());
+        if (!serving.isAlive()) {
+            fail("serve did not start: " + SERVE_ERR);
         }
     }
 

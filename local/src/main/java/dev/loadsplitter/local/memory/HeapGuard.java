@@ -60,6 +60,8 @@ public final class HeapGuard implements AutoCloseable {
     private final Set<String> heapPools;
     private final AtomicInteger fullInARow = new AtomicInteger();
     private final AtomicBoolean tripped = new AtomicBoolean();
+    private final AtomicInteger youngSeen = new AtomicInteger();
+    private final AtomicInteger fullSeen = new AtomicInteger();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onNotification;
 
@@ -114,11 +116,29 @@ public final class HeapGuard implements AutoCloseable {
         return tripped.get();
     }
 
+    /** Young collections judged so far: each one's verdict is in by the time it is counted. */
+    public int youngCollectionsSeen() {
+        return youngSeen.get();
+    }
+
+    /** Full collections judged so far: each one's verdict is in by the time it is counted. */
+    public int fullCollectionsSeen() {
+        return fullSeen.get();
+    }
+
     private void onNotification(Notification notification, Object handback) {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
             return;
         }
         GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+        try {
+            judge(info);
+        } finally {
+            (info.getGcAction().contains("major") ? fullSeen : youngSeen).incrementAndGet();
+        }
+    }
+
+    private void judge(GarbageCollectionNotificationInfo info) {
         long used = usedAfter(info.getGcInfo().getMemoryUsageAfterGc());
         // A young collection can end with the heap full of old garbage that the next full
         // collection frees; only full collections count.

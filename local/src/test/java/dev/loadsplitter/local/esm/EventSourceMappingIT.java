@@ -3,9 +3,12 @@ package dev.loadsplitter.local.esm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.testing.SteppingClock;
 import dev.loadsplitter.local.container.FunctionDefinition;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationListener;
+import dev.loadsplitter.local.container.Trigger;
 import dev.loadsplitter.local.testfunction.FunctionJars;
 import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.io.PrintStream;
@@ -13,10 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +61,12 @@ class EventSourceMappingIT {
     }
 
     private void start(EsmSettings settings, int maxReceiveCount, int reservedConcurrency) {
-        queues = sqs.createQueues("esm-" + QUEUES.incrementAndGet(), maxReceiveCount, Duration.ofSeconds(1));
+        start(settings, maxReceiveCount, reservedConcurrency, Clock.systemUTC(), Duration.ofSeconds(1));
+    }
+
+    private void start(EsmSettings settings, int maxReceiveCount, int reservedConcurrency, Clock clock,
+                       Duration visibilityTimeout) {
+        queues = sqs.createQueues("esm-" + QUEUES.incrementAndGet(), maxReceiveCount, visibilityTimeout);
         FunctionDefinition definition = new FunctionDefinition("probe",
                 "dev.loadsplitter.local.testfunction.ProbeHandler", jar, 512, Duration.ofSeconds(10), Map.of());
         function = new FunctionRuntime(definition, "arn:aws:lambda:us-east-1:000000000000:function:probe",
@@ -69,7 +79,7 @@ class EventSourceMappingIT {
                     }
                 });
         mapping = new EventSourceMapping(sqs.client(), queues.url(), queues.arn(), EmbeddedSqs.REGION, function,
-                settings, JsonMapper.builder().build());
+                settings, JsonMapper.builder().build(), Trigger.SQS, clock, Sleeper.system());
     }
 
     private void send(String... bodies) {
@@ -78,14 +88,12 @@ class EventSourceMappingIT {
         }
     }
 
-    private void awaitDrained() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        int quiet = 0;
-        while (quiet < 3 && System.nanoTime() < deadline) {
-            quiet = mapping.inFlight() == 0 && sqs.depth(queues.url()).total() == 0 ? quiet + 1 : 0;
-            Thread.sleep(50);
-        }
-        assertThat(quiet).as("the queue drained in time").isEqualTo(3);
+    /** Until the queue is empty and no batch is in flight, three looks in a row. */
+    private void awaitDrained() {
+        AtomicInteger quiet = new AtomicInteger();
+        Awaitility.await("the queue drained").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> (mapping.inFlight() == 0 && sqs.depth(queues.url()).total() == 0
+                        ? quiet.incrementAndGet() : quiet.getAndSet(0)) >= 3);
     }
 
     private List<String> deadLetterBodies() {
@@ -192,10 +200,31 @@ class EventSourceMappingIT {
         send("ok", "ok");
 
         mapping.start();
-        Thread.sleep(1_500);
 
+        // Lambda's Enabled = false: no poller runs, so nothing can receive; not a wait that happened to be short.
+        assertThat(mapping.polling()).isFalse();
+        assertThat(mapping.receives()).isZero();
         assertThat(function.invocations()).isZero();
         assertThat(sqs.depth(queues.url()).visible()).isEqualTo(2);
+    }
+
+    @Test
+    void aBatchWaitsForItsBatchingWindowToCloseThenGoesWithEverythingGathered() throws Exception {
+        SteppingClock clock = new SteppingClock(Instant.parse("2026-11-26T12:00:00Z"));
+        // As AWS advises, the visibility timeout outlasts the window, so gathered records are not received twice.
+        start(new EsmSettings(10, Duration.ofSeconds(20), 2, true, true), 5, 100, clock, Duration.ofMinutes(2));
+        send("ok", "ok", "ok");
+
+        mapping.start();
+        // Receives keep coming back (long polls of at most a second) while the window, by this clock, stays open.
+        long seen = mapping.receives();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> mapping.receives() >= seen + 6);
+        assertThat(function.invocations()).as("invoked before the window closed").isZero();
+
+        clock.advance(Duration.ofSeconds(20));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> function.invocations() == 1);
+        awaitDrained();
+        assertThat(batchSizes).containsExactly(3);
     }
 
     @Test

@@ -2,11 +2,11 @@ package dev.loadsplitter.local.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class HeapGuardTest {
@@ -16,12 +16,11 @@ class HeapGuardTest {
         List<String> messages = new CopyOnWriteArrayList<>();
         // Any heap in use counts as full at a threshold this low, so every full collection (System.gc) is a strike.
         try (HeapGuard guard = HeapGuard.watch(1e-9, 2, messages::add)) {
-            for (int i = 0; i < 6 && messages.isEmpty(); i++) {
-                System.gc();
-                TimeUnit.MILLISECONDS.sleep(100); // notifications arrive on their own thread
-            }
             System.gc();
-            TimeUnit.MILLISECONDS.sleep(100);
+            System.gc();
+            System.gc();
+            // Notifications arrive on their own thread: wait until the guard has judged all three.
+            await().atMost(Duration.ofSeconds(10)).until(() -> guard.fullCollectionsSeen() >= 3);
             assertThat(guard.tripped()).isTrue();
         }
         assertThat(messages).hasSize(1);
@@ -37,7 +36,7 @@ class HeapGuardTest {
                 byte[] garbage = new byte[64 * 1024]; // 250 MB in all: young collections, no full one
                 checksum += garbage.length;
             }
-            TimeUnit.MILLISECONDS.sleep(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> guard.youngCollectionsSeen() >= 1);
             assertThat(checksum).isPositive();
             assertThat(guard.tripped()).isFalse();
         }
@@ -50,12 +49,10 @@ class HeapGuardTest {
         // Full collections that end far below the threshold, one after another: all time goes to them.
         try (HeapGuard guard = HeapGuard.watch(HeapGuard.DEFAULT_THRESHOLD, 1_000, Duration.ofMillis(500), 0.2,
                 messages::add)) {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            while (messages.isEmpty() && System.nanoTime() < until) {
+            for (int i = 0; i < 10_000 && !guard.tripped(); i++) {
                 System.gc();
             }
-            TimeUnit.MILLISECONDS.sleep(100);
-            assertThat(guard.tripped()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(guard::tripped);
         }
         assertThat(messages).hasSize(1);
         assertThat(messages.getFirst()).startsWith("the JVM heap is too small: ").contains("of the last 500 ms went to full");
@@ -68,7 +65,7 @@ class HeapGuardTest {
             for (int i = 0; i < 3; i++) {
                 System.gc();
             }
-            TimeUnit.MILLISECONDS.sleep(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> guard.fullCollectionsSeen() >= 3);
             assertThat(guard.tripped()).isFalse();
         }
         assertThat(messages).isEmpty();

@@ -5,18 +5,24 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A function for testing the runtime, packed into its own jar by the tests and loaded like any
  * function. It uses the JDK only. Direct payloads are commands: {@code sleep:MS}, {@code fail:TEXT},
- * {@code env:NAME}, {@code whoami}, {@code context}. For an SQS batch, each record's body decides:
+ * {@code env:NAME}, {@code whoami}, {@code context}, {@code meet:N:DIR} (wait, up to 10 s, until
+ * N invocations have arrived in DIR: proof they ran at once) and {@code block:DIR} (wait, up to
+ * 60 s, until the test creates DIR/release). For an SQS batch, each record's body decides:
  * {@code ok}, {@code fail} (a batch item failure), {@code sleep:MS}, {@code crash} (the invocation
  * throws), {@code bogus} (the response names a record not in the batch).
  */
@@ -43,6 +49,15 @@ public final class ProbeHandler implements RequestStreamHandler {
         if (command.startsWith("sleep:")) {
             sleep(Long.parseLong(command.substring("sleep:".length())));
             return "{\"instance\":" + instance + "}";
+        }
+        if (command.startsWith("meet:")) {
+            String[] parts = command.split(":", 3);
+            return "{\"instance\":" + instance + ",\"met\":" + meet(Integer.parseInt(parts[1]), Path.of(parts[2])) + "}";
+        }
+        if (command.startsWith("block:")) {
+            Path release = Path.of(command.substring("block:".length())).resolve("release");
+            waitFor(() -> Files.exists(release), 60_000);
+            return "{\"released\":" + Files.exists(release) + "}";
         }
         if (command.startsWith("fail:")) {
             throw new IllegalStateException(command.substring("fail:".length()));
@@ -78,6 +93,29 @@ public final class ProbeHandler implements RequestStreamHandler {
             json.append(i == 0 ? "" : ",").append("{\"itemIdentifier\":\"").append(failed.get(i)).append("\"}");
         }
         return json.append("]}").toString();
+    }
+
+    /** Leaves a mark in {@code dir} and waits for {@code count} marks; false when they did not all come. */
+    private boolean meet(int count, Path dir) {
+        try {
+            Files.createFile(dir.resolve("arrived-" + instance + "-" + System.identityHashCode(this)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return waitFor(() -> {
+            try (var marks = Files.list(dir)) {
+                return marks.count() >= count;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, 10_000);
+    }
+
+    private static boolean waitFor(BooleanSupplier condition, long millis) {
+        for (long waited = 0; waited < millis && !condition.getAsBoolean(); waited += 10) {
+            sleep(10);
+        }
+        return condition.getAsBoolean();
     }
 
     private static void sleep(long millis) {

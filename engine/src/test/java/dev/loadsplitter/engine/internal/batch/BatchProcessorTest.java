@@ -64,7 +64,6 @@ class BatchProcessorTest {
             fourStarted.countDown();
             // Hold until four records run at once, proving they overlap; bounded so a bug cannot hang.
             fourStarted.await(5, TimeUnit.SECONDS);
-            Thread.sleep(20);
             running.decrementAndGet();
             return "ok";
         }, executor, 4);
