@@ -21,8 +21,18 @@ public final class Main {
         // function's own included, goes to standard error.
         PrintStream results = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err);
-        int code = LoadSplitterCli.commandLine(new PrintWriter(results, true, StandardCharsets.UTF_8),
-                new PrintWriter(System.err, true, StandardCharsets.UTF_8)).execute(args);
+        int code;
+        try {
+            code = LoadSplitterCli.commandLine(new PrintWriter(results, true, StandardCharsets.UTF_8),
+                    new PrintWriter(System.err, true, StandardCharsets.UTF_8)).execute(args);
+        } catch (OutOfMemoryError e) {
+            // The heap filled before the heap guard could judge a collection, e.g. reading a huge event.
+            System.err.println(RunCommand.heapAdvice("stopping", "the JVM heap is full (" + e.getMessage() + ")",
+                    args.length > 0 ? args[0] : "run"));
+            System.err.flush();
+            Runtime.getRuntime().halt(ExitCodes.HEAP_FULL);
+            return;
+        }
         results.flush();
         System.exit(code);
     }

@@ -66,6 +66,12 @@ record RunVerdict(int exitCode, String line) {
                     + "%s; redriving it would find nothing left to do.", first.attempts(), first.lastError(),
                     facts.failedEventsQueue()));
         }
+        if (everyItemProcessed && summary.deadLettered() > 0) {
+            return new RunVerdict(ExitCodes.OK, String.format(Locale.ROOT, "load-splitter: every item was processed, "
+                    + "though %d split sub-task%s failed %d receives, each after every part of it was queued; parked in %s, "
+                    + "redriving would find nothing left to do.", summary.deadLettered(),
+                    summary.deadLettered() == 1 ? "" : "s", facts.maxReceiveCount(), facts.dlq()));
+        }
         if (everyItemProcessed) {
             // Failures along the way (an init that took too long, a lost answer) were retried and made good.
             return new RunVerdict(ExitCodes.OK, "");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,5 +101,22 @@ class ExitCodesIT {
         assertThat(result.err()).contains("load-splitter: not drained after 3s: 0 invocations running, 0 messages on "
                 + "the queue, 5 in flight, 0 in the dead-letter queue. Messages that failed wait out the visibility timeout (10m) before they come "
                 + "back; shorten it with --visibility-timeout, or with --function-timeout");
+    }
+
+    /** The CLI in a JVM of its own, as the launcher runs it, with a heap far too small for 100,000 tags. */
+    @Test
+    void aRunWhoseHeapFillsIsThreeAndNamesTheFlag(@TempDir Path dir) throws Exception {
+        Path event = JobsIT.event(dir, "heap-100000", 100_000);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-Xmx100m", "-jar", Path.of("target", "load-splitter-cli.jar")
+                .toString(), "run", "--delay", "0", "--json", "--function-jar",
+                Path.of("..", "function", "target", "load-splitter-function.jar").toString(), event.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile()).start();
+
+        assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("the run stopped").isTrue();
+        String log = Files.readString(dir.resolve("run.log"));
+        assertThat(process.exitValue()).as(log).isEqualTo(ExitCodes.HEAP_FULL);
+        assertThat(log).contains("load-splitter: stopping: the JVM heap is full")
+                .contains("Rerun with a bigger heap, e.g. LOAD_SPLITTER_JAVA_OPTS=-Xmx2g ./load-splitter run");
     }
 }

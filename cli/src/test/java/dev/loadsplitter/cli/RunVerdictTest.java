@@ -57,6 +57,15 @@ class RunVerdictTest {
     }
 
     @Test
+    void aDeadLetteredSplitWhosePartsWereAllQueuedIsExitZeroAndSaysSo() {
+        RunVerdict verdict = verdict(summary(100, 100, 1, 0), job(100, 100, 0), List.of());
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(verdict.line()).contains("every item was processed", "1 split sub-task failed 3 receives, each after every part of it was queued",
+                "nothing left to do");
+    }
+
+    @Test
     void aFailedEventWithItemsLeftIsExitFourAndSaysHowToRedrive() {
         RunVerdict verdict = verdict(summary(100, 30, 0, 0), job(100, 30, 0), List.of(timedOut()));
 

@@ -281,15 +281,23 @@ public final class LocalEnvironment implements AutoCloseable {
         return sqs.depth(parkedUrl).total() + sqs.depth(queues.dlqUrl()).total();
     }
 
-    /** The dead-lettered sub-tasks, parked or still in the dead-letter queue, by their message attributes. */
+    /**
+     * The dead-lettered sub-tasks, parked or still in the dead-letter queue, by their message
+     * attributes, each with the items none of its splits queued (those are counted where their
+     * sub-tasks end), as the function's records tell.
+     */
     public List<RunSummary.DeadLetter> deadLetters() {
         List<RunSummary.DeadLetter> deadLetters = new ArrayList<>();
         List<Message> messages = new ArrayList<>(sqs.receiveAll(parkedUrl));
         messages.addAll(sqs.receiveAll(queues.dlqUrl()));
+        ProcessingRecords records = records();
         for (Message message : messages) {
             Map<String, String> attributes = SubTaskAttribute.stringsOf(message.messageAttributes());
-            deadLetters.add(new RunSummary.DeadLetter(SubTaskAttribute.taskIdOr(attributes, message.messageId()),
-                    SubTaskAttribute.ITEM_COUNT.intIn(attributes, 1)));
+            int items = SubTaskAttribute.ITEM_COUNT.intIn(attributes, 1);
+            String part = SubTaskAttribute.taskIdOr(attributes, message.messageId());
+            long queued = SubTaskAttribute.lineageOf(attributes) instanceof SubTaskAttribute.ReceivedLineage.Known known
+                    ? known.lineage().taskId().map(records::queuedItems).orElse(0L) : 0;
+            deadLetters.add(new RunSummary.DeadLetter(part, (int) Math.max(0, items - queued)));
         }
         return deadLetters;
     }

@@ -242,6 +242,29 @@ class ProcessingRecordsIT {
 
     @ParameterizedTest
     @MethodSource("stores")
+    void aDeadLetteredSplitCountsOnlyTheItemsNoAttemptQueued(String kind) throws Exception {
+        ProcessingRecords records = store(kind);
+        records.startJob("job-1", "orders", 100, T0);
+        records.claim(part("1"), T0, LEASE);
+
+        // Two attempts of a split that ran out of time: the first queued parts for 30 items, the second for 60.
+        records.markQueued(part("1"), 30, T0);
+        records.markQueued(part("1"), 60, T0.plusSeconds(1));
+        records.markQueued(part("1"), 45, T0.plusSeconds(2));
+        assertThat(records.queuedItems(part("1"))).isEqualTo(60);
+
+        JobRecord dead = records.markDeadLettered(part("1"), 100, "timed out", T0.plusSeconds(3)).orElseThrow();
+        assertThat(dead.deadLettered()).as("the 60 queued items end in their own sub-tasks").isEqualTo(40);
+
+        // A split that queued everything before it died leaves nothing to count.
+        records.claim(part("2"), T0, LEASE);
+        records.markQueued(part("2"), 100, T0);
+        assertThat(records.markDeadLettered(part("2"), 100, "timed out", T0.plusSeconds(4)))
+                .hasValueSatisfying(job -> assertThat(job.deadLettered()).isEqualTo(40));
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
     void aJobOfUnknownSizeNeverCloses(String kind) throws Exception {
         ProcessingRecords records = store(kind);
 

@@ -71,7 +71,7 @@ final class DirectEventHandler<T> {
     private TaskRunner.Result run(T task, Lineage lineage, String requestId, Deadline deadline) {
         String where = "requestId=" + requestId + ", " + lineage.describe();
         try {
-            return runner.run(task, lineage, requestId, deadline, java.util.Optional.empty());
+            return runner.run(task, lineage, requestId, deadline, java.util.Optional.empty(), TaskRunner.Progress.NONE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskFailedException(where + ": interrupted", e);

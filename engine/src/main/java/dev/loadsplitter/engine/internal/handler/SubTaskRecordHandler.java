@@ -97,7 +97,11 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
                 String where = "messageId=" + record.messageId() + ", " + lineage.describe();
                 String summary = once.run(lineage, invocation, where, () -> {
                     try {
-                        return runner.run(accepted.task(), lineage, record.messageId(), deadline, continuation);
+                        // A dead-lettered split counts only the items it had not queued yet.
+                        TaskRunner.Progress progress = lineage.taskId().<TaskRunner.Progress>map(id ->
+                                items -> records.markQueued(id, items, clock.instant())).orElse(TaskRunner.Progress.NONE);
+                        return runner.run(accepted.task(), lineage, record.messageId(), deadline, continuation,
+                                progress);
                     } catch (SplitException | TaskTypeException e) {
                         throw new InvalidTaskException(e.getMessage());
                     }

@@ -78,13 +78,14 @@ final class TaskRunner<T> {
 
     /**
      * @param continuation set when the task is the rest of a split, to be split into that split's parts
+     * @param progress told after each chunk how many of the task's items are queued
      * @throws TaskTypeException when the task type fails to count, slice or write the task: the task
      *         can never succeed as it is
      * @throws SplitException when the policy forbids the split
      * @throws Exception whatever {@link TaskType#process} throws
      */
     Result run(T task, Lineage lineage, String sourceId, Deadline deadline,
-               Optional<SubTask.Continuation> continuation) throws Exception {
+               Optional<SubTask.Continuation> continuation, Progress progress) throws Exception {
         int items = count(task);
         WorkContext context = new WorkContext(lineage.jobId(), lineage.partId(), sourceId);
         if (continuation.isEmpty() && !splitter.policy().isLarge(items)) {
@@ -108,6 +109,7 @@ final class TaskRunner<T> {
             // Starting cold ate the time already: the whole split goes on in the few messages of its rest.
             List<SubTask> rest = rest(task, parent, plan, 0);
             sender.send(rest, context);
+            progress.queued(items);
             return new Result(items, 0, true, rest.size(), true);
         }
         int sent = 0;
@@ -122,10 +124,12 @@ final class TaskRunner<T> {
                     sender.send(parts.subList(sent, cut), context);
                 }
                 if (cut == parts.size()) {
+                    progress.queued(items);
                     return new Result(items, 0, true, parts.size(), false);
                 }
                 List<SubTask> rest = rest(task, parent, plan, cut);
                 sender.send(rest, context);
+                progress.queued(items);
                 return new Result(items, 0, true, cut + rest.size(), true);
             }
             int next = Math.min(parts.size(), sent + chunk);
@@ -139,6 +143,15 @@ final class TaskRunner<T> {
             chunk = nextChunk(chunk, perPart, deadline.left().minus(reserve));
         }
         return new Result(items, 0, true, parts.size(), false);
+    }
+
+    /** Hears how far a split has got: its first {@code items} items are queued as sub-tasks. */
+    @FunctionalInterface
+    interface Progress {
+
+        Progress NONE = items -> { };
+
+        void queued(long items) throws Exception;
     }
 
     /** Readies the sender while the split is planned; a failure here shows again, and is reported, on sending. */

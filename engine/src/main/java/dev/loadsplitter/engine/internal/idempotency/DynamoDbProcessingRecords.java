@@ -152,6 +152,24 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
     }
 
     @Override
+    public void markQueued(TaskId taskId, long itemsQueued, Instant now) {
+        Expression e = new Expression().value(":queued", n(itemsQueued));
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(taskId))
+                    .conditionExpression(e.text("attribute_not_exists(#queuedItems) OR #queuedItems < :queued"))
+                    .updateExpression(e.text("SET #queuedItems = :queued"))
+                    .expressionAttributeNames(e.names()).expressionAttributeValues(e.values()));
+        } catch (ConditionalCheckFailedException alreadyFurther) {
+            // Another attempt queued as much or more.
+        }
+    }
+
+    @Override
+    public long queuedItems(TaskId taskId) {
+        return number(get(taskId.toString()), "queuedItems");
+    }
+
+    @Override
     public Optional<JobRecord> markDeadLettered(TaskId taskId, long items, String error, Instant now) {
         String text = error == null ? "unknown error" : error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
         while (true) {
@@ -159,9 +177,11 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
             if (!record.isEmpty() && "DONE".equals(record.get("state").s())) {
                 return Optional.empty();
             }
+            long queued = number(record, "queuedItems");
+            long dead = Math.max(0, items - queued);
             Expression onRecord = new Expression().value(":done", s("DONE")).value(":dead", s("DEAD_LETTERED"))
                     .value(":error", s(text)).value(":now", n(now.toEpochMilli())).value(":expires", n(expires(now)))
-                    .value(":zero", n(0)).value(":items", n(items));
+                    .value(":zero", n(0)).value(":items", n(dead)).value(":queued", n(queued));
             if (number(record, "deadItems") > 0) {
                 // Counted when it was dead-lettered before; it was redriven and failed again.
                 try {
@@ -176,13 +196,15 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
                 return Optional.empty();
             }
             Update recordUpdate = Update.builder().tableName(table).key(key(taskId))
-                    .conditionExpression(onRecord.text("attribute_not_exists(#state) OR (#state <> :done AND "
-                            + "(attribute_not_exists(#deadItems) OR #deadItems = :zero))"))
+                    // Counted on what this read saw: a split that queued more meanwhile makes it read again.
+                    .conditionExpression(onRecord.text("(attribute_not_exists(#state) OR (#state <> :done AND "
+                            + "(attribute_not_exists(#deadItems) OR #deadItems = :zero))) AND ("
+                            + (queued == 0 ? "attribute_not_exists(#queuedItems) OR " : "") + "#queuedItems = :queued)"))
                     .updateExpression(onRecord.text("SET #state = :dead, #deadItems = :items, #lastError = :error, "
                             + "#firstError = if_not_exists(#firstError, :error), #updatedAt = :now, #expiresAt = :expires"))
                     .expressionAttributeNames(onRecord.names()).expressionAttributeValues(onRecord.values())
                     .build();
-            if (transact(recordUpdate, jobCount(taskId.jobId(), now, Map.of("deadLettered", items)))) {
+            if (transact(recordUpdate, jobCount(taskId.jobId(), now, Map.of("deadLettered", dead)))) {
                 return job(taskId.jobId());
             }
         }

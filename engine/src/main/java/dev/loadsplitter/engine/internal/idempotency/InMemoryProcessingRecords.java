@@ -48,8 +48,12 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
 
     private enum State { IN_PROGRESS, DONE, FAILED, DEAD_LETTERED }
 
-    /** @param deadItems items of this sub-task counted in its job as dead-lettered now; 0 when none */
-    private record Entry(State state, Instant leaseEnds, Instant at, Instant expires, int attempts, long deadItems) {
+    /**
+     * @param deadItems items of this sub-task counted in its job as dead-lettered now; 0 when none
+     * @param queuedItems items its splits have queued as sub-tasks
+     */
+    private record Entry(State state, Instant leaseEnds, Instant at, Instant expires, int attempts, long deadItems,
+                         long queuedItems) {
     }
 
     /** A job's counters, changed only under the store's lock. */
@@ -100,7 +104,7 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
         int attempt = live ? entry.attempts() + 1 : 1;
         // A redriven dead-lettered sub-task keeps its count, to take it off the job's dead-lettered items when done.
         records.put(taskId, new Entry(State.IN_PROGRESS, now.plus(lease), now, now.plus(timeToLive), attempt,
-                live ? entry.deadItems() : 0));
+                live ? entry.deadItems() : 0, live ? entry.queuedItems() : 0));
         return new Claim.Claimed(attempt);
     }
 
@@ -111,7 +115,7 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
             return Optional.empty();
         }
         records.put(taskId, new Entry(State.DONE, now, now, now.plus(timeToLive),
-                entry == null ? 1 : entry.attempts(), 0));
+                entry == null ? 1 : entry.attempts(), 0, entry == null ? 0 : entry.queuedItems()));
         Job job = job(taskId.jobId(), now);
         job.processed += done.processedItems();
         job.subTasksQueued += done.queuedSubTasks();
@@ -126,9 +130,26 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
         Entry entry = records.get(taskId);
         if (entry != null && entry.state() != State.DONE) {
             records.put(taskId, new Entry(entry.state() == State.DEAD_LETTERED ? State.DEAD_LETTERED : State.FAILED,
-                    now, now, now.plus(timeToLive), entry.attempts(), entry.deadItems()));
+                    now, now, now.plus(timeToLive), entry.attempts(), entry.deadItems(), entry.queuedItems()));
         }
         job(taskId.jobId(), now).failedAttempts++;
+    }
+
+    @Override
+    public synchronized void markQueued(TaskId taskId, long itemsQueued, Instant now) {
+        Entry entry = records.get(taskId);
+        if (entry == null) {
+            records.put(taskId, new Entry(State.FAILED, now, now, now.plus(timeToLive), 1, 0, itemsQueued));
+        } else if (itemsQueued > entry.queuedItems()) {
+            records.put(taskId, new Entry(entry.state(), entry.leaseEnds(), entry.at(), entry.expires(),
+                    entry.attempts(), entry.deadItems(), itemsQueued));
+        }
+    }
+
+    @Override
+    public synchronized long queuedItems(TaskId taskId) {
+        Entry entry = records.get(taskId);
+        return entry == null ? 0 : entry.queuedItems();
     }
 
     @Override
@@ -138,13 +159,15 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
             return Optional.empty();
         }
         boolean counted = entry != null && entry.deadItems() > 0;
+        long queued = entry == null ? 0 : entry.queuedItems();
+        long dead = counted ? entry.deadItems() : Math.max(0, items - queued);
         records.put(taskId, new Entry(State.DEAD_LETTERED, now, now, now.plus(timeToLive),
-                entry == null ? 1 : entry.attempts(), counted ? entry.deadItems() : items));
+                entry == null ? 1 : entry.attempts(), dead, queued));
         if (counted) {
             return Optional.empty();
         }
         Job job = job(taskId.jobId(), now);
-        job.deadLettered += items;
+        job.deadLettered += dead;
         return Optional.of(job.record(taskId.jobId()));
     }
 

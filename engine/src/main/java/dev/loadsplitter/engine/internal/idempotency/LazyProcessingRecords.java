@@ -42,6 +42,16 @@ public final class LazyProcessingRecords implements ProcessingRecords {
     }
 
     @Override
+    public void markQueued(TaskId taskId, long itemsQueued, Instant now) {
+        records().markQueued(taskId, itemsQueued, now);
+    }
+
+    @Override
+    public long queuedItems(TaskId taskId) {
+        return records().queuedItems(taskId);
+    }
+
+    @Override
     public void markFailed(TaskId taskId, String error, Instant now) {
         records().markFailed(taskId, error, now);
     }

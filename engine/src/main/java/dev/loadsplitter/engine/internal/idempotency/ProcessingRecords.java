@@ -51,8 +51,19 @@ public interface ProcessingRecords {
     void markFailed(TaskId taskId, String error, Instant now);
 
     /**
+     * Records that a split of {@code taskId} has queued sub-tasks covering its first
+     * {@code itemsQueued} items, keeping the most any attempt reached: those items are counted where
+     * the sub-tasks end, not here, should this sub-task be dead-lettered.
+     */
+    void markQueued(TaskId taskId, long itemsQueued, Instant now);
+
+    /** How many of {@code taskId}'s items its splits have queued as sub-tasks; 0 when none or unknown. */
+    long queuedItems(TaskId taskId);
+
+    /**
      * Records that {@code taskId} failed its last receive and counts its items into its job as
-     * dead-lettered, once, unless it was done.
+     * dead-lettered, once, unless it was done; only the items no split of it queued, since the
+     * queued ones are counted where their sub-tasks end.
      *
      * @return the job record after counting, when this call counted it
      */
@@ -136,6 +147,15 @@ public interface ProcessingRecords {
 
             @Override
             public void markFailed(TaskId taskId, String error, Instant now) {
+            }
+
+            @Override
+            public void markQueued(TaskId taskId, long itemsQueued, Instant now) {
+            }
+
+            @Override
+            public long queuedItems(TaskId taskId) {
+                return 0;
             }
 
             @Override
