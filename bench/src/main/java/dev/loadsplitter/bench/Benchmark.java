@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -62,35 +63,36 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        String only = args.length > 0 ? args[0] : "all";
+        // Comma-separated names, matched whole: "split" must not also run "split100k".
+        Set<String> only = Set.of((args.length > 0 ? args[0] : "all").split(","));
         long start = System.nanoTime();
         Benchmark bench = new Benchmark();
         System.err.printf(Locale.ROOT, "bench: JVM %s, %d cores, max heap %d MiB%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
-            if (only.equals("all") || only.contains("split")) {
+            if (only.contains("all") || only.contains("split")) {
                 bench.splitThroughput(sqs);
             }
-            if (only.equals("all") || only.contains("dispatch")) {
+            if (only.contains("all") || only.contains("dispatch")) {
                 bench.zeroWorkDispatch(sqs);
             }
-            if (only.equals("all") || only.contains("cold")) {
+            if (only.contains("all") || only.contains("cold")) {
                 bench.coldStart(sqs);
             }
-            if (only.equals("all") || only.contains("clients")) {
+            if (only.contains("all") || only.contains("clients")) {
                 bench.clients(sqs);
             }
         }
-        if (only.equals("all") || only.contains("fanout")) {
+        if (only.contains("all") || only.contains("fanout")) {
             bench.fanOutEfficiency();
         }
         if (only.contains("split100k")) {
             bench.hundredThousandSplit();
         }
-        if (only.equals("all") || only.contains("rss")) {
+        if (only.contains("all") || only.contains("rss")) {
             bench.peakRss();
         }
-        if (only.equals("all") || only.contains("micro")) {
+        if (only.contains("all") || only.contains("micro")) {
             bench.micro();
         }
         System.out.println(bench.measurements.markdown());

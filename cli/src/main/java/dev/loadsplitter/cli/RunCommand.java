@@ -157,7 +157,7 @@ final class RunCommand implements Callable<Integer> {
         String job = environment.records().job(jobId).map(record -> String.format(Locale.ROOT,
                 " · job %s %,d/%,d processed, %,d dead-lettered", record.status(), record.processed(), record.items(),
                 record.deadLettered())).orElse("");
-        return String.format(Locale.ROOT, "invocations %d · running %d · sub-tasks %d · queued %d%s",
+        return String.format(Locale.ROOT, "invocations %d · running %d · messages delivered %d · on the queue %d%s",
                 environment.function().invocations(), environment.function().busy(), recorder.deliveredMessages(),
                 environment.sqs().depth(environment.queues().url()).total(), job);
     }

@@ -1,5 +1,6 @@
 package dev.loadsplitter.sqs;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
@@ -13,12 +14,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntFunction;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -210,7 +210,8 @@ public final class EmbeddedSqs implements AutoCloseable {
                 QueueAttributeName.MESSAGE_RETENTION_PERIOD, Long.toString(Duration.ofDays(14).toSeconds()),
                 QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(visibilityTimeout.toSeconds())));
         String dlqArn = arnOf(dlqUrl);
-        String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}";
+        String redrive = JsonNodeFactory.instance.objectNode().put("deadLetterTargetArn", dlqArn)
+                .put("maxReceiveCount", Integer.toString(maxReceiveCount)).toString();
         String url = createOrUpdate(name, Map.of(
                 QueueAttributeName.REDRIVE_POLICY, redrive,
                 QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(visibilityTimeout.toSeconds())));
@@ -310,23 +311,17 @@ public final class EmbeddedSqs implements AutoCloseable {
      * hidden until its visibility timeout.
      */
     private void inBatches(List<Message> messages, ToIntFunction<List<Message>> call, String what) {
-        AtomicInteger failed = new AtomicInteger();
-        Semaphore inFlight = new Semaphore(CALLS_IN_FLIGHT);
-        try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> pending = new ArrayList<>();
-            for (int from = 0; from < messages.size(); from += 10) {
-                List<Message> batch = messages.subList(from, Math.min(messages.size(), from + 10));
-                inFlight.acquireUninterruptibly();
-                pending.add(calls.submit(() -> {
-                    try {
-                        failed.addAndGet(call.applyAsInt(batch));
-                    } finally {
-                        inFlight.release();
-                    }
-                }));
-            }
-            for (Future<?> future : pending) {
-                future.get();
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (int from = 0; from < messages.size(); from += 10) {
+            List<Message> batch = messages.subList(from, Math.min(messages.size(), from + 10));
+            calls.add(() -> call.applyAsInt(batch));
+        }
+        int failed = 0;
+        // A pool of CALLS_IN_FLIGHT threads bounds the calls; invokeAll keeps their order and, when
+        // interrupted, cancels the rest.
+        try (ExecutorService pool = Executors.newFixedThreadPool(CALLS_IN_FLIGHT, Thread.ofVirtual().factory())) {
+            for (Future<Integer> result : pool.invokeAll(calls)) {
+                failed += result.get();
             }
         } catch (ExecutionException e) {
             throw new IllegalStateException("Could not " + what + " messages on " + endpoint + ": " + e.getCause(), e.getCause());
@@ -334,8 +329,8 @@ public final class EmbeddedSqs implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while trying to " + what + " messages on " + endpoint, e);
         }
-        if (failed.get() > 0) {
-            throw new IllegalStateException("Could not " + what + " " + failed.get() + " of " + messages.size()
+        if (failed > 0) {
+            throw new IllegalStateException("Could not " + what + " " + failed + " of " + messages.size()
                     + " messages on " + endpoint + "; they stay hidden until their visibility timeout");
         }
     }

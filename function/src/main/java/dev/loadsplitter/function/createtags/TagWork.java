@@ -1,5 +1,6 @@
 package dev.loadsplitter.function.createtags;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.loadsplitter.engine.config.DurationSetting;
 import dev.loadsplitter.engine.config.Setting;
 import dev.loadsplitter.engine.task.WorkContext;
@@ -49,25 +50,8 @@ public final class TagWork {
         log.info("{}: done tag key={} on {}", context.describe(), quoted(key), task.resourceIds());
     }
 
-    /** The key as a JSON-style quoted string, so odd characters cannot forge or break a log line. */
+    /** The key as a JSON string, quoted and escaped by Jackson, so odd characters cannot forge or break a log line. */
     private static String quoted(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        text.codePoints().forEach(c -> {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", c));
-                    } else {
-                        out.appendCodePoint(c);
-                    }
-                }
-            }
-        });
-        return out.append('"').toString();
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
     }
 }

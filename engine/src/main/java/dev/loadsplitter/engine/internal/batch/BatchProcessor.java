@@ -3,6 +3,8 @@ package dev.loadsplitter.engine.internal.batch;
 import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.internal.concurrent.BoundedParallel;
 import dev.loadsplitter.engine.message.SqsRecord;
+import dev.loadsplitter.engine.message.SubTaskAttribute;
+import dev.loadsplitter.engine.message.SubTaskAttribute.ReceivedLineage;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -52,8 +54,10 @@ public final class BatchProcessor {
     }
 
     private static RecordOutcome failed(SqsRecord record, String reason) {
-        log.warn("messageId={}: failed, left on the queue for redelivery (receive count {}): {}", record.messageId(),
-                record.receiveCount(), reason);
+        String lineage = SubTaskAttribute.lineageOf(record.messageAttributes()) instanceof ReceivedLineage.Known known
+                ? ", " + known.lineage().describe() : "";
+        log.warn("messageId={}{}: failed, left on the queue for redelivery (receive count {}): {}", record.messageId(),
+                lineage, record.receiveCount(), reason);
         return new RecordOutcome.Failed(record.messageId(), reason);
     }
 }

@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 class SqsSubTaskSenderIT {
@@ -59,6 +61,12 @@ class SqsSubTaskSenderIT {
         return new Splitter(SplitPolicy.defaultPolicy(), json).split(type, task, Lineage.root("job-1"));
     }
 
+    /** A client on the AWS CRT HTTP client, which the function ships and sends with. */
+    private static SqsClientBuilder crt() {
+        // In place of the embedded server's own client (the SDK takes one or the other, never both).
+        return sqs.clientBuilder().httpClient(null).httpClientBuilder(AwsCrtHttpClient.builder());
+    }
+
     private SqsSubTaskSender sender(SqsClient client, String queueUrl, int maxAttempts) {
         return new SqsSubTaskSender(client, QueueAddress.ofUrl(queueUrl),
                 new SenderSettings(8, maxAttempts, Duration.ofMillis(10), Duration.ofMillis(100), 1_048_576),
@@ -77,7 +85,10 @@ class SqsSubTaskSenderIT {
     void aThousandSubTasksArriveOnceEachWithTheirAttributes() throws Exception {
         String queueUrl = newQueue();
 
-        SendReport report = sender(sqs.client(), queueUrl, 5).send(subTasks(1_000), context);
+        SendReport report;
+        try (SqsClient client = crt().build()) {
+            report = sender(client, queueUrl, 5).send(subTasks(1_000), context);
+        }
 
         List<Message> messages = sqs.receiveAll(queueUrl);
         assertThat(report.sent()).isEqualTo(1_000);
@@ -107,7 +118,7 @@ class SqsSubTaskSenderIT {
             String part = entry.messageAttributes().get("partId").stringValue();
             return Integer.parseInt(part) % 3 == 0 && tries.computeIfAbsent(part, p -> new AtomicInteger()).incrementAndGet() <= 2;
         }, false);
-        try (SqsClient client = sqs.clientBuilder()
+        try (SqsClient client = crt()
                 .overrideConfiguration(c -> c.addExecutionInterceptor(faults)).build()) {
 
             SendReport report = sender(client, queueUrl, 5).send(subTasks(300), context);
@@ -128,7 +139,7 @@ class SqsSubTaskSenderIT {
         String queueUrl = newQueue();
         FaultInjector faults = new FaultInjector(entry -> entry.messageAttributes().get("partId").stringValue()
                 .matches("7|8"), false);
-        try (SqsClient client = sqs.clientBuilder()
+        try (SqsClient client = crt()
                 .overrideConfiguration(c -> c.addExecutionInterceptor(faults)).build()) {
 
             assertThatThrownBy(() -> sender(client, queueUrl, 3).send(subTasks(20), context))
@@ -145,7 +156,7 @@ class SqsSubTaskSenderIT {
         String queueUrl = newQueue();
         FaultInjector faults = new FaultInjector(entry -> entry.messageAttributes().get("partId").stringValue()
                 .equals("2"), true);
-        try (SqsClient client = sqs.clientBuilder()
+        try (SqsClient client = crt()
                 .overrideConfiguration(c -> c.addExecutionInterceptor(faults)).build()) {
 
             assertThatThrownBy(() -> sender(client, queueUrl, 5).send(subTasks(5), context))
