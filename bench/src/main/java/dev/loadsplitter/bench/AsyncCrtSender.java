@@ -23,13 +23,15 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  */
 final class AsyncCrtSender {
 
-    private AsyncCrtSender() {
-    }
+    private AsyncCrtSender() {}
 
     static SqsAsyncClient client(String endpoint) {
-        return SqsAsyncClient.builder().httpClient(AwsCrtAsyncHttpClient.builder().maxConcurrency(64).build())
-                .endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();
+        return SqsAsyncClient.builder()
+                .httpClient(AwsCrtAsyncHttpClient.builder().maxConcurrency(64).build())
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+                .build();
     }
 
     /** Sends every sub-task; fails if any entry failed. */
@@ -40,8 +42,11 @@ final class AsyncCrtSender {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>(10);
             for (int i = from; i < Math.min(subTasks.size(), from + 10); i++) {
                 SubTask subTask = subTasks.get(i);
-                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i - from))
-                        .messageBody(subTask.body()).messageAttributes(SqsSubTaskSender.attributesOf(subTask)).build());
+                entries.add(SendMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(i - from))
+                        .messageBody(subTask.body())
+                        .messageAttributes(SqsSubTaskSender.attributesOf(subTask))
+                        .build());
             }
             slots.acquire();
             calls.add(sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries))

@@ -26,9 +26,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -67,8 +67,12 @@ public final class Benchmark {
         Set<String> only = Set.of((args.length > 0 ? args[0] : "all").split(","));
         long start = System.nanoTime();
         Benchmark bench = new Benchmark();
-        System.err.printf(Locale.ROOT, "bench: JVM %s, %d cores, max heap %d MiB%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        System.err.printf(
+                Locale.ROOT,
+                "bench: JVM %s, %d cores, max heap %d MiB%n",
+                Runtime.version(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20);
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             if (only.contains("all") || only.contains("split")) {
                 bench.splitThroughput(sqs);
@@ -97,7 +101,9 @@ public final class Benchmark {
         }
         System.out.println(bench.measurements.markdown());
         Files.writeString(Path.of("target", "benchmark.json"), bench.measurements.json());
-        System.err.printf(Locale.ROOT, "bench: done in %.0f s; JSON in target/benchmark.json%n",
+        System.err.printf(
+                Locale.ROOT,
+                "bench: done in %.0f s; JSON in target/benchmark.json%n",
                 (System.nanoTime() - start) / 1e9);
     }
 
@@ -106,23 +112,50 @@ public final class Benchmark {
     private void splitThroughput(EmbeddedSqs sqs) throws Exception {
         for (int size : List.of(1_000, 10_000)) {
             String event = Events.createTags(size, "split-" + size);
-            Map<String, Double> medians = interleaved(3, Map.of(
-                    "ours", () -> oursSplit(sqs, event, size),
-                    "raw", () -> rawBatchSend(sqs, size)));
+            Map<String, Double> medians = interleaved(
+                    3,
+                    Map.of(
+                            "ours", () -> oursSplit(sqs, event, size),
+                            "raw", () -> rawBatchSend(sqs, size)));
             double ours = medians.get("ours");
             double raw = medians.get("raw");
             double plain = plainLoop(sqs, size);
             String n = String.format(Locale.ROOT, "%,d items", size);
-            measurements.add("a) split", "Load Splitter, " + n, Measurements.perSecond(size / (ours / 1000)),
-                    Measurements.millis(ours) + " median of 3, one flat split", "split_" + size + "_ours_per_s", size / (ours / 1000));
-            measurements.add("a) split", "plain SendMessage loop, " + n, Measurements.perSecond(size / (plain / 1000)),
-                    Measurements.millis(plain) + ", GetQueueUrl + SendMessage per item, as the sample", "split_" + size + "_plain_per_s",
+            measurements.add(
+                    "a) split",
+                    "Load Splitter, " + n,
+                    Measurements.perSecond(size / (ours / 1000)),
+                    Measurements.millis(ours) + " median of 3, one flat split",
+                    "split_" + size + "_ours_per_s",
+                    size / (ours / 1000));
+            measurements.add(
+                    "a) split",
+                    "plain SendMessage loop, " + n,
+                    Measurements.perSecond(size / (plain / 1000)),
+                    Measurements.millis(plain) + ", GetQueueUrl + SendMessage per item, as the sample",
+                    "split_" + size + "_plain_per_s",
                     size / (plain / 1000));
-            measurements.add("a) split", "raw SendMessageBatch, " + n, Measurements.perSecond(size / (raw / 1000)),
-                    Measurements.millis(raw) + " median of 3, 16 calls in flight, bodies prebuilt", "split_" + size + "_raw_per_s",
+            measurements.add(
+                    "a) split",
+                    "raw SendMessageBatch, " + n,
+                    Measurements.perSecond(size / (raw / 1000)),
+                    Measurements.millis(raw) + " median of 3, 16 calls in flight, bodies prebuilt",
+                    "split_" + size + "_raw_per_s",
                     size / (raw / 1000));
-            measurements.add("a) split", "ours ÷ plain, " + n, Measurements.ratio(plain / ours), "", "split_" + size + "_ours_over_plain", plain / ours);
-            measurements.add("a) split", "ours ÷ raw, " + n, Measurements.ratio(raw / ours), "goal ≥ 0.7", "split_" + size + "_ours_over_raw", raw / ours);
+            measurements.add(
+                    "a) split",
+                    "ours ÷ plain, " + n,
+                    Measurements.ratio(plain / ours),
+                    "",
+                    "split_" + size + "_ours_over_plain",
+                    plain / ours);
+            measurements.add(
+                    "a) split",
+                    "ours ÷ raw, " + n,
+                    Measurements.ratio(raw / ours),
+                    "goal ≥ 0.7",
+                    "split_" + size + "_ours_over_raw",
+                    raw / ours);
         }
     }
 
@@ -134,7 +167,8 @@ public final class Benchmark {
         Map<String, String> environment = new HashMap<>(sqs.environment(queues.url()));
         environment.put("PROCESSING_DELAY", "0");
         environment.put("FAN_OUT_LIMIT", "1000000");
-        // To compare settings: SEND_CONCURRENCY=16 ./mvnw -B -Pbench -pl bench -am verify -DskipTests -Dbench.only=split
+        // To compare settings: SEND_CONCURRENCY=16 ./mvnw -B -Pbench -pl bench -am verify -DskipTests
+        // -Dbench.only=split
         Optional.ofNullable(System.getenv("SEND_CONCURRENCY")).ifPresent(v -> environment.put("SEND_CONCURRENCY", v));
         try (LoadSplitterHandler handler = new LoadSplitterHandler(environment)) {
             invoke(handler, Events.createTags(2, "warm")); // a warm container has built its client
@@ -170,16 +204,28 @@ public final class Benchmark {
     /** Sends {@code size} prebuilt one-tag messages in batches of 10, 16 calls at once; returns milliseconds. */
     private double sendRaw(EmbeddedSqs sqs, String queueUrl, int size) throws Exception {
         String body = Events.createTags(1, "raw");
-        try (SqsClient client = sqs.clientBuilder().httpClient(Apache5HttpClient.builder().maxConnections(64).build())
-                .build(); ExecutorService executor = Executors.newFixedThreadPool(16)) {
+        try (SqsClient client = sqs.clientBuilder()
+                        .httpClient(
+                                Apache5HttpClient.builder().maxConnections(64).build())
+                        .build();
+                ExecutorService executor = Executors.newFixedThreadPool(16)) {
             List<List<SendMessageBatchRequestEntry>> batches = new ArrayList<>();
             for (int from = 0; from < size; from += 10) {
                 List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
                 for (int i = from; i < Math.min(size, from + 10); i++) {
-                    entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i - from)).messageBody(body)
+                    entries.add(SendMessageBatchRequestEntry.builder()
+                            .id(Integer.toString(i - from))
+                            .messageBody(body)
                             .messageAttributes(Map.of(
-                                    "jobId", string("raw-job"), "partId", string(Integer.toString(i + 1)),
-                                    "itemCount", MessageAttributeValue.builder().dataType("Number").stringValue("1").build()))
+                                    "jobId",
+                                    string("raw-job"),
+                                    "partId",
+                                    string(Integer.toString(i + 1)),
+                                    "itemCount",
+                                    MessageAttributeValue.builder()
+                                            .dataType("Number")
+                                            .stringValue("1")
+                                            .build()))
                             .build());
                 }
                 batches.add(entries);
@@ -187,7 +233,8 @@ public final class Benchmark {
             long start = System.nanoTime();
             List<Future<?>> calls = new ArrayList<>();
             for (List<SendMessageBatchRequestEntry> batch : batches) {
-                calls.add(executor.submit(() -> client.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(batch))));
+                calls.add(executor.submit(
+                        () -> client.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(batch))));
             }
             for (Future<?> call : calls) {
                 call.get();
@@ -203,10 +250,18 @@ public final class Benchmark {
             List<InvocationRecord> records = new ArrayList<>();
             RunSummary summary = run(Events.createTags(size, "fanout-" + size), Duration.ofSeconds(1), 1_000, records);
             double ideal = Math.ceil(size / 1_000.0) * 1_000;
-            measurements.add("b) fan-out", String.format(Locale.ROOT, "%,d × 1 s at concurrency 1,000, wall ÷ ideal", size),
+            measurements.add(
+                    "b) fan-out",
+                    String.format(Locale.ROOT, "%,d × 1 s at concurrency 1,000, wall ÷ ideal", size),
                     Measurements.ratio(summary.elapsedMs() / ideal),
-                    String.format(Locale.ROOT, "wall %,d ms, ideal %,.0f ms, %,d invocations; %s; goal ≤ 1.10", summary.elapsedMs(),
-                            ideal, summary.invocations(), phases(records)), "fanout_" + size + "_wall_over_ideal",
+                    String.format(
+                            Locale.ROOT,
+                            "wall %,d ms, ideal %,.0f ms, %,d invocations; %s; goal ≤ 1.10",
+                            summary.elapsedMs(),
+                            ideal,
+                            summary.invocations(),
+                            phases(records)),
+                    "fanout_" + size + "_wall_over_ideal",
                     summary.elapsedMs() / ideal);
         }
     }
@@ -218,32 +273,68 @@ public final class Benchmark {
     private void hundredThousandSplit() throws Exception {
         List<InvocationRecord> records = new ArrayList<>();
         RunSummary summary = run(Events.createTags(100_000, "split-100000"), Duration.ZERO, 1_000, records);
-        measurements.add("b) fan-out", "100,000 × 0 s at concurrency 1,000", Measurements.millis(summary.elapsedMs()),
+        measurements.add(
+                "b) fan-out",
+                "100,000 × 0 s at concurrency 1,000",
+                Measurements.millis(summary.elapsedMs()),
                 String.format(Locale.ROOT, "%,d invocations; %s", summary.invocations(), phases(records)),
-                "fanout_100000_wall_ms", summary.elapsedMs());
+                "fanout_100000_wall_ms",
+                summary.elapsedMs());
     }
 
     /** Where a fan-out's wall time went: when the splitting ended, and when the processing began and ended. */
     private static String phases(List<InvocationRecord> records) {
-        java.time.Instant first = records.stream().map(InvocationRecord::start).min(java.util.Comparator.naturalOrder()).orElseThrow();
-        java.util.function.ToLongFunction<java.time.Instant> at = instant -> Duration.between(first, instant).toMillis();
-        long splitEnd = records.stream().filter(r -> r.kind() == InvocationRecord.Kind.SPLIT)
-                .mapToLong(r -> at.applyAsLong(r.end())).max().orElse(0);
-        long[] processStarts = records.stream().filter(r -> r.kind() == InvocationRecord.Kind.PROCESS)
-                .mapToLong(r -> at.applyAsLong(r.start())).sorted().toArray();
-        long lastEnd = records.stream().mapToLong(r -> at.applyAsLong(r.end())).max().orElse(0);
-        return String.format(Locale.ROOT, "splitting done at %,d ms; items started from %,d to %,d ms (half by %,d); "
-                + "last finished at %,d ms", splitEnd, processStarts[0], processStarts[processStarts.length - 1],
-                processStarts[processStarts.length / 2], lastEnd);
+        java.time.Instant first = records.stream()
+                .map(InvocationRecord::start)
+                .min(java.util.Comparator.naturalOrder())
+                .orElseThrow();
+        java.util.function.ToLongFunction<java.time.Instant> at =
+                instant -> Duration.between(first, instant).toMillis();
+        long splitEnd = records.stream()
+                .filter(r -> r.kind() == InvocationRecord.Kind.SPLIT)
+                .mapToLong(r -> at.applyAsLong(r.end()))
+                .max()
+                .orElse(0);
+        long[] processStarts = records.stream()
+                .filter(r -> r.kind() == InvocationRecord.Kind.PROCESS)
+                .mapToLong(r -> at.applyAsLong(r.start()))
+                .sorted()
+                .toArray();
+        long lastEnd =
+                records.stream().mapToLong(r -> at.applyAsLong(r.end())).max().orElse(0);
+        return String.format(
+                Locale.ROOT,
+                "splitting done at %,d ms; items started from %,d to %,d ms (half by %,d); "
+                        + "last finished at %,d ms",
+                splitEnd,
+                processStarts[0],
+                processStarts[processStarts.length - 1],
+                processStarts[processStarts.length / 2],
+                lastEnd);
     }
 
-    private RunSummary run(String event, Duration delay, int concurrency, List<InvocationRecord> records) throws Exception {
+    private RunSummary run(String event, Duration delay, int concurrency, List<InvocationRecord> records)
+            throws Exception {
         Map<String, String> environment = Map.of("PROCESSING_DELAY", Long.toString(delay.toMillis()));
-        LocalSettings settings = new LocalSettings(FUNCTION_JAR, LocalSettings.FUNCTION_NAME, LocalSettings.HANDLER, 1024,
-                Duration.ofSeconds(60), concurrency + 10, environment, Duration.ofMinutes(6), 5,
-                new EsmSettings(1, Duration.ZERO, concurrency, true, true), "127.0.0.1", 0, 0, Duration.ofSeconds(1),
-                FaultPlan.none(), 0, Optional.empty());
-        RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), 1, 10, settings.dlqName(), record -> { });
+        LocalSettings settings = new LocalSettings(
+                FUNCTION_JAR,
+                LocalSettings.FUNCTION_NAME,
+                LocalSettings.HANDLER,
+                1024,
+                Duration.ofSeconds(60),
+                concurrency + 10,
+                environment,
+                Duration.ofMinutes(6),
+                5,
+                new EsmSettings(1, Duration.ZERO, concurrency, true, true),
+                "127.0.0.1",
+                0,
+                0,
+                Duration.ofSeconds(1),
+                FaultPlan.none(),
+                0,
+                Optional.empty());
+        RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), 1, 10, settings.dlqName(), record -> {});
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
         PrintStream out = System.out;
         System.setOut(quiet); // the function's own log lines
@@ -253,8 +344,8 @@ public final class Benchmark {
                 throw new IllegalStateException("the run did not drain in 3 minutes");
             }
             records.addAll(recorder.records());
-            return recorder.summary(local.function().coldStarts(), local.function().peakConcurrency(),
-                    local.deadLetters());
+            return recorder.summary(
+                    local.function().coldStarts(), local.function().peakConcurrency(), local.deadLetters());
         } finally {
             System.setOut(out);
         }
@@ -264,46 +355,95 @@ public final class Benchmark {
 
     private void zeroWorkDispatch(EmbeddedSqs sqs) throws Exception {
         int size = 10_000;
-        Map<String, Double> medians = interleaved(3, Map.of(
-                "ours", () -> emulatorDrain(sqs, size, 1),
-                "ours10", () -> emulatorDrain(sqs, size, 10),
-                "raw", () -> rawReceiveDelete(sqs, size)));
+        Map<String, Double> medians = interleaved(
+                3,
+                Map.of(
+                        "ours", () -> emulatorDrain(sqs, size, 1),
+                        "ours10", () -> emulatorDrain(sqs, size, 10),
+                        "raw", () -> rawReceiveDelete(sqs, size)));
         double ours = medians.get("ours");
         double ours10 = medians.get("ours10");
         double raw = medians.get("raw");
-        measurements.add("c) dispatch", "ESM emulator + function, delay 0, batch size 10", Measurements.perSecond(size / (ours10 / 1000)),
-                String.format(Locale.ROOT, "%,d one-tag sub-tasks in %,.0f ms (median of 3), concurrency 1,000", size, ours10),
-                "dispatch_ours_batch10_per_s", size / (ours10 / 1000));
-        measurements.add("c) dispatch", "ours (batch size 10) ÷ raw", Measurements.ratio(raw / ours10), "goal ≥ 0.7",
-                "dispatch_ours_batch10_over_raw", raw / ours10);
-        measurements.add("c) dispatch", "ESM emulator + function, delay 0", Measurements.perSecond(size / (ours / 1000)),
-                String.format(Locale.ROOT, "%,d one-tag sub-tasks in %,.0f ms (median of 3), batch size 1, concurrency 1,000", size, ours),
-                "dispatch_ours_per_s", size / (ours / 1000));
-        measurements.add("c) dispatch", "raw ReceiveMessage + DeleteMessageBatch", Measurements.perSecond(size / (raw / 1000)),
-                String.format(Locale.ROOT, "%,d messages in %,.0f ms (median of 3), 16 threads", size, raw), "dispatch_raw_per_s", size / (raw / 1000));
-        measurements.add("c) dispatch", "ours ÷ raw", Measurements.ratio(raw / ours), "goal ≥ 0.7", "dispatch_ours_over_raw", raw / ours);
+        measurements.add(
+                "c) dispatch",
+                "ESM emulator + function, delay 0, batch size 10",
+                Measurements.perSecond(size / (ours10 / 1000)),
+                String.format(
+                        Locale.ROOT,
+                        "%,d one-tag sub-tasks in %,.0f ms (median of 3), concurrency 1,000",
+                        size,
+                        ours10),
+                "dispatch_ours_batch10_per_s",
+                size / (ours10 / 1000));
+        measurements.add(
+                "c) dispatch",
+                "ours (batch size 10) ÷ raw",
+                Measurements.ratio(raw / ours10),
+                "goal ≥ 0.7",
+                "dispatch_ours_batch10_over_raw",
+                raw / ours10);
+        measurements.add(
+                "c) dispatch",
+                "ESM emulator + function, delay 0",
+                Measurements.perSecond(size / (ours / 1000)),
+                String.format(
+                        Locale.ROOT,
+                        "%,d one-tag sub-tasks in %,.0f ms (median of 3), batch size 1, concurrency 1,000",
+                        size,
+                        ours),
+                "dispatch_ours_per_s",
+                size / (ours / 1000));
+        measurements.add(
+                "c) dispatch",
+                "raw ReceiveMessage + DeleteMessageBatch",
+                Measurements.perSecond(size / (raw / 1000)),
+                String.format(Locale.ROOT, "%,d messages in %,.0f ms (median of 3), 16 threads", size, raw),
+                "dispatch_raw_per_s",
+                size / (raw / 1000));
+        measurements.add(
+                "c) dispatch",
+                "ours ÷ raw",
+                Measurements.ratio(raw / ours),
+                "goal ≥ 0.7",
+                "dispatch_ours_over_raw",
+                raw / ours);
     }
 
     private double emulatorDrain(EmbeddedSqs sqs, int size, int batchSize) throws Exception {
         return onFreshQueue(sqs, "dispatch", queues -> emulatorDrain(sqs, queues, size, batchSize));
     }
 
-    private double emulatorDrain(EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues, int size, int batchSize) throws Exception {
+    private double emulatorDrain(EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues, int size, int batchSize)
+            throws Exception {
         sendRaw(sqs, queues.url(), size);
         Map<String, String> environment = new HashMap<>(sqs.environment(queues.url()));
         environment.put("PROCESSING_DELAY", "0");
-        FunctionDefinition definition = new FunctionDefinition("load-splitter", LocalSettings.HANDLER, FUNCTION_JAR, 1024,
-                Duration.ofSeconds(60), environment);
+        FunctionDefinition definition = new FunctionDefinition(
+                "load-splitter", LocalSettings.HANDLER, FUNCTION_JAR, 1024, Duration.ofSeconds(60), environment);
         PrintStream out = System.out;
         System.setOut(new PrintStream(PrintStream.nullOutputStream()));
         CallCounter counter = new CallCounter();
-        try (SqsClient client = sqs.clientBuilder().httpClient(Apache5HttpClient.builder().maxConnections(64).build())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(counter)
-                        .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())).build();
-             FunctionRuntime function = new FunctionRuntime(definition, "arn:aws:lambda:us-east-1:000000000000:function:x",
-                1_010, Clock.systemUTC(), new PrintStream(PrintStream.nullOutputStream()), InvocationListener.none());
-             EventSourceMapping mapping = new EventSourceMapping(client, queues.url(), queues.arn(), EmbeddedSqs.REGION,
-                     function, new EsmSettings(batchSize, Duration.ZERO, 1_000, true, true), JsonMapper.builder().build())) {
+        try (SqsClient client = sqs.clientBuilder()
+                        .httpClient(
+                                Apache5HttpClient.builder().maxConnections(64).build())
+                        .overrideConfiguration(o -> o.addExecutionInterceptor(counter)
+                                .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
+                        .build();
+                FunctionRuntime function = new FunctionRuntime(
+                        definition,
+                        "arn:aws:lambda:us-east-1:000000000000:function:x",
+                        1_010,
+                        Clock.systemUTC(),
+                        new PrintStream(PrintStream.nullOutputStream()),
+                        InvocationListener.none());
+                EventSourceMapping mapping = new EventSourceMapping(
+                        client,
+                        queues.url(),
+                        queues.arn(),
+                        EmbeddedSqs.REGION,
+                        function,
+                        new EsmSettings(batchSize, Duration.ZERO, 1_000, true, true),
+                        JsonMapper.builder().build())) {
             long start = System.nanoTime();
             long cpu = cpuNanos();
             long server = serverCpuNanos();
@@ -312,9 +452,18 @@ public final class Benchmark {
                 Thread.sleep(100);
             }
             double millis = (System.nanoTime() - start) / 1e6;
-            System.err.printf(Locale.ROOT, "bench: ESM batch size %d: %.0f ms, %,d invocations, %,d cold, peak %,d at once; %s; "
-                    + "CPU %.2f s, of which server %.2f s%n", batchSize, millis, function.invocations(), function.coldStarts(),
-                    function.peakConcurrency(), counter.summary(), (cpuNanos() - cpu) / 1e9, (serverCpuNanos() - server) / 1e9);
+            System.err.printf(
+                    Locale.ROOT,
+                    "bench: ESM batch size %d: %.0f ms, %,d invocations, %,d cold, peak %,d at once; %s; "
+                            + "CPU %.2f s, of which server %.2f s%n",
+                    batchSize,
+                    millis,
+                    function.invocations(),
+                    function.coldStarts(),
+                    function.peakConcurrency(),
+                    counter.summary(),
+                    (cpuNanos() - cpu) / 1e9,
+                    (serverCpuNanos() - server) / 1e9);
             return millis;
         } finally {
             System.setOut(out);
@@ -329,9 +478,12 @@ public final class Benchmark {
         sendRaw(sqs, queues.url(), size);
         AtomicInteger deleted = new AtomicInteger();
         CallCounter counter = new CallCounter();
-        try (SqsClient client = sqs.clientBuilder().httpClient(Apache5HttpClient.builder().maxConnections(64).build())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(counter)).build();
-             ExecutorService executor = Executors.newFixedThreadPool(16)) {
+        try (SqsClient client = sqs.clientBuilder()
+                        .httpClient(
+                                Apache5HttpClient.builder().maxConnections(64).build())
+                        .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
+                        .build();
+                ExecutorService executor = Executors.newFixedThreadPool(16)) {
             long start = System.nanoTime();
             long cpu = cpuNanos();
             long server = serverCpuNanos();
@@ -339,15 +491,20 @@ public final class Benchmark {
             for (int i = 0; i < 16; i++) {
                 workers.add(executor.submit(() -> {
                     while (deleted.get() < size) {
-                        List<Message> page = client.receiveMessage(r -> r.queueUrl(queues.url()).maxNumberOfMessages(10)
-                                .messageAttributeNames("All").waitTimeSeconds(0)).messages();
+                        List<Message> page = client.receiveMessage(r -> r.queueUrl(queues.url())
+                                        .maxNumberOfMessages(10)
+                                        .messageAttributeNames("All")
+                                        .waitTimeSeconds(0))
+                                .messages();
                         if (page.isEmpty()) {
                             continue;
                         }
                         List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
                         for (int j = 0; j < page.size(); j++) {
-                            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(j))
-                                    .receiptHandle(page.get(j).receiptHandle()).build());
+                            entries.add(DeleteMessageBatchRequestEntry.builder()
+                                    .id(Integer.toString(j))
+                                    .receiptHandle(page.get(j).receiptHandle())
+                                    .build());
                         }
                         client.deleteMessageBatch(r -> r.queueUrl(queues.url()).entries(entries));
                         deleted.addAndGet(page.size());
@@ -359,8 +516,13 @@ public final class Benchmark {
                 worker.get();
             }
             double millis = (System.nanoTime() - start) / 1e6;
-            System.err.printf(Locale.ROOT, "bench: raw receive + delete: %.0f ms, %s; CPU %.2f s, of which server %.2f s%n", millis,
-                    counter.summary(), (cpuNanos() - cpu) / 1e9, (serverCpuNanos() - server) / 1e9);
+            System.err.printf(
+                    Locale.ROOT,
+                    "bench: raw receive + delete: %.0f ms, %s; CPU %.2f s, of which server %.2f s%n",
+                    millis,
+                    counter.summary(),
+                    (cpuNanos() - cpu) / 1e9,
+                    (serverCpuNanos() - server) / 1e9);
             return millis;
         }
     }
@@ -375,19 +537,28 @@ public final class Benchmark {
         org.openjdk.jmh.runner.options.Options options = new org.openjdk.jmh.runner.options.OptionsBuilder()
                 .include("dev\\.loadsplitter\\.bench\\.micro\\..*")
                 .forks(1)
-                .warmupIterations(3).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
-                .measurementIterations(3).measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+                .warmupIterations(3)
+                .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+                .measurementIterations(3)
+                .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
                 .jvmArgsAppend("-Xmx1g", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.logFile=/dev/null")
                 .build();
         for (org.openjdk.jmh.results.RunResult result : new org.openjdk.jmh.runner.Runner(options).run()) {
             String method = result.getParams().getBenchmark().replaceFirst(".*\\.micro\\.", "");
-            String params = String.join(", ", result.getParams().getParamsKeys().stream()
-                    .map(key -> key + " " + result.getParams().getParam(key)).toList());
+            String params = String.join(
+                    ", ",
+                    result.getParams().getParamsKeys().stream()
+                            .map(key -> key + " " + result.getParams().getParam(key))
+                            .toList());
             org.openjdk.jmh.results.Result<?> primary = result.getPrimaryResult();
             String name = method + (params.isEmpty() ? "" : " (" + params + ")");
-            measurements.add("f) micro", name, String.format(Locale.ROOT, "%,.1f µs", primary.getScore()),
+            measurements.add(
+                    "f) micro",
+                    name,
+                    String.format(Locale.ROOT, "%,.1f µs", primary.getScore()),
                     String.format(Locale.ROOT, "± %,.1f µs (99.9 %%), JMH, C1", primary.getScoreError()),
-                    "micro_" + name.replaceAll("[^A-Za-z0-9]+", "_").replaceAll("_$", "") + "_us", primary.getScore());
+                    "micro_" + name.replaceAll("[^A-Za-z0-9]+", "_").replaceAll("_$", "") + "_us",
+                    primary.getScore());
         }
     }
 
@@ -405,7 +576,8 @@ public final class Benchmark {
 
     /** CPU time this process (server, runtime and functions together) has used. */
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
@@ -414,22 +586,47 @@ public final class Benchmark {
     private void coldStart(EmbeddedSqs sqs) throws Exception {
         Path event = scratch.resolve("one-tag.json");
         Files.writeString(event, template);
-        String classpath = FUNCTION_JAR.toAbsolutePath() + java.io.File.pathSeparator
+        String classpath = FUNCTION_JAR.toAbsolutePath()
+                + java.io.File.pathSeparator
                 + Path.of("target", "classes").toAbsolutePath();
         double function = median(5, () -> probe(classpath, "function", event.toString()));
         double sdk = median(5, () -> probe(classpath, "sdk", sqs.endpoint().toString()));
-        measurements.add("d) cold start", "fresh JVM: function jar, 1-tag invoke, delay 0", Measurements.millis(function),
-                "JVM start to answer, median of 5", "cold_function_ms", function);
-        measurements.add("d) cold start", "fresh JVM: bare SDK client, first call", Measurements.millis(sdk),
-                "JVM start to answer, median of 5", "cold_sdk_ms", sdk);
-        measurements.add("d) cold start", "function ÷ bare SDK", Measurements.ratio(function / sdk), "goal ≤ 1.3",
-                "cold_ratio", function / sdk);
+        measurements.add(
+                "d) cold start",
+                "fresh JVM: function jar, 1-tag invoke, delay 0",
+                Measurements.millis(function),
+                "JVM start to answer, median of 5",
+                "cold_function_ms",
+                function);
+        measurements.add(
+                "d) cold start",
+                "fresh JVM: bare SDK client, first call",
+                Measurements.millis(sdk),
+                "JVM start to answer, median of 5",
+                "cold_sdk_ms",
+                sdk);
+        measurements.add(
+                "d) cold start",
+                "function ÷ bare SDK",
+                Measurements.ratio(function / sdk),
+                "goal ≤ 1.3",
+                "cold_ratio",
+                function / sdk);
     }
 
     private double probe(String classpath, String mode, String argument) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-cp", classpath, ColdStartProbe.class.getName(), mode, argument));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> command = new ArrayList<>(List.of(
+                java(),
+                "-XX:+TieredCompilation",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classpath,
+                ColdStartProbe.class.getName(),
+                mode,
+                argument));
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (process.waitFor() != 0) {
             throw new IllegalStateException("cold start probe failed: " + out);
@@ -454,46 +651,68 @@ public final class Benchmark {
         Map<String, Timed> sends = new java.util.LinkedHashMap<>();
         Map<String, Timed> colds = new java.util.LinkedHashMap<>();
         for (String name : HttpClients.NAMES) {
-            sends.put(name, () -> onFreshQueue(sqs, "client", queues -> {
-                try (SqsClient client = HttpClients.sqs(name, sqs.endpoint().toString());
-                     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-                    var sender = new dev.loadsplitter.engine.internal.queue.SqsSubTaskSender(client,
-                            dev.loadsplitter.engine.internal.queue.QueueAddress.ofUrl(queues.url()),
-                            dev.loadsplitter.engine.config.SenderSettings.defaultSettings(), executor,
-                            dev.loadsplitter.engine.internal.time.Sleeper.system(), Clock.systemUTC());
-                    client.listQueues(); // a warm container has its connections
-                    long start = System.nanoTime();
-                    sender.send(subTasks, new dev.loadsplitter.engine.task.WorkContext("clients", "", "bench"));
-                    return (System.nanoTime() - start) / 1e6;
-                }
-            }));
+            sends.put(
+                    name,
+                    () -> onFreshQueue(sqs, "client", queues -> {
+                        try (SqsClient client =
+                                        HttpClients.sqs(name, sqs.endpoint().toString());
+                                ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                            var sender = new dev.loadsplitter.engine.internal.queue.SqsSubTaskSender(
+                                    client,
+                                    dev.loadsplitter.engine.internal.queue.QueueAddress.ofUrl(queues.url()),
+                                    dev.loadsplitter.engine.config.SenderSettings.defaultSettings(),
+                                    executor,
+                                    dev.loadsplitter.engine.internal.time.Sleeper.system(),
+                                    Clock.systemUTC());
+                            client.listQueues(); // a warm container has its connections
+                            long start = System.nanoTime();
+                            sender.send(subTasks, new dev.loadsplitter.engine.task.WorkContext("clients", "", "bench"));
+                            return (System.nanoTime() - start) / 1e6;
+                        }
+                    }));
             colds.put(name, () -> probe(classpath, "sdk-" + name, sqs.endpoint().toString()));
         }
         for (int inFlight : List.of(8, 32)) {
-            sends.put("crt-async-" + inFlight, () -> onFreshQueue(sqs, "client", queues -> {
-                try (var client = AsyncCrtSender.client(sqs.endpoint().toString())) {
-                    client.listQueues().join(); // a warm container has its connections
-                    long start = System.nanoTime();
-                    AsyncCrtSender.send(client, queues.url(), subTasks, inFlight);
-                    return (System.nanoTime() - start) / 1e6;
-                }
-            }));
+            sends.put(
+                    "crt-async-" + inFlight,
+                    () -> onFreshQueue(sqs, "client", queues -> {
+                        try (var client = AsyncCrtSender.client(sqs.endpoint().toString())) {
+                            client.listQueues().join(); // a warm container has its connections
+                            long start = System.nanoTime();
+                            AsyncCrtSender.send(client, queues.url(), subTasks, inFlight);
+                            return (System.nanoTime() - start) / 1e6;
+                        }
+                    }));
         }
-        colds.put("crt-async", () -> probe(classpath, "sdk-crt-async", sqs.endpoint().toString()));
+        colds.put(
+                "crt-async",
+                () -> probe(classpath, "sdk-crt-async", sqs.endpoint().toString()));
         Map<String, Double> sent = interleaved(3, sends);
         Map<String, Double> cold = interleaved(5, colds);
         sends.keySet().forEach(name -> {
             double millis = sent.get(name);
-            String label = name.startsWith("crt-async-") ? "crt-async: send 10,000 sub-tasks, " + name.substring(10) + " in flight"
+            String label = name.startsWith("crt-async-")
+                    ? "crt-async: send 10,000 sub-tasks, " + name.substring(10) + " in flight"
                     : name + ": send 10,000 sub-tasks, 8 in flight";
-            measurements.add("clients", label, Measurements.perSecond(10_000 / (millis / 1000)),
-                    Measurements.millis(millis) + (name.startsWith("crt-async-") ? " median of 3, SqsAsyncClient, own batching"
-                            : " median of 3, the function's sender on virtual threads"),
-                    "client_" + name.replace('-', '_') + "_per_s", 10_000 / (millis / 1000));
+            measurements.add(
+                    "clients",
+                    label,
+                    Measurements.perSecond(10_000 / (millis / 1000)),
+                    Measurements.millis(millis)
+                            + (name.startsWith("crt-async-")
+                                    ? " median of 3, SqsAsyncClient, own batching"
+                                    : " median of 3, the function's sender on virtual threads"),
+                    "client_" + name.replace('-', '_') + "_per_s",
+                    10_000 / (millis / 1000));
         });
-        colds.keySet().forEach(name -> measurements.add("clients", name + ": fresh JVM to first call",
-                Measurements.millis(cold.get(name)), "median of 5, interleaved, the bench's class path",
-                "client_" + name.replace('-', '_') + "_cold_ms", cold.get(name)));
+        colds.keySet()
+                .forEach(name -> measurements.add(
+                        "clients",
+                        name + ": fresh JVM to first call",
+                        Measurements.millis(cold.get(name)),
+                        "median of 5, interleaved, the bench's class path",
+                        "client_" + name.replace('-', '_') + "_cold_ms",
+                        cold.get(name)));
     }
 
     // e) Peak RSS --------------------------------------------------------------------------------
@@ -503,18 +722,34 @@ public final class Benchmark {
         Files.writeString(event, Events.createTags(10_000, "rss-10000"));
         for (String javaOpts : List.of("", "-Xmx1g")) {
             long kb = runAndWatchRss(javaOpts, event);
-            measurements.add("e) peak RSS", "run, 10,000 × 1 s, concurrency 1,000" + (javaOpts.isEmpty() ? "" : ", " + javaOpts),
-                    String.format(Locale.ROOT, "%,d MB", kb / 1024), javaOpts.isEmpty()
-                            ? "the launcher's default heap (320 MB); goal ≤ 512 MB" : "LOAD_SPLITTER_JAVA_OPTS=" + javaOpts,
-                    "rss_10000_mb" + javaOpts.replace("-", "_"), kb / 1024.0);
+            measurements.add(
+                    "e) peak RSS",
+                    "run, 10,000 × 1 s, concurrency 1,000" + (javaOpts.isEmpty() ? "" : ", " + javaOpts),
+                    String.format(Locale.ROOT, "%,d MB", kb / 1024),
+                    javaOpts.isEmpty()
+                            ? "the launcher's default heap (320 MB); goal ≤ 512 MB"
+                            : "LOAD_SPLITTER_JAVA_OPTS=" + javaOpts,
+                    "rss_10000_mb" + javaOpts.replace("-", "_"),
+                    kb / 1024.0);
         }
     }
 
     /** Runs {@code ./load-splitter run} as a user does, with {@code javaOpts}, and returns its peak resident set in KB. */
     private long runAndWatchRss(String javaOpts, Path event) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("load-splitter").toAbsolutePath().normalize().toString(),
-                "run", "--delay", "1s", "--concurrency", "1000", "--json", event.toAbsolutePath().toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(
+                        ROOT.resolve("load-splitter")
+                                .toAbsolutePath()
+                                .normalize()
+                                .toString(),
+                        "run",
+                        "--delay",
+                        "1s",
+                        "--concurrency",
+                        "1000",
+                        "--json",
+                        event.toAbsolutePath().toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("LOAD_SPLITTER_JAVA_OPTS", javaOpts);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process process = builder.start();
@@ -548,7 +783,8 @@ public final class Benchmark {
 
     /** Runs {@code timed} on a new work queue (and DLQ) named after {@code prefix}, and deletes the work queue after. */
     private static double onFreshQueue(EmbeddedSqs sqs, String prefix, OnQueue timed) throws Exception {
-        EmbeddedSqs.QueuePair queues = sqs.createQueues(prefix + "-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
+        EmbeddedSqs.QueuePair queues =
+                sqs.createQueues(prefix + "-" + QUEUES.incrementAndGet(), 5, Duration.ofMinutes(5));
         try {
             return timed.run(queues);
         } finally {
@@ -599,7 +835,10 @@ public final class Benchmark {
     }
 
     private static MessageAttributeValue string(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+        return MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
     }
 
     private static String invoke(LoadSplitterHandler handler, String event) throws Exception {
@@ -607,5 +846,4 @@ public final class Benchmark {
         handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
         return out.toString(StandardCharsets.UTF_8);
     }
-
 }

@@ -47,8 +47,8 @@ final class CallCounter implements ExecutionInterceptor {
             long n = count.sum();
             line.append(String.format(Locale.ROOT, "%s %,d", operation, n));
             if (operation.equals("ReceiveMessage")) {
-                line.append(String.format(Locale.ROOT, " (%.1f a call, %,d empty)", received.sum() / (double) n,
-                        emptyReceives.sum()));
+                line.append(String.format(
+                        Locale.ROOT, " (%.1f a call, %,d empty)", received.sum() / (double) n, emptyReceives.sum()));
             } else if (operation.equals("DeleteMessageBatch")) {
                 line.append(String.format(Locale.ROOT, " (%.1f a call)", deleted.sum() / (double) n));
             }

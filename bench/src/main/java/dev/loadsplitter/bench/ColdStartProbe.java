@@ -16,8 +16,7 @@ import java.util.Map;
  */
 public final class ColdStartProbe {
 
-    private ColdStartProbe() {
-    }
+    private ColdStartProbe() {}
 
     public static void main(String[] args) throws Exception {
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -31,8 +30,15 @@ public final class ColdStartProbe {
                 }
             }
             case "sdk" -> {
-                try (var sqs = AwsClients.sqs(Map.of("AWS_ENDPOINT_URL_SQS", args[1], "AWS_REGION", "us-east-1",
-                        "AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "x"))) {
+                try (var sqs = AwsClients.sqs(Map.of(
+                        "AWS_ENDPOINT_URL_SQS",
+                        args[1],
+                        "AWS_REGION",
+                        "us-east-1",
+                        "AWS_ACCESS_KEY_ID",
+                        "x",
+                        "AWS_SECRET_ACCESS_KEY",
+                        "x"))) {
                     sqs.listQueues();
                 }
             }

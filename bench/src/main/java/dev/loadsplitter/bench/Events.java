@@ -1,13 +1,13 @@
 package dev.loadsplitter.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.json.EventJson;
-import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.config.SplitPolicy;
+import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.split.Splitter;
+import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.task.Reading;
-import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.function.createtags.CreateTagsTask;
 import dev.loadsplitter.function.createtags.CreateTagsTaskType;
 import dev.loadsplitter.function.createtags.TagWork;
@@ -26,13 +26,13 @@ public final class Events {
 
     /** The repository root, seen from the bench module, where Maven runs the benchmark. */
     public static final Path ROOT = Path.of("..");
+
     public static final Path FUNCTION_JAR = ROOT.resolve("function/target/load-splitter-function.jar");
     private static final String SAMPLE_ID = "0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e01";
     /** The function's task type with no simulated work. */
     public static final CreateTagsTaskType TYPE = new CreateTagsTaskType(new TagWork(Duration.ZERO, Sleeper.system()));
 
-    private Events() {
-    }
+    private Events() {}
 
     /** The sample event with one tag, as a user would send it. */
     public static String oneTag() {
@@ -47,7 +47,11 @@ public final class Events {
     public static String createTags(int tags, String id) {
         StringBuilder items = new StringBuilder();
         for (int i = 1; i <= tags; i++) {
-            items.append(i == 1 ? "" : ",").append("{\"key\":\"tag-").append(i).append("\",\"value\":\"v").append(i)
+            items.append(i == 1 ? "" : ",")
+                    .append("{\"key\":\"tag-")
+                    .append(i)
+                    .append("\",\"value\":\"v")
+                    .append(i)
                     .append("\"}");
         }
         return oneTag().replace(SAMPLE_ID, id)
@@ -66,8 +70,13 @@ public final class Events {
     public static List<SubTask> oneTagSubTasks(int count) throws IOException {
         ObjectMapper json = EventJson.create();
         SplitPolicy defaults = SplitPolicy.defaultPolicy();
-        Splitter splitter = new Splitter(new SplitPolicy(1, defaults.maxMessageBytes(), defaults.maxSplitDepth(),
-                Math.max(count, defaults.fanOutLimit())), json);
+        Splitter splitter = new Splitter(
+                new SplitPolicy(
+                        1,
+                        defaults.maxMessageBytes(),
+                        defaults.maxSplitDepth(),
+                        Math.max(count, defaults.fanOutLimit())),
+                json);
         return splitter.split(TYPE, task(json, count), Lineage.root("bench-job"));
     }
 }

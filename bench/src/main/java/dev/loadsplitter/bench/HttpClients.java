@@ -15,8 +15,7 @@ final class HttpClients {
 
     static final String[] NAMES = {"url-connection", "apache5", "crt"};
 
-    private HttpClients() {
-    }
+    private HttpClients() {}
 
     static SdkHttpClient http(String name) {
         return switch (name) {
@@ -28,7 +27,11 @@ final class HttpClients {
     }
 
     static SqsClient sqs(String name, String endpoint) {
-        return SqsClient.builder().httpClient(http(name)).endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();
+        return SqsClient.builder()
+                .httpClient(http(name))
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+                .build();
     }
 }

@@ -10,8 +10,7 @@ import java.util.Locale;
 /** The figures one benchmark run collects, printed as a Markdown table and as JSON. */
 final class Measurements {
 
-    record Row(String section, String figure, String value, String note) {
-    }
+    record Row(String section, String figure, String value, String note) {}
 
     private final List<Row> rows = new ArrayList<>();
     private final ObjectNode json = new ObjectMapper().createObjectNode();
@@ -24,8 +23,15 @@ final class Measurements {
 
     String markdown() {
         StringBuilder out = new StringBuilder("| part | figure | value | note |\n|---|---|---:|---|\n");
-        rows.forEach(row -> out.append("| ").append(row.section()).append(" | ").append(row.figure()).append(" | ")
-                .append(row.value()).append(" | ").append(row.note()).append(" |\n"));
+        rows.forEach(row -> out.append("| ")
+                .append(row.section())
+                .append(" | ")
+                .append(row.figure())
+                .append(" | ")
+                .append(row.value())
+                .append(" | ")
+                .append(row.note())
+                .append(" |\n"));
         return out.toString();
     }
 

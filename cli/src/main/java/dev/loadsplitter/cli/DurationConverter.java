@@ -12,8 +12,8 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         try {
             return DurationSetting.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: write milliseconds (5000), "
-                    + "500ms, 5s, 2m, 1h or ISO-8601 (PT5S)");
+            throw new CommandLine.TypeConversionException("'" + value
+                    + "' is not a duration: write milliseconds (5000), " + "500ms, 5s, 2m, 1h or ISO-8601 (PT5S)");
         }
     }
 }

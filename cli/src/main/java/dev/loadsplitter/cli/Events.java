@@ -13,8 +13,7 @@ final class Events {
 
     private static final ObjectMapper JSON = EventJson.create();
 
-    private Events() {
-    }
+    private Events() {}
 
     /**
      * The event's bytes. Like Lambda's Invoke API, which refuses a payload that is not JSON
@@ -25,8 +24,9 @@ final class Events {
         try {
             JSON.readTree(bytes);
         } catch (JacksonException e) {
-            throw new UsageException("Event file " + file + " is not JSON (" + e.getOriginalMessage() + "); Lambda's "
-                    + "Invoke API refuses such a payload. Fix the file, or start from examples/events/create-tags-5.json.");
+            throw new UsageException(
+                    "Event file " + file + " is not JSON (" + e.getOriginalMessage() + "); Lambda's "
+                            + "Invoke API refuses such a payload. Fix the file, or start from examples/events/create-tags-5.json.");
         } catch (IOException e) {
             throw new UsageException("Cannot read event file " + file + ": " + e.getMessage());
         }

@@ -17,6 +17,5 @@ final class ExitCodes {
      */
     static final int ITEMS_FAILED = 4;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code load-splitter invoke EVENT_FILE}: one synchronous invocation, like {@code aws lambda invoke}. */
-@Command(name = "invoke", mixinStandardHelpOptions = true,
+@Command(
+        name = "invoke",
+        mixinStandardHelpOptions = true,
         description = "Invokes the function once, synchronously, with EVENT_FILE and prints its response on "
                 + "stdout, like 'aws lambda invoke'. Sub-tasks go to a fresh embedded queue and are not processed; "
                 + "stderr says how many were queued.")

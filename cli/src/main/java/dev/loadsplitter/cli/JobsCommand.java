@@ -15,17 +15,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /** {@code load-splitter jobs list|show}: the job records the function keeps beside its processing records. */
-@Command(name = "jobs", mixinStandardHelpOptions = true,
+@Command(
+        name = "jobs",
+        mixinStandardHelpOptions = true,
         description = "Shows the jobs the function keeps in its processing-records table: items, sub-tasks queued, "
                 + "processed, failed attempts, dead-lettered, status. Works against 'load-splitter serve' (the "
                 + "default) and against AWS (--records-table with standard credentials).",
@@ -35,22 +37,33 @@ final class JobsCommand {
     static final String LOCAL_TABLE = "load-splitter-records";
     static final String LOCAL_ENDPOINT = "http://127.0.0.1:9002";
 
-    @Option(names = "--records-table", defaultValue = LOCAL_TABLE, paramLabel = "TABLE",
+    @Option(
+            names = "--records-table",
+            defaultValue = LOCAL_TABLE,
+            paramLabel = "TABLE",
             scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "The DynamoDB table of processing and job records (default: ${DEFAULT-VALUE}, which "
                     + "'load-splitter serve' keeps).")
     String table;
 
-    @Option(names = "--records-endpoint-url", paramLabel = "URL", scope = picocli.CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--records-endpoint-url",
+            paramLabel = "URL",
+            scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "A DynamoDB-protocol endpoint (default: " + LOCAL_ENDPOINT + ", serve's --aws-port, for "
                     + "the default table; AWS for any other table).")
     String endpoint;
 
-    @Option(names = "--region", paramLabel = "REGION", scope = picocli.CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--region",
+            paramLabel = "REGION",
+            scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "The table's AWS region (default: AWS_REGION, or us-east-1 for a local endpoint).")
     String region;
 
-    @Option(names = "--json", scope = picocli.CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--json",
+            scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Print JSON instead of a table.")
     boolean json;
 
@@ -68,8 +81,9 @@ final class JobsCommand {
             environment.put("AWS_ACCESS_KEY_ID", "local");
             environment.put("AWS_SECRET_ACCESS_KEY", "local");
         }
-        String chosen = region != null ? region : System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION")
-                : url != null ? "us-east-1" : null;
+        String chosen = region != null
+                ? region
+                : System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION") : url != null ? "us-east-1" : null;
         if (chosen != null) {
             environment.put("AWS_REGION", chosen);
         }
@@ -80,25 +94,52 @@ final class JobsCommand {
     RuntimeException unreachable(RuntimeException e) {
         String where = endpoint != null ? endpoint : table.equals(LOCAL_TABLE) ? LOCAL_ENDPOINT : "AWS";
         if (e instanceof ResourceNotFoundException) {
-            return new IllegalStateException("There is no table " + table + " at " + where + ". Give the table the "
-                    + "deployment created (terraform output records_table) with --records-table.", e);
+            return new IllegalStateException(
+                    "There is no table " + table + " at " + where + ". Give the table the "
+                            + "deployment created (terraform output records_table) with --records-table.",
+                    e);
         }
         boolean local = where.startsWith("http://127.0.0.1") || where.startsWith("http://localhost");
-        return new IllegalStateException("Cannot read the job records at " + where + " (" + e.getMessage() + "). "
-                + (local ? "Start them with './load-splitter serve' (port " + URI.create(where).getPort()
-                + " is its --aws-port)." : "Check the network, the region and your AWS credentials."), e);
+        return new IllegalStateException(
+                "Cannot read the job records at " + where + " (" + e.getMessage() + "). "
+                        + (local
+                                ? "Start them with './load-splitter serve' (port "
+                                        + URI.create(where).getPort() + " is its --aws-port)."
+                                : "Check the network, the region and your AWS credentials."),
+                e);
     }
 
     static String line(JobRecord job) {
-        return String.format(Locale.ROOT, "%-38s  %-24s  %8d  %8d  %9d  %8d  %6d  %-24s  %s", job.jobId(),
-                job.status(), job.items(), job.subTasksQueued(), job.processed(), job.deadLettered(),
-                job.failedAttempts(), job.lastActivity(), job.completedAt().map(Object::toString).orElse("-"));
+        return String.format(
+                Locale.ROOT,
+                "%-38s  %-24s  %8d  %8d  %9d  %8d  %6d  %-24s  %s",
+                job.jobId(),
+                job.status(),
+                job.items(),
+                job.subTasksQueued(),
+                job.processed(),
+                job.deadLettered(),
+                job.failedAttempts(),
+                job.lastActivity(),
+                job.completedAt().map(Object::toString).orElse("-"));
     }
 
-    static final String HEADER = String.format(Locale.ROOT, "%-38s  %-24s  %8s  %8s  %9s  %8s  %6s  %-24s  %s",
-            "JOB ID", "STATUS", "ITEMS", "QUEUED", "PROCESSED", "DEAD", "FAILED", "LAST ACTIVITY", "COMPLETED");
+    static final String HEADER = String.format(
+            Locale.ROOT,
+            "%-38s  %-24s  %8s  %8s  %9s  %8s  %6s  %-24s  %s",
+            "JOB ID",
+            "STATUS",
+            "ITEMS",
+            "QUEUED",
+            "PROCESSED",
+            "DEAD",
+            "FAILED",
+            "LAST ACTIVITY",
+            "COMPLETED");
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "One line per job, the most recently active first.")
     static final class ListCommand implements Callable<Integer> {
 
@@ -131,7 +172,9 @@ final class JobsCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
             description = "One job's record. Exit code 1 when there is no such job.")
     static final class ShowCommand implements Callable<Integer> {
 
@@ -141,8 +184,10 @@ final class JobsCommand {
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "JOB_ID", description = "The job's id: the EventBridge event id, or sha256-… for any "
-                + "other event (run --json prints it as jobId).")
+        @Parameters(
+                paramLabel = "JOB_ID",
+                description = "The job's id: the EventBridge event id, or sha256-… for any "
+                        + "other event (run --json prints it as jobId).")
         String jobId;
 
         @Override
@@ -155,15 +200,19 @@ final class JobsCommand {
                 throw jobs.unreachable(e);
             }
             if (job.isEmpty()) {
-                spec.commandLine().getErr().println("load-splitter: no job " + jobId + " in " + jobs.table
-                        + "; 'load-splitter jobs list' shows the jobs there.");
+                spec.commandLine()
+                        .getErr()
+                        .println("load-splitter: no job " + jobId + " in " + jobs.table
+                                + "; 'load-splitter jobs list' shows the jobs there.");
                 return ExitCodes.FAILED;
             }
             JobRecord record = job.get();
             if (jobs.json) {
                 out.println(JSON.writeValueAsString(record.toJson()));
             } else {
-                out.printf(Locale.ROOT, """
+                out.printf(
+                        Locale.ROOT,
+                        """
                         job              %s
                         task type        %s
                         status           %s
@@ -176,9 +225,18 @@ final class JobsCommand {
                         first activity   %s
                         last activity    %s
                         completed        %s
-                        """, record.jobId(), record.taskType(), record.status(), record.items(),
-                        record.subTasksQueued(), record.processed(), record.deadLettered(), record.outstanding(),
-                        record.failedAttempts(), record.firstActivity(), record.lastActivity(),
+                        """,
+                        record.jobId(),
+                        record.taskType(),
+                        record.status(),
+                        record.items(),
+                        record.subTasksQueued(),
+                        record.processed(),
+                        record.deadLettered(),
+                        record.outstanding(),
+                        record.failedAttempts(),
+                        record.firstActivity(),
+                        record.lastActivity(),
                         record.completedAt().map(Object::toString).orElse("-"));
             }
             out.flush();

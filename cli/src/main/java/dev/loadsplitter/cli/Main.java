@@ -12,8 +12,7 @@ public final class Main {
     /** Set when the CLI is its JVM's own program: serve then handles SIGTERM and Ctrl-C itself. */
     static final String SIGNALS = "load-splitter.signals";
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.setProperty(SIGNALS, "true");
@@ -23,12 +22,14 @@ public final class Main {
         System.setOut(System.err);
         int code;
         try {
-            code = LoadSplitterCli.commandLine(new PrintWriter(results, true, StandardCharsets.UTF_8),
-                    new PrintWriter(System.err, true, StandardCharsets.UTF_8)).execute(args);
+            code = LoadSplitterCli.commandLine(
+                            new PrintWriter(results, true, StandardCharsets.UTF_8),
+                            new PrintWriter(System.err, true, StandardCharsets.UTF_8))
+                    .execute(args);
         } catch (OutOfMemoryError e) {
             // The heap filled before the heap guard could judge a collection, e.g. reading a huge event.
-            System.err.println(RunCommand.heapAdvice("stopping", "the JVM heap is full (" + e.getMessage() + ")",
-                    args.length > 0 ? args[0] : "run"));
+            System.err.println(RunCommand.heapAdvice(
+                    "stopping", "the JVM heap is full (" + e.getMessage() + ")", args.length > 0 ? args[0] : "run"));
             System.err.flush();
             Runtime.getRuntime().halt(ExitCodes.HEAP_FULL);
             return;

@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 /** Checks that a port can be listened on before a server is started on it, so a busy port is one clear line. */
 final class Ports {
 
-    private Ports() {
-    }
+    private Ports() {}
 
     /**
      * @param option the option that chooses the port, named in the message

@@ -2,18 +2,18 @@ package dev.loadsplitter.cli;
 
 import dev.loadsplitter.engine.internal.config.AwsClients;
 import java.net.URI;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.LambdaClientBuilder;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.LambdaClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -27,10 +27,10 @@ final class QueueClients {
 
     /** The port of {@code load-splitter serve}'s Lambda Invoke API, by default. */
     static final int LOCAL_LAMBDA_PORT = 9001;
+
     private static final String FAILED_EVENTS_SUFFIX = "-failed-events";
 
-    private QueueClients() {
-    }
+    private QueueClients() {}
 
     static SqsClient forQueue(String queueUrl) {
         return AwsClients.sqs(environmentFor(queueUrl));
@@ -59,8 +59,15 @@ final class QueueClients {
         if (aws.matches()) {
             return Map.of("AWS_REGION", aws.group(1));
         }
-        return Map.of("AWS_ENDPOINT_URL_SQS", uri.getScheme() + "://" + uri.getAuthority(), "AWS_REGION", "us-east-1",
-                "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local");
+        return Map.of(
+                "AWS_ENDPOINT_URL_SQS",
+                uri.getScheme() + "://" + uri.getAuthority(),
+                "AWS_REGION",
+                "us-east-1",
+                "AWS_ACCESS_KEY_ID",
+                "local",
+                "AWS_SECRET_ACCESS_KEY",
+                "local");
     }
 
     /**
@@ -69,15 +76,18 @@ final class QueueClients {
      */
     static LambdaClient lambdaBeside(String queueUrl, String endpoint) {
         Map<String, String> environment = environmentFor(queueUrl);
-        LambdaClientBuilder builder = LambdaClient.builder().httpClient(AwsCrtHttpClient.builder().build())
+        LambdaClientBuilder builder = LambdaClient.builder()
+                .httpClient(AwsCrtHttpClient.builder().build())
                 .region(Region.of(environment.get("AWS_REGION")));
         URI queue = URI.create(queueUrl);
         String local = environment.containsKey("AWS_ENDPOINT_URL_SQS")
-                ? queue.getScheme() + "://" + queue.getHost() + ":" + LOCAL_LAMBDA_PORT : null;
+                ? queue.getScheme() + "://" + queue.getHost() + ":" + LOCAL_LAMBDA_PORT
+                : null;
         String target = endpoint != null ? endpoint : local;
         if (target != null) {
-            builder.endpointOverride(URI.create(target)).credentialsProvider(StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create("local", "local")));
+            builder.endpointOverride(URI.create(target))
+                    .credentialsProvider(
+                            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         }
         return builder.build();
     }
@@ -91,9 +101,13 @@ final class QueueClients {
         URI uri = URI.create(queueUrl);
         String endpoint = uri.getScheme() + "://" + uri.getAuthority();
         boolean local = !AWS_HOST.matcher(String.valueOf(uri.getHost())).matches();
-        return new IllegalStateException("Cannot reach the SQS endpoint " + endpoint + " (" + e.getMessage() + "). "
-                + (local ? "Start it with './load-splitter serve' (port " + uri.getPort() + " is its --sqs-port), "
-                + "or give the --queue-url of a queue that exists." : "Check the network and your AWS credentials."), e);
+        return new IllegalStateException(
+                "Cannot reach the SQS endpoint " + endpoint + " (" + e.getMessage() + "). "
+                        + (local
+                                ? "Start it with './load-splitter serve' (port " + uri.getPort()
+                                        + " is its --sqs-port), " + "or give the --queue-url of a queue that exists."
+                                : "Check the network and your AWS credentials."),
+                e);
     }
 
     /** The function a queue named {@code <prefix>-failed-events} belongs to: {@code <prefix>}. */

@@ -7,7 +7,6 @@ import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.local.LocalEnvironment;
-import dev.loadsplitter.sqs.EmbeddedSqs;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.memory.HeapGuard;
@@ -15,6 +14,7 @@ import dev.loadsplitter.local.report.InvocationLog;
 import dev.loadsplitter.local.report.RunRecorder;
 import dev.loadsplitter.local.report.RunSummary;
 import dev.loadsplitter.local.report.TimelinePage;
+import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -28,13 +28,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code load-splitter run EVENT_FILE}: the whole fan-out, start to drained, with a summary. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every item was processed",
@@ -42,7 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "2:the command line, the event file or a setting was wrong",
             "3:the JVM heap filled up; rerun with a bigger -Xmx",
             "4:the run finished, but items were dead-lettered, the event was rejected (400) or went to the "
-                    + "failed-events queue, or the function could not start"},
+                    + "failed-events queue, or the function could not start"
+        },
         description = "Starts everything, invokes the function with EVENT_FILE as EventBridge does "
                 + "(asynchronously), and waits until the queue is drained and every invocation has finished. "
                 + "Prints each invocation's START/END/REPORT lines on stderr and a summary on stdout.")
@@ -51,7 +54,9 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "EVENT_FILE", description = "The event to invoke with, e.g. examples/events/create-tags-5.json.")
+    @Parameters(
+            paramLabel = "EVENT_FILE",
+            description = "The event to invoke with, e.g. examples/events/create-tags-5.json.")
     Path eventFile;
 
     @Mixin
@@ -60,14 +65,23 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
     boolean json;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write a timeline page (self-contained HTML) to FILE.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description = "Write a timeline page (self-contained HTML) to FILE.")
     Path report;
 
-    @Option(names = "--timeout", defaultValue = "10m", paramLabel = "DURATION",
+    @Option(
+            names = "--timeout",
+            defaultValue = "10m",
+            paramLabel = "DURATION",
             description = "Give up waiting for the run to drain after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--sqs-port", defaultValue = "0", paramLabel = "PORT",
+    @Option(
+            names = "--sqs-port",
+            defaultValue = "0",
+            paramLabel = "PORT",
             description = "Port of the embedded SQS server (default: any free port).")
     int sqsPort;
 
@@ -80,15 +94,18 @@ final class RunCommand implements Callable<Integer> {
         ObjectMapper mapper = JsonMapper.builder().build();
         InvocationLog log = new InvocationLog(err, settings.memoryMb());
         TerminalStatus status = TerminalStatus.onTerminal(err);
-        RunRecorder recorder = new RunRecorder(mapper, function.maxItemsPerTask, function.recordConcurrency(), settings.dlqName(), record -> {
-            status.print(log::ended, record);
-        });
-        InvocationListener listener = InvocationListener.all(List.of(new InvocationListener() {
-            @Override
-            public void started(Started started) {
-                status.print(log::started, started);
-            }
-        }, recorder));
+        RunRecorder recorder = new RunRecorder(
+                mapper, function.maxItemsPerTask, function.recordConcurrency(), settings.dlqName(), record -> {
+                    status.print(log::ended, record);
+                });
+        InvocationListener listener = InvocationListener.all(List.of(
+                new InvocationListener() {
+                    @Override
+                    public void started(Started started) {
+                        status.print(log::started, started);
+                    }
+                },
+                recorder));
         // A run whose heap is full ends at once: an orderly stop needs memory the heap no longer has
         // (closing the server and the containers hit OutOfMemoryError, and ElasticMQ's actor system
         // or the CRT client's native code then ended the JVM with 255 or 134), and a run's queues
@@ -98,37 +115,73 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             Runtime.getRuntime().halt(ExitCodes.HEAP_FULL);
         });
-        try (heapGuard; LocalEnvironment environment = LocalEnvironment.start(settings, listener, err)) {
-            long startupMs = Duration.between(Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
-                    Instant.now()).toMillis();
-            err.printf(Locale.ROOT, "load-splitter: SQS at %s, queue %s, DLQ %s; started in %d ms%n",
-                    environment.sqs().endpoint(), settings.queueName(), settings.dlqName(), startupMs);
+        try (heapGuard;
+                LocalEnvironment environment = LocalEnvironment.start(settings, listener, err)) {
+            long startupMs = Duration.between(
+                            Instant.ofEpochMilli(
+                                    ManagementFactory.getRuntimeMXBean().getStartTime()),
+                            Instant.now())
+                    .toMillis();
+            err.printf(
+                    Locale.ROOT,
+                    "load-splitter: SQS at %s, queue %s, DLQ %s; started in %d ms%n",
+                    environment.sqs().endpoint(),
+                    settings.queueName(),
+                    settings.dlqName(),
+                    startupMs);
             String jobId = JobIds.derive(EventJson.shared().readTree(event));
             status.start(() -> progress(environment, recorder, jobId));
             environment.async().submit(event);
             boolean drained = environment.awaitDrained(timeout);
             status.stop();
-            RunSummary summary = recorder.summary(environment.function().coldStarts(),
-                    environment.function().peakConcurrency(), environment.deadLetters());
+            RunSummary summary = recorder.summary(
+                    environment.function().coldStarts(),
+                    environment.function().peakConcurrency(),
+                    environment.deadLetters());
             JobView job = JobView.of(environment, jobId);
             if (report != null) {
-                Files.writeString(report, TimelinePage.render(recorder.records(), summary,
-                        eventFile.getFileName().toString(), job.record().flatMap(JobRecord::completedAt)),
+                Files.writeString(
+                        report,
+                        TimelinePage.render(
+                                recorder.records(),
+                                summary,
+                                eventFile.getFileName().toString(),
+                                job.record().flatMap(JobRecord::completedAt)),
                         StandardCharsets.UTF_8);
                 err.println("load-splitter: timeline written to " + report.toAbsolutePath());
             }
             if (json) {
-                out.println(toJson(mapper, summary, job, drained, startupMs, environment.async().failedEvents().size()));
+                out.println(toJson(
+                        mapper,
+                        summary,
+                        job,
+                        drained,
+                        startupMs,
+                        environment.async().failedEvents().size()));
             } else {
                 out.print(text(summary, job, drained, startupMs));
             }
             out.flush();
-            EmbeddedSqs.QueueDepth depth = environment.sqs().depth(environment.queues().url());
-            RunVerdict verdict = RunVerdict.of(new RunVerdict.Facts(drained, new RunVerdict.Waiting(
-                    environment.function().busy(), depth.visible(), depth.inFlight() + depth.delayed(),
-                    environment.sqs().depth(environment.queues().dlqUrl()).total(), settings.visibilityTimeout(),
-                    timeout), summary, job, recorder.records(),
-                    environment.async().failedEvents(), environment.failedEventsUrl(), environment.parkedUrl(),
+            EmbeddedSqs.QueueDepth depth =
+                    environment.sqs().depth(environment.queues().url());
+            RunVerdict verdict = RunVerdict.of(new RunVerdict.Facts(
+                    drained,
+                    new RunVerdict.Waiting(
+                            environment.function().busy(),
+                            depth.visible(),
+                            depth.inFlight() + depth.delayed(),
+                            environment
+                                    .sqs()
+                                    .depth(environment.queues().dlqUrl())
+                                    .total(),
+                            settings.visibilityTimeout(),
+                            timeout),
+                    summary,
+                    job,
+                    recorder.records(),
+                    environment.async().failedEvents(),
+                    environment.failedEventsUrl(),
+                    environment.parkedUrl(),
                     settings.maxReceiveCount()));
             if (!verdict.line().isEmpty()) {
                 PrintWriter messages = spec.commandLine().getErr();
@@ -154,16 +207,29 @@ final class RunCommand implements Callable<Integer> {
 
     /** The live line: the runtime's counts, and the job's progress as the function counts it. */
     private String progress(LocalEnvironment environment, RunRecorder recorder, String jobId) {
-        String job = environment.records().job(jobId).map(record -> String.format(Locale.ROOT,
-                " · job %s %,d/%,d processed, %,d dead-lettered", record.status(), record.processed(), record.items(),
-                record.deadLettered())).orElse("");
-        return String.format(Locale.ROOT, "invocations %d · running %d · messages delivered %d · on the queue %d%s",
-                environment.function().invocations(), environment.function().busy(), recorder.deliveredMessages(),
-                environment.sqs().depth(environment.queues().url()).total(), job);
+        String job = environment
+                .records()
+                .job(jobId)
+                .map(record -> String.format(
+                        Locale.ROOT,
+                        " · job %s %,d/%,d processed, %,d dead-lettered",
+                        record.status(),
+                        record.processed(),
+                        record.items(),
+                        record.deadLettered()))
+                .orElse("");
+        return String.format(
+                Locale.ROOT,
+                "invocations %d · running %d · messages delivered %d · on the queue %d%s",
+                environment.function().invocations(),
+                environment.function().busy(),
+                recorder.deliveredMessages(),
+                environment.sqs().depth(environment.queues().url()).total(),
+                job);
     }
 
-    static ObjectNode toJson(ObjectMapper mapper, RunSummary summary, JobView job, boolean drained, long startupMs,
-                             int failedEvents) {
+    static ObjectNode toJson(
+            ObjectMapper mapper, RunSummary summary, JobView job, boolean drained, long startupMs, int failedEvents) {
         ObjectNode node = mapper.createObjectNode();
         node.put("invocations", summary.invocations());
         node.put("subTasks", summary.subTasks());
@@ -190,7 +256,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static String text(RunSummary summary, JobView job, boolean drained, long startupMs) {
-        return String.format(Locale.ROOT, """
+        return String.format(
+                Locale.ROOT,
+                """
 
                 Run summary%s
                   invocations         %,d
@@ -206,12 +274,28 @@ final class RunCommand implements Callable<Integer> {
                   start-up            %,.2f s   (JVM and SQS server, not in wall time)
                   reconciliation      %,d items = %,d processed + %,d dead-lettered + %,d not started: %s (%,d duplicates suppressed)
                   job                 %s %s, %d completion event%s
-                """, drained ? "" : " (NOT DRAINED: timed out)", summary.invocations(), summary.subTasks(),
-                summary.itemsProcessed(), summary.failed(), summary.deadLettered(), summary.coldStarts(),
-                summary.peakConcurrency(), summary.elapsedMs() / 1000.0, summary.serialEstimateMs() / 1000.0,
-                summary.speedup(), startupMs / 1000.0, job.items(summary), summary.itemsProcessed(),
-                summary.itemsDeadLettered(), job.notStarted(), job.reconciled(summary) ? "holds" : "DOES NOT HOLD",
-                summary.duplicatesSuppressed(), job.jobId(), job.status(), job.completedEvents(),
+                """,
+                drained ? "" : " (NOT DRAINED: timed out)",
+                summary.invocations(),
+                summary.subTasks(),
+                summary.itemsProcessed(),
+                summary.failed(),
+                summary.deadLettered(),
+                summary.coldStarts(),
+                summary.peakConcurrency(),
+                summary.elapsedMs() / 1000.0,
+                summary.serialEstimateMs() / 1000.0,
+                summary.speedup(),
+                startupMs / 1000.0,
+                job.items(summary),
+                summary.itemsProcessed(),
+                summary.itemsDeadLettered(),
+                job.notStarted(),
+                job.reconciled(summary) ? "holds" : "DOES NOT HOLD",
+                summary.duplicatesSuppressed(),
+                job.jobId(),
+                job.status(),
+                job.completedEvents(),
                 job.completedEvents() == 1 ? "" : "s");
     }
 }

@@ -1,10 +1,10 @@
 package dev.loadsplitter.cli;
 
 import dev.loadsplitter.engine.config.DurationSetting;
+import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
 import dev.loadsplitter.local.report.InvocationRecord;
 import dev.loadsplitter.local.report.RunSummary;
-import dev.loadsplitter.local.container.InvocationResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -31,10 +31,16 @@ record RunVerdict(int exitCode, String line) {
      * @param failedEvents the events that failed every asynchronous attempt
      * @param failedEventsQueue where those went
      */
-    record Facts(boolean drained, Waiting waiting, RunSummary summary, JobView job, List<InvocationRecord> records,
-                 List<AsyncInvoker.FailedEvent> failedEvents, String failedEventsQueue, String dlq,
-                 int maxReceiveCount) {
-    }
+    record Facts(
+            boolean drained,
+            Waiting waiting,
+            RunSummary summary,
+            JobView job,
+            List<InvocationRecord> records,
+            List<AsyncInvoker.FailedEvent> failedEvents,
+            String failedEventsQueue,
+            String dlq,
+            int maxReceiveCount) {}
 
     /**
      * What a run that did not drain was still waiting for.
@@ -46,9 +52,8 @@ record RunVerdict(int exitCode, String line) {
      * @param visibilityTimeout the work queue's visibility timeout
      * @param timeout how long the run waited
      */
-    record Waiting(int running, int visible, int inFlight, int deadLetters, Duration visibilityTimeout,
-                   Duration timeout) {
-    }
+    record Waiting(
+            int running, int visible, int inFlight, int deadLetters, Duration visibilityTimeout, Duration timeout) {}
 
     static RunVerdict of(Facts facts) {
         if (!facts.drained()) {
@@ -56,37 +61,58 @@ record RunVerdict(int exitCode, String line) {
         }
         RunSummary summary = facts.summary();
         JobView job = facts.job();
-        boolean everyItemProcessed = job.items(summary) > 0 && summary.itemsProcessed() == job.items(summary)
-                && job.reconciled(summary);
+        boolean everyItemProcessed =
+                job.items(summary) > 0 && summary.itemsProcessed() == job.items(summary) && job.reconciled(summary);
         if (everyItemProcessed && !facts.failedEvents().isEmpty()) {
             // Each attempt queued what it reached before it failed, and together they did it all.
             AsyncInvoker.FailedEvent first = facts.failedEvents().getFirst();
-            return new RunVerdict(ExitCodes.OK, String.format(Locale.ROOT, "load-splitter: every item was processed, "
-                    + "though the event's own invocation failed all %d attempts (last error: %s) and its record is in "
-                    + "%s; redriving it would find nothing left to do.", first.attempts(), first.lastError(),
-                    facts.failedEventsQueue()));
+            return new RunVerdict(
+                    ExitCodes.OK,
+                    String.format(
+                            Locale.ROOT,
+                            "load-splitter: every item was processed, "
+                                    + "though the event's own invocation failed all %d attempts (last error: %s) and its record is in "
+                                    + "%s; redriving it would find nothing left to do.",
+                            first.attempts(),
+                            first.lastError(),
+                            facts.failedEventsQueue()));
         }
         if (everyItemProcessed && summary.deadLettered() > 0) {
-            return new RunVerdict(ExitCodes.OK, String.format(Locale.ROOT, "load-splitter: every item was processed, "
-                    + "though %d split sub-task%s failed %d receives, each after every part of it was queued; parked in %s, "
-                    + "redriving would find nothing left to do.", summary.deadLettered(),
-                    summary.deadLettered() == 1 ? "" : "s", facts.maxReceiveCount(), facts.dlq()));
+            return new RunVerdict(
+                    ExitCodes.OK,
+                    String.format(
+                            Locale.ROOT,
+                            "load-splitter: every item was processed, "
+                                    + "though %d split sub-task%s failed %d receives, each after every part of it was queued; parked in %s, "
+                                    + "redriving would find nothing left to do.",
+                            summary.deadLettered(),
+                            summary.deadLettered() == 1 ? "" : "s",
+                            facts.maxReceiveCount(),
+                            facts.dlq()));
         }
         if (everyItemProcessed) {
             // Failures along the way (an init that took too long, a lost answer) were retried and made good.
             return new RunVerdict(ExitCodes.OK, "");
         }
         if (summary.initErrors() > 0) {
-            String error = facts.records().stream().flatMap(record -> record.error().stream())
-                    .filter(text -> text.startsWith(InvocationResult.INIT_ERROR)).findFirst().orElse("");
+            String error = facts.records().stream()
+                    .flatMap(record -> record.error().stream())
+                    .filter(text -> text.startsWith(InvocationResult.INIT_ERROR))
+                    .findFirst()
+                    .orElse("");
             return failed("the function could not start (" + error + "). Check --function-jar and --handler.");
         }
         if (!facts.failedEvents().isEmpty()) {
             AsyncInvoker.FailedEvent first = facts.failedEvents().getFirst();
-            return failed(String.format(Locale.ROOT, "the event failed all %d attempts and was sent to %s (last "
-                    + "error: %s). Keep the queues with 'load-splitter serve', then look with 'load-splitter dlq list "
-                    + "--queue-url %s' and retry with 'dlq redrive'.", first.attempts(), facts.failedEventsQueue(),
-                    first.lastError(), facts.failedEventsQueue()));
+            return failed(String.format(
+                    Locale.ROOT,
+                    "the event failed all %d attempts and was sent to %s (last "
+                            + "error: %s). Keep the queues with 'load-splitter serve', then look with 'load-splitter dlq list "
+                            + "--queue-url %s' and retry with 'dlq redrive'.",
+                    first.attempts(),
+                    facts.failedEventsQueue(),
+                    first.lastError(),
+                    facts.failedEventsQueue()));
         }
         if (summary.rejectedEvents() > 0) {
             return failed("the function rejected the event as invalid (400); the log line 'invalid event argument: …' "
@@ -94,18 +120,29 @@ record RunVerdict(int exitCode, String line) {
         }
         // A dead-lettered message whose items were processed before its answer was lost is no failure.
         if (summary.itemsDeadLettered() > 0) {
-            return failed(String.format(Locale.ROOT, "%,d item%s in %,d sub-task%s failed %d receive%s, went to "
-                    + "the dead-letter queue and were parked in %s; the 'Error:' lines above say why. Keep the queues "
-                    + "with 'load-splitter serve' to look with 'load-splitter dlq list' and retry with 'dlq redrive'.",
-                    summary.itemsDeadLettered(), summary.itemsDeadLettered() == 1 ? "" : "s", summary.deadLettered(),
-                    summary.deadLettered() == 1 ? "" : "s", facts.maxReceiveCount(),
-                    facts.maxReceiveCount() == 1 ? "" : "s", facts.dlq()));
+            return failed(String.format(
+                    Locale.ROOT,
+                    "%,d item%s in %,d sub-task%s failed %d receive%s, went to "
+                            + "the dead-letter queue and were parked in %s; the 'Error:' lines above say why. Keep the queues "
+                            + "with 'load-splitter serve' to look with 'load-splitter dlq list' and retry with 'dlq redrive'.",
+                    summary.itemsDeadLettered(),
+                    summary.itemsDeadLettered() == 1 ? "" : "s",
+                    summary.deadLettered(),
+                    summary.deadLettered() == 1 ? "" : "s",
+                    facts.maxReceiveCount(),
+                    facts.maxReceiveCount() == 1 ? "" : "s",
+                    facts.dlq()));
         }
         if (!job.reconciled(summary)) {
-            return failed(String.format(Locale.ROOT, "only %,d of the job's %,d items are accounted for (%,d processed, "
-                    + "%,d dead-lettered, %,d not started); the invocations above show where the rest went.",
-                    summary.itemsProcessed() + summary.itemsDeadLettered() + job.notStarted(), job.items(summary),
-                    summary.itemsProcessed(), summary.itemsDeadLettered(), job.notStarted()));
+            return failed(String.format(
+                    Locale.ROOT,
+                    "only %,d of the job's %,d items are accounted for (%,d processed, "
+                            + "%,d dead-lettered, %,d not started); the invocations above show where the rest went.",
+                    summary.itemsProcessed() + summary.itemsDeadLettered() + job.notStarted(),
+                    job.items(summary),
+                    summary.itemsProcessed(),
+                    summary.itemsDeadLettered(),
+                    job.notStarted()));
         }
         return new RunVerdict(ExitCodes.OK, "");
     }
@@ -115,16 +152,25 @@ record RunVerdict(int exitCode, String line) {
     }
 
     private static RunVerdict notDrained(Waiting waiting) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT,
                 "load-splitter: not drained after %s: %d invocation%s running, %d message%s on the queue, %d in flight, "
                         + "%d in the dead-letter queue",
-                DurationSetting.format(waiting.timeout()), waiting.running(), waiting.running() == 1 ? "" : "s",
-                waiting.visible(), waiting.visible() == 1 ? "" : "s", waiting.inFlight(), waiting.deadLetters()));
-        if ((waiting.inFlight() > 0 || waiting.deadLetters() > 0) && waiting.visibilityTimeout().compareTo(waiting.timeout()) >= 0
+                DurationSetting.format(waiting.timeout()),
+                waiting.running(),
+                waiting.running() == 1 ? "" : "s",
+                waiting.visible(),
+                waiting.visible() == 1 ? "" : "s",
+                waiting.inFlight(),
+                waiting.deadLetters()));
+        if ((waiting.inFlight() > 0 || waiting.deadLetters() > 0)
+                        && waiting.visibilityTimeout().compareTo(waiting.timeout()) >= 0
                 || (waiting.inFlight() > 0 || waiting.deadLetters() > 0) && waiting.running() == 0) {
-            line.append(String.format(Locale.ROOT, ". Messages that failed wait out the visibility timeout (%s) "
-                    + "before they come back; shorten it with --visibility-timeout, or with --function-timeout "
-                    + "(it is 6 x the function timeout by default), or raise --timeout.",
+            line.append(String.format(
+                    Locale.ROOT,
+                    ". Messages that failed wait out the visibility timeout (%s) "
+                            + "before they come back; shorten it with --visibility-timeout, or with --function-timeout "
+                            + "(it is 6 x the function timeout by default), or raise --timeout.",
                     DurationSetting.format(waiting.visibilityTimeout())));
         } else {
             line.append(". Raise --timeout, or look at the queue with 'load-splitter serve'.");

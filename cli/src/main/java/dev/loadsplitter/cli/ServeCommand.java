@@ -1,5 +1,6 @@
 package dev.loadsplitter.cli;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.loadsplitter.local.LocalEnvironment;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.InvocationListener;
@@ -7,7 +8,6 @@ import dev.loadsplitter.local.invoke.LambdaApiServer;
 import dev.loadsplitter.local.memory.HeapGuard;
 import dev.loadsplitter.local.report.InvocationLog;
 import dev.loadsplitter.local.report.RunRecorder;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +18,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code load-splitter serve}: the SQS endpoint, the Lambda Invoke API and the mapping, until interrupted. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Keeps the system running until interrupted: an SQS endpoint (ElasticMQ), a Lambda Invoke API "
                 + "endpoint for the function 'load-splitter', and the SQS event source mapping. The AWS CLI and SDKs "
                 + "work against both with --endpoint-url. Ctrl-C lets invocations in flight finish and leaves "
@@ -28,35 +30,57 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     FunctionOptions function;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            paramLabel = "ADDRESS",
             description = "Address both endpoints listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--sqs-port", defaultValue = "9324", paramLabel = "PORT",
+    @Option(
+            names = "--sqs-port",
+            defaultValue = "9324",
+            paramLabel = "PORT",
             description = "Port of the SQS endpoint (default: ${DEFAULT-VALUE}).")
     int sqsPort;
 
-    @Option(names = "--lambda-port", defaultValue = "9001", paramLabel = "PORT",
+    @Option(
+            names = "--lambda-port",
+            defaultValue = "9001",
+            paramLabel = "PORT",
             description = "Port of the Lambda Invoke API endpoint (default: ${DEFAULT-VALUE}).")
     int lambdaPort;
 
-    @Option(names = "--aws-port", defaultValue = "9002", paramLabel = "PORT",
+    @Option(
+            names = "--aws-port",
+            defaultValue = "9002",
+            paramLabel = "PORT",
             description = "Port of the DynamoDB and EventBridge endpoint: the function's processing and job records "
                     + "(table load-splitter-records) and its completion events (default: ${DEFAULT-VALUE}).")
     int awsPort;
 
-    @Option(names = "--esm-enabled", defaultValue = "true", arity = "1", paramLabel = "true|false",
+    @Option(
+            names = "--esm-enabled",
+            defaultValue = "true",
+            arity = "1",
+            paramLabel = "true|false",
             description = "Whether the event source mapping polls; false leaves queued sub-tasks visible for "
                     + "inspection, as a disabled mapping does on AWS (default: ${DEFAULT-VALUE}).")
     boolean esmEnabled;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
             description = "Keep queues and messages in an H2 database under DIR, so stopping the server, even with "
                     + "kill -9, loses no queued message (default: memory only).")
     java.nio.file.Path dataDirectory;
 
-    @Option(names = "--shutdown-grace", defaultValue = "30s", paramLabel = "DURATION",
-            description = "On Ctrl-C or SIGTERM, how long invocations in flight may take to finish (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--shutdown-grace",
+            defaultValue = "30s",
+            paramLabel = "DURATION",
+            description =
+                    "On Ctrl-C or SIGTERM, how long invocations in flight may take to finish (default: ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
 
     @Override
@@ -65,25 +89,33 @@ final class ServeCommand implements Callable<Integer> {
         Ports.requireFree(host, sqsPort, "--sqs-port");
         Ports.requireFree(host, lambdaPort, "--lambda-port");
         Ports.requireFree(host, awsPort, "--aws-port");
-        LocalSettings settings = function.toSettings(host, sqsPort, awsPort, esmEnabled,
-                java.util.Optional.ofNullable(dataDirectory));
+        LocalSettings settings =
+                function.toSettings(host, sqsPort, awsPort, esmEnabled, java.util.Optional.ofNullable(dataDirectory));
         InvocationLog log = new InvocationLog(err, settings.memoryMb());
-        RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), function.maxItemsPerTask,
-                function.recordConcurrency(), settings.dlqName(), log::ended);
-        InvocationListener listener = InvocationListener.all(List.of(new InvocationListener() {
-            @Override
-            public void started(Started started) {
-                log.started(started);
-            }
-        }, recorder));
+        RunRecorder recorder = new RunRecorder(
+                JsonMapper.builder().build(),
+                function.maxItemsPerTask,
+                function.recordConcurrency(),
+                settings.dlqName(),
+                log::ended);
+        InvocationListener listener = InvocationListener.all(List.of(
+                new InvocationListener() {
+                    @Override
+                    public void started(Started started) {
+                        log.started(started);
+                    }
+                },
+                recorder));
         LocalEnvironment environment = LocalEnvironment.start(settings, listener, err);
         // A server keeps serving when its heap fills; it says so, once, with the fix.
-        HeapGuard heapGuard = HeapGuard.watch(HeapGuard.DEFAULT_THRESHOLD, HeapGuard.DEFAULT_STRIKES,
+        HeapGuard heapGuard = HeapGuard.watch(
+                HeapGuard.DEFAULT_THRESHOLD,
+                HeapGuard.DEFAULT_STRIKES,
                 message -> err.println(RunCommand.heapAdvice("warning", message, "serve")));
         LambdaApiServer api;
         try {
-            api = LambdaApiServer.start(host, lambdaPort, environment.function(), environment.async(),
-                    environment.functionArn());
+            api = LambdaApiServer.start(
+                    host, lambdaPort, environment.function(), environment.async(), environment.functionArn());
         } catch (RuntimeException e) {
             environment.stop(Duration.ZERO);
             throw e;
@@ -99,7 +131,8 @@ final class ServeCommand implements Callable<Integer> {
                 // A platform without this signal: Ctrl-C then ends the JVM as usual.
             }
         }
-        err.printf("""
+        err.printf(
+                """
                 load-splitter: serving function '%s' (%s)
                   SQS endpoint         %s%s
                   work queue           %s
@@ -110,11 +143,21 @@ final class ServeCommand implements Callable<Integer> {
                   aws lambda invoke --endpoint-url http://%s:%d --function-name %s --payload fileb://examples/events/create-tags-5.json out.json
                   aws sqs receive-message --endpoint-url %s --queue-url %s --message-attribute-names All
                 Ctrl-C stops polling, lets invocations in flight finish (up to %d s) and leaves the rest on the queue.
-                """, settings.functionName(), settings.handler(), environment.sqs().endpoint(),
+                """,
+                settings.functionName(),
+                settings.handler(),
+                environment.sqs().endpoint(),
                 dataDirectory == null ? " (in memory)" : " (kept in " + dataDirectory.toAbsolutePath() + ")",
-                environment.queues().url(), environment.queues().dlqUrl(), host, api.port(),
+                environment.queues().url(),
+                environment.queues().dlqUrl(),
+                host,
+                api.port(),
                 esmEnabled ? "enabled, maximum concurrency " + settings.esm().maximumConcurrency() : "disabled",
-                host, api.port(), settings.functionName(), environment.sqs().endpoint(), environment.queues().url(),
+                host,
+                api.port(),
+                settings.functionName(),
+                environment.sqs().endpoint(),
+                environment.queues().url(),
                 shutdownGrace.toSeconds());
         try {
             new CountDownLatch(1).await();

@@ -42,23 +42,26 @@ final class TerminalStatus {
             return;
         }
         // Every other writer (the function's logs, the runtime's warnings) clears the line first too.
-        PrintStream clearing = new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                synchronized (TerminalStatus.this) {
-                    clear();
-                    err.write(b);
-                }
-            }
+        PrintStream clearing = new PrintStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        synchronized (TerminalStatus.this) {
+                            clear();
+                            err.write(b);
+                        }
+                    }
 
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                synchronized (TerminalStatus.this) {
-                    clear();
-                    err.write(bytes, offset, length);
-                }
-            }
-        }, true, StandardCharsets.UTF_8);
+                    @Override
+                    public void write(byte[] bytes, int offset, int length) {
+                        synchronized (TerminalStatus.this) {
+                            clear();
+                            err.write(bytes, offset, length);
+                        }
+                    }
+                },
+                true,
+                StandardCharsets.UTF_8);
         originalOut = System.out;
         originalErr = System.err;
         System.setOut(clearing);

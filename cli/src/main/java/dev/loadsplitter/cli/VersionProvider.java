@@ -8,7 +8,8 @@ final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
         String version = LoadSplitterCli.class.getPackage().getImplementationVersion();
-        return new String[] {"load-splitter " + (version == null ? "development build" : version),
-                "Java " + Runtime.version()};
+        return new String[] {
+            "load-splitter " + (version == null ? "development build" : version), "Java " + Runtime.version()
+        };
     }
 }

@@ -2,12 +2,12 @@ package dev.loadsplitter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loadsplitter.engine.message.TaskId;
 import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
+import dev.loadsplitter.engine.message.TaskId;
 import dev.loadsplitter.engine.testing.Dynalite;
 import dev.loadsplitter.sqs.EmbeddedSqs;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
@@ -21,26 +21,41 @@ class DlqCommandIT {
 
     @AutoClose
     private static final EmbeddedSqs sqs = EmbeddedSqs.start();
+
     private static int counter;
     private EmbeddedSqs.QueuePair queues;
 
     @BeforeEach
     void deadLetterThree() {
         counter++;
-        queues = sqs.createQueues("dlq-test-" + counter + "-queue", "dlq-test-" + counter + "-dlq", 5, Duration.ofSeconds(30));
+        queues = sqs.createQueues(
+                "dlq-test-" + counter + "-queue", "dlq-test-" + counter + "-dlq", 5, Duration.ofSeconds(30));
         for (int part = 1; part <= 3; part++) {
             int index = part;
-            sqs.client().sendMessage(r -> r.queueUrl(queues.dlqUrl()).messageBody("{\"part\":" + index + "}")
-                    .messageAttributes(Map.of(
-                            "jobId", string("job-42"),
-                            "partId", string(Integer.toString(index)),
-                            "partCount", MessageAttributeValue.builder().dataType("Number").stringValue("3").build(),
-                            "itemCount", MessageAttributeValue.builder().dataType("Number").stringValue("1").build())));
+            sqs.client()
+                    .sendMessage(r -> r.queueUrl(queues.dlqUrl())
+                            .messageBody("{\"part\":" + index + "}")
+                            .messageAttributes(Map.of(
+                                    "jobId", string("job-42"),
+                                    "partId", string(Integer.toString(index)),
+                                    "partCount",
+                                            MessageAttributeValue.builder()
+                                                    .dataType("Number")
+                                                    .stringValue("3")
+                                                    .build(),
+                                    "itemCount",
+                                            MessageAttributeValue.builder()
+                                                    .dataType("Number")
+                                                    .stringValue("1")
+                                                    .build())));
         }
     }
 
     private static MessageAttributeValue string(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+        return MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
     }
 
     @Test
@@ -48,28 +63,48 @@ class DlqCommandIT {
         RunCommandIT.Result result = RunCommandIT.cli("dlq", "list", "--queue-url", queues.dlqUrl());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out().lines().filter(line -> line.contains("job-42")).toList()).hasSize(3)
+        assertThat(result.out().lines().filter(line -> line.contains("job-42")).toList())
+                .hasSize(3)
                 .anySatisfy(line -> assertThat(line).contains("2/3"));
         assertThat(result.out()).contains("3 messages in " + queues.dlqUrl());
-        assertThat(sqs.depth(queues.dlqUrl()).visible()).as("listed messages are visible again").isEqualTo(3);
+        assertThat(sqs.depth(queues.dlqUrl()).visible())
+                .as("listed messages are visible again")
+                .isEqualTo(3);
     }
 
     @Test
     void listShowsTheFirstErrorFromTheProcessingRecords() throws Exception {
         try (Dynalite dynalite = Dynalite.start()) {
             dynalite.createRecordsTable("records");
-            DynamoDbProcessingRecords records = new DynamoDbProcessingRecords(dynalite.client(), "records",
-                    Duration.ofHours(1));
+            DynamoDbProcessingRecords records =
+                    new DynamoDbProcessingRecords(dynalite.client(), "records", Duration.ofHours(1));
             records.claim(TaskId.parse("job-42/2"), Instant.now(), Duration.ofMinutes(1));
-            records.markFailed(TaskId.parse("job-42/2"), "detail.requestParameters.tagSet.items[0].key is missing", Instant.now());
+            records.markFailed(
+                    TaskId.parse("job-42/2"), "detail.requestParameters.tagSet.items[0].key is missing", Instant.now());
 
-            RunCommandIT.Result result = RunCommandIT.cli("dlq", "list", "--queue-url", queues.dlqUrl(),
-                    "--records-table", "records", "--records-endpoint-url", dynalite.endpoint());
+            RunCommandIT.Result result = RunCommandIT.cli(
+                    "dlq",
+                    "list",
+                    "--queue-url",
+                    queues.dlqUrl(),
+                    "--records-table",
+                    "records",
+                    "--records-endpoint-url",
+                    dynalite.endpoint());
 
             assertThat(result.exitCode()).as(result.err()).isZero();
-            assertThat(result.out().lines().filter(line -> line.contains("2/3")).findFirst().orElseThrow())
+            assertThat(result.out()
+                            .lines()
+                            .filter(line -> line.contains("2/3"))
+                            .findFirst()
+                            .orElseThrow())
                     .endsWith("detail.requestParameters.tagSet.items[0].key is missing");
-            assertThat(result.out().lines().filter(line -> line.contains("1/3")).findFirst().orElseThrow()).endsWith("  -");
+            assertThat(result.out()
+                            .lines()
+                            .filter(line -> line.contains("1/3"))
+                            .findFirst()
+                            .orElseThrow())
+                    .endsWith("  -");
         }
     }
 
@@ -77,7 +112,8 @@ class DlqCommandIT {
     void aDryRunMovesNothing() {
         RunCommandIT.Result result = RunCommandIT.cli("dlq", "redrive", "--dry-run", "--queue-url", queues.dlqUrl());
 
-        assertThat(result.out()).contains("dry run: 3 messages would move from " + queues.dlqUrl() + " to " + queues.url());
+        assertThat(result.out())
+                .contains("dry run: 3 messages would move from " + queues.dlqUrl() + " to " + queues.url());
         assertThat(sqs.depth(queues.dlqUrl()).visible()).isEqualTo(3);
         assertThat(sqs.depth(queues.url()).total()).isZero();
     }
@@ -92,7 +128,9 @@ class DlqCommandIT {
         assertThat(moved).hasSize(2).allSatisfy(message -> {
             assertThat(message.messageAttributes().get("jobId").stringValue()).isEqualTo("job-42");
             assertThat(message.messageAttributes().get("partCount").dataType()).isEqualTo("Number");
-            assertThat(message.body()).isEqualTo("{\"part\":" + message.messageAttributes().get("partId").stringValue() + "}");
+            assertThat(message.body())
+                    .isEqualTo("{\"part\":"
+                            + message.messageAttributes().get("partId").stringValue() + "}");
         });
         assertThat(sqs.depth(queues.dlqUrl()).total()).isEqualTo(1);
     }
@@ -111,22 +149,24 @@ class DlqCommandIT {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        RunCommandIT.Result result = RunCommandIT.cli("dlq", "list", "--queue-url",
-                "http://127.0.0.1:" + closed + "/000000000000/load-splitter-dlq");
+        RunCommandIT.Result result = RunCommandIT.cli(
+                "dlq", "list", "--queue-url", "http://127.0.0.1:" + closed + "/000000000000/load-splitter-dlq");
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
-        assertThat(result.err()).contains("Cannot reach the SQS endpoint http://127.0.0.1:" + closed)
+        assertThat(result.err())
+                .contains("Cannot reach the SQS endpoint http://127.0.0.1:" + closed)
                 .contains("Start it with './load-splitter serve' (port " + closed + " is its --sqs-port)");
     }
 
     @Test
     void serveOnABusyPortNamesThePortAndTheOptionThatChangesIt() throws Exception {
-        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1,
-                java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (java.net.ServerSocket busy =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             RunCommandIT.Result result = RunCommandIT.cli("serve", "--sqs-port", Integer.toString(busy.getLocalPort()));
 
             assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-            assertThat(result.err()).contains("Cannot listen on 127.0.0.1:" + busy.getLocalPort())
+            assertThat(result.err())
+                    .contains("Cannot listen on 127.0.0.1:" + busy.getLocalPort())
                     .contains("pick another port with --sqs-port.");
         }
     }

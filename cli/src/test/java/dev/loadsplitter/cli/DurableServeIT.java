@@ -38,19 +38,37 @@ class DurableServeIT {
     Path dir;
 
     private Process serve(Path data, int sqsPort, int lambdaPort, String... more) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        List<String> command =
+                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         if (Runtime.version().feature() >= 24) {
             command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"));
         }
-        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-jar", CLI_JAR.toString(), "serve", "--data-dir",
-                data.toString(), "--sqs-port", Integer.toString(sqsPort), "--lambda-port", Integer.toString(lambdaPort),
-                "--aws-port", Integer.toString(LocalPorts.free()),
-                "--function-jar", Path.of("..", "function", "target", "load-splitter-function.jar").toString()));
+        command.addAll(List.of(
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                CLI_JAR.toString(),
+                "serve",
+                "--data-dir",
+                data.toString(),
+                "--sqs-port",
+                Integer.toString(sqsPort),
+                "--lambda-port",
+                Integer.toString(lambdaPort),
+                "--aws-port",
+                Integer.toString(LocalPorts.free()),
+                "--function-jar",
+                Path.of("..", "function", "target", "load-splitter-function.jar")
+                        .toString()));
         command.addAll(List.of(more));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        dir.resolve("serve-" + System.nanoTime() + ".log").toFile())
+                .start();
         try {
-            await("serve listening").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+            await("serve listening")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> LocalPorts.listening(lambdaPort) || !process.isAlive());
         } catch (ConditionTimeoutException e) {
             process.destroyForcibly();
@@ -61,8 +79,11 @@ class DurableServeIT {
     }
 
     private static SqsClient client(int port) {
-        return SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();
+        return SqsClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+                .build();
     }
 
     private static String queueUrl(int port) {
@@ -72,8 +93,9 @@ class DurableServeIT {
     private static Set<String> bodies(SqsClient sqs, int port) {
         Set<String> bodies = new TreeSet<>();
         while (true) {
-            List<Message> page = sqs.receiveMessage(r -> r.queueUrl(queueUrl(port)).maxNumberOfMessages(10)
-                    .visibilityTimeout(60)).messages();
+            List<Message> page = sqs.receiveMessage(r ->
+                            r.queueUrl(queueUrl(port)).maxNumberOfMessages(10).visibilityTimeout(60))
+                    .messages();
             if (page.isEmpty()) {
                 return bodies;
             }
@@ -119,14 +141,17 @@ class DurableServeIT {
             for (String body : List.of("poison-1", "poison-2", "poison-3")) {
                 sqs.sendMessage(r -> r.queueUrl(queueUrl(sqsPort)).messageBody(body));
             }
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> depth(sqs, parked) == 3);
         }
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
         Process second = serve(data, sqsPort, lambdaPort, "--esm-enabled=false");
         try (SqsClient sqs = client(sqsPort)) {
-            assertThat(bodies(sqs, sqsPort)).as("no stale copies back in the work queue").isEmpty();
+            assertThat(bodies(sqs, sqsPort))
+                    .as("no stale copies back in the work queue")
+                    .isEmpty();
             assertThat(depth(sqs, parked)).isEqualTo(3);
         } finally {
             second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -134,8 +159,10 @@ class DurableServeIT {
     }
 
     private static int depth(SqsClient sqs, String queueUrl) {
-        return Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNamesWithStrings(
-                "ApproximateNumberOfMessages")).attributesAsStrings().get("ApproximateNumberOfMessages"));
+        return Integer.parseInt(sqs.getQueueAttributes(
+                        r -> r.queueUrl(queueUrl).attributeNamesWithStrings("ApproximateNumberOfMessages"))
+                .attributesAsStrings()
+                .get("ApproximateNumberOfMessages"));
     }
 
     @Test
@@ -143,28 +170,45 @@ class DurableServeIT {
         int sqsPort = LocalPorts.free();
         int lambdaPort = LocalPorts.free();
         Path data = dir.resolve("data");
-        Process serve = serve(data, sqsPort, lambdaPort, "--delay", "3s", "--concurrency", "2",
-                "--reserved-concurrency", "10");
-        HttpResponse<String> invoke = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + lambdaPort + "/2015-03-31/functions/load-splitter/invocations"))
-                .POST(HttpRequest.BodyPublishers.ofFile(Path.of("..", "examples", "events", "create-tags-5.json"))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        Process serve =
+                serve(data, sqsPort, lambdaPort, "--delay", "3s", "--concurrency", "2", "--reserved-concurrency", "10");
+        HttpResponse<String> invoke = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lambdaPort
+                                        + "/2015-03-31/functions/load-splitter/invocations"))
+                                .POST(HttpRequest.BodyPublishers.ofFile(
+                                        Path.of("..", "examples", "events", "create-tags-5.json")))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(invoke.body()).contains("split '5' tags into '5' queued messages");
         // Two sub-tasks are being processed, for 3 s each, once two sub-task invocations have started; three wait.
-        Path serveLog = Files.list(dir).filter(p -> p.toString().endsWith(".log")).findFirst().orElseThrow();
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(serveLog).lines()
-                .filter(line -> line.startsWith("START") && line.contains("Trigger: sqs")).count() == 2);
+        Path serveLog = Files.list(dir)
+                .filter(p -> p.toString().endsWith(".log"))
+                .findFirst()
+                .orElseThrow();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Files.readString(serveLog)
+                                .lines()
+                                .filter(line -> line.startsWith("START") && line.contains("Trigger: sqs"))
+                                .count()
+                        == 2);
 
         serve.destroy(); // SIGTERM
         assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        String log = Files.readString(Files.list(dir).filter(p -> p.toString().endsWith(".log")).findFirst().orElseThrow());
+        String log = Files.readString(Files.list(dir)
+                .filter(p -> p.toString().endsWith(".log"))
+                .findFirst()
+                .orElseThrow());
         assertThat(log).contains("load-splitter: stopping").contains("load-splitter: stopped");
-        assertThat(log.lines().filter(line -> line.contains("Kind: process")).count()).as("in-flight invocations finished")
+        assertThat(log.lines().filter(line -> line.contains("Kind: process")).count())
+                .as("in-flight invocations finished")
                 .isEqualTo(2);
 
         Process again = serve(data, sqsPort, lambdaPort, "--esm-enabled=false");
         try (SqsClient sqs = client(sqsPort)) {
-            assertThat(bodies(sqs, sqsPort)).as("undelivered sub-tasks stay queued").hasSize(3);
+            assertThat(bodies(sqs, sqsPort))
+                    .as("undelivered sub-tasks stay queued")
+                    .hasSize(3);
         } finally {
             again.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }

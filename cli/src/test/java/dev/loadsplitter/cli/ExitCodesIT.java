@@ -27,15 +27,29 @@ class ExitCodesIT {
 
     @Test
     void subTasksThatFailEveryReceiveAreFourAndNameTheDeadLetterQueue() throws Exception {
-        RunCommandIT.Result result = cli("run", "--delay", "2s", "--function-timeout", "300ms", "--visibility-timeout",
-                "1s", "--max-receive-count", "2", "--json", "--timeout", "60s", FIVE_TAGS);
+        RunCommandIT.Result result = cli(
+                "run",
+                "--delay",
+                "2s",
+                "--function-timeout",
+                "300ms",
+                "--visibility-timeout",
+                "1s",
+                "--max-receive-count",
+                "2",
+                "--json",
+                "--timeout",
+                "60s",
+                FIVE_TAGS);
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.ITEMS_FAILED);
         JsonNode summary = json.readTree(result.out());
         assertThat(summary.get("deadLettered").asInt()).isEqualTo(5);
-        assertThat(result.err()).contains("load-splitter: run finished, but 5 items in 5 sub-tasks failed 2 receives, "
-                + "went to the dead-letter queue and were parked in http://127.0.0.1:")
-                .contains("/load-splitter-parked").contains("'load-splitter dlq list'");
+        assertThat(result.err())
+                .contains("load-splitter: run finished, but 5 items in 5 sub-tasks failed 2 receives, "
+                        + "went to the dead-letter queue and were parked in http://127.0.0.1:")
+                .contains("/load-splitter-parked")
+                .contains("'load-splitter dlq list'");
         assertThat(summary.get("jobStatus").asText()).isEqualTo("FAILED");
         assertThat(summary.get("jobCompletedEvents").asInt()).isEqualTo(1);
     }
@@ -47,29 +61,37 @@ class ExitCodesIT {
         RunCommandIT.Result result = cli("run", "--delay", "0", invalid.toString());
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.ITEMS_FAILED);
-        assertThat(result.err()).contains("load-splitter: run finished, but the function rejected the event as "
-                + "invalid (400)");
+        assertThat(result.err())
+                .contains("load-splitter: run finished, but the function rejected the event as " + "invalid (400)");
     }
 
     @Test
     void anEventThatFailsEveryAttemptGoesToTheFailedEventsQueueAndIsFour() throws Exception {
-        RunCommandIT.Result result = cli("run", "--delay", "0", "--fail-rate", "1", "--async-retry-pause", "10ms",
-                "--json", FIVE_TAGS);
+        RunCommandIT.Result result =
+                cli("run", "--delay", "0", "--fail-rate", "1", "--async-retry-pause", "10ms", "--json", FIVE_TAGS);
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.ITEMS_FAILED);
         assertThat(json.readTree(result.out()).get("failedEvents").asInt()).isEqualTo(1);
-        assertThat(result.err()).contains("the event failed all 3 attempts and was sent to http://127.0.0.1:")
+        assertThat(result.err())
+                .contains("the event failed all 3 attempts and was sent to http://127.0.0.1:")
                 .contains("/load-splitter-failed-events (last error: {\"errorMessage\":\"injected failure");
     }
 
     @Test
     void aFunctionThatCannotStartIsFour() {
-        RunCommandIT.Result result = cli("run", "--delay", "0", "--handler", "com.example.Missing::handleRequest",
-                "--async-retry-pause", "10ms", FIVE_TAGS);
+        RunCommandIT.Result result = cli(
+                "run",
+                "--delay",
+                "0",
+                "--handler",
+                "com.example.Missing::handleRequest",
+                "--async-retry-pause",
+                "10ms",
+                FIVE_TAGS);
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.ITEMS_FAILED);
-        assertThat(result.err()).contains("load-splitter: run finished, but the function could not start "
-                + "(Runtime.InitError: ");
+        assertThat(result.err())
+                .contains("load-splitter: run finished, but the function could not start " + "(Runtime.InitError: ");
     }
 
     @Test
@@ -79,7 +101,8 @@ class ExitCodesIT {
         RunCommandIT.Result result = cli("run", notJson.toString());
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(result.err()).contains("Event file " + notJson + " is not JSON (Unrecognized token 'tags'")
+        assertThat(result.err())
+                .contains("Event file " + notJson + " is not JSON (Unrecognized token 'tags'")
                 .contains("Lambda's Invoke API refuses such a payload.");
     }
 
@@ -88,19 +111,31 @@ class ExitCodesIT {
         RunCommandIT.Result result = cli("run", "--max-items-per-task", "0", FIVE_TAGS);
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(result.err()).contains("MAX_ITEMS_PER_TASK='0' is invalid: expected a whole number from 1 to 1000000. "
-                + "Fix --max-items-per-task.").doesNotContain("SQS at");
+        assertThat(result.err())
+                .contains("MAX_ITEMS_PER_TASK='0' is invalid: expected a whole number from 1 to 1000000. "
+                        + "Fix --max-items-per-task.")
+                .doesNotContain("SQS at");
     }
 
     @Test
     void aRunWaitingOutALongVisibilityTimeoutIsOneAndNamesTheOptionsThatShortenIt() {
-        RunCommandIT.Result result = cli("run", "--delay", "2s", "--function-timeout", "300ms",
-                "--visibility-timeout", "10m", "--timeout", "3s", FIVE_TAGS);
+        RunCommandIT.Result result = cli(
+                "run",
+                "--delay",
+                "2s",
+                "--function-timeout",
+                "300ms",
+                "--visibility-timeout",
+                "10m",
+                "--timeout",
+                "3s",
+                FIVE_TAGS);
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.FAILED);
-        assertThat(result.err()).contains("load-splitter: not drained after 3s: 0 invocations running, 0 messages on "
-                + "the queue, 5 in flight, 0 in the dead-letter queue. Messages that failed wait out the visibility timeout (10m) before they come "
-                + "back; shorten it with --visibility-timeout, or with --function-timeout");
+        assertThat(result.err())
+                .contains("load-splitter: not drained after 3s: 0 invocations running, 0 messages on "
+                        + "the queue, 5 in flight, 0 in the dead-letter queue. Messages that failed wait out the visibility timeout (10m) before they come "
+                        + "back; shorten it with --visibility-timeout, or with --function-timeout");
     }
 
     /** The CLI in a JVM of its own, as the launcher runs it, with a heap far too small for 100,000 tags. */
@@ -108,15 +143,28 @@ class ExitCodesIT {
     void aRunWhoseHeapFillsIsThreeAndNamesTheFlag(@TempDir Path dir) throws Exception {
         Path event = JobsIT.event(dir, "heap-100000", 100_000);
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-Xmx100m", "-jar", Path.of("target", "load-splitter-cli.jar")
-                .toString(), "run", "--delay", "0", "--json", "--function-jar",
-                Path.of("..", "function", "target", "load-splitter-function.jar").toString(), event.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile()).start();
+        Process process = new ProcessBuilder(
+                        java,
+                        "-Xmx100m",
+                        "-jar",
+                        Path.of("target", "load-splitter-cli.jar").toString(),
+                        "run",
+                        "--delay",
+                        "0",
+                        "--json",
+                        "--function-jar",
+                        Path.of("..", "function", "target", "load-splitter-function.jar")
+                                .toString(),
+                        event.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("run.log").toFile())
+                .start();
 
         assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("the run stopped").isTrue();
         String log = Files.readString(dir.resolve("run.log"));
         assertThat(process.exitValue()).as(log).isEqualTo(ExitCodes.HEAP_FULL);
-        assertThat(log).contains("load-splitter: stopping: the JVM heap is full")
+        assertThat(log)
+                .contains("load-splitter: stopping: the JVM heap is full")
                 .contains("Rerun with a bigger heap, e.g. LOAD_SPLITTER_JAVA_OPTS=-Xmx2g ./load-splitter run");
     }
 }

@@ -28,43 +28,67 @@ class FailedEventsIT {
     @Test
     void redrivingFailedEventsFinishesOnlyWhatWasLeft() throws Exception {
         FunctionOptions options = new FunctionOptions();
-        new picocli.CommandLine(options).registerConverter(Duration.class, new DurationConverter())
+        new picocli.CommandLine(options)
+                .registerConverter(Duration.class, new DurationConverter())
                 .parseArgs("--delay", "0", "--concurrency", "20");
         LocalSettings settings = options.toSettings("127.0.0.1", 0, true);
-        RunRecorder recorder = new RunRecorder(json, 1, 10, settings.dlqName(), record -> { });
+        RunRecorder recorder = new RunRecorder(json, 1, 10, settings.dlqName(), record -> {});
         try (LocalEnvironment environment = LocalEnvironment.start(settings, recorder, System.err);
-             LambdaApiServer api = LambdaApiServer.start("127.0.0.1", 0, environment.function(), environment.async(),
-                     environment.functionArn())) {
+                LambdaApiServer api = LambdaApiServer.start(
+                        "127.0.0.1", 0, environment.function(), environment.async(), environment.functionArn())) {
             byte[] fiveTags = Files.readAllBytes(Path.of("..", "examples", "events", "create-tags-5.json"));
             // The first attempt split and finished all five tags, but its answer was lost.
-            assertThat(environment.function().invoke(fiveTags, Trigger.SYNC).isError()).isFalse();
+            assertThat(environment.function().invoke(fiveTags, Trigger.SYNC).isError())
+                    .isFalse();
             assertThat(environment.awaitDrained(Duration.ofSeconds(30))).isTrue();
             String failedEvents = environment.failedEventsUrl();
             String reformatted = json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(fiveTags));
-            for (String event : new String[] {reformatted, Files.readString(Path.of("..", "examples", "events",
-                    "create-tags-1.json"))}) {
-                DestinationRecord record = new DestinationRecord("req-1", environment.functionArn() + ":$LATEST",
-                        "RetriesExhausted", 3, Instant.now(), json.readTree(event),
+            for (String event : new String[] {
+                reformatted, Files.readString(Path.of("..", "examples", "events", "create-tags-1.json"))
+            }) {
+                DestinationRecord record = new DestinationRecord(
+                        "req-1",
+                        environment.functionArn() + ":$LATEST",
+                        "RetriesExhausted",
+                        3,
+                        Instant.now(),
+                        json.readTree(event),
                         json.createObjectNode().put("errorMessage", "Task timed out after 1.00 seconds"));
-                environment.sqs().client().sendMessage(request -> request.queueUrl(failedEvents)
-                        .messageBody(record.toJson().toString()));
+                environment
+                        .sqs()
+                        .client()
+                        .sendMessage(request -> request.queueUrl(failedEvents)
+                                .messageBody(record.toJson().toString()));
             }
 
             RunCommandIT.Result list = RunCommandIT.cli("dlq", "list", "--queue-url", failedEvents);
-            RunCommandIT.Result redrive = RunCommandIT.cli("dlq", "redrive", "--queue-url", failedEvents,
-                    "--lambda-endpoint-url", "http://127.0.0.1:" + api.port());
+            RunCommandIT.Result redrive = RunCommandIT.cli(
+                    "dlq",
+                    "redrive",
+                    "--queue-url",
+                    failedEvents,
+                    "--lambda-endpoint-url",
+                    "http://127.0.0.1:" + api.port());
             assertThat(environment.awaitDrained(Duration.ofSeconds(30))).isTrue();
 
             assertThat(list.exitCode()).as(list.err()).isZero();
-            assertThat(list.out().lines().filter(line -> line.contains("  event  ")).toList()).hasSize(2)
-                    .allSatisfy(line -> assertThat(line).contains("3 inv").endsWith("Task timed out after 1.00 seconds"));
+            assertThat(list.out()
+                            .lines()
+                            .filter(line -> line.contains("  event  "))
+                            .toList())
+                    .hasSize(2)
+                    .allSatisfy(
+                            line -> assertThat(line).contains("3 inv").endsWith("Task timed out after 1.00 seconds"));
             assertThat(redrive.exitCode()).as(redrive.err()).isZero();
-            assertThat(redrive.out()).contains("invoked 2 failed events from " + failedEvents
-                    + " asynchronously to load-splitter");
+            assertThat(redrive.out())
+                    .contains("invoked 2 failed events from " + failedEvents + " asynchronously to load-splitter");
             assertThat(environment.sqs().depth(failedEvents).total()).isZero();
             RunSummary summary = recorder.summary(0, 0, environment.deadLetters());
-            assertThat(summary.itemsProcessed()).as("five tags once, and the one tag never done before").isEqualTo(6);
-            assertThat(summary.duplicatesSuppressed()).as("the five sub-tasks queued again were not redone")
+            assertThat(summary.itemsProcessed())
+                    .as("five tags once, and the one tag never done before")
+                    .isEqualTo(6);
+            assertThat(summary.duplicatesSuppressed())
+                    .as("the five sub-tasks queued again were not redone")
                     .isEqualTo(5);
         }
     }

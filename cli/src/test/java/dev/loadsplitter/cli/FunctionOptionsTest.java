@@ -36,10 +36,15 @@ class FunctionOptionsTest {
 
         LocalSettings settings = options.toSettings("127.0.0.1", 0, true);
 
-        assertThat(settings.environment()).containsEntry("PROCESSING_DELAY", "1500").containsEntry("MAX_ITEMS_PER_TASK", "7")
+        assertThat(settings.environment())
+                .containsEntry("PROCESSING_DELAY", "1500")
+                .containsEntry("MAX_ITEMS_PER_TASK", "7")
                 .containsEntry("SEND_CONCURRENCY", "16");
-        assertThat(settings.reservedConcurrency()).as("room beside the mapping for direct invocations").isEqualTo(30);
-        assertThat(settings.visibilityTimeout()).as("6 x the function timeout, as AWS advises")
+        assertThat(settings.reservedConcurrency())
+                .as("room beside the mapping for direct invocations")
+                .isEqualTo(30);
+        assertThat(settings.visibilityTimeout())
+                .as("6 x the function timeout, as AWS advises")
                 .isEqualTo(java.time.Duration.ofSeconds(180));
     }
 }

@@ -28,9 +28,22 @@ class JobsCommandIT {
         int sqsPort = LocalPorts.free();
         lambdaPort = LocalPorts.free();
         awsPort = LocalPorts.free();
-        serving = Thread.ofPlatform().name("serve-jobs").start(() -> RunCommandIT.cli("serve", "--delay", "0",
-                "--sqs-port", Integer.toString(sqsPort), "--lambda-port", Integer.toString(lambdaPort), "--aws-port",
-                Integer.toString(awsPort), "--concurrency", "10", "--shutdown-grace", "5s"));
+        serving = Thread.ofPlatform()
+                .name("serve-jobs")
+                .start(() -> RunCommandIT.cli(
+                        "serve",
+                        "--delay",
+                        "0",
+                        "--sqs-port",
+                        Integer.toString(sqsPort),
+                        "--lambda-port",
+                        Integer.toString(lambdaPort),
+                        "--aws-port",
+                        Integer.toString(awsPort),
+                        "--concurrency",
+                        "10",
+                        "--shutdown-grace",
+                        "5s"));
         await().atMost(Duration.ofSeconds(60)).until(() -> LocalPorts.listening(lambdaPort));
     }
 
@@ -46,28 +59,35 @@ class JobsCommandIT {
 
     @Test
     void aJobInvokedThroughTheLambdaApiIsListedAndShownUntilItCompletes() throws Exception {
-        HttpResponse<String> invoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + lambdaPort + "/2015-03-31/functions/load-splitter/invocations"))
-                .POST(HttpRequest.BodyPublishers.ofFile(Path.of("..", "examples", "events", "create-tags-5.json")))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> invoked = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lambdaPort
+                                        + "/2015-03-31/functions/load-splitter/invocations"))
+                                .POST(HttpRequest.BodyPublishers.ofFile(
+                                        Path.of("..", "examples", "events", "create-tags-5.json")))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(invoked.body()).contains("split '5' tags into '5' queued messages");
         String jobId = "0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e05";
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            RunCommandIT.Result shown = RunCommandIT.cli("jobs", "show", jobId, "--json", "--records-endpoint-url",
-                    endpoint());
+            RunCommandIT.Result shown =
+                    RunCommandIT.cli("jobs", "show", jobId, "--json", "--records-endpoint-url", endpoint());
             assertThat(shown.exitCode()).as(shown.err()).isZero();
             assertThat(json.readTree(shown.out()).get("status").asText()).isEqualTo("COMPLETED");
         });
-        JsonNode job = json.readTree(RunCommandIT.cli("jobs", "show", jobId, "--json", "--records-endpoint-url",
-                endpoint()).out());
+        JsonNode job =
+                json.readTree(RunCommandIT.cli("jobs", "show", jobId, "--json", "--records-endpoint-url", endpoint())
+                        .out());
         assertThat(job.get("items").asInt()).isEqualTo(5);
         assertThat(job.get("processed").asInt()).isEqualTo(5);
         assertThat(job.get("subTasksQueued").asInt()).isEqualTo(5);
         assertThat(job.get("taskType").asText()).isEqualTo("CreateTags");
 
         RunCommandIT.Result list = RunCommandIT.cli("jobs", "list", "--records-endpoint-url", endpoint());
-        assertThat(list.out()).contains("JOB ID").containsPattern(jobId + " +COMPLETED +5 +5 +5 +0 ")
+        assertThat(list.out())
+                .contains("JOB ID")
+                .containsPattern(jobId + " +COMPLETED +5 +5 +5 +0 ")
                 .contains("1 job in load-splitter-records");
         RunCommandIT.Result text = RunCommandIT.cli("jobs", "show", jobId, "--records-endpoint-url", endpoint());
         assertThat(text.out()).contains("status           COMPLETED").contains("items            5");
@@ -75,20 +95,23 @@ class JobsCommandIT {
 
     @Test
     void anUnknownJobIsExitCodeOneAndSaysHowToFindTheJobs() {
-        RunCommandIT.Result shown = RunCommandIT.cli("jobs", "show", "no-such-job", "--records-endpoint-url", endpoint());
+        RunCommandIT.Result shown =
+                RunCommandIT.cli("jobs", "show", "no-such-job", "--records-endpoint-url", endpoint());
 
         assertThat(shown.exitCode()).isEqualTo(ExitCodes.FAILED);
-        assertThat(shown.err()).contains("no job no-such-job in load-splitter-records; 'load-splitter jobs list' shows");
+        assertThat(shown.err())
+                .contains("no job no-such-job in load-splitter-records; 'load-splitter jobs list' shows");
     }
 
     @Test
     void noServerSaysWhichEndpointAndHowToStartIt() throws Exception {
         int closed = LocalPorts.free();
-        RunCommandIT.Result listed = RunCommandIT.cli("jobs", "list", "--records-endpoint-url",
-                "http://127.0.0.1:" + closed);
+        RunCommandIT.Result listed =
+                RunCommandIT.cli("jobs", "list", "--records-endpoint-url", "http://127.0.0.1:" + closed);
 
         assertThat(listed.exitCode()).isEqualTo(ExitCodes.FAILED);
-        assertThat(listed.err()).contains("Cannot read the job records at http://127.0.0.1:" + closed)
+        assertThat(listed.err())
+                .contains("Cannot read the job records at http://127.0.0.1:" + closed)
                 .contains("Start them with './load-splitter serve' (port " + closed + " is its --aws-port).");
     }
 }

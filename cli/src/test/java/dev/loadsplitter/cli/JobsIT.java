@@ -24,22 +24,43 @@ class JobsIT {
         for (int i = 1; i <= tags; i++) {
             items.append(i == 1 ? "" : ",").append("{\"key\":\"tag-").append(i).append("\",\"value\":\"v\"}");
         }
-        return Files.writeString(dir.resolve(id + ".json"), Files.readString(Path.of("..", "examples", "events",
-                        "create-tags-1.json")).replace("0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e01", id)
-                .replaceFirst("\\{\\s*\"key\": \"Name\",\\s*\"value\": \"web-1\"\\s*}", items.toString()));
+        return Files.writeString(
+                dir.resolve(id + ".json"),
+                Files.readString(Path.of("..", "examples", "events", "create-tags-1.json"))
+                        .replace("0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e01", id)
+                        .replaceFirst("\\{\\s*\"key\": \"Name\",\\s*\"value\": \"web-1\"\\s*}", items.toString()));
     }
 
     @Test
     void aThousandTagsUnderFaultsAndAOneSecondTimeoutCompleteWithOneEvent(@TempDir Path dir) throws Exception {
-        RunCommandIT.Result result = cli("run", "--delay", "0", "--json", "--function-timeout", "1s",
-                "--fail-rate", "0.1", "--crash-rate", "0.05", "--timeout-rate", "0.05", "--sqs-fault-rate", "0.05",
-                "--seed", "11", "--timeout", "4m", event(dir, "faulty-1000", 1_000).toString());
+        RunCommandIT.Result result = cli(
+                "run",
+                "--delay",
+                "0",
+                "--json",
+                "--function-timeout",
+                "1s",
+                "--fail-rate",
+                "0.1",
+                "--crash-rate",
+                "0.05",
+                "--timeout-rate",
+                "0.05",
+                "--sqs-fault-rate",
+                "0.05",
+                "--seed",
+                "11",
+                "--timeout",
+                "4m",
+                event(dir, "faulty-1000", 1_000).toString());
 
         JsonNode summary = json.readTree(result.out());
         assertThat(summary.get("jobId").asText()).isEqualTo("faulty-1000");
         assertThat(summary.get("jobCompletedEvents").asInt()).isEqualTo(1);
         assertThat(summary.get("items").asInt()).isEqualTo(1_000);
-        assertThat(summary.get("itemsProcessed").asInt() + summary.get("itemsDeadLettered").asInt()).isEqualTo(1_000);
+        assertThat(summary.get("itemsProcessed").asInt()
+                        + summary.get("itemsDeadLettered").asInt())
+                .isEqualTo(1_000);
         assertThat(summary.get("reconciled").asBoolean()).isTrue();
         // A fifth of invocations fail, so a sub-task fails all five receives about once in 3,000
         // (0.2^5): usually none of the 1,100 does, and when one does the job and exit code say so.
@@ -55,8 +76,18 @@ class JobsIT {
      */
     @Test
     void tenThousandTagsSplitInLevelsWithinAOneSecondTimeout(@TempDir Path dir) throws Exception {
-        RunCommandIT.Result result = cli("run", "--delay", "0", "--json", "--function-timeout", "1s",
-                "--concurrency", "20", "--timeout", "4m", event(dir, "fits-10000", 10_000).toString());
+        RunCommandIT.Result result = cli(
+                "run",
+                "--delay",
+                "0",
+                "--json",
+                "--function-timeout",
+                "1s",
+                "--concurrency",
+                "20",
+                "--timeout",
+                "4m",
+                event(dir, "fits-10000", 10_000).toString());
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.OK);
         JsonNode summary = json.readTree(result.out());
@@ -68,15 +99,28 @@ class JobsIT {
     @Test
     void itemsThatFailTheirOnlyReceiveAreCountedAsDeadLetteredAndTheJobClosesWithFailures(@TempDir Path dir)
             throws Exception {
-        RunCommandIT.Result result = cli("run", "--delay", "0", "--json", "--fail-rate", "0.3",
-                "--max-receive-count", "1", "--visibility-timeout", "2s", "--seed", "5",
+        RunCommandIT.Result result = cli(
+                "run",
+                "--delay",
+                "0",
+                "--json",
+                "--fail-rate",
+                "0.3",
+                "--max-receive-count",
+                "1",
+                "--visibility-timeout",
+                "2s",
+                "--seed",
+                "5",
                 event(dir, "two-hundred", 200).toString());
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.ITEMS_FAILED);
         JsonNode summary = json.readTree(result.out());
         assertThat(summary.get("jobStatus").asText()).isEqualTo("COMPLETED_WITH_FAILURES");
         assertThat(summary.get("jobCompletedEvents").asInt()).isEqualTo(1);
-        assertThat(summary.get("itemsProcessed").asInt() + summary.get("itemsDeadLettered").asInt()).isEqualTo(200);
+        assertThat(summary.get("itemsProcessed").asInt()
+                        + summary.get("itemsDeadLettered").asInt())
+                .isEqualTo(200);
         assertThat(summary.get("itemsDeadLettered").asInt()).isPositive();
     }
 }

@@ -8,8 +8,7 @@ import java.net.Socket;
 /** Loopback ports for tests that start servers of their own. */
 final class LocalPorts {
 
-    private LocalPorts() {
-    }
+    private LocalPorts() {}
 
     /** A port free right now. */
     static int free() {

@@ -18,13 +18,13 @@ class RunCommandIT {
     private static final String FIVE_TAGS = "../examples/events/create-tags-5.json";
     private final ObjectMapper json = new ObjectMapper();
 
-    record Result(int exitCode, String out, String err) {
-    }
+    record Result(int exitCode, String out, String err) {}
 
     static Result cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = LoadSplitterCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        int code = LoadSplitterCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(args);
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -46,9 +46,11 @@ class RunCommandIT {
         assertThat(summary.get("itemsProcessed").asInt()).isEqualTo(5);
         assertThat(summary.get("failed").asInt()).isZero();
         assertThat(summary.get("deadLettered").asInt()).isZero();
-        assertThat(summary.get("serialEstimateMs").asLong()).as("five measured processings of at least 500 ms")
+        assertThat(summary.get("serialEstimateMs").asLong())
+                .as("five measured processings of at least 500 ms")
                 .isGreaterThanOrEqualTo(2_500);
-        assertThat(summary.get("peakConcurrency").asInt()).as("the five sub-tasks ran at once")
+        assertThat(summary.get("peakConcurrency").asInt())
+                .as("the five sub-tasks ran at once")
                 .isGreaterThanOrEqualTo(5);
         assertThat(summary.get("drained").asBoolean()).isTrue();
     }
@@ -60,10 +62,15 @@ class RunCommandIT {
         Result result = cli("run", "--delay", "100ms", "--report", page.toString(), FIVE_TAGS);
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("invocations         6").contains("items processed     5")
+        assertThat(result.out())
+                .contains("invocations         6")
+                .contains("items processed     5")
                 .containsPattern("serial estimate     \\d+\\.\\d\\d s");
         String html = Files.readString(page);
-        assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").doesNotContain("http://cdn")
+        assertThat(html)
+                .startsWith("<!DOCTYPE html>")
+                .contains("<svg")
+                .doesNotContain("http://cdn")
                 .doesNotContain("<script");
         assertThat(html.split("class=\"process\"><title>", -1)).hasSize(6);
         assertThat(html.split("class=\"split\"><title>", -1)).hasSize(2);
@@ -84,7 +91,8 @@ class RunCommandIT {
         Result result = cli("run", "no-such-event.json");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("Event file no-such-event.json does not exist. Try examples/events/create-tags-5.json.");
+        assertThat(result.err())
+                .contains("Event file no-such-event.json does not exist. Try examples/events/create-tags-5.json.");
     }
 
     @Test

@@ -19,20 +19,34 @@ class RunVerdictTest {
     private static final String FAILED_EVENTS = "http://127.0.0.1:9324/000000000000/load-splitter-failed-events";
 
     private static RunSummary summary(long items, long processed, int deadLetteredMessages, long itemsDeadLettered) {
-        return new RunSummary(10, 9, processed, 0, deadLetteredMessages, 1, 5, 1_000, 5_000, 5.0, items,
-                itemsDeadLettered, 0, 0, 0);
+        return new RunSummary(
+                10, 9, processed, 0, deadLetteredMessages, 1, 5, 1_000, 5_000, 5.0, items, itemsDeadLettered, 0, 0, 0);
     }
 
     private static JobView job(long items, long processed, long deadLettered) {
-        JobStatus status = processed + deadLettered < items ? JobStatus.IN_PROGRESS
+        JobStatus status = processed + deadLettered < items
+                ? JobStatus.IN_PROGRESS
                 : deadLettered > 0 ? JobStatus.COMPLETED_WITH_FAILURES : JobStatus.COMPLETED;
-        return new JobView("job-1", Optional.of(new JobRecord("job-1", "ec2-create-tags", items, items, processed, 0,
-                deadLettered, T, T, status, Optional.empty())), 1);
+        return new JobView(
+                "job-1",
+                Optional.of(new JobRecord(
+                        "job-1",
+                        "ec2-create-tags",
+                        items,
+                        items,
+                        processed,
+                        0,
+                        deadLettered,
+                        T,
+                        T,
+                        status,
+                        Optional.empty())),
+                1);
     }
 
     private static RunVerdict verdict(RunSummary summary, JobView job, List<AsyncInvoker.FailedEvent> failedEvents) {
-        return RunVerdict.of(new RunVerdict.Facts(true, null, summary, job, List.of(), failedEvents, FAILED_EVENTS,
-                "load-splitter-dlq", 3));
+        return RunVerdict.of(new RunVerdict.Facts(
+                true, null, summary, job, List.of(), failedEvents, FAILED_EVENTS, "load-splitter-dlq", 3));
     }
 
     private static AsyncInvoker.FailedEvent timedOut() {
@@ -52,8 +66,8 @@ class RunVerdictTest {
         RunVerdict verdict = verdict(summary(100, 100, 0, 0), job(100, 100, 0), List.of(timedOut()));
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCodes.OK);
-        assertThat(verdict.line()).contains("every item was processed", "failed all 3 attempts", FAILED_EVENTS,
-                "nothing left to do");
+        assertThat(verdict.line())
+                .contains("every item was processed", "failed all 3 attempts", FAILED_EVENTS, "nothing left to do");
     }
 
     @Test
@@ -61,8 +75,11 @@ class RunVerdictTest {
         RunVerdict verdict = verdict(summary(100, 100, 1, 0), job(100, 100, 0), List.of());
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCodes.OK);
-        assertThat(verdict.line()).contains("every item was processed", "1 split sub-task failed 3 receives, each after every part of it was queued",
-                "nothing left to do");
+        assertThat(verdict.line())
+                .contains(
+                        "every item was processed",
+                        "1 split sub-task failed 3 receives, each after every part of it was queued",
+                        "nothing left to do");
     }
 
     @Test
@@ -70,8 +87,8 @@ class RunVerdictTest {
         RunVerdict verdict = verdict(summary(100, 30, 0, 0), job(100, 30, 0), List.of(timedOut()));
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCodes.ITEMS_FAILED);
-        assertThat(verdict.line()).contains("failed all 3 attempts", "dlq list --queue-url " + FAILED_EVENTS,
-                "dlq redrive");
+        assertThat(verdict.line())
+                .contains("failed all 3 attempts", "dlq list --queue-url " + FAILED_EVENTS, "dlq redrive");
     }
 
     @Test
@@ -84,12 +101,19 @@ class RunVerdictTest {
 
     @Test
     void aRunThatDidNotDrainWhileMessagesWaitOutTheirVisibilityTimeoutNamesTheOptionsThatShortenIt() {
-        RunVerdict verdict = RunVerdict.of(new RunVerdict.Facts(false, new RunVerdict.Waiting(0, 0, 1, 0,
-                Duration.ofMinutes(6), Duration.ofMinutes(1)), summary(5, 4, 0, 0), job(5, 4, 0), List.of(), List.of(),
-                FAILED_EVENTS, "load-splitter-dlq", 5));
+        RunVerdict verdict = RunVerdict.of(new RunVerdict.Facts(
+                false,
+                new RunVerdict.Waiting(0, 0, 1, 0, Duration.ofMinutes(6), Duration.ofMinutes(1)),
+                summary(5, 4, 0, 0),
+                job(5, 4, 0),
+                List.of(),
+                List.of(),
+                FAILED_EVENTS,
+                "load-splitter-dlq",
+                5));
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCodes.FAILED);
-        assertThat(verdict.line()).contains("not drained after 1m", "1 in flight", "--visibility-timeout",
-                "--function-timeout");
+        assertThat(verdict.line())
+                .contains("not drained after 1m", "1 in flight", "--visibility-timeout", "--function-timeout");
     }
 }

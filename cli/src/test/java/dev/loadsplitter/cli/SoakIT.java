@@ -34,9 +34,11 @@ class SoakIT {
         for (int i = 1; i <= 10_000; i++) {
             tags.append(i == 1 ? "" : ",").append("{\"key\":\"tag-").append(i).append("\",\"value\":\"v\"}");
         }
-        Files.writeString(event, Files.readString(Path.of("..", "examples", "events", "create-tags-1.json"))
-                .replace("0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e01", "soak-10000")
-                .replaceFirst("\\{\\s*\"key\": \"Name\",\\s*\"value\": \"web-1\"\\s*}", tags.toString()));
+        Files.writeString(
+                event,
+                Files.readString(Path.of("..", "examples", "events", "create-tags-1.json"))
+                        .replace("0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e01", "soak-10000")
+                        .replaceFirst("\\{\\s*\"key\": \"Name\",\\s*\"value\": \"web-1\"\\s*}", tags.toString()));
 
         PrintStream original = System.out;
         ByteArrayOutputStream functionLog = new ByteArrayOutputStream();
@@ -44,9 +46,28 @@ class SoakIT {
         long start = System.nanoTime();
         try (PrintStream capture = new PrintStream(functionLog, true, StandardCharsets.UTF_8)) {
             System.setOut(capture);
-            result = RunCommandIT.cli("run", "--delay", "0", "--json", "--fail-rate", "0.1", "--crash-rate", "0.05",
-                    "--timeout-rate", "0.05", "--sqs-fault-rate", "0.05", "--visibility-timeout", "2s",
-                    "--max-receive-count", "5", "--seed", "7", "--timeout", "4m", event.toString());
+            result = RunCommandIT.cli(
+                    "run",
+                    "--delay",
+                    "0",
+                    "--json",
+                    "--fail-rate",
+                    "0.1",
+                    "--crash-rate",
+                    "0.05",
+                    "--timeout-rate",
+                    "0.05",
+                    "--sqs-fault-rate",
+                    "0.05",
+                    "--visibility-timeout",
+                    "2s",
+                    "--max-receive-count",
+                    "5",
+                    "--seed",
+                    "7",
+                    "--timeout",
+                    "4m",
+                    event.toString());
         } finally {
             System.setOut(original);
         }
@@ -56,24 +77,32 @@ class SoakIT {
         JsonNode summary = new ObjectMapper().readTree(result.out());
         assertThat(summary.get("drained").asBoolean()).as(result.err()).isTrue();
         assertThat(summary.get("items").asLong()).isEqualTo(10_000);
-        assertThat(summary.get("itemsProcessed").asLong() + summary.get("itemsDeadLettered").asLong()).isEqualTo(10_000);
+        assertThat(summary.get("itemsProcessed").asLong()
+                        + summary.get("itemsDeadLettered").asLong())
+                .isEqualTo(10_000);
         assertThat(summary.get("reconciled").asBoolean()).isTrue();
         // With a fifth of invocations failing, a sub-task fails all five receives about once in 3,000
         // (0.2^5), so a few of the 11,000 may be dead-lettered; the job and the exit code must say so.
         boolean clean = summary.get("itemsDeadLettered").asLong() == 0;
         assertThat(result.exitCode()).as(result.err()).isEqualTo(clean ? ExitCodes.OK : ExitCodes.ITEMS_FAILED);
         assertThat(summary.get("jobStatus").asText()).isEqualTo(clean ? "COMPLETED" : "COMPLETED_WITH_FAILURES");
-        assertThat(summary.get("jobCompletedEvents").asInt()).as("one completion event under faults and duplicates")
+        assertThat(summary.get("jobCompletedEvents").asInt())
+                .as("one completion event under faults and duplicates")
                 .isEqualTo(1);
         assertThat(summary.get("failed").asLong()).as("faults happened").isGreaterThan(1_000);
-        assertThat(summary.get("duplicatesSuppressed").asLong()).as("crashes and timeouts made duplicates").isPositive();
+        assertThat(summary.get("duplicatesSuppressed").asLong())
+                .as("crashes and timeouts made duplicates")
+                .isPositive();
 
         Map<String, Integer> done = new HashMap<>();
         Matcher line = DONE.matcher(functionLog.toString(StandardCharsets.UTF_8));
         while (line.find()) {
             done.merge(line.group(1), 1, Integer::sum);
         }
-        List<String> twice = done.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        List<String> twice = done.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .map(Map.Entry::getKey)
+                .toList();
         assertThat(twice).as("tags processed to completion more than once").isEmpty();
         assertThat(done.size()).isEqualTo(summary.get("itemsProcessed").asInt());
     }

@@ -74,7 +74,8 @@ final class Arithmetic {
             return value;
         }
         int start = at;
-        while (at < text.length() && (Character.isLetterOrDigit(text.charAt(at)) || "._".indexOf(text.charAt(at)) >= 0)) {
+        while (at < text.length()
+                && (Character.isLetterOrDigit(text.charAt(at)) || "._".indexOf(text.charAt(at)) >= 0)) {
             at++;
         }
         String token = text.substring(start, at);

@@ -7,7 +7,6 @@ import dev.loadsplitter.engine.config.Setting;
 import dev.loadsplitter.function.FunctionSettings;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,14 +52,26 @@ class TerraformChecksIT {
             }
             String code = expression.group(1);
             String file = string.getKey();
-            VAR.matcher(code).results().map(m -> m.group(1)).filter(name -> !variables.contains(name))
+            VAR.matcher(code)
+                    .results()
+                    .map(m -> m.group(1))
+                    .filter(name -> !variables.contains(name))
                     .forEach(name -> unresolved.add(file + ": var." + name + " is not a declared variable"));
-            LOCAL.matcher(code).results().map(m -> m.group(1)).filter(name -> !locals.contains(name))
+            LOCAL.matcher(code)
+                    .results()
+                    .map(m -> m.group(1))
+                    .filter(name -> !locals.contains(name))
                     .forEach(name -> unresolved.add(file + ": local." + name + " is not a declared local"));
-            DATA.matcher(code).results().filter(m -> !terraform.declares("data", m.group(1), m.group(2)))
-                    .forEach(m -> unresolved.add(file + ": data." + m.group(1) + "." + m.group(2) + " is not declared"));
-            RESOURCE.matcher(code).results().filter(m -> !terraform.declares("resource", m.group(1), m.group(2)))
-                    .forEach(m -> unresolved.add(file + ": " + m.group(1) + "." + m.group(2) + " is not a declared resource"));
+            DATA.matcher(code)
+                    .results()
+                    .filter(m -> !terraform.declares("data", m.group(1), m.group(2)))
+                    .forEach(
+                            m -> unresolved.add(file + ": data." + m.group(1) + "." + m.group(2) + " is not declared"));
+            RESOURCE.matcher(code)
+                    .results()
+                    .filter(m -> !terraform.declares("resource", m.group(1), m.group(2)))
+                    .forEach(m -> unresolved.add(
+                            file + ": " + m.group(1) + "." + m.group(2) + " is not a declared resource"));
         }
         assertThat(unresolved).as("references that resolve to nothing").isEmpty();
     }
@@ -88,11 +99,13 @@ class TerraformChecksIT {
                         problems.add(where + ": Allow on resource \"*\"");
                     }
                 });
-                statement.path("principals").forEach(principal -> principal.path("identifiers").forEach(id -> {
-                    if (id.asText().equals("*")) {
-                        problems.add(where + ": Allow to any principal");
-                    }
-                }));
+                statement
+                        .path("principals")
+                        .forEach(principal -> principal.path("identifiers").forEach(id -> {
+                            if (id.asText().equals("*")) {
+                                problems.add(where + ": Allow to any principal");
+                            }
+                        }));
             }
         });
         assertThat(problems).as("IAM statements breaking least privilege").isEmpty();
@@ -109,29 +122,48 @@ class TerraformChecksIT {
                 statement.path("resources").forEach(resource -> resources.add(resource.asText()));
             }
         }
-        assertThat(grants).containsOnlyKeys("sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
-                "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "logs:CreateLogStream", "logs:PutLogEvents",
-                "dynamodb:GetItem", "dynamodb:UpdateItem", "events:PutEvents");
-        assertThat(grants.get("events:PutEvents")).as("completion events only on the configured bus")
+        assertThat(grants)
+                .containsOnlyKeys(
+                        "sqs:SendMessage",
+                        "sqs:ReceiveMessage",
+                        "sqs:DeleteMessage",
+                        "sqs:GetQueueAttributes",
+                        "sqs:GetQueueUrl",
+                        "logs:CreateLogStream",
+                        "logs:PutLogEvents",
+                        "dynamodb:GetItem",
+                        "dynamodb:UpdateItem",
+                        "events:PutEvents");
+        assertThat(grants.get("events:PutEvents"))
+                .as("completion events only on the configured bus")
                 .containsExactly("${statement.value.arn}");
         for (String action : List.of("dynamodb:GetItem", "dynamodb:UpdateItem")) {
-            assertThat(grants.get(action)).as(action + " only on the processing-records table")
+            assertThat(grants.get(action))
+                    .as(action + " only on the processing-records table")
                     .containsExactly("${statement.value.arn}");
         }
         List<String> dynamics = new ArrayList<>();
-        policy.path("dynamic").path("statement").forEach(d -> dynamics.add(d.path("for_each").asText()));
-        assertThat(dynamics).containsExactlyInAnyOrder("${aws_dynamodb_table.processing_records}",
-                "${data.aws_cloudwatch_event_bus.jobs}");
-        assertThat(grants.get("sqs:SendMessage")).as("sends only to the work queue, the parked queue and the on-failure "
-                + "destination").containsExactlyInAnyOrder("${aws_sqs_queue.work.arn}", "${aws_sqs_queue.parked.arn}",
-                "${aws_sqs_queue.failed_events.arn}");
+        policy.path("dynamic")
+                .path("statement")
+                .forEach(d -> dynamics.add(d.path("for_each").asText()));
+        assertThat(dynamics)
+                .containsExactlyInAnyOrder(
+                        "${aws_dynamodb_table.processing_records}", "${data.aws_cloudwatch_event_bus.jobs}");
+        assertThat(grants.get("sqs:SendMessage"))
+                .as("sends only to the work queue, the parked queue and the on-failure " + "destination")
+                .containsExactlyInAnyOrder(
+                        "${aws_sqs_queue.work.arn}",
+                        "${aws_sqs_queue.parked.arn}",
+                        "${aws_sqs_queue.failed_events.arn}");
         for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")) {
-            assertThat(grants.get(action)).as(action + ": the work queue's and the DLQ's mappings")
+            assertThat(grants.get(action))
+                    .as(action + ": the work queue's and the DLQ's mappings")
                     .containsExactlyInAnyOrder("${aws_sqs_queue.work.arn}", "${aws_sqs_queue.dlq.arn}");
         }
         assertThat(grants.get("sqs:GetQueueUrl")).containsExactly("${aws_sqs_queue.work.arn}");
         for (String action : List.of("logs:CreateLogStream", "logs:PutLogEvents")) {
-            assertThat(grants.get(action)).as(action + " only on the function's own log group")
+            assertThat(grants.get(action))
+                    .as(action + " only on the function's own log group")
                     .containsExactly("${aws_cloudwatch_log_group.function.arn}:*");
         }
     }
@@ -148,22 +180,38 @@ class TerraformChecksIT {
         long visibility = Arithmetic.evaluate(expression, defaults);
         long timeout = defaults.get("timeout_seconds");
 
-        assertThat(visibility).as("visibility timeout %s against function timeout %d s", expression, timeout)
+        assertThat(visibility)
+                .as("visibility timeout %s against function timeout %d s", expression, timeout)
                 .isGreaterThanOrEqualTo(6 * timeout);
-        assertThat(Arithmetic.evaluate(terraform.block("resource", "aws_lambda_function", "function")
-                .path("timeout").asText(), defaults)).isEqualTo(timeout);
+        assertThat(Arithmetic.evaluate(
+                        terraform
+                                .block("resource", "aws_lambda_function", "function")
+                                .path("timeout")
+                                .asText(),
+                        defaults))
+                .isEqualTo(timeout);
     }
 
     @Test
     void theMappingReportsBatchItemFailuresWithinLambdasConcurrencyRange() {
         JsonNode mapping = terraform.block("resource", "aws_lambda_event_source_mapping", "work");
-        assertThat(mapping.path("function_response_types")).extracting(JsonNode::asText)
-                .as("the event source mapping's function_response_types").contains("ReportBatchItemFailures");
+        assertThat(mapping.path("function_response_types"))
+                .extracting(JsonNode::asText)
+                .as("the event source mapping's function_response_types")
+                .contains("ReportBatchItemFailures");
         assertThat(mapping.path("event_source_arn").asText()).isEqualTo("${aws_sqs_queue.work.arn}");
-        assertThat(mapping.path("scaling_config").get(0).path("maximum_concurrency").asText())
+        assertThat(mapping.path("scaling_config")
+                        .get(0)
+                        .path("maximum_concurrency")
+                        .asText())
                 .isEqualTo("${var.maximum_concurrency}");
-        String validation = terraform.variables().get("maximum_concurrency").path("validation").get(0)
-                .path("condition").asText();
+        String validation = terraform
+                .variables()
+                .get("maximum_concurrency")
+                .path("validation")
+                .get(0)
+                .path("condition")
+                .asText();
         assertThat(validation).contains(">= 2").contains("<= 1000");
     }
 
@@ -172,7 +220,8 @@ class TerraformChecksIT {
         JsonNode table = terraform.block("resource", "aws_dynamodb_table", "processing_records");
         assertThat(table.path("hash_key").asText()).isEqualTo("taskId");
         assertThat(table.path("ttl").get(0).path("attribute_name").asText()).isEqualTo("expiresAt");
-        assertThat(table.path("server_side_encryption").get(0).path("enabled").asBoolean()).isTrue();
+        assertThat(table.path("server_side_encryption").get(0).path("enabled").asBoolean())
+                .isTrue();
         assertThat(table.path("count").asText()).contains("var.idempotency == \"dynamodb\"");
     }
 
@@ -190,10 +239,17 @@ class TerraformChecksIT {
             }
         });
         assertThat(problems).as("unencrypted queues").isEmpty();
-        assertThat(terraform.block("resource", "aws_sqs_queue", "dlq").path("message_retention_seconds").asLong())
+        assertThat(terraform
+                        .block("resource", "aws_sqs_queue", "dlq")
+                        .path("message_retention_seconds")
+                        .asLong())
                 .isEqualTo(14 * 24 * 3600);
-        assertThat(terraform.block("resource", "aws_sqs_queue", "work").path("redrive_policy").asText())
-                .contains("aws_sqs_queue.dlq.arn").contains("var.max_receive_count");
+        assertThat(terraform
+                        .block("resource", "aws_sqs_queue", "work")
+                        .path("redrive_policy")
+                        .asText())
+                .contains("aws_sqs_queue.dlq.arn")
+                .contains("var.max_receive_count");
         assertThat(numericDefaults().get("max_receive_count")).isGreaterThanOrEqualTo(5);
     }
 
@@ -210,7 +266,10 @@ class TerraformChecksIT {
             }
         });
         Set<String> covered = new TreeSet<>();
-        terraform.block("resource", "aws_sqs_queue_policy", "tls_only").path("for_each").properties()
+        terraform
+                .block("resource", "aws_sqs_queue_policy", "tls_only")
+                .path("for_each")
+                .properties()
                 .forEach(entry -> covered.add(entry.getKey()));
         assertThat(covered).as("queues with the TLS-only policy").isEqualTo(queues);
     }
@@ -218,38 +277,58 @@ class TerraformChecksIT {
     @Test
     void theHandlerNamesAStreamHandlerClassInTheShadedJar() throws Exception {
         assertThat(terraform.locals().get("handler").asText()).isEqualTo("${var.handler}");
-        assertThat(terraform.block("resource", "aws_lambda_function", "function").path("handler").asText())
+        assertThat(terraform
+                        .block("resource", "aws_lambda_function", "function")
+                        .path("handler")
+                        .asText())
                 .isEqualTo("${local.handler}");
         String handler = terraform.variables().get("handler").path("default").asText();
         assertThat(handler).isEqualTo(FunctionSettings.HANDLER);
-        assertThat(SHADED_JAR).as("the shaded jar, built by the function module's package phase").exists();
-        try (URLClassLoader jar = new URLClassLoader(new URL[] {SHADED_JAR.toUri().toURL()},
-                ClassLoader.getPlatformClassLoader())) {
+        assertThat(SHADED_JAR)
+                .as("the shaded jar, built by the function module's package phase")
+                .exists();
+        try (URLClassLoader jar =
+                new URLClassLoader(new URL[] {SHADED_JAR.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")), false, jar);
-            Class<?> streamHandler = Class.forName("com.amazonaws.services.lambda.runtime.RequestStreamHandler", false, jar);
-            assertThat(streamHandler.isAssignableFrom(type)).as(type + " implements RequestStreamHandler").isTrue();
-            assertThat(type.getMethod("handleRequest", java.io.InputStream.class, java.io.OutputStream.class,
-                    Class.forName("com.amazonaws.services.lambda.runtime.Context", false, jar))).isNotNull();
+            Class<?> streamHandler =
+                    Class.forName("com.amazonaws.services.lambda.runtime.RequestStreamHandler", false, jar);
+            assertThat(streamHandler.isAssignableFrom(type))
+                    .as(type + " implements RequestStreamHandler")
+                    .isTrue();
+            assertThat(type.getMethod(
+                            "handleRequest",
+                            java.io.InputStream.class,
+                            java.io.OutputStream.class,
+                            Class.forName("com.amazonaws.services.lambda.runtime.Context", false, jar)))
+                    .isNotNull();
         }
     }
 
     @Test
     void theEnvironmentTerraformSetsIsExactlyWhatTheFunctionReads() {
-        JsonNode variables = terraform.block("resource", "aws_lambda_function", "function")
-                .path("environment").get(0).path("variables");
+        JsonNode variables = terraform
+                .block("resource", "aws_lambda_function", "function")
+                .path("environment")
+                .get(0)
+                .path("variables");
         Set<String> set = new TreeSet<>();
         variables.fieldNames().forEachRemaining(set::add);
         Set<String> read = new TreeSet<>();
         FunctionSettings.all().stream().map(Setting::name).forEach(read::add);
 
-        assertThat(set).as("environment variables in main.tf against FunctionSettings.all()").isEqualTo(read);
+        assertThat(set)
+                .as("environment variables in main.tf against FunctionSettings.all()")
+                .isEqualTo(read);
     }
 
     @Test
     void theDefaultJarPathIsTheBuildOutput() {
         String expression = terraform.locals().get("function_jar").asText();
-        Matcher path = Pattern.compile("\\$\\{path\\.module}(/[^\"\\\\]+\\.jar)").matcher(expression);
-        assertThat(path.find()).as("a default jar path under ${path.module} in " + expression).isTrue();
+        Matcher path =
+                Pattern.compile("\\$\\{path\\.module}(/[^\"\\\\]+\\.jar)").matcher(expression);
+        assertThat(path.find())
+                .as("a default jar path under ${path.module} in " + expression)
+                .isTrue();
         Path resolved = TerraformModel.TERRAFORM.resolve("." + path.group(1)).normalize();
 
         assertThat(resolved).isEqualTo(SHADED_JAR.normalize());
@@ -258,25 +337,39 @@ class TerraformChecksIT {
 
     @Test
     void recursionStaysTerminatedAndTheRuntimeIsJava21() {
-        assertThat(terraform.block("resource", "aws_lambda_function_recursion_config", "function")
-                .path("recursive_loop").asText()).isEqualTo("Terminate");
+        assertThat(terraform
+                        .block("resource", "aws_lambda_function_recursion_config", "function")
+                        .path("recursive_loop")
+                        .asText())
+                .isEqualTo("Terminate");
         JsonNode function = terraform.block("resource", "aws_lambda_function", "function");
         assertThat(function.path("runtime").asText()).isEqualTo("java21");
-        assertThat(terraform.variables().get("architecture").path("default").asText()).isEqualTo("arm64");
+        assertThat(terraform.variables().get("architecture").path("default").asText())
+                .isEqualTo("arm64");
     }
 
     @Test
     void failedAsynchronousEventsGoToADestinationAfterBoundedRetries() {
         JsonNode config = terraform.block("resource", "aws_lambda_function_event_invoke_config", "function");
         assertThat(config.path("maximum_retry_attempts").asText()).isEqualTo("${var.async_max_retry_attempts}");
-        assertThat(config.path("destination_config").get(0).path("on_failure").get(0).path("destination").asText())
+        assertThat(config.path("destination_config")
+                        .get(0)
+                        .path("on_failure")
+                        .get(0)
+                        .path("destination")
+                        .asText())
                 .isEqualTo("${aws_sqs_queue.failed_events.arn}");
     }
 
     @Test
     void theSampleEventsOfTheTestTabExist() {
-        terraform.locals().get("test_events").properties().forEach(entry ->
-                assertThat(Path.of("..", "examples", "events", entry.getValue().asText())).exists());
+        terraform
+                .locals()
+                .get("test_events")
+                .properties()
+                .forEach(entry -> assertThat(Path.of(
+                                "..", "examples", "events", entry.getValue().asText()))
+                        .exists());
     }
 
     @Test
@@ -289,14 +382,18 @@ class TerraformChecksIT {
                 missing.add(name);
             }
         });
-        assertThat(missing).as("variables missing from the table in docs/deploy.md").isEmpty();
+        assertThat(missing)
+                .as("variables missing from the table in docs/deploy.md")
+                .isEmpty();
     }
 
     /** A policy document's statements, the ones inside {@code dynamic "statement"} blocks included. */
     private static List<JsonNode> statements(JsonNode document) {
         List<JsonNode> statements = new ArrayList<>();
         document.path("statement").forEach(statements::add);
-        document.path("dynamic").path("statement").forEach(dynamic -> dynamic.path("content").forEach(statements::add));
+        document.path("dynamic")
+                .path("statement")
+                .forEach(dynamic -> dynamic.path("content").forEach(statements::add));
         return statements;
     }
 

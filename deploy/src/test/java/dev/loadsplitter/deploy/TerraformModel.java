@@ -43,7 +43,8 @@ final class TerraformModel {
             Assumptions.abort(message);
         }
         Process node = new ProcessBuilder("node", CHECK.resolve("hcl2json.js").toString(), TERRAFORM.toString())
-                .redirectErrorStream(false).start();
+                .redirectErrorStream(false)
+                .start();
         byte[] out = node.getInputStream().readAllBytes();
         String err = new String(node.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!node.waitFor(60, TimeUnit.SECONDS) || node.exitValue() != 0) {
@@ -73,29 +74,39 @@ final class TerraformModel {
     /** Every {@code kind "type" "name"} block: resource or data. */
     void forEachBlock(String kind, BiConsumer<String, JsonNode> action) {
         for (JsonNode file : files.values()) {
-            file.path(kind).properties().forEach(type -> type.getValue().properties().forEach(named -> named.getValue()
-                    .forEach(block -> action.accept(type.getKey() + "." + named.getKey(), block))));
+            file.path(kind)
+                    .properties()
+                    .forEach(type -> type.getValue()
+                            .properties()
+                            .forEach(named -> named.getValue()
+                                    .forEach(block -> action.accept(type.getKey() + "." + named.getKey(), block))));
         }
     }
 
     /** Whether {@code kind "type" "name"} is declared. */
     boolean declares(String kind, String type, String name) {
-        return files.values().stream().anyMatch(file -> file.path(kind).path(type).has(name));
+        return files.values().stream()
+                .anyMatch(file -> file.path(kind).path(type).has(name));
     }
 
     /** Variables by name. */
     Map<String, JsonNode> variables() {
         Map<String, JsonNode> variables = new LinkedHashMap<>();
-        files.values().forEach(file -> file.path("variable").properties()
-                .forEach(entry -> variables.put(entry.getKey(), entry.getValue().get(0))));
+        files.values()
+                .forEach(file -> file.path("variable")
+                        .properties()
+                        .forEach(entry ->
+                                variables.put(entry.getKey(), entry.getValue().get(0))));
         return variables;
     }
 
     /** Locals by name, across every {@code locals} block. */
     Map<String, JsonNode> locals() {
         Map<String, JsonNode> locals = new LinkedHashMap<>();
-        files.values().forEach(file -> file.path("locals").forEach(block -> block.properties()
-                .forEach(entry -> locals.put(entry.getKey(), entry.getValue()))));
+        files.values()
+                .forEach(file -> file.path("locals")
+                        .forEach(block ->
+                                block.properties().forEach(entry -> locals.put(entry.getKey(), entry.getValue()))));
         return locals;
     }
 

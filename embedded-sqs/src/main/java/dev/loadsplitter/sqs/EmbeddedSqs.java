@@ -57,10 +57,12 @@ public final class EmbeddedSqs implements AutoCloseable {
      * engine's clients that the server checks no signature, so they skip SigV4 signing.
      */
     public static final String ACCESS_KEY = "load-splitter-local";
+
     public static final String SECRET_KEY = "local";
 
     /** Connections the shared client keeps: enough for the pollers and deleters of 1,000 concurrent invocations. */
     private static final int MAX_CONNECTIONS = 512;
+
     private static final int CALLS_IN_FLIGHT = 8;
 
     private final Runnable stop;
@@ -73,7 +75,9 @@ public final class EmbeddedSqs implements AutoCloseable {
         // No silent retries: a receive retried after the server already handed out messages would
         // hide them until their visibility timeout. Callers see each failure and decide.
         this.client = clientBuilder()
-                .httpClient(Apache5HttpClient.builder().maxConnections(MAX_CONNECTIONS).build())
+                .httpClient(Apache5HttpClient.builder()
+                        .maxConnections(MAX_CONNECTIONS)
+                        .build())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
     }
@@ -89,17 +93,18 @@ public final class EmbeddedSqs implements AutoCloseable {
      * @throws IllegalStateException naming the port when it cannot be bound
      */
     public static EmbeddedSqs start(String host, int port) {
-        TheSQSRestServerBuilder builder = SQSRestServerBuilder.withInterface(host)
-                .withAWSRegion(REGION)
-                .withAWSAccountId(ACCOUNT);
+        TheSQSRestServerBuilder builder =
+                SQSRestServerBuilder.withInterface(host).withAWSRegion(REGION).withAWSAccountId(ACCOUNT);
         SQSRestServer server = (port == 0 ? builder.withDynamicPort() : builder.withPort(port)).start();
         int bound;
         try {
             bound = server.waitUntilStarted().localAddress().getPort();
         } catch (RuntimeException e) {
             server.stopAndWait();
-            throw new IllegalStateException("Could not start the embedded SQS server on " + host + ":" + port
-                    + " (" + e.getMessage() + "). Is another process using that port? Pick another one.", e);
+            throw new IllegalStateException(
+                    "Could not start the embedded SQS server on " + host + ":" + port + " (" + e.getMessage()
+                            + "). Is another process using that port? Pick another one.",
+                    e);
         }
         return new EmbeddedSqs(server::stopAndWait, URI.create("http://" + host + ":" + bound));
     }
@@ -118,26 +123,30 @@ public final class EmbeddedSqs implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the data directory " + dataDirectory, e);
         }
-        String h2 = dataDirectory.toAbsolutePath().resolve("elasticmq").toString().replace('\\', '/');
+        String h2 =
+                dataDirectory.toAbsolutePath().resolve("elasticmq").toString().replace('\\', '/');
         Config config = ConfigFactory.parseMap(Map.of(
-                "node-address.host", host,
-                "node-address.port", port,
-                "rest-sqs.bind-port", port,
-                "rest-sqs.bind-hostname", host,
-                "aws.region", REGION,
-                "aws.accountId", ACCOUNT,
-                "messages-storage.enabled", true,
-                // WRITE_DELAY=0: H2 writes each commit before answering, not within half a second,
-                // so kill -9 loses nothing acknowledged. https://h2database.com/html/commands.html#set_write_delay
-                "messages-storage.uri", "jdbc:h2:" + h2 + ";WRITE_DELAY=0",
-                "messages-storage.prune-data-on-init", false))
+                        "node-address.host", host,
+                        "node-address.port", port,
+                        "rest-sqs.bind-port", port,
+                        "rest-sqs.bind-hostname", host,
+                        "aws.region", REGION,
+                        "aws.accountId", ACCOUNT,
+                        "messages-storage.enabled", true,
+                        // WRITE_DELAY=0: H2 writes each commit before answering, not within half a second,
+                        // so kill -9 loses nothing acknowledged.
+                        // https://h2database.com/html/commands.html#set_write_delay
+                        "messages-storage.uri", "jdbc:h2:" + h2 + ";WRITE_DELAY=0",
+                        "messages-storage.prune-data-on-init", false))
                 .withFallback(ConfigFactory.load(EmbeddedSqs.class.getClassLoader()));
         Function0<?> shutdown;
         try {
             shutdown = new ElasticMQServer(new ElasticMQServerConfig(config)).start();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Could not start the durable SQS server on " + host + ":" + port + " with data in "
-                    + dataDirectory + " (" + e.getMessage() + "). Is another process using that port or directory?", e);
+            throw new IllegalStateException(
+                    "Could not start the durable SQS server on " + host + ":" + port + " with data in " + dataDirectory
+                            + " (" + e.getMessage() + "). Is another process using that port or directory?",
+                    e);
         }
         URI endpoint = URI.create("http://" + host + ":" + port);
         awaitListening(host, port);
@@ -178,7 +187,8 @@ public final class EmbeddedSqs implements AutoCloseable {
         return SqsClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .httpClient(UrlConnectionHttpClient.builder().build());
     }
 
@@ -206,15 +216,25 @@ public final class EmbeddedSqs implements AutoCloseable {
             throw new IllegalArgumentException("maxReceiveCount must be at least 1, got " + maxReceiveCount);
         }
         // The DLQ invokes the function too (its records are counted and parked): same visibility timeout.
-        String dlqUrl = createOrUpdate(dlqName, Map.of(
-                QueueAttributeName.MESSAGE_RETENTION_PERIOD, Long.toString(Duration.ofDays(14).toSeconds()),
-                QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(visibilityTimeout.toSeconds())));
+        String dlqUrl = createOrUpdate(
+                dlqName,
+                Map.of(
+                        QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+                                Long.toString(Duration.ofDays(14).toSeconds()),
+                        QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(visibilityTimeout.toSeconds())));
         String dlqArn = arnOf(dlqUrl);
-        String redrive = JsonNodeFactory.instance.objectNode().put("deadLetterTargetArn", dlqArn)
-                .put("maxReceiveCount", Integer.toString(maxReceiveCount)).toString();
-        String url = createOrUpdate(name, Map.of(
-                QueueAttributeName.REDRIVE_POLICY, redrive,
-                QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(visibilityTimeout.toSeconds())));
+        String redrive = JsonNodeFactory.instance
+                .objectNode()
+                .put("deadLetterTargetArn", dlqArn)
+                .put("maxReceiveCount", Integer.toString(maxReceiveCount))
+                .toString();
+        String url = createOrUpdate(
+                name,
+                Map.of(
+                        QueueAttributeName.REDRIVE_POLICY,
+                        redrive,
+                        QueueAttributeName.VISIBILITY_TIMEOUT,
+                        Long.toString(visibilityTimeout.toSeconds())));
         return new QueuePair(url, arnOf(url), dlqUrl, dlqArn);
     }
 
@@ -225,8 +245,11 @@ public final class EmbeddedSqs implements AutoCloseable {
      * @return its URL
      */
     public String createQueue(String name) {
-        return createOrUpdate(name, Map.of(
-                QueueAttributeName.MESSAGE_RETENTION_PERIOD, Long.toString(Duration.ofDays(14).toSeconds())));
+        return createOrUpdate(
+                name,
+                Map.of(
+                        QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+                        Long.toString(Duration.ofDays(14).toSeconds())));
     }
 
     /** The URL of queue {@code name} on this server. */
@@ -240,7 +263,8 @@ public final class EmbeddedSqs implements AutoCloseable {
      */
     private String createOrUpdate(String name, Map<QueueAttributeName, String> attributes) {
         try {
-            return client.createQueue(r -> r.queueName(name).attributes(attributes)).queueUrl();
+            return client.createQueue(r -> r.queueName(name).attributes(attributes))
+                    .queueUrl();
         } catch (QueueNameExistsException e) {
             String url = client.getQueueUrl(r -> r.queueName(name)).queueUrl();
             client.setQueueAttributes(r -> r.queueUrl(url).attributes(attributes));
@@ -250,7 +274,8 @@ public final class EmbeddedSqs implements AutoCloseable {
 
     private String arnOf(String queueUrl) {
         return client.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
     }
 
     /**
@@ -278,14 +303,22 @@ public final class EmbeddedSqs implements AutoCloseable {
         for (Message message : inQueue) {
             (deadLettered.contains(message.messageId()) ? copies : keep).add(message);
         }
-        inBatches(copies, batch -> {
-            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
-                        .receiptHandle(batch.get(i).receiptHandle()).build());
-            }
-            return client.deleteMessageBatch(r -> r.queueUrl(queues.url()).entries(entries)).failed().size();
-        }, "delete");
+        inBatches(
+                copies,
+                batch -> {
+                    List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
+                    for (int i = 0; i < batch.size(); i++) {
+                        entries.add(DeleteMessageBatchRequestEntry.builder()
+                                .id(Integer.toString(i))
+                                .receiptHandle(batch.get(i).receiptHandle())
+                                .build());
+                    }
+                    return client.deleteMessageBatch(
+                                    r -> r.queueUrl(queues.url()).entries(entries))
+                            .failed()
+                            .size();
+                },
+                "delete");
         release(queues.url(), keep);
         return copies.size();
     }
@@ -295,14 +328,23 @@ public final class EmbeddedSqs implements AutoCloseable {
      * call and a few calls at a time: a restarted durable server may hold tens of thousands.
      */
     public void release(String queueUrl, List<Message> messages) {
-        inBatches(messages, batch -> {
-            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
-                        .receiptHandle(batch.get(i).receiptHandle()).visibilityTimeout(0).build());
-            }
-            return client.changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl).entries(entries)).failed().size();
-        }, "make visible");
+        inBatches(
+                messages,
+                batch -> {
+                    List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(batch.size());
+                    for (int i = 0; i < batch.size(); i++) {
+                        entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                                .id(Integer.toString(i))
+                                .receiptHandle(batch.get(i).receiptHandle())
+                                .visibilityTimeout(0)
+                                .build());
+                    }
+                    return client.changeMessageVisibilityBatch(
+                                    r -> r.queueUrl(queueUrl).entries(entries))
+                            .failed()
+                            .size();
+                },
+                "make visible");
     }
 
     /**
@@ -319,12 +361,14 @@ public final class EmbeddedSqs implements AutoCloseable {
         int failed = 0;
         // A pool of CALLS_IN_FLIGHT threads bounds the calls; invokeAll keeps their order and, when
         // interrupted, cancels the rest.
-        try (ExecutorService pool = Executors.newFixedThreadPool(CALLS_IN_FLIGHT, Thread.ofVirtual().factory())) {
+        try (ExecutorService pool =
+                Executors.newFixedThreadPool(CALLS_IN_FLIGHT, Thread.ofVirtual().factory())) {
             for (Future<Integer> result : pool.invokeAll(calls)) {
                 failed += result.get();
             }
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not " + what + " messages on " + endpoint + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "Could not " + what + " messages on " + endpoint + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while trying to " + what + " messages on " + endpoint, e);
@@ -337,14 +381,18 @@ public final class EmbeddedSqs implements AutoCloseable {
 
     /** Messages on the queue: visible, in flight (received, not deleted) and delayed. */
     public QueueDepth depth(String queueUrl) {
-        Map<QueueAttributeName, String> attributes = client.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+        Map<QueueAttributeName, String> attributes = client.getQueueAttributes(r -> r.queueUrl(queueUrl)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                .attributes();
         return new QueueDepth(
                 Integer.parseInt(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")),
-                Integer.parseInt(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0")),
-                Integer.parseInt(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "0")));
+                Integer.parseInt(
+                        attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0")),
+                Integer.parseInt(
+                        attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED, "0")));
     }
 
     /**
@@ -354,11 +402,13 @@ public final class EmbeddedSqs implements AutoCloseable {
     public List<Message> receiveAll(String queueUrl) {
         List<Message> all = new ArrayList<>();
         while (true) {
-            List<Message> page = client.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-                    .messageAttributeNames("All")
-                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                    .visibilityTimeout(60)
-                    .waitTimeSeconds(0)).messages();
+            List<Message> page = client.receiveMessage(r -> r.queueUrl(queueUrl)
+                            .maxNumberOfMessages(10)
+                            .messageAttributeNames("All")
+                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                            .visibilityTimeout(60)
+                            .waitTimeSeconds(0))
+                    .messages();
             if (page.isEmpty()) {
                 return all;
             }
@@ -373,8 +423,7 @@ public final class EmbeddedSqs implements AutoCloseable {
     }
 
     /** A work queue and its dead-letter queue. */
-    public record QueuePair(String url, String arn, String dlqUrl, String dlqArn) {
-    }
+    public record QueuePair(String url, String arn, String dlqUrl, String dlqArn) {}
 
     /** Approximate message counts, as SQS reports them. */
     public record QueueDepth(int visible, int inFlight, int delayed) {

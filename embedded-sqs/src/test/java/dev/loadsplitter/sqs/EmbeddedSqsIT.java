@@ -26,8 +26,10 @@ class EmbeddedSqsIT {
         sqs.release(queues.url(), received);
 
         assertThat(sqs.depth(queues.url()).visible()).isEqualTo(37);
-        assertThat(sqs.receiveAll(queues.url())).extracting(Message::messageId)
-                .containsExactlyInAnyOrderElementsOf(received.stream().map(Message::messageId).toList());
+        assertThat(sqs.receiveAll(queues.url()))
+                .extracting(Message::messageId)
+                .containsExactlyInAnyOrderElementsOf(
+                        received.stream().map(Message::messageId).toList());
     }
 
     @Test
@@ -48,7 +50,10 @@ class EmbeddedSqsIT {
         for (int from = 0; from < count; from += 10) {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
             for (int i = from; i < Math.min(count, from + 10); i++) {
-                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody("m" + i).build());
+                entries.add(SendMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(i))
+                        .messageBody("m" + i)
+                        .build());
             }
             sqs.client().sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
         }

@@ -15,8 +15,7 @@ public final class FunctionSettings {
     /** The handler string to deploy with: the generic handler, which finds CreateTags through META-INF/services. */
     public static final String HANDLER = "dev.loadsplitter.lambda.LoadSplitterHandler::handleRequest";
 
-    private FunctionSettings() {
-    }
+    private FunctionSettings() {}
 
     public static List<Setting> all() {
         List<Setting> all = new ArrayList<>(EngineSettings.SETTINGS);

@@ -11,8 +11,7 @@ public final class Events {
     private static final Path EXAMPLES = Path.of("..", "examples", "events");
     private static final Path TEST_EVENTS = Path.of("src", "test", "resources", "events");
 
-    private Events() {
-    }
+    private Events() {}
 
     /** An example event, such as {@code create-tags-5.json}. */
     public static String example(String name) {
@@ -28,7 +27,11 @@ public final class Events {
     public static String createTags(String id, int tags) {
         StringBuilder items = new StringBuilder();
         for (int i = 1; i <= tags; i++) {
-            items.append(i == 1 ? "" : ",").append("{\"key\":\"tag-").append(i).append("\",\"value\":\"v").append(i)
+            items.append(i == 1 ? "" : ",")
+                    .append("{\"key\":\"tag-")
+                    .append(i)
+                    .append("\",\"value\":\"v")
+                    .append(i)
                     .append("\"}");
         }
         return example("create-tags-1.json")

@@ -2,16 +2,16 @@ package dev.loadsplitter.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loadsplitter.engine.Invocation;
+import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.handler.EngineParts;
 import dev.loadsplitter.engine.internal.handler.EventRouter;
 import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
-import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.queue.SendReport;
-import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.split.Splitter;
-import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.function.createtags.CreateTagsTask;
 import dev.loadsplitter.function.createtags.CreateTagsTaskType;
 import dev.loadsplitter.function.createtags.TagWork;
@@ -36,20 +36,30 @@ class LargeEventTest {
     void aHundredThousandTagsAreSplitIntoAThousandSubTasksOfAHundred() throws Exception {
         List<SubTask> queued = new CopyOnWriteArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-             EventRouter<CreateTagsTask> handler = new EventRouter<>(new EngineParts<>(
-                     new CreateTagsTaskType(new TagWork(Duration.ZERO, Sleeper.system())), EventJson.shared(),
-                     new Splitter(SplitPolicy.defaultPolicy(), EventJson.shared()), (subTasks, context) -> {
-                         queued.addAll(subTasks);
-                         return new SendReport(subTasks.size(), subTasks.size() / 10, 0, Duration.ZERO);
-                     }, ProcessingRecords.none(), Clock.systemUTC(), executor, 10, () -> { }))) {
+                EventRouter<CreateTagsTask> handler = new EventRouter<>(new EngineParts<>(
+                        new CreateTagsTaskType(new TagWork(Duration.ZERO, Sleeper.system())),
+                        EventJson.shared(),
+                        new Splitter(SplitPolicy.defaultPolicy(), EventJson.shared()),
+                        (subTasks, context) -> {
+                            queued.addAll(subTasks);
+                            return new SendReport(subTasks.size(), subTasks.size() / 10, 0, Duration.ZERO);
+                        },
+                        ProcessingRecords.none(),
+                        Clock.systemUTC(),
+                        executor,
+                        10,
+                        () -> {}))) {
             String event = Events.createTags("hundred-thousand", 100_000);
 
             byte[] response = handler.handle(event.getBytes(StandardCharsets.UTF_8), new Invocation("req-big"));
 
-            assertThat(new String(response, StandardCharsets.UTF_8)).isEqualTo(
-                    "{\"statusCode\":202,\"count\":100000,\"body\":\"split '100000' tags into '1000' queued messages\"}");
+            assertThat(new String(response, StandardCharsets.UTF_8))
+                    .isEqualTo(
+                            "{\"statusCode\":202,\"count\":100000,\"body\":\"split '100000' tags into '1000' queued messages\"}");
         }
-        assertThat(queued).hasSize(1_000).allSatisfy(subTask -> assertThat(subTask.itemCount()).isEqualTo(100));
+        assertThat(queued)
+                .hasSize(1_000)
+                .allSatisfy(subTask -> assertThat(subTask.itemCount()).isEqualTo(100));
         Set<String> parts = new HashSet<>();
         queued.forEach(subTask -> parts.add(subTask.lineage().partId()));
         assertThat(parts).hasSize(1_000).contains("1", "500", "1000");

@@ -1,6 +1,5 @@
 package dev.loadsplitter.function;
 
-import dev.loadsplitter.lambda.LoadSplitterHandler;
 import static dev.loadsplitter.function.LoadSplitterHandlerTest.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,8 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.testing.CapturedOutput;
-import dev.loadsplitter.sqs.EmbeddedSqs;
 import dev.loadsplitter.engine.testing.EsmDriver;
+import dev.loadsplitter.lambda.LoadSplitterHandler;
+import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,8 +32,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class LoadSplitterHandlerIT {
 
     private static final int MAX_RECEIVE_COUNT = 3;
+
     @AutoClose
     private static final EmbeddedSqs sqs = EmbeddedSqs.start();
+
     private static final AtomicInteger QUEUES = new AtomicInteger();
 
     private final ObjectMapper json = EventJson.create();
@@ -65,7 +67,8 @@ class LoadSplitterHandlerIT {
             invocations.incrementAndGet();
             try {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                handler.handleRequest(new ByteArrayInputStream(payload), out, new TestContext("esm-" + invocations.get()));
+                handler.handleRequest(
+                        new ByteArrayInputStream(payload), out, new TestContext("esm-" + invocations.get()));
                 return out.toByteArray();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -86,22 +89,30 @@ class LoadSplitterHandlerIT {
 
         String response = invoke(handler, event);
 
-        assertThat(response).isEqualTo("{\"statusCode\":202,\"count\":5,\"body\":\"split '5' tags into '5' queued messages\"}");
+        assertThat(response)
+                .isEqualTo("{\"statusCode\":202,\"count\":5,\"body\":\"split '5' tags into '5' queued messages\"}");
         List<Message> messages = sqs.receiveAll(queues.url());
         assertThat(messages).hasSize(5);
         JsonNode original = json.readTree(event);
         Set<JsonNode> tags = new HashSet<>();
         for (Message message : messages) {
             JsonNode body = json.readTree(message.body());
-            JsonNode items = body.get("detail").get("requestParameters").get("tagSet").get("items");
+            JsonNode items =
+                    body.get("detail").get("requestParameters").get("tagSet").get("items");
             assertThat(items).hasSize(1);
             tags.add(items.get(0));
             assertThat(withoutTags(body)).isEqualTo(withoutTags(original));
-            assertThat(message.messageAttributes().get("jobId").stringValue()).isEqualTo(original.get("id").asText());
-            assertThat(message.messageAttributes().get("partCount").stringValue()).isEqualTo("5");
+            assertThat(message.messageAttributes().get("jobId").stringValue())
+                    .isEqualTo(original.get("id").asText());
+            assertThat(message.messageAttributes().get("partCount").stringValue())
+                    .isEqualTo("5");
         }
         Set<JsonNode> expected = new HashSet<>();
-        original.get("detail").get("requestParameters").get("tagSet").get("items").forEach(expected::add);
+        original.get("detail")
+                .get("requestParameters")
+                .get("tagSet")
+                .get("items")
+                .forEach(expected::add);
         assertThat(tags).isEqualTo(expected);
     }
 
@@ -111,13 +122,20 @@ class LoadSplitterHandlerIT {
 
         String response = invoke(handler, Events.createTags("thousand", 1_000));
 
-        assertThat(response).isEqualTo(
-                "{\"statusCode\":202,\"count\":1000,\"body\":\"split '1000' tags into '1000' queued messages\"}");
+        assertThat(response)
+                .isEqualTo(
+                        "{\"statusCode\":202,\"count\":1000,\"body\":\"split '1000' tags into '1000' queued messages\"}");
         List<Message> messages = sqs.receiveAll(queues.url());
         Set<String> keys = new HashSet<>();
         for (Message message : messages) {
-            keys.add(json.readTree(message.body()).get("detail").get("requestParameters").get("tagSet").get("items")
-                    .get(0).get("key").asText());
+            keys.add(json.readTree(message.body())
+                    .get("detail")
+                    .get("requestParameters")
+                    .get("tagSet")
+                    .get("items")
+                    .get(0)
+                    .get("key")
+                    .asText());
         }
         assertThat(messages).hasSize(1_000);
         assertThat(keys).hasSize(1_000).contains("tag-1", "tag-500", "tag-1000");
@@ -129,8 +147,10 @@ class LoadSplitterHandlerIT {
 
         String response = invoke(handler, Events.example("create-tags-50.json"));
 
-        assertThat(response).isEqualTo("{\"statusCode\":202,\"count\":50,\"body\":\"split '50' tags into '3' queued messages\"}");
-        assertThat(sqs.receiveAll(queues.url())).extracting(m -> m.messageAttributes().get("itemCount").stringValue())
+        assertThat(response)
+                .isEqualTo("{\"statusCode\":202,\"count\":50,\"body\":\"split '50' tags into '3' queued messages\"}");
+        assertThat(sqs.receiveAll(queues.url()))
+                .extracting(m -> m.messageAttributes().get("itemCount").stringValue())
                 .containsExactlyInAnyOrder("20", "20", "10");
     }
 
@@ -145,7 +165,8 @@ class LoadSplitterHandlerIT {
             while (esm.pollOnce(1, 30, function(invocations)) > 0) {
                 // one record per invocation, as the sample deploys (batch size 1)
             }
-            assertThat(output.text()).contains("part=3: processed 1 tag")
+            assertThat(output.text())
+                    .contains("part=3: processed 1 tag")
                     .contains("processing tag key=\"Owner\" on [i-0abcd1234ef567890]");
         }
         assertThat(invocations.get()).isEqualTo(6);
@@ -157,8 +178,12 @@ class LoadSplitterHandlerIT {
     void aBatchOfGoodAndBadRecordsReportsExactlyTheBadOnes() throws Exception {
         newHandler(Map.of());
         invoke(handler, Events.example("create-tags-5.json"));
-        String notJson = sqs.client().sendMessage(r -> r.queueUrl(queues.url()).messageBody("{not json")).messageId();
-        String wrongShape = sqs.client().sendMessage(r -> r.queueUrl(queues.url()).messageBody("{\"detail\":{}}")).messageId();
+        String notJson = sqs.client()
+                .sendMessage(r -> r.queueUrl(queues.url()).messageBody("{not json"))
+                .messageId();
+        String wrongShape = sqs.client()
+                .sendMessage(r -> r.queueUrl(queues.url()).messageBody("{\"detail\":{}}"))
+                .messageId();
         List<Message> all = sqs.receiveAll(queues.url());
         assertThat(all).hasSize(7);
 
@@ -167,13 +192,16 @@ class LoadSplitterHandlerIT {
         handler.handleRequest(new ByteArrayInputStream(json.writeValueAsBytes(event)), out, new TestContext("batch"));
 
         JsonNode failures = json.readTree(out.toByteArray()).get("batchItemFailures");
-        assertThat(failures).extracting(f -> f.get("itemIdentifier").asText()).containsExactlyInAnyOrder(notJson, wrongShape);
+        assertThat(failures)
+                .extracting(f -> f.get("itemIdentifier").asText())
+                .containsExactlyInAnyOrder(notJson, wrongShape);
     }
 
     @Test
     void aPoisonRecordEndsInTheDeadLetterQueueAfterTheMaxReceiveCountAndDoesNotBlockOthers() throws Exception {
         newHandler(Map.of());
-        String poison = sqs.client().sendMessage(r -> r.queueUrl(queues.url()).messageBody("{\"detail\":\"poison\"}"))
+        String poison = sqs.client()
+                .sendMessage(r -> r.queueUrl(queues.url()).messageBody("{\"detail\":\"poison\"}"))
                 .messageId();
         invoke(handler, Events.example("create-tags-5.json"));
         EsmDriver esm = esm();
@@ -184,8 +212,10 @@ class LoadSplitterHandlerIT {
             for (int poll = 0; poll < 10 && esm.pollOnce(10, 0, function(invocations)) > 0; poll++) {
                 // ElasticMQ moves a message to the DLQ lazily, on the receive after its last allowed one.
             }
-            assertThat(output.text()).contains("messageId=" + poison + ": failed, left on the queue for redelivery "
-                    + "(receive count 3): the body is not a valid CreateTags task: detail must be an object, got a string");
+            assertThat(output.text())
+                    .contains(
+                            "messageId=" + poison + ": failed, left on the queue for redelivery "
+                                    + "(receive count 3): the body is not a valid CreateTags task: detail must be an object, got a string");
         }
         assertThat(sqs.receiveAll(queues.url())).isEmpty();
         List<Message> dead = sqs.receiveAll(queues.dlqUrl());
@@ -205,14 +235,23 @@ class LoadSplitterHandlerIT {
         Set<JsonNode> tags = new HashSet<>();
         for (Message message : messages) {
             JsonNode body = json.readTree(message.body());
-            tags.add(body.get("detail").get("requestParameters").get("tagSet").get("items").get(0));
+            tags.add(body.get("detail")
+                    .get("requestParameters")
+                    .get("tagSet")
+                    .get("items")
+                    .get(0));
             assertThat(withoutTags(body)).isEqualTo(withoutTags(original));
             assertThat(message.body()).contains("2.50");
         }
         Set<JsonNode> expected = new HashSet<>();
-        original.get("detail").get("requestParameters").get("tagSet").get("items").forEach(expected::add);
+        original.get("detail")
+                .get("requestParameters")
+                .get("tagSet")
+                .get("items")
+                .forEach(expected::add);
         assertThat(tags).hasSize(5).isEqualTo(expected);
-        assertThat(tags).anySatisfy(tag -> assertThat(tag.get("value").asText()).isEqualTo("O'Brien"))
+        assertThat(tags)
+                .anySatisfy(tag -> assertThat(tag.get("value").asText()).isEqualTo("O'Brien"))
                 .anySatisfy(tag -> assertThat(tag.get("value").asText()).isEqualTo("naïve café 🚀 日本語"))
                 .anySatisfy(tag -> assertThat(tag.get("value").asText()).isEmpty());
     }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /** The configuration table (docs/configuration.md) and the handler named for deployment are held to the code. */
 class ReadmeTest {
 
-    private static final Pattern ROW = Pattern.compile("^\\| `([A-Z][A-Z0-9_]*)` \\| (`([^`]*)`|—) \\|", Pattern.MULTILINE);
+    private static final Pattern ROW =
+            Pattern.compile("^\\| `([A-Z][A-Z0-9_]*)` \\| (`([^`]*)`|—) \\|", Pattern.MULTILINE);
 
     @Test
     void theConfigurationTableListsExactlyTheVariablesTheFunctionReadsWithTheirDefaults() throws Exception {

@@ -27,36 +27,58 @@ class ArchetypeIT {
     void aGeneratedProjectBuildsIntoOneJarThatRunsThroughTheLocalRuntime(@TempDir Path work) throws Exception {
         Path repository = UserProject.installOurArtifacts(work.resolve("repository"));
 
-        UserProject.maven(work, repository, "org.apache.maven.plugins:maven-archetype-plugin:"
-                        + System.getProperty("archetype.version") + ":generate", "-DinteractiveMode=false",
-                "-DarchetypeGroupId=dev.loadsplitter", "-DarchetypeArtifactId=load-splitter-archetype",
-                "-DarchetypeVersion=" + VERSION, "-DgroupId=com.example", "-DartifactId=doc-stats",
-                "-Dversion=1.0.0-SNAPSHOT", "-Dpackage=com.example.docstats");
+        UserProject.maven(
+                work,
+                repository,
+                "org.apache.maven.plugins:maven-archetype-plugin:" + System.getProperty("archetype.version")
+                        + ":generate",
+                "-DinteractiveMode=false",
+                "-DarchetypeGroupId=dev.loadsplitter",
+                "-DarchetypeArtifactId=load-splitter-archetype",
+                "-DarchetypeVersion=" + VERSION,
+                "-DgroupId=com.example",
+                "-DartifactId=doc-stats",
+                "-Dversion=1.0.0-SNAPSHOT",
+                "-Dpackage=com.example.docstats");
         Path project = work.resolve("doc-stats");
-        assertThat(project.resolve("src/main/java/com/example/docstats/DocumentTaskType.java")).exists();
+        assertThat(project.resolve("src/main/java/com/example/docstats/DocumentTaskType.java"))
+                .exists();
         assertThat(UserProject.read(project.resolve("pom.xml")))
                 .contains("<load-splitter.version>" + VERSION + "</load-splitter.version>");
         String readme = UserProject.read(project.resolve("README.md"));
-        assertThat(readme).contains("--function-jar target/doc-stats.jar --handler " + HANDLER)
-                .contains("function_jar_path").doesNotContain("${");
+        assertThat(readme)
+                .contains("--function-jar target/doc-stats.jar --handler " + HANDLER)
+                .contains("function_jar_path")
+                .doesNotContain("${");
 
         String build = UserProject.maven(project, repository, "package");
         assertThat(build).contains("Tests run: 3, Failures: 0, Errors: 0");
         Path jar = project.resolve("target/doc-stats.jar");
         assertThat(Files.size(jar)).as("the deployable jar's size").isBetween(5_000_000L, 25_000_000L);
         try (JarFile entries = new JarFile(jar.toFile())) {
-            List<String> names = entries.stream().map(java.util.jar.JarEntry::getName).toList();
-            assertThat(names).contains("com/example/docstats/DocumentTaskType.class",
-                    "dev/loadsplitter/lambda/LoadSplitterHandler.class", "simplelogger.properties",
-                    "META-INF/services/dev.loadsplitter.engine.task.TaskType");
-            assertThat(names).as("only the native libraries Lambda and a developer's machine need")
+            List<String> names =
+                    entries.stream().map(java.util.jar.JarEntry::getName).toList();
+            assertThat(names)
+                    .contains(
+                            "com/example/docstats/DocumentTaskType.class",
+                            "dev/loadsplitter/lambda/LoadSplitterHandler.class",
+                            "simplelogger.properties",
+                            "META-INF/services/dev.loadsplitter.engine.task.TaskType");
+            assertThat(names)
+                    .as("only the native libraries Lambda and a developer's machine need")
                     .noneMatch(name -> name.startsWith("windows/") || name.contains("/musl/"));
         }
 
         UserProject.Result run;
         String functionLog;
         try (CapturedOutput output = CapturedOutput.start()) {
-            run = UserProject.loadSplitter("run", "--json", "--function-jar", jar.toString(), "--handler", HANDLER,
+            run = UserProject.loadSplitter(
+                    "run",
+                    "--json",
+                    "--function-jar",
+                    jar.toString(),
+                    "--handler",
+                    HANDLER,
                     project.resolve("events/sample.json").toString());
             functionLog = output.text();
         }

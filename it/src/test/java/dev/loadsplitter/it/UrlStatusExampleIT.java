@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.testing.CapturedOutput;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.loadsplitter.engine.testing.CapturedOutput;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -62,8 +62,14 @@ class UrlStatusExampleIT {
             UserProject.Result run;
             String functionLog;
             try (CapturedOutput output = CapturedOutput.start()) {
-                run = UserProject.loadSplitter("run", "--json", "--function-jar",
-                        EXAMPLE.resolve("target/url-status.jar").toString(), "--handler", HANDLER, eventFile.toString());
+                run = UserProject.loadSplitter(
+                        "run",
+                        "--json",
+                        "--function-jar",
+                        EXAMPLE.resolve("target/url-status.jar").toString(),
+                        "--handler",
+                        HANDLER,
+                        eventFile.toString());
                 functionLog = output.text();
             }
 

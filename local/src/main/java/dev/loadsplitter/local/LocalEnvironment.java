@@ -2,24 +2,25 @@ package dev.loadsplitter.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.message.SubTaskAttribute;
-import dev.loadsplitter.local.container.FunctionDefinition;
-import dev.loadsplitter.local.container.FunctionRuntime;
-import dev.loadsplitter.local.container.InvocationListener;
-import dev.loadsplitter.local.container.Trigger;
-import dev.loadsplitter.local.esm.EventSourceMapping;
-import dev.loadsplitter.local.fault.SqsFaultProxy;
 import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Idempotency;
 import dev.loadsplitter.engine.internal.config.AwsClients;
 import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
 import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
 import dev.loadsplitter.engine.internal.json.EventJson;
-import dev.loadsplitter.local.aws.LocalAwsEndpoint;
-import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.message.SubTaskAttribute;
+import dev.loadsplitter.local.aws.LocalAwsEndpoint;
+import dev.loadsplitter.local.container.FunctionDefinition;
+import dev.loadsplitter.local.container.FunctionRuntime;
+import dev.loadsplitter.local.container.InvocationListener;
+import dev.loadsplitter.local.container.Trigger;
+import dev.loadsplitter.local.esm.EsmSettings;
+import dev.loadsplitter.local.esm.EventSourceMapping;
+import dev.loadsplitter.local.fault.SqsFaultProxy;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
 import dev.loadsplitter.local.invoke.DestinationRecord;
+import dev.loadsplitter.local.report.RunSummary;
 import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,15 +28,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import dev.loadsplitter.local.report.RunSummary;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.HashSet;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -62,10 +62,20 @@ public final class LocalEnvironment implements AutoCloseable {
     private final Clock clock;
     private final Sleeper sleeper;
 
-    private LocalEnvironment(LocalSettings settings, EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues,
-                             FunctionRuntime function, EventSourceMapping mapping, EventSourceMapping deadLetterMapping,
-                             AsyncInvoker async, String functionArn, SqsFaultProxy faultProxy, LocalAwsEndpoint aws,
-                             String parkedUrl, Clock clock, Sleeper sleeper) {
+    private LocalEnvironment(
+            LocalSettings settings,
+            EmbeddedSqs sqs,
+            EmbeddedSqs.QueuePair queues,
+            FunctionRuntime function,
+            EventSourceMapping mapping,
+            EventSourceMapping deadLetterMapping,
+            AsyncInvoker async,
+            String functionArn,
+            SqsFaultProxy faultProxy,
+            LocalAwsEndpoint aws,
+            String parkedUrl,
+            Clock clock,
+            Sleeper sleeper) {
         this.clock = clock;
         this.sleeper = sleeper;
         this.deadLetterMapping = deadLetterMapping;
@@ -100,20 +110,26 @@ public final class LocalEnvironment implements AutoCloseable {
      * As {@link #start(LocalSettings, InvocationListener, PrintStream)}, with the time every part of
      * the runtime reads and the way each of them waits.
      */
-    public static LocalEnvironment start(LocalSettings settings, InvocationListener listener, PrintStream functionLog,
-                                         Clock clock, Sleeper sleeper) {
+    public static LocalEnvironment start(
+            LocalSettings settings,
+            InvocationListener listener,
+            PrintStream functionLog,
+            Clock clock,
+            Sleeper sleeper) {
         EmbeddedSqs sqs = settings.dataDirectory()
                 .map(directory -> EmbeddedSqs.startDurable(settings.sqsHost(), settings.sqsPort(), directory))
                 .orElseGet(() -> EmbeddedSqs.start(settings.sqsHost(), settings.sqsPort()));
         LocalAwsEndpoint aws = null;
         try {
-            EmbeddedSqs.QueuePair queues = sqs.createQueues(settings.queueName(), settings.dlqName(),
-                    settings.maxReceiveCount(), settings.visibilityTimeout());
+            EmbeddedSqs.QueuePair queues = sqs.createQueues(
+                    settings.queueName(), settings.dlqName(), settings.maxReceiveCount(), settings.visibilityTimeout());
             String parkedUrl = sqs.createQueue(settings.parkedName());
             if (settings.dataDirectory().isPresent()) {
                 int dropped = sqs.dropDeadLetteredCopies(queues, parkedFrom(sqs, parkedUrl));
                 if (dropped > 0) {
-                    log.info("Restored queues: removed {} stale copies of dead-lettered messages from {}", dropped,
+                    log.info(
+                            "Restored queues: removed {} stale copies of dead-lettered messages from {}",
+                            dropped,
                             settings.queueName());
                 }
             }
@@ -136,31 +152,79 @@ public final class LocalEnvironment implements AutoCloseable {
             SqsFaultProxy proxy = null;
             if (settings.sqsFaultRate() > 0) {
                 // The function reaches SQS through the proxy; the runtime's own polling does not.
-                proxy = SqsFaultProxy.start(sqs.endpoint(), settings.sqsFaultRate(), settings.faults().seed());
+                proxy = SqsFaultProxy.start(
+                        sqs.endpoint(),
+                        settings.sqsFaultRate(),
+                        settings.faults().seed());
                 environment.put("AWS_ENDPOINT_URL_SQS", proxy.endpoint().toString());
             }
-            FunctionDefinition definition = new FunctionDefinition(settings.functionName(), settings.handler(),
-                    settings.functionJar(), settings.memoryMb(), settings.functionTimeout(), environment);
+            FunctionDefinition definition = new FunctionDefinition(
+                    settings.functionName(),
+                    settings.handler(),
+                    settings.functionJar(),
+                    settings.memoryMb(),
+                    settings.functionTimeout(),
+                    environment);
             String arn = "arn:aws:lambda:" + EmbeddedSqs.REGION + ":" + EmbeddedSqs.ACCOUNT + ":function:"
                     + settings.functionName();
-            FunctionRuntime function = new FunctionRuntime(definition, arn, settings.reservedConcurrency(),
-                    clock, functionLog, listener, settings.faults());
+            FunctionRuntime function = new FunctionRuntime(
+                    definition, arn, settings.reservedConcurrency(), clock, functionLog, listener, settings.faults());
             ObjectMapper json = EventJson.create();
-            EventSourceMapping mapping = new EventSourceMapping(sqs.client(), queues.url(), queues.arn(),
-                    EmbeddedSqs.REGION, function, settings.esm(), json, Trigger.SQS, clock, sleeper);
+            EventSourceMapping mapping = new EventSourceMapping(
+                    sqs.client(),
+                    queues.url(),
+                    queues.arn(),
+                    EmbeddedSqs.REGION,
+                    function,
+                    settings.esm(),
+                    json,
+                    Trigger.SQS,
+                    clock,
+                    sleeper);
             // The DLQ invokes the function too, in batches of 10, as the deployment's second mapping does.
-            EventSourceMapping deadLetterMapping = new EventSourceMapping(sqs.client(), queues.dlqUrl(),
-                    queues.dlqArn(), EmbeddedSqs.REGION, function, new EsmSettings(10, Duration.ZERO,
-                    Math.min(10, settings.esm().maximumConcurrency()), true, settings.esm().enabled()), json,
-                    Trigger.DEAD_LETTERS, clock, sleeper);
+            EventSourceMapping deadLetterMapping = new EventSourceMapping(
+                    sqs.client(),
+                    queues.dlqUrl(),
+                    queues.dlqArn(),
+                    EmbeddedSqs.REGION,
+                    function,
+                    new EsmSettings(
+                            10,
+                            Duration.ZERO,
+                            Math.min(10, settings.esm().maximumConcurrency()),
+                            true,
+                            settings.esm().enabled()),
+                    json,
+                    Trigger.DEAD_LETTERS,
+                    clock,
+                    sleeper);
             String failedEventsUrl = sqs.createQueue(settings.failedEventsName());
-            AsyncInvoker async = new AsyncInvoker(function, AsyncInvoker.DEFAULT_RETRIES, settings.asyncRetryPause(),
-                    sleeper, failed -> sqs.client().sendMessage(request -> request.queueUrl(failedEventsUrl)
-                            .messageBody(destinationRecord(json, arn, failed, clock.instant()).toJson().toString())));
+            AsyncInvoker async = new AsyncInvoker(
+                    function,
+                    AsyncInvoker.DEFAULT_RETRIES,
+                    settings.asyncRetryPause(),
+                    sleeper,
+                    failed -> sqs.client()
+                            .sendMessage(request -> request.queueUrl(failedEventsUrl)
+                                    .messageBody(destinationRecord(json, arn, failed, clock.instant())
+                                            .toJson()
+                                            .toString())));
             mapping.start();
             deadLetterMapping.start();
-            return new LocalEnvironment(settings, sqs, queues, function, mapping, deadLetterMapping, async, arn, proxy,
-                    aws, parkedUrl, clock, sleeper);
+            return new LocalEnvironment(
+                    settings,
+                    sqs,
+                    queues,
+                    function,
+                    mapping,
+                    deadLetterMapping,
+                    async,
+                    arn,
+                    proxy,
+                    aws,
+                    parkedUrl,
+                    clock,
+                    sleeper);
         } catch (RuntimeException e) {
             if (aws != null) {
                 aws.close();
@@ -174,15 +238,17 @@ public final class LocalEnvironment implements AutoCloseable {
     private static Set<String> parkedFrom(EmbeddedSqs sqs, String parkedUrl) {
         Set<String> ids = new HashSet<>();
         List<Message> parked = sqs.receiveAll(parkedUrl);
-        parked.forEach(message -> Optional.ofNullable(message.messageAttributes().get(SubTaskAttribute.PARKED_FROM))
-                .map(MessageAttributeValue::stringValue).ifPresent(ids::add));
+        parked.forEach(
+                message -> Optional.ofNullable(message.messageAttributes().get(SubTaskAttribute.PARKED_FROM))
+                        .map(MessageAttributeValue::stringValue)
+                        .ifPresent(ids::add));
         sqs.release(parkedUrl, parked);
         return ids;
     }
 
     /** Lambda's invocation record for an event that failed every attempt. */
-    private static DestinationRecord destinationRecord(ObjectMapper json, String functionArn,
-                                                       AsyncInvoker.FailedEvent failed, Instant at) {
+    private static DestinationRecord destinationRecord(
+            ObjectMapper json, String functionArn, AsyncInvoker.FailedEvent failed, Instant at) {
         JsonNode request;
         JsonNode response;
         try {
@@ -195,8 +261,14 @@ public final class LocalEnvironment implements AutoCloseable {
         } catch (IOException e) {
             response = json.createObjectNode().put("errorMessage", failed.lastError());
         }
-        return new DestinationRecord(UUID.randomUUID().toString(), functionArn + ":$LATEST", "RetriesExhausted",
-                failed.attempts(), at, request, response);
+        return new DestinationRecord(
+                UUID.randomUUID().toString(),
+                functionArn + ":$LATEST",
+                "RetriesExhausted",
+                failed.attempts(),
+                at,
+                request,
+                response);
     }
 
     /** The URL of the asynchronous invocations' on-failure destination, {@code <function>-failed-events}. */
@@ -235,8 +307,11 @@ public final class LocalEnvironment implements AutoCloseable {
 
     /** True when nothing is left to do: no event waiting, no invocation running, no message queued or in flight. */
     public boolean isDrained() {
-        return async.pending() == 0 && mapping.inFlight() == 0 && deadLetterMapping.inFlight() == 0
-                && function.busy() == 0 && sqs.depth(queues.url()).total() == 0
+        return async.pending() == 0
+                && mapping.inFlight() == 0
+                && deadLetterMapping.inFlight() == 0
+                && function.busy() == 0
+                && sqs.depth(queues.url()).total() == 0
                 && (!settings.esm().enabled() || sqs.depth(queues.dlqUrl()).total() == 0);
     }
 
@@ -252,9 +327,18 @@ public final class LocalEnvironment implements AutoCloseable {
 
     /** The function's processing and job records, as the function keeps them in the local DynamoDB table. */
     public ProcessingRecords records() {
-        return new DynamoDbProcessingRecords(AwsClients.sharedDynamoDb(Map.of("AWS_ENDPOINT_URL_DYNAMODB",
-                aws.url().toString(), "AWS_REGION", EmbeddedSqs.REGION, "AWS_ACCESS_KEY_ID", "local",
-                "AWS_SECRET_ACCESS_KEY", "local")), settings.recordsTableName(), Duration.ofDays(1));
+        return new DynamoDbProcessingRecords(
+                AwsClients.sharedDynamoDb(Map.of(
+                        "AWS_ENDPOINT_URL_DYNAMODB",
+                        aws.url().toString(),
+                        "AWS_REGION",
+                        EmbeddedSqs.REGION,
+                        "AWS_ACCESS_KEY_ID",
+                        "local",
+                        "AWS_SECRET_ACCESS_KEY",
+                        "local")),
+                settings.recordsTableName(),
+                Duration.ofDays(1));
     }
 
     /**
@@ -296,7 +380,8 @@ public final class LocalEnvironment implements AutoCloseable {
             int items = SubTaskAttribute.ITEM_COUNT.intIn(attributes, 1);
             String part = SubTaskAttribute.taskIdOr(attributes, message.messageId());
             long queued = SubTaskAttribute.lineageOf(attributes) instanceof SubTaskAttribute.ReceivedLineage.Known known
-                    ? known.lineage().taskId().map(records::queuedItems).orElse(0L) : 0;
+                    ? known.lineage().taskId().map(records::queuedItems).orElse(0L)
+                    : 0;
             deadLetters.add(new RunSummary.DeadLetter(part, (int) Math.max(0, items - queued)));
         }
         return deadLetters;

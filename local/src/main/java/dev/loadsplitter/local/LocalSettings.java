@@ -30,11 +30,24 @@ import java.util.Optional;
  * @param sqsFaultRate share of the function's SQS requests answered with a 500 or a throttle
  * @param dataDirectory where the SQS server keeps queues and messages across restarts; empty for memory only
  */
-public record LocalSettings(Path functionJar, String functionName, String handler, int memoryMb,
-                            Duration functionTimeout, int reservedConcurrency, Map<String, String> environment,
-                            Duration visibilityTimeout, int maxReceiveCount, EsmSettings esm, String sqsHost,
-                            int sqsPort, int awsPort, Duration asyncRetryPause, FaultPlan faults, double sqsFaultRate,
-                            Optional<Path> dataDirectory) {
+public record LocalSettings(
+        Path functionJar,
+        String functionName,
+        String handler,
+        int memoryMb,
+        Duration functionTimeout,
+        int reservedConcurrency,
+        Map<String, String> environment,
+        Duration visibilityTimeout,
+        int maxReceiveCount,
+        EsmSettings esm,
+        String sqsHost,
+        int sqsPort,
+        int awsPort,
+        Duration asyncRetryPause,
+        FaultPlan faults,
+        double sqsFaultRate,
+        Optional<Path> dataDirectory) {
 
     /** The function's name on AWS and here. */
     public static final String FUNCTION_NAME = "load-splitter";
@@ -57,7 +70,8 @@ public record LocalSettings(Path functionJar, String functionName, String handle
             throw new IllegalArgumentException("SQS fault rate must be from 0 to 1, got " + sqsFaultRate);
         }
         if (visibilityTimeout.toSeconds() < 0 || visibilityTimeout.toSeconds() > 43_200) {
-            throw new IllegalArgumentException("visibility timeout must be from 0 to 12 hours, got " + visibilityTimeout);
+            throw new IllegalArgumentException(
+                    "visibility timeout must be from 0 to 12 hours, got " + visibilityTimeout);
         }
         if (maxReceiveCount < 1 || maxReceiveCount > 1_000) {
             throw new IllegalArgumentException("max receive count must be from 1 to 1000, got " + maxReceiveCount);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.bench.Events;
 import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.LambdaSqsEvents;
 import dev.loadsplitter.lambda.LoadSplitterHandler;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.FunctionDefinition;
@@ -11,7 +12,6 @@ import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
-import dev.loadsplitter.engine.message.LambdaSqsEvents;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -66,7 +66,8 @@ public class InvocationBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         messages = SubTaskMessages.oneTagMessages(records);
-        event = json.writeValueAsBytes(LambdaSqsEvents.event(messages, "arn:aws:sqs:us-east-1:000000000000:micro", "us-east-1"));
+        event = json.writeValueAsBytes(
+                LambdaSqsEvents.event(messages, "arn:aws:sqs:us-east-1:000000000000:micro", "us-east-1"));
         handler = new LoadSplitterHandler(ENVIRONMENT);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event), out, null);
@@ -74,9 +75,19 @@ public class InvocationBench {
         if (!new String(response, StandardCharsets.UTF_8).contains("batchItemFailures")) {
             throw new IllegalStateException("unexpected response: " + new String(response, StandardCharsets.UTF_8));
         }
-        runtime = new FunctionRuntime(new FunctionDefinition("micro", LocalSettings.HANDLER, Events.FUNCTION_JAR.toAbsolutePath(),
-                1024, Duration.ofSeconds(60), ENVIRONMENT), "arn:aws:lambda:us-east-1:000000000000:function:micro", 4,
-                Clock.systemUTC(), new PrintStream(PrintStream.nullOutputStream()), InvocationListener.none());
+        runtime = new FunctionRuntime(
+                new FunctionDefinition(
+                        "micro",
+                        LocalSettings.HANDLER,
+                        Events.FUNCTION_JAR.toAbsolutePath(),
+                        1024,
+                        Duration.ofSeconds(60),
+                        ENVIRONMENT),
+                "arn:aws:lambda:us-east-1:000000000000:function:micro",
+                4,
+                Clock.systemUTC(),
+                new PrintStream(PrintStream.nullOutputStream()),
+                InvocationListener.none());
     }
 
     @TearDown(Level.Trial)
@@ -88,7 +99,8 @@ public class InvocationBench {
     /** The emulator's side, before: the Lambda SQS event, as bytes. */
     @Benchmark
     public byte[] writeEvent() throws Exception {
-        return json.writeValueAsBytes(LambdaSqsEvents.event(messages, "arn:aws:sqs:us-east-1:000000000000:micro", "us-east-1"));
+        return json.writeValueAsBytes(
+                LambdaSqsEvents.event(messages, "arn:aws:sqs:us-east-1:000000000000:micro", "us-east-1"));
     }
 
     /** The function's side: read the event, process each record (delay 0), write the response. */

@@ -2,11 +2,11 @@ package dev.loadsplitter.bench.micro;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.bench.Events;
-import dev.loadsplitter.engine.internal.json.EventJson;
-import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.config.SplitPolicy;
-import dev.loadsplitter.engine.message.SubTask;
+import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.split.Splitter;
+import dev.loadsplitter.engine.message.Lineage;
+import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.function.createtags.CreateTagsTask;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +40,13 @@ public class SplitBench {
         json = EventJson.create();
         SplitPolicy defaults = SplitPolicy.defaultPolicy();
         // Flat, as in the benchmark's split part: one level of one-item sub-tasks.
-        splitter = new Splitter(new SplitPolicy(defaults.maxItemsPerTask(), defaults.maxMessageBytes(),
-                defaults.maxSplitDepth(), Math.max(items, defaults.fanOutLimit())), json);
+        splitter = new Splitter(
+                new SplitPolicy(
+                        defaults.maxItemsPerTask(),
+                        defaults.maxMessageBytes(),
+                        defaults.maxSplitDepth(),
+                        Math.max(items, defaults.fanOutLimit())),
+                json);
         task = Events.task(json, items);
     }
 

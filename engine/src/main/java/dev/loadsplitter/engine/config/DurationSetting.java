@@ -11,8 +11,7 @@ import java.util.Map;
  */
 public final class DurationSetting {
 
-    private DurationSetting() {
-    }
+    private DurationSetting() {}
 
     /** Reads {@code setting} from {@code environment}; the error names the variable and the forms accepted. */
     public static Duration read(Setting setting, Map<String, String> environment) {
@@ -20,7 +19,9 @@ public final class DurationSetting {
         try {
             return parse(raw);
         } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(setting, raw,
+            throw new InvalidSettingException(
+                    setting,
+                    raw,
                     "expected milliseconds (5000), a number with ms, s, m or h (500ms, 5s, 2m, 24h), or ISO-8601 (PT5S), "
                             + "not negative");
         }

@@ -22,54 +22,99 @@ import java.util.Optional;
  * @param deadLetterQueueArn the DLQ whose records are counted and parked, when it invokes the function
  * @param parkedQueueUrl where dead-lettered sub-tasks are parked
  */
-public record EngineSettings(Optional<String> queueUrl, Optional<String> queueName, SplitPolicy policy,
-                             SenderSettings sender, int recordConcurrency, Idempotency idempotency,
-                             Optional<String> idempotencyTable, Duration idempotencyTtl, Optional<String> eventBusName,
-                             int maxReceiveCount, Optional<String> deadLetterQueueArn, Optional<String> parkedQueueUrl) {
+public record EngineSettings(
+        Optional<String> queueUrl,
+        Optional<String> queueName,
+        SplitPolicy policy,
+        SenderSettings sender,
+        int recordConcurrency,
+        Idempotency idempotency,
+        Optional<String> idempotencyTable,
+        Duration idempotencyTtl,
+        Optional<String> eventBusName,
+        int maxReceiveCount,
+        Optional<String> deadLetterQueueArn,
+        Optional<String> parkedQueueUrl) {
 
-    public static final Setting TASK_TYPE = new Setting("TASK_TYPE", "",
+    public static final Setting TASK_TYPE = new Setting(
+            "TASK_TYPE",
+            "",
             "Class name of the function's TaskType; default: the one listed in META-INF/services/dev.loadsplitter.engine.task.TaskType.");
-    public static final Setting QUEUE_URL = new Setting("QUEUE_URL", "",
-            "URL of the work queue that sub-tasks are sent to. Preferred over QUEUE_NAME.");
-    public static final Setting QUEUE_NAME = new Setting("QUEUE_NAME", "",
-            "Name of the work queue, looked up once per container when QUEUE_URL is not set.");
-    public static final Setting MAX_ITEMS_PER_TASK = new Setting("MAX_ITEMS_PER_TASK", "1",
+    public static final Setting QUEUE_URL = new Setting(
+            "QUEUE_URL", "", "URL of the work queue that sub-tasks are sent to. Preferred over QUEUE_NAME.");
+    public static final Setting QUEUE_NAME = new Setting(
+            "QUEUE_NAME", "", "Name of the work queue, looked up once per container when QUEUE_URL is not set.");
+    public static final Setting MAX_ITEMS_PER_TASK = new Setting(
+            "MAX_ITEMS_PER_TASK",
+            "1",
             "K: a task of more than K items is split into sub-tasks of at most K items (1 to 1000000).");
-    public static final Setting MAX_MESSAGE_BYTES = new Setting("MAX_MESSAGE_BYTES",
+    public static final Setting MAX_MESSAGE_BYTES = new Setting(
+            "MAX_MESSAGE_BYTES",
             Integer.toString(SplitPolicy.SQS_MAX_MESSAGE_BYTES),
             "Largest sub-task message, body and attributes, in bytes (1024 to 1048576, the SQS limit).");
-    public static final Setting MAX_SPLIT_DEPTH = new Setting("MAX_SPLIT_DEPTH", "8",
+    public static final Setting MAX_SPLIT_DEPTH = new Setting(
+            "MAX_SPLIT_DEPTH",
+            "8",
             "How many times a task may be split on its way down (1 to 15; Lambda stops loops at 16).");
-    public static final Setting FAN_OUT_LIMIT = new Setting("FAN_OUT_LIMIT",
+    public static final Setting FAN_OUT_LIMIT = new Setting(
+            "FAN_OUT_LIMIT",
             Integer.toString(SplitPolicy.DEFAULT_FAN_OUT_LIMIT),
             "The most sub-tasks one split makes; larger tasks are split in levels (2 to 1000000).");
-    public static final Setting SEND_CONCURRENCY = new Setting("SEND_CONCURRENCY", "8",
-            "SendMessageBatch calls in flight at once while splitting (1 to 1000).");
-    public static final Setting SEND_MAX_ATTEMPTS = new Setting("SEND_MAX_ATTEMPTS", "5",
-            "Attempts per sub-task before the invocation fails (1 to 20).");
-    public static final Setting RECORD_CONCURRENCY = new Setting("RECORD_CONCURRENCY", "10",
-            "Records of one SQS batch processed at once (1 to 10000).");
+    public static final Setting SEND_CONCURRENCY = new Setting(
+            "SEND_CONCURRENCY", "8", "SendMessageBatch calls in flight at once while splitting (1 to 1000).");
+    public static final Setting SEND_MAX_ATTEMPTS =
+            new Setting("SEND_MAX_ATTEMPTS", "5", "Attempts per sub-task before the invocation fails (1 to 20).");
+    public static final Setting RECORD_CONCURRENCY =
+            new Setting("RECORD_CONCURRENCY", "10", "Records of one SQS batch processed at once (1 to 10000).");
 
-    public static final Setting IDEMPOTENCY = new Setting("IDEMPOTENCY", "memory",
+    public static final Setting IDEMPOTENCY = new Setting(
+            "IDEMPOTENCY",
+            "memory",
             "Processing records that stop a sub-task delivered twice from being processed twice: memory, dynamodb or off.");
-    public static final Setting IDEMPOTENCY_TABLE = new Setting("IDEMPOTENCY_TABLE", "",
+    public static final Setting IDEMPOTENCY_TABLE = new Setting(
+            "IDEMPOTENCY_TABLE",
+            "",
             "DynamoDB table of processing records (key taskId, TTL attribute expiresAt), for IDEMPOTENCY=dynamodb.");
-    public static final Setting IDEMPOTENCY_TTL = new Setting("IDEMPOTENCY_TTL", "24h",
+    public static final Setting IDEMPOTENCY_TTL = new Setting(
+            "IDEMPOTENCY_TTL",
+            "24h",
             "How long a processing record is kept; longer than the queue's visibility timeout.");
 
-    public static final Setting EVENT_BUS_NAME = new Setting("EVENT_BUS_NAME", "",
+    public static final Setting EVENT_BUS_NAME = new Setting(
+            "EVENT_BUS_NAME",
+            "",
             "EventBridge bus a job's 'Job Completed' event is put on (default: none, no event); needs IDEMPOTENCY=dynamodb across containers.");
-    public static final Setting MAX_RECEIVE_COUNT = new Setting("MAX_RECEIVE_COUNT", "5",
+    public static final Setting MAX_RECEIVE_COUNT = new Setting(
+            "MAX_RECEIVE_COUNT",
+            "5",
             "The work queue's maxReceiveCount: a sub-task failing its receive number this many is counted into its job as dead-lettered (1 to 1000).");
-    public static final Setting DEAD_LETTER_QUEUE_ARN = new Setting("DEAD_LETTER_QUEUE_ARN", "",
+    public static final Setting DEAD_LETTER_QUEUE_ARN = new Setting(
+            "DEAD_LETTER_QUEUE_ARN",
+            "",
             "ARN of the work queue's DLQ, when it invokes the function too: its records are counted into their jobs as dead-lettered and parked.");
-    public static final Setting PARKED_QUEUE_URL = new Setting("PARKED_QUEUE_URL", "",
+    public static final Setting PARKED_QUEUE_URL = new Setting(
+            "PARKED_QUEUE_URL",
+            "",
             "URL of the queue dead-lettered sub-tasks are parked in for 'load-splitter dlq list' and 'redrive', with DEAD_LETTER_QUEUE_ARN.");
 
     /** Every variable the engine reads. */
-    public static final List<Setting> SETTINGS = List.of(TASK_TYPE, QUEUE_URL, QUEUE_NAME, MAX_ITEMS_PER_TASK,
-            MAX_MESSAGE_BYTES, MAX_SPLIT_DEPTH, FAN_OUT_LIMIT, SEND_CONCURRENCY, SEND_MAX_ATTEMPTS, RECORD_CONCURRENCY,
-            IDEMPOTENCY, IDEMPOTENCY_TABLE, IDEMPOTENCY_TTL, EVENT_BUS_NAME, MAX_RECEIVE_COUNT, DEAD_LETTER_QUEUE_ARN,
+    public static final List<Setting> SETTINGS = List.of(
+            TASK_TYPE,
+            QUEUE_URL,
+            QUEUE_NAME,
+            MAX_ITEMS_PER_TASK,
+            MAX_MESSAGE_BYTES,
+            MAX_SPLIT_DEPTH,
+            FAN_OUT_LIMIT,
+            SEND_CONCURRENCY,
+            SEND_MAX_ATTEMPTS,
+            RECORD_CONCURRENCY,
+            IDEMPOTENCY,
+            IDEMPOTENCY_TABLE,
+            IDEMPOTENCY_TTL,
+            EVENT_BUS_NAME,
+            MAX_RECEIVE_COUNT,
+            DEAD_LETTER_QUEUE_ARN,
             PARKED_QUEUE_URL);
 
     public EngineSettings {
@@ -83,14 +128,17 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
     public static EngineSettings from(Map<String, String> environment) {
         SplitPolicy policy = new SplitPolicy(
                 MAX_ITEMS_PER_TASK.readInt(environment, 1, SplitPolicy.MAX_ITEMS_PER_TASK_LIMIT),
-                MAX_MESSAGE_BYTES.readInt(environment, SplitPolicy.MIN_MESSAGE_BYTES, SplitPolicy.SQS_MAX_MESSAGE_BYTES),
+                MAX_MESSAGE_BYTES.readInt(
+                        environment, SplitPolicy.MIN_MESSAGE_BYTES, SplitPolicy.SQS_MAX_MESSAGE_BYTES),
                 MAX_SPLIT_DEPTH.readInt(environment, 1, SplitPolicy.HARD_MAX_SPLIT_DEPTH),
                 FAN_OUT_LIMIT.readInt(environment, 2, SplitPolicy.MAX_ITEMS_PER_TASK_LIMIT));
         SenderSettings defaults = SenderSettings.defaultSettings();
         SenderSettings sender = new SenderSettings(
                 SEND_CONCURRENCY.readInt(environment, 1, 1_000),
                 SEND_MAX_ATTEMPTS.readInt(environment, 1, 20),
-                defaults.baseBackoff(), defaults.maxBackoff(), policy.maxMessageBytes());
+                defaults.baseBackoff(),
+                defaults.maxBackoff(),
+                policy.maxMessageBytes());
         Idempotency idempotency;
         try {
             idempotency = Idempotency.parse(IDEMPOTENCY.read(environment));
@@ -100,17 +148,26 @@ public record EngineSettings(Optional<String> queueUrl, Optional<String> queueNa
         Optional<String> table = optional(IDEMPOTENCY_TABLE, environment);
         Optional<String> deadLetterQueue = optional(DEAD_LETTER_QUEUE_ARN, environment);
         if (deadLetterQueue.isPresent() && !PARKED_QUEUE_URL.isSetIn(environment)) {
-            throw new InvalidSettingException(PARKED_QUEUE_URL, "", "DEAD_LETTER_QUEUE_ARN needs the queue to park "
-                    + "dead-lettered sub-tasks in");
+            throw new InvalidSettingException(
+                    PARKED_QUEUE_URL,
+                    "",
+                    "DEAD_LETTER_QUEUE_ARN needs the queue to park " + "dead-lettered sub-tasks in");
         }
         if (idempotency == Idempotency.DYNAMODB && table.isEmpty()) {
             throw new InvalidSettingException(IDEMPOTENCY_TABLE, "", "IDEMPOTENCY=dynamodb needs the table's name");
         }
         return new EngineSettings(
-                optional(QUEUE_URL, environment), optional(QUEUE_NAME, environment), policy, sender,
-                RECORD_CONCURRENCY.readInt(environment, 1, 10_000), idempotency, table,
-                DurationSetting.read(IDEMPOTENCY_TTL, environment), optional(EVENT_BUS_NAME, environment),
-                MAX_RECEIVE_COUNT.readInt(environment, 1, 1_000), optional(DEAD_LETTER_QUEUE_ARN, environment),
+                optional(QUEUE_URL, environment),
+                optional(QUEUE_NAME, environment),
+                policy,
+                sender,
+                RECORD_CONCURRENCY.readInt(environment, 1, 10_000),
+                idempotency,
+                table,
+                DurationSetting.read(IDEMPOTENCY_TTL, environment),
+                optional(EVENT_BUS_NAME, environment),
+                MAX_RECEIVE_COUNT.readInt(environment, 1, 1_000),
+                optional(DEAD_LETTER_QUEUE_ARN, environment),
                 optional(PARKED_QUEUE_URL, environment));
     }
 

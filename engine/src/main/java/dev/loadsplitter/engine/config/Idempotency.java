@@ -29,7 +29,7 @@ public enum Idempotency {
                 return value;
             }
         }
-        throw new IllegalArgumentException("expected " + Arrays.stream(values()).map(Idempotency::value)
-                .collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException(
+                "expected " + Arrays.stream(values()).map(Idempotency::value).collect(Collectors.joining(", ")));
     }
 }

@@ -14,8 +14,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
  * @param maxBackoff the longest pause between attempts
  * @param maxBatchBytes the most bytes one {@code SendMessageBatch} call may carry
  */
-public record SenderSettings(int concurrency, int maxAttempts, Duration baseBackoff, Duration maxBackoff,
-                             int maxBatchBytes) {
+public record SenderSettings(
+        int concurrency, int maxAttempts, Duration baseBackoff, Duration maxBackoff, int maxBatchBytes) {
 
     /**
      * {@code SendMessageBatch} takes at most 10 entries.
@@ -33,8 +33,8 @@ public record SenderSettings(int concurrency, int maxAttempts, Duration baseBack
         Objects.requireNonNull(baseBackoff, "baseBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
         if (baseBackoff.isNegative() || baseBackoff.isZero() || maxBackoff.compareTo(baseBackoff) < 0) {
-            throw new IllegalArgumentException("backoff must satisfy 0 < baseBackoff <= maxBackoff, got "
-                    + baseBackoff + " and " + maxBackoff);
+            throw new IllegalArgumentException(
+                    "backoff must satisfy 0 < baseBackoff <= maxBackoff, got " + baseBackoff + " and " + maxBackoff);
         }
         if (maxBatchBytes < 1_024) {
             throw new IllegalArgumentException("maxBatchBytes must be at least 1024, got " + maxBatchBytes);

@@ -38,16 +38,16 @@ public record SplitPolicy(int maxItemsPerTask, int maxMessageBytes, int maxSplit
 
     public SplitPolicy {
         if (maxItemsPerTask < 1 || maxItemsPerTask > MAX_ITEMS_PER_TASK_LIMIT) {
-            throw new IllegalArgumentException("maxItemsPerTask must be from 1 to " + MAX_ITEMS_PER_TASK_LIMIT
-                    + ", got " + maxItemsPerTask);
+            throw new IllegalArgumentException(
+                    "maxItemsPerTask must be from 1 to " + MAX_ITEMS_PER_TASK_LIMIT + ", got " + maxItemsPerTask);
         }
         if (maxMessageBytes < MIN_MESSAGE_BYTES || maxMessageBytes > SQS_MAX_MESSAGE_BYTES) {
             throw new IllegalArgumentException("maxMessageBytes must be from " + MIN_MESSAGE_BYTES + " to "
                     + SQS_MAX_MESSAGE_BYTES + " (the SQS limit), got " + maxMessageBytes);
         }
         if (fanOutLimit < 2 || fanOutLimit > MAX_ITEMS_PER_TASK_LIMIT) {
-            throw new IllegalArgumentException("fanOutLimit must be from 2 to " + MAX_ITEMS_PER_TASK_LIMIT
-                    + ", got " + fanOutLimit);
+            throw new IllegalArgumentException(
+                    "fanOutLimit must be from 2 to " + MAX_ITEMS_PER_TASK_LIMIT + ", got " + fanOutLimit);
         }
         if (maxSplitDepth < 1 || maxSplitDepth > HARD_MAX_SPLIT_DEPTH) {
             throw new IllegalArgumentException("maxSplitDepth must be from 1 to " + HARD_MAX_SPLIT_DEPTH

@@ -65,8 +65,8 @@ public record BatchResponse(List<String> failedMessageIds) {
                 return new Reading.BrokenContract("an item of batchItemFailures has no itemIdentifier", batch);
             }
             if (!inBatch.contains(id.asText())) {
-                return new Reading.BrokenContract("batchItemFailures names '" + id.asText()
-                        + "', which is not in the batch", batch);
+                return new Reading.BrokenContract(
+                        "batchItemFailures names '" + id.asText() + "', which is not in the batch", batch);
             }
             failed.add(id.asText());
         }

@@ -32,7 +32,9 @@ public record DirectResponse(int statusCode, int count, String body) {
     }
 
     public static DirectResponse split(ItemNoun noun, int items, int messages) {
-        return new DirectResponse(202, items,
+        return new DirectResponse(
+                202,
+                items,
                 SPLIT_PREFIX + items + "' " + noun.forCount(items) + QUEUED_PREFIX + messages + QUEUED_SUFFIX);
     }
 
@@ -55,11 +57,16 @@ public record DirectResponse(int statusCode, int count, String body) {
 
     /** Reads a function's answer; empty when it is not of this contract's shape. */
     public static Optional<DirectResponse> read(JsonNode answer) {
-        if (answer == null || !answer.isObject() || !answer.path("statusCode").isInt()
-                || !answer.path("count").isInt() || !answer.path("body").isTextual()) {
+        if (answer == null
+                || !answer.isObject()
+                || !answer.path("statusCode").isInt()
+                || !answer.path("count").isInt()
+                || !answer.path("body").isTextual()) {
             return Optional.empty();
         }
-        return Optional.of(new DirectResponse(answer.get("statusCode").asInt(), answer.get("count").asInt(),
+        return Optional.of(new DirectResponse(
+                answer.get("statusCode").asInt(),
+                answer.get("count").asInt(),
                 answer.get("body").asText()));
     }
 
@@ -83,8 +90,8 @@ public record DirectResponse(int statusCode, int count, String body) {
             return OptionalInt.empty();
         }
         try {
-            return OptionalInt.of(Integer.parseInt(body.substring(from + QUEUED_PREFIX.length(),
-                    body.length() - QUEUED_SUFFIX.length())));
+            return OptionalInt.of(Integer.parseInt(
+                    body.substring(from + QUEUED_PREFIX.length(), body.length() - QUEUED_SUFFIX.length())));
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }

@@ -13,6 +13,5 @@ public final class JobCompletedEvent {
     /** The event's {@code detail-type}. */
     public static final String DETAIL_TYPE = "Job Completed";
 
-    private JobCompletedEvent() {
-    }
+    private JobCompletedEvent() {}
 }

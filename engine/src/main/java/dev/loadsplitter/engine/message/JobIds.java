@@ -18,8 +18,7 @@ import java.util.HexFormat;
  */
 public final class JobIds {
 
-    private JobIds() {
-    }
+    private JobIds() {}
 
     public static String derive(JsonNode event) {
         if (event != null && event.isObject()) {

@@ -24,9 +24,18 @@ import java.util.Optional;
  * @param status where it stands
  * @param completedAt when its last item was accounted for
  */
-public record JobRecord(String jobId, String taskType, long items, long subTasksQueued, long processed,
-                        long failedAttempts, long deadLettered, Instant firstActivity, Instant lastActivity,
-                        JobStatus status, Optional<Instant> completedAt) {
+public record JobRecord(
+        String jobId,
+        String taskType,
+        long items,
+        long subTasksQueued,
+        long processed,
+        long failedAttempts,
+        long deadLettered,
+        Instant firstActivity,
+        Instant lastActivity,
+        JobStatus status,
+        Optional<Instant> completedAt) {
 
     public JobRecord {
         Objects.requireNonNull(jobId, "jobId");
@@ -67,12 +76,19 @@ public record JobRecord(String jobId, String taskType, long items, long subTasks
 
     /** Reads {@link #toJson()}'s form. */
     public static JobRecord fromJson(JsonNode node) {
-        return new JobRecord(node.path("jobId").asText(), node.path("taskType").asText(), node.path("items").asLong(),
-                node.path("subTasksQueued").asLong(), node.path("processed").asLong(),
-                node.path("failedAttempts").asLong(), node.path("deadLettered").asLong(),
-                Instant.parse(node.path("firstActivity").asText()), Instant.parse(node.path("lastActivity").asText()),
+        return new JobRecord(
+                node.path("jobId").asText(),
+                node.path("taskType").asText(),
+                node.path("items").asLong(),
+                node.path("subTasksQueued").asLong(),
+                node.path("processed").asLong(),
+                node.path("failedAttempts").asLong(),
+                node.path("deadLettered").asLong(),
+                Instant.parse(node.path("firstActivity").asText()),
+                Instant.parse(node.path("lastActivity").asText()),
                 JobStatus.valueOf(node.path("status").asText()),
-                node.hasNonNull("completedAt") ? Optional.of(Instant.parse(node.get("completedAt").asText()))
+                node.hasNonNull("completedAt")
+                        ? Optional.of(Instant.parse(node.get("completedAt").asText()))
                         : Optional.empty());
     }
 }

@@ -34,8 +34,7 @@ public final class LambdaSqsEvents {
             MessageSystemAttributeName.MESSAGE_GROUP_ID,
             MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID);
 
-    private LambdaSqsEvents() {
-    }
+    private LambdaSqsEvents() {}
 
     public static ObjectNode event(List<Message> messages, String queueArn, String region) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
@@ -55,14 +54,18 @@ public final class LambdaSqsEvents {
                 }
             }
             ObjectNode messageAttributes = record.putObject("messageAttributes");
-            for (Map.Entry<String, MessageAttributeValue> entry : message.messageAttributes().entrySet()) {
+            for (Map.Entry<String, MessageAttributeValue> entry :
+                    message.messageAttributes().entrySet()) {
                 MessageAttributeValue value = entry.getValue();
                 ObjectNode attribute = messageAttributes.putObject(entry.getKey());
                 if (value.stringValue() != null) {
                     attribute.put("stringValue", value.stringValue());
                 }
                 if (value.binaryValue() != null) {
-                    attribute.put("binaryValue", Base64.getEncoder().encodeToString(value.binaryValue().asByteArray()));
+                    attribute.put(
+                            "binaryValue",
+                            Base64.getEncoder()
+                                    .encodeToString(value.binaryValue().asByteArray()));
                 }
                 attribute.putArray("stringListValues");
                 attribute.putArray("binaryListValues");

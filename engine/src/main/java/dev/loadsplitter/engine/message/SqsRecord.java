@@ -17,8 +17,12 @@ import java.util.Optional;
  * @param receiveCount {@code attributes.ApproximateReceiveCount}, 0 when absent
  * @param eventSourceArn the queue the record came from ({@code eventSourceARN}); empty when absent
  */
-public record SqsRecord(String messageId, Optional<String> body, Map<String, String> messageAttributes,
-                        int receiveCount, String eventSourceArn) {
+public record SqsRecord(
+        String messageId,
+        Optional<String> body,
+        Map<String, String> messageAttributes,
+        int receiveCount,
+        String eventSourceArn) {
 
     public SqsRecord {
         messageAttributes = Map.copyOf(messageAttributes);
@@ -47,9 +51,16 @@ public record SqsRecord(String messageId, Optional<String> body, Map<String, Str
         int receiveCount = 0;
         JsonNode systemAttributes = node.get("attributes");
         if (systemAttributes != null && systemAttributes.isObject()) {
-            receiveCount = text(systemAttributes.get("ApproximateReceiveCount")).map(SqsRecord::toInt).orElse(0);
+            receiveCount = text(systemAttributes.get("ApproximateReceiveCount"))
+                    .map(SqsRecord::toInt)
+                    .orElse(0);
         }
-        return new SqsRecord(messageId, body, attributes, receiveCount, text(node.get("eventSourceARN")).orElse(""));
+        return new SqsRecord(
+                messageId,
+                body,
+                attributes,
+                receiveCount,
+                text(node.get("eventSourceARN")).orElse(""));
     }
 
     public Optional<String> attribute(String name) {

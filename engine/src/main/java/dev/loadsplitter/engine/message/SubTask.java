@@ -15,8 +15,14 @@ import java.util.Optional;
  * @param taskType the task type's name
  * @param continuation for the rest of a split that ran short of time: where its parts go on
  */
-public record SubTask(String body, Lineage lineage, int partIndex, int partCount, int itemCount, String taskType,
-                      Optional<Continuation> continuation) {
+public record SubTask(
+        String body,
+        Lineage lineage,
+        int partIndex,
+        int partCount,
+        int itemCount,
+        String taskType,
+        Optional<Continuation> continuation) {
 
     /** A part of a split. */
     public SubTask(String body, Lineage lineage, int partIndex, int partCount, int itemCount, String taskType) {
@@ -34,8 +40,8 @@ public record SubTask(String body, Lineage lineage, int partIndex, int partCount
     public record Continuation(int nextPart, int sliceSize) {
         public Continuation {
             if (nextPart < 1 || sliceSize < 1) {
-                throw new IllegalArgumentException("nextPart and sliceSize are at least 1, got " + nextPart + " and "
-                        + sliceSize);
+                throw new IllegalArgumentException(
+                        "nextPart and sliceSize are at least 1, got " + nextPart + " and " + sliceSize);
             }
         }
     }
@@ -46,7 +52,8 @@ public record SubTask(String body, Lineage lineage, int partIndex, int partCount
         Objects.requireNonNull(taskType, "taskType");
         Objects.requireNonNull(continuation, "continuation");
         if (partIndex < 1 || partIndex > partCount) {
-            throw new IllegalArgumentException("partIndex must be from 1 to partCount " + partCount + ", got " + partIndex);
+            throw new IllegalArgumentException(
+                    "partIndex must be from 1 to partCount " + partCount + ", got " + partIndex);
         }
         if (itemCount < 1) {
             throw new IllegalArgumentException("A sub-task holds at least one item, got " + itemCount);

@@ -19,15 +19,26 @@ public enum SubTaskAttribute {
     PART_ID("partId", "String", subTask -> subTask.lineage().partId()),
     PART_INDEX("partIndex", "Number", subTask -> Integer.toString(subTask.partIndex())),
     PART_COUNT("partCount", "Number", subTask -> Integer.toString(subTask.partCount())),
-    SPLIT_DEPTH("splitDepth", "Number", subTask -> Integer.toString(subTask.lineage().depth())),
+    SPLIT_DEPTH(
+            "splitDepth",
+            "Number",
+            subTask -> Integer.toString(subTask.lineage().depth())),
     ITEM_COUNT("itemCount", "Number", subTask -> Integer.toString(subTask.itemCount())),
     TASK_TYPE("taskType", "String", SubTask::taskType),
     /** Only on the rest of a split that ran short of time: the index of the first part still to send. */
-    CONTINUES_AT("continuesAt", "Number", subTask -> subTask.continuation()
-            .map(c -> Integer.toString(c.nextPart())).orElse("")),
+    CONTINUES_AT(
+            "continuesAt",
+            "Number",
+            subTask -> subTask.continuation()
+                    .map(c -> Integer.toString(c.nextPart()))
+                    .orElse("")),
     /** Only on the rest of a split: the items per part the split used. */
-    SLICE_SIZE("sliceSize", "Number", subTask -> subTask.continuation()
-            .map(c -> Integer.toString(c.sliceSize())).orElse(""));
+    SLICE_SIZE(
+            "sliceSize",
+            "Number",
+            subTask -> subTask.continuation()
+                    .map(c -> Integer.toString(c.sliceSize()))
+                    .orElse(""));
 
     private final String attributeName;
     private final String dataType;
@@ -103,7 +114,10 @@ public enum SubTaskAttribute {
     /** This attribute's value on {@code message}, or {@code fallback}. */
     public String of(Message message, String fallback) {
         MessageAttributeValue value = message.messageAttributes().get(attributeName);
-        return value == null || value.stringValue() == null || value.stringValue().isBlank() ? fallback
+        return value == null
+                        || value.stringValue() == null
+                        || value.stringValue().isBlank()
+                ? fallback
                 : value.stringValue();
     }
 
@@ -114,13 +128,15 @@ public enum SubTaskAttribute {
 
     /** This attribute's value as a whole number, or {@code fallback} when absent or not a number. */
     public int intIn(Map<String, String> attributes, int fallback) {
-        return in(attributes).map(value -> {
-            try {
-                return Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                return fallback;
-            }
-        }).orElse(fallback);
+        return in(attributes)
+                .map(value -> {
+                    try {
+                        return Integer.parseInt(value.trim());
+                    } catch (NumberFormatException e) {
+                        return fallback;
+                    }
+                })
+                .orElse(fallback);
     }
 
     /**
@@ -138,8 +154,8 @@ public enum SubTaskAttribute {
                 depth = -1;
             }
             if (depth < 0) {
-                return new ReceivedLineage.Malformed(SPLIT_DEPTH.attributeName, depthText.get(),
-                        "a whole number of 0 or more");
+                return new ReceivedLineage.Malformed(
+                        SPLIT_DEPTH.attributeName, depthText.get(), "a whole number of 0 or more");
             }
         }
         Optional<String> jobId = JOB_ID.in(attributes);
@@ -153,7 +169,9 @@ public enum SubTaskAttribute {
             int next = CONTINUES_AT.intIn(attributes, 0);
             int slice = SLICE_SIZE.intIn(attributes, 0);
             if (next < 1 || slice < 1 || !lineage.isContinuation()) {
-                return new ReceivedLineage.Malformed(CONTINUES_AT.attributeName, continuesAt.get(),
+                return new ReceivedLineage.Malformed(
+                        CONTINUES_AT.attributeName,
+                        continuesAt.get(),
                         "a part index of 1 or more, with a sliceSize of 1 or more and a partId of the form <part>~<index>");
             }
             return new ReceivedLineage.Known(lineage, Optional.of(new SubTask.Continuation(next, slice)));
@@ -164,7 +182,8 @@ public enum SubTaskAttribute {
     /** The task id ({@code jobId/partId}) the attributes name, or {@code fallback} when they name none. */
     public static String taskIdOr(Map<String, String> attributes, String fallback) {
         return lineageOf(attributes) instanceof ReceivedLineage.Known known
-                ? known.lineage().taskId().map(TaskId::toString).orElse(fallback) : fallback;
+                ? known.lineage().taskId().map(TaskId::toString).orElse(fallback)
+                : fallback;
     }
 
     /** The lineage a received message carries, read by {@link #lineageOf}. */
@@ -175,16 +194,14 @@ public enum SubTaskAttribute {
          *
          * @param continuation set when it is the rest of a split that ran short of time
          */
-        record Known(Lineage lineage, Optional<SubTask.Continuation> continuation) implements ReceivedLineage {
-        }
+        record Known(Lineage lineage, Optional<SubTask.Continuation> continuation) implements ReceivedLineage {}
 
         /**
          * No lineage: a task someone else put on the queue, which becomes the root of a job of its own.
          *
          * @param depth the {@code splitDepth} it carries, 0 when none
          */
-        record Absent(int depth) implements ReceivedLineage {
-        }
+        record Absent(int depth) implements ReceivedLineage {}
 
         /** An attribute is present but unreadable; the message can never be placed in its job. */
         record Malformed(String attribute, String value, String expected) implements ReceivedLineage {

@@ -82,7 +82,8 @@ public record JsonItemList(ObjectNode root, List<String> path, ArrayNode items) 
                 return Reading.invalid(at.toString(), "is missing");
             }
             if (last ? !child.isArray() : !child.isObject()) {
-                return Reading.invalid(at.toString(),
+                return Reading.invalid(
+                        at.toString(),
                         "must be " + (last ? "an array" : "an object") + ", got " + JsonKinds.describe(child));
             }
             node = child;

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** Names a JSON node's kind for error messages: "a string", "null", "an array". */
 public final class JsonKinds {
 
-    private JsonKinds() {
-    }
+    private JsonKinds() {}
 
     public static String describe(JsonNode node) {
         if (node == null || node.isMissingNode()) {

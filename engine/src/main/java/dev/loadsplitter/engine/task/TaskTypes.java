@@ -21,8 +21,7 @@ import java.util.ServiceLoader;
  */
 public final class TaskTypes {
 
-    private TaskTypes() {
-    }
+    private TaskTypes() {}
 
     /**
      * The function's task type, built.
@@ -42,7 +41,9 @@ public final class TaskTypes {
         try {
             return Class.forName(className, false, loader);
         } catch (ClassNotFoundException e) {
-            throw new InvalidSettingException(EngineSettings.TASK_TYPE, className,
+            throw new InvalidSettingException(
+                    EngineSettings.TASK_TYPE,
+                    className,
                     "no class of that name is in the function's jar; name a class that implements "
                             + TaskType.class.getName());
         }
@@ -51,29 +52,42 @@ public final class TaskTypes {
     private static Class<?> listed(ClassLoader loader) {
         List<Class<? extends TaskType>> listed;
         try {
-            listed = ServiceLoader.load(TaskType.class, loader).stream().map(ServiceLoader.Provider::type).toList();
+            listed = ServiceLoader.load(TaskType.class, loader).stream()
+                    .map(ServiceLoader.Provider::type)
+                    .toList();
         } catch (ServiceConfigurationError e) {
-            throw new TaskTypeNotFoundException("The task type listed in META-INF/services/" + TaskType.class.getName()
-                    + " cannot be loaded: " + e.getMessage() + ". A listed task type needs a public no-argument "
-                    + "constructor; or set TASK_TYPE to its class name instead.", e);
+            throw new TaskTypeNotFoundException(
+                    "The task type listed in META-INF/services/" + TaskType.class.getName()
+                            + " cannot be loaded: " + e.getMessage()
+                            + ". A listed task type needs a public no-argument "
+                            + "constructor; or set TASK_TYPE to its class name instead.",
+                    e);
         }
         if (listed.size() != 1) {
-            throw new TaskTypeNotFoundException((listed.isEmpty() ? "No task type found" : "Several task types found "
-                    + listed.stream().map(Class::getName).toList())
-                    + ": set TASK_TYPE to the class name of the function's TaskType, or list exactly one class in "
-                    + "META-INF/services/" + TaskType.class.getName() + " in the function's jar.", null);
+            throw new TaskTypeNotFoundException(
+                    (listed.isEmpty()
+                                    ? "No task type found"
+                                    : "Several task types found "
+                                            + listed.stream()
+                                                    .map(Class::getName)
+                                                    .toList())
+                            + ": set TASK_TYPE to the class name of the function's TaskType, or list exactly one class in "
+                            + "META-INF/services/" + TaskType.class.getName() + " in the function's jar.",
+                    null);
         }
         return listed.getFirst();
     }
 
     private static TaskType<?> build(Class<?> type, Map<String, String> environment) {
         if (!TaskType.class.isAssignableFrom(type)) {
-            throw new TaskTypeNotFoundException(type.getName() + " does not implement " + TaskType.class.getName()
-                    + "; TASK_TYPE must name a task type.", null);
+            throw new TaskTypeNotFoundException(
+                    type.getName() + " does not implement " + TaskType.class.getName()
+                            + "; TASK_TYPE must name a task type.",
+                    null);
         }
         if (Modifier.isAbstract(type.getModifiers())) {
-            throw new TaskTypeNotFoundException(type.getName() + " is abstract or an interface; name a concrete "
-                    + "task type.", null);
+            throw new TaskTypeNotFoundException(
+                    type.getName() + " is abstract or an interface; name a concrete " + "task type.", null);
         }
         try {
             Constructor<?> constructor;
@@ -87,8 +101,10 @@ public final class TaskTypes {
             }
             return (TaskType<?>) constructor.newInstance(arguments);
         } catch (NoSuchMethodException e) {
-            throw new TaskTypeNotFoundException(type.getName() + " has no public constructor taking the environment "
-                    + "(Map<String, String>) and no public no-argument constructor; add one of them.", e);
+            throw new TaskTypeNotFoundException(
+                    type.getName() + " has no public constructor taking the environment "
+                            + "(Map<String, String>) and no public no-argument constructor; add one of them.",
+                    e);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             throw new TaskTypeNotFoundException(type.getName() + "'s constructor threw " + cause, cause);

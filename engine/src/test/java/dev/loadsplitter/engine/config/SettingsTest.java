@@ -22,8 +22,20 @@ class SettingsTest {
     @Test
     void readsEveryVariable() {
         EngineSettings settings = EngineSettings.from(Map.of(
-                "QUEUE_URL", "http://q", "MAX_ITEMS_PER_TASK", "25", "MAX_MESSAGE_BYTES", "262144",
-                "MAX_SPLIT_DEPTH", "3", "SEND_CONCURRENCY", "16", "SEND_MAX_ATTEMPTS", "7", "RECORD_CONCURRENCY", "4"));
+                "QUEUE_URL",
+                "http://q",
+                "MAX_ITEMS_PER_TASK",
+                "25",
+                "MAX_MESSAGE_BYTES",
+                "262144",
+                "MAX_SPLIT_DEPTH",
+                "3",
+                "SEND_CONCURRENCY",
+                "16",
+                "SEND_MAX_ATTEMPTS",
+                "7",
+                "RECORD_CONCURRENCY",
+                "4"));
 
         assertThat(settings.queueUrl()).contains("http://q");
         assertThat(settings.policy()).isEqualTo(new dev.loadsplitter.engine.config.SplitPolicy(25, 262_144, 3));

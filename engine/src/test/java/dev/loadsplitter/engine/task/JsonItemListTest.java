@@ -31,8 +31,7 @@ class JsonItemListTest {
     void locateNamesTheFirstFieldThatIsMissingOrOfTheWrongKind() throws Exception {
         assertThat(JsonItemList.locate(json.readTree("[]"), PATH))
                 .isEqualTo(Reading.invalid("(root)", "must be a JSON object, got an array"));
-        assertThat(JsonItemList.locate(json.readTree("{}"), PATH))
-                .isEqualTo(Reading.invalid("a", "is missing"));
+        assertThat(JsonItemList.locate(json.readTree("{}"), PATH)).isEqualTo(Reading.invalid("a", "is missing"));
         assertThat(JsonItemList.locate(json.readTree("{\"a\":{\"b\":\"x\"}}"), PATH))
                 .isEqualTo(Reading.invalid("a.b", "must be an object, got a string"));
         assertThat(JsonItemList.locate(json.readTree("{\"a\":{\"b\":{\"items\":{}}}}"), PATH))

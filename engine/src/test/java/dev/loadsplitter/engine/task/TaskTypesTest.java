@@ -34,8 +34,7 @@ class TaskTypesTest {
 
     /** No constructor the engine can call. */
     public static final class Unbuildable extends OrderTaskType {
-        public Unbuildable(String unused) {
-        }
+        public Unbuildable(String unused) {}
     }
 
     private static ClassLoader listing(Path dir, String... classNames) throws Exception {
@@ -54,10 +53,13 @@ class TaskTypesTest {
 
     @Test
     void taskTypeNamesAClassAndItsEnvironmentConstructorIsPreferred() {
-        TaskType<?> type = TaskTypes.find(Map.of("TASK_TYPE", Configured.class.getName(), "GREETING", "hi"),
+        TaskType<?> type = TaskTypes.find(
+                Map.of("TASK_TYPE", Configured.class.getName(), "GREETING", "hi"),
                 getClass().getClassLoader());
 
-        assertThat(type).isInstanceOfSatisfying(Configured.class, c -> assertThat(c.greeting).isEqualTo("hi"));
+        assertThat(type)
+                .isInstanceOfSatisfying(
+                        Configured.class, c -> assertThat(c.greeting).isEqualTo("hi"));
     }
 
     @Test
@@ -80,7 +82,8 @@ class TaskTypesTest {
 
     @Test
     void aMissingClassNamesTheSettingAndTheClass() {
-        assertThatThrownBy(() -> TaskTypes.find(Map.of("TASK_TYPE", "com.example.Nope"), getClass().getClassLoader()))
+        assertThatThrownBy(() -> TaskTypes.find(
+                        Map.of("TASK_TYPE", "com.example.Nope"), getClass().getClassLoader()))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("TASK_TYPE='com.example.Nope' is invalid: no class of that name is in the "
                         + "function's jar; name a class that implements dev.loadsplitter.engine.task.TaskType");
@@ -88,14 +91,17 @@ class TaskTypesTest {
 
     @Test
     void aClassThatIsNoTaskTypeOrCannotBeBuiltIsNamedWithWhatWasExpected() {
-        assertThatThrownBy(() -> TaskTypes.find(Map.of("TASK_TYPE", String.class.getName()), getClass().getClassLoader()))
+        assertThatThrownBy(() -> TaskTypes.find(
+                        Map.of("TASK_TYPE", String.class.getName()), getClass().getClassLoader()))
                 .hasMessage("java.lang.String does not implement dev.loadsplitter.engine.task.TaskType; TASK_TYPE must "
                         + "name a task type.");
-        assertThatThrownBy(() -> TaskTypes.find(Map.of("TASK_TYPE", Unbuildable.class.getName()),
-                getClass().getClassLoader()))
+        assertThatThrownBy(() -> TaskTypes.find(
+                        Map.of("TASK_TYPE", Unbuildable.class.getName()),
+                        getClass().getClassLoader()))
                 .hasMessage(Unbuildable.class.getName() + " has no public constructor taking the environment "
                         + "(Map<String, String>) and no public no-argument constructor; add one of them.");
-        assertThatThrownBy(() -> TaskTypes.find(Map.of("TASK_TYPE", Failing.class.getName()), getClass().getClassLoader()))
+        assertThatThrownBy(() -> TaskTypes.find(
+                        Map.of("TASK_TYPE", Failing.class.getName()), getClass().getClassLoader()))
                 .hasMessage(Failing.class.getName() + "'s constructor threw java.lang.IllegalStateException: "
                         + "GREETING is not set");
     }
@@ -108,5 +114,4 @@ class TaskTypesTest {
                 .hasMessageContaining("A listed task type needs a public no-argument constructor; or set TASK_TYPE "
                         + "to its class name instead.");
     }
-
 }

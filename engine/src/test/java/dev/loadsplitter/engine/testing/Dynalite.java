@@ -10,8 +10,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
@@ -55,11 +55,15 @@ public final class Dynalite implements AutoCloseable {
             port = socket.getLocalPort();
         }
         Process process = new ProcessBuilder("node", cli.toString(), "--port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         int bound = port;
         try {
-            Awaitility.await("dynalite listening on " + port).atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(50)).until(() -> listening(bound) || !process.isAlive());
+            Awaitility.await("dynalite listening on " + port)
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> listening(bound) || !process.isAlive());
         } catch (ConditionTimeoutException e) {
             process.destroyForcibly();
             throw e;
@@ -88,19 +92,37 @@ public final class Dynalite implements AutoCloseable {
 
     /** What a function needs to reach this server, as its environment. */
     public Map<String, String> environment() {
-        return Map.of("AWS_ENDPOINT_URL_DYNAMODB", endpoint(), "AWS_REGION", "us-east-1",
-                "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local");
+        return Map.of(
+                "AWS_ENDPOINT_URL_DYNAMODB",
+                endpoint(),
+                "AWS_REGION",
+                "us-east-1",
+                "AWS_ACCESS_KEY_ID",
+                "local",
+                "AWS_SECRET_ACCESS_KEY",
+                "local");
     }
 
     /** Creates a processing-records table ({@code taskId} key) and waits until it is active. */
     public void createRecordsTable(String table) throws InterruptedException {
         client.createTable(r -> r.tableName(table)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName(DynamoDbProcessingRecords.KEY)
-                        .attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName(DynamoDbProcessingRecords.KEY).keyType(KeyType.HASH).build())
-                .provisionedThroughput(ProvisionedThroughput.builder().readCapacityUnits(100L).writeCapacityUnits(100L).build()));
-        client.waiter().waitUntilTableExists(r -> r.tableName(table),
-                w -> w.maxAttempts(1_500).backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(20))));
+                .attributeDefinitions(AttributeDefinition.builder()
+                        .attributeName(DynamoDbProcessingRecords.KEY)
+                        .attributeType(ScalarAttributeType.S)
+                        .build())
+                .keySchema(KeySchemaElement.builder()
+                        .attributeName(DynamoDbProcessingRecords.KEY)
+                        .keyType(KeyType.HASH)
+                        .build())
+                .provisionedThroughput(ProvisionedThroughput.builder()
+                        .readCapacityUnits(100L)
+                        .writeCapacityUnits(100L)
+                        .build()));
+        client.waiter()
+                .waitUntilTableExists(
+                        r -> r.tableName(table),
+                        w -> w.maxAttempts(1_500)
+                                .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(20))));
     }
 
     @Override

@@ -2,9 +2,9 @@ package dev.loadsplitter.engine.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadsplitter.sqs.EmbeddedSqs;
 import dev.loadsplitter.engine.message.BatchResponse;
 import dev.loadsplitter.engine.message.LambdaSqsEvents;
+import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -34,17 +34,21 @@ public final class EsmDriver {
 
     /** One poll: returns how many records were delivered (0 when the queue had none visible). */
     public int pollOnce(int batchSize, int visibilityTimeoutSeconds, UnaryOperator<byte[]> function) throws Exception {
-        List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(batchSize)
-                .messageAttributeNames("All")
-                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                .visibilityTimeout(visibilityTimeoutSeconds)
-                .waitTimeSeconds(0)).messages();
+        List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
+                        .maxNumberOfMessages(batchSize)
+                        .messageAttributeNames("All")
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                        .visibilityTimeout(visibilityTimeoutSeconds)
+                        .waitTimeSeconds(0))
+                .messages();
         if (messages.isEmpty()) {
             return 0;
         }
         byte[] response = function.apply(json.writeValueAsBytes(event(messages)));
-        Set<String> failed = BatchResponse.read(json.readTree(response),
-                messages.stream().map(Message::messageId).toList()).failedMessageIds();
+        Set<String> failed = BatchResponse.read(
+                        json.readTree(response),
+                        messages.stream().map(Message::messageId).toList())
+                .failedMessageIds();
         for (Message message : messages) {
             if (!failed.contains(message.messageId())) {
                 sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));

@@ -33,7 +33,10 @@ public class OrderTaskType implements TaskType<JsonItemList> {
 
     @Override
     public Reading<JsonItemList> read(JsonNode event) {
-        if (event != null && event.isObject() && event.has("type") && !"order".equals(event.get("type").asText())) {
+        if (event != null
+                && event.isObject()
+                && event.has("type")
+                && !"order".equals(event.get("type").asText())) {
             return Reading.ignored("type is " + event.get("type"));
         }
         return JsonItemList.locate(event, LINES);
@@ -72,7 +75,8 @@ public class OrderTaskType implements TaskType<JsonItemList> {
     /** An order event with {@code lines} skus named {@code sku-1…}. */
     public static String orderJson(String id, int lines) {
         StringBuilder json = new StringBuilder("{\"type\":\"order\",\"note\":\"keep me\",\"order\":{\"id\":\"")
-                .append(id).append("\",\"currency\":\"EUR\",\"lines\":[");
+                .append(id)
+                .append("\",\"currency\":\"EUR\",\"lines\":[");
         for (int i = 1; i <= lines; i++) {
             json.append(i == 1 ? "" : ",").append("{\"sku\":\"sku-").append(i).append("\",\"qty\":1.50}");
         }

@@ -60,13 +60,14 @@ public final class CreateTagsTaskType implements TaskType<CreateTagsTask> {
         }
         JsonNode detail = event.get("detail");
         if (detail == null || !detail.isObject()) {
-            return Reading.invalid("detail", detail == null ? "is missing" : "must be an object, got "
-                    + JsonKinds.describe(detail));
+            return Reading.invalid(
+                    "detail", detail == null ? "is missing" : "must be an object, got " + JsonKinds.describe(detail));
         }
         JsonNode eventName = detail.get("eventName");
         if (eventName == null || !eventName.isTextual()) {
-            return Reading.invalid("detail.eventName", eventName == null ? "is missing" : "must be a string, got "
-                    + JsonKinds.describe(eventName));
+            return Reading.invalid(
+                    "detail.eventName",
+                    eventName == null ? "is missing" : "must be a string, got " + JsonKinds.describe(eventName));
         }
         if (!EVENT_NAME.equals(eventName.asText())) {
             return Reading.ignored("detail.eventName is '" + eventName.asText() + "', not " + EVENT_NAME);
@@ -86,8 +87,8 @@ public final class CreateTagsTaskType implements TaskType<CreateTagsTask> {
             }
             JsonNode key = tag.get("key");
             if (key == null || !key.isTextual()) {
-                return Reading.invalid(at + ".key", key == null ? "is missing" : "must be a string, got "
-                        + JsonKinds.describe(key));
+                return Reading.invalid(
+                        at + ".key", key == null ? "is missing" : "must be a string, got " + JsonKinds.describe(key));
             }
             JsonNode value = tag.get("value");
             if (value != null && !value.isTextual() && !value.isNull()) {
@@ -99,13 +100,15 @@ public final class CreateTagsTaskType implements TaskType<CreateTagsTask> {
             return relay(resources);
         }
         if (resourceList.size() == 0) {
-            return Reading.invalid(String.join(".", RESOURCES), "is empty: a CreateTags call tags at least one resource");
+            return Reading.invalid(
+                    String.join(".", RESOURCES), "is empty: a CreateTags call tags at least one resource");
         }
         List<String> resourceIds = new ArrayList<>(resourceList.size());
         for (int i = 0; i < resourceList.size(); i++) {
             JsonNode id = resourceList.items().get(i).get("resourceId");
             if (id == null || !id.isTextual()) {
-                return Reading.invalid(String.join(".", RESOURCES) + "[" + i + "].resourceId",
+                return Reading.invalid(
+                        String.join(".", RESOURCES) + "[" + i + "].resourceId",
                         id == null ? "is missing" : "must be a string, got " + JsonKinds.describe(id));
             }
             resourceIds.add(id.asText());

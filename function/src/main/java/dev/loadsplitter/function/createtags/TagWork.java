@@ -3,8 +3,8 @@ package dev.loadsplitter.function.createtags;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.loadsplitter.engine.config.DurationSetting;
 import dev.loadsplitter.engine.config.Setting;
-import dev.loadsplitter.engine.task.WorkContext;
 import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.task.WorkContext;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TagWork {
 
-    public static final Setting PROCESSING_DELAY = new Setting("PROCESSING_DELAY", "5s",
+    public static final Setting PROCESSING_DELAY = new Setting(
+            "PROCESSING_DELAY",
+            "5s",
             "Simulated work per tag: milliseconds (5000), 500ms, 5s, 2m, 1h or ISO-8601 (PT5S).");
 
     private static final Logger log = LoggerFactory.getLogger(TagWork.class);

@@ -16,8 +16,7 @@ import java.util.Objects;
  */
 final class AttributeValues {
 
-    private AttributeValues() {
-    }
+    private AttributeValues() {}
 
     /** {@code S}, {@code N}, {@code BOOL}, {@code M}, …: the value's one type key. */
     static String type(JsonNode value) {
@@ -29,13 +28,15 @@ final class AttributeValues {
     }
 
     static ObjectNode number(BigDecimal number) {
-        return JsonNodeFactory.instance.objectNode().put("N", number.stripTrailingZeros().toPlainString());
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("N", number.stripTrailingZeros().toPlainString());
     }
 
     static BigDecimal numberOf(JsonNode value, String what) {
         if (!"N".equals(type(value))) {
-            throw DynamoDbException.validation("An operand in the update expression has an incorrect data type: "
-                    + what + " is " + type(value) + ", expected N");
+            throw DynamoDbException.validation("An operand in the update expression has an incorrect data type: " + what
+                    + " is " + type(value) + ", expected N");
         }
         return new BigDecimal(value.get("N").asText());
     }
@@ -69,7 +70,9 @@ final class AttributeValues {
         }
         return switch (type) {
             case "N" -> java.util.OptionalInt.of(numberOf(left, "left").compareTo(numberOf(right, "right")));
-            case "S", "B" -> java.util.OptionalInt.of(left.get(type).asText().compareTo(right.get(type).asText()));
+            case "S", "B" ->
+                java.util.OptionalInt.of(
+                        left.get(type).asText().compareTo(right.get(type).asText()));
             default -> java.util.OptionalInt.empty();
         };
     }

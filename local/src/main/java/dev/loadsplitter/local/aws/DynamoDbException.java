@@ -26,7 +26,7 @@ class DynamoDbException extends RuntimeException {
     }
 
     static DynamoDbException tableNotFound(String table) {
-        return new DynamoDbException("ResourceNotFoundException", "Requested resource not found: Table: " + table
-                + " not found");
+        return new DynamoDbException(
+                "ResourceNotFoundException", "Requested resource not found: Table: " + table + " not found");
     }
 }

@@ -36,16 +36,23 @@ final class DynamoDbTables {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    private record Table(String name, String hashKey, String rangeKey, Map<List<JsonNode>, Map<String, JsonNode>> items,
-                         long createdAt) {
-    }
+    private record Table(
+            String name,
+            String hashKey,
+            String rangeKey,
+            Map<List<JsonNode>, Map<String, JsonNode>> items,
+            long createdAt) {}
 
     /** Answers one request; {@code operation} is the part of {@code X-Amz-Target} after the dot. */
     JsonNode handle(String operation, JsonNode request) {
         return switch (operation) {
             case "CreateTable" -> createTable(request);
             case "DescribeTable" -> NODES.objectNode().set("Table", describe(table(request)));
-            case "DeleteTable" -> NODES.objectNode().set("TableDescription", describe(tables.remove(table(request).name())));
+            case "DeleteTable" ->
+                NODES.objectNode()
+                        .set(
+                                "TableDescription",
+                                describe(tables.remove(table(request).name())));
             case "ListTables" -> {
                 ObjectNode response = NODES.objectNode();
                 ArrayNode names = response.putArray("TableNames");
@@ -62,8 +69,11 @@ final class DynamoDbTables {
             case "DeleteItem" -> deleteItem(request);
             case "Scan" -> scan(request);
             case "TransactWriteItems" -> transactWrite(request);
-            default -> throw new DynamoDbException("UnknownOperationException", "The local DynamoDB endpoint does not "
-                    + "serve " + operation + "; it serves the operations a function's bookkeeping needs.");
+            default ->
+                throw new DynamoDbException(
+                        "UnknownOperationException",
+                        "The local DynamoDB endpoint does not " + "serve " + operation
+                                + "; it serves the operations a function's bookkeeping needs.");
         };
     }
 
@@ -117,7 +127,8 @@ final class DynamoDbTables {
 
     private static List<JsonNode> key(Table table, JsonNode key) {
         JsonNode hash = key.get(table.hashKey());
-        if (hash == null || key.size() != (table.rangeKey() == null ? 1 : 2)
+        if (hash == null
+                || key.size() != (table.rangeKey() == null ? 1 : 2)
                 || table.rangeKey() != null && key.get(table.rangeKey()) == null) {
             throw DynamoDbException.validation("The provided key element does not match the schema");
         }
@@ -126,7 +137,9 @@ final class DynamoDbTables {
 
     private static Map<String, String> names(JsonNode request) {
         Map<String, String> names = new HashMap<>();
-        request.path("ExpressionAttributeNames").properties().forEach(e -> names.put(e.getKey(), e.getValue().asText()));
+        request.path("ExpressionAttributeNames")
+                .properties()
+                .forEach(e -> names.put(e.getKey(), e.getValue().asText()));
         return names;
     }
 
@@ -150,8 +163,8 @@ final class DynamoDbTables {
     }
 
     /** A write that has been checked and is ready to apply. */
-    private record Prepared(Table table, List<JsonNode> key, Map<String, JsonNode> before, Map<String, JsonNode> after) {
-    }
+    private record Prepared(
+            Table table, List<JsonNode> key, Map<String, JsonNode> before, Map<String, JsonNode> after) {}
 
     /** Checks the condition against the stored item and computes the item after the write, without storing it. */
     private Prepared prepare(JsonNode request, String kind) {
@@ -175,7 +188,9 @@ final class DynamoDbTables {
                 if (current != null) {
                     current.forEach((name, value) -> updated.put(name, value.deepCopy()));
                 } else {
-                    request.path("Key").properties().forEach(e -> updated.put(e.getKey(), e.getValue().deepCopy()));
+                    request.path("Key")
+                            .properties()
+                            .forEach(e -> updated.put(e.getKey(), e.getValue().deepCopy()));
                 }
                 String expression = request.path("UpdateExpression").asText("");
                 if (!expression.isEmpty()) {
@@ -186,8 +201,8 @@ final class DynamoDbTables {
                 boolean keyKept = key.get(0).equals(updated.get(table.hashKey()))
                         && (table.rangeKey() == null || key.get(1).equals(updated.get(table.rangeKey())));
                 if (!keyKept) {
-                    throw DynamoDbException.validation("Cannot update attribute " + table.hashKey()
-                            + ". This attribute is part of the key");
+                    throw DynamoDbException.validation(
+                            "Cannot update attribute " + table.hashKey() + ". This attribute is part of the key");
                 }
                 after = updated;
             }
@@ -247,8 +262,9 @@ final class DynamoDbTables {
             case "ALL_OLD" -> prepared.before();
             case "UPDATED_NEW", "UPDATED_OLD" -> changed(prepared, returnValues.equals("UPDATED_NEW"));
             case "NONE" -> null;
-            default -> throw DynamoDbException.validation("ReturnValues must be NONE, ALL_OLD, UPDATED_OLD, ALL_NEW "
-                    + "or UPDATED_NEW, got " + returnValues);
+            default ->
+                throw DynamoDbException.validation("ReturnValues must be NONE, ALL_OLD, UPDATED_OLD, ALL_NEW "
+                        + "or UPDATED_NEW, got " + returnValues);
         };
         if (attributes != null) {
             response.set("Attributes", AttributeValues.copy(attributes));
@@ -272,8 +288,8 @@ final class DynamoDbTables {
         Table table = table(request);
         int limit = request.path("Limit").asInt(Integer.MAX_VALUE);
         String filter = request.path("FilterExpression").asText("");
-        Predicate<Map<String, JsonNode>> test = filter.isEmpty() ? item -> true
-                : Expressions.condition(filter, names(request), values(request));
+        Predicate<Map<String, JsonNode>> test =
+                filter.isEmpty() ? item -> true : Expressions.condition(filter, names(request), values(request));
         List<JsonNode> start = request.has("ExclusiveStartKey") ? key(table, request.get("ExclusiveStartKey")) : null;
         ObjectNode response = NODES.objectNode();
         ArrayNode items = response.putArray("Items");
@@ -281,7 +297,8 @@ final class DynamoDbTables {
         List<JsonNode> last = null;
         synchronized (writes) {
             boolean started = start == null;
-            for (Map.Entry<List<JsonNode>, Map<String, JsonNode>> entry : table.items().entrySet()) {
+            for (Map.Entry<List<JsonNode>, Map<String, JsonNode>> entry :
+                    table.items().entrySet()) {
                 if (!started) {
                     started = entry.getKey().equals(start);
                     continue;
@@ -331,8 +348,8 @@ final class DynamoDbTables {
                 JsonNode action = item.get(kind);
                 JsonNode key = kind.equals("Put") ? keyOf(table(action), action.path("Item")) : action.path("Key");
                 if (!touched.add(action.path("TableName").asText() + " " + key)) {
-                    throw DynamoDbException.validation("Transaction request cannot include multiple operations on one "
-                            + "item");
+                    throw DynamoDbException.validation(
+                            "Transaction request cannot include multiple operations on one " + "item");
                 }
                 try {
                     prepared.add(prepare(action, kind));
@@ -359,8 +376,9 @@ final class DynamoDbTables {
         private final List<String> reasons;
 
         TransactionCanceled(List<String> reasons) {
-            super("TransactionCanceledException", "Transaction cancelled, please refer cancellation reasons for "
-                    + "specific reasons " + reasons);
+            super(
+                    "TransactionCanceledException",
+                    "Transaction cancelled, please refer cancellation reasons for " + "specific reasons " + reasons);
             this.reasons = List.copyOf(reasons);
         }
 

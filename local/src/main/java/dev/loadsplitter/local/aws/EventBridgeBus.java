@@ -25,8 +25,7 @@ public final class EventBridgeBus {
     private final List<PutEvent> events = new CopyOnWriteArrayList<>();
     private final List<Consumer<PutEvent>> listeners = new CopyOnWriteArrayList<>();
 
-    EventBridgeBus() {
-    }
+    EventBridgeBus() {}
 
     /**
      * One event as it was put.
@@ -37,8 +36,7 @@ public final class EventBridgeBus {
      * @param detailType its {@code DetailType}
      * @param detail its {@code Detail}, parsed
      */
-    public record PutEvent(String id, String busName, String source, String detailType, JsonNode detail) {
-    }
+    public record PutEvent(String id, String busName, String source, String detailType, JsonNode detail) {}
 
     /** Every event put so far, in order. */
     public List<PutEvent> events() {
@@ -52,8 +50,9 @@ public final class EventBridgeBus {
 
     JsonNode handle(String operation, JsonNode request, com.fasterxml.jackson.databind.ObjectMapper json) {
         if (!operation.equals("PutEvents")) {
-            throw new DynamoDbException("UnknownOperationException", "The local EventBridge endpoint serves PutEvents "
-                    + "only, not " + operation + ".");
+            throw new DynamoDbException(
+                    "UnknownOperationException",
+                    "The local EventBridge endpoint serves PutEvents " + "only, not " + operation + ".");
         }
         JsonNode entries = request.path("Entries");
         if (!entries.isArray() || entries.isEmpty() || entries.size() > MAX_ENTRIES) {
@@ -73,12 +72,17 @@ public final class EventBridgeBus {
             }
             if (source.isEmpty() || detailType.isEmpty() || detail == null || !detail.isObject()) {
                 failed++;
-                results.addObject().put("ErrorCode", "MalformedDetail")
+                results.addObject()
+                        .put("ErrorCode", "MalformedDetail")
                         .put("ErrorMessage", "Source and DetailType are required and Detail must be a JSON object");
                 continue;
             }
-            PutEvent event = new PutEvent(UUID.randomUUID().toString(), entry.path("EventBusName").asText("default"),
-                    source, detailType, detail);
+            PutEvent event = new PutEvent(
+                    UUID.randomUUID().toString(),
+                    entry.path("EventBusName").asText("default"),
+                    source,
+                    detailType,
+                    detail);
             events.add(event);
             listeners.forEach(listener -> listener.accept(event));
             results.addObject().put("EventId", event.id());

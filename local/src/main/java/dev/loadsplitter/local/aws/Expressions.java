@@ -28,12 +28,11 @@ import java.util.function.Predicate;
  */
 final class Expressions {
 
-    private Expressions() {
-    }
+    private Expressions() {}
 
     /** Parses a condition expression (or a filter expression) into a test of an item. */
-    static Predicate<Map<String, JsonNode>> condition(String text, Map<String, String> names,
-                                                      Map<String, JsonNode> values) {
+    static Predicate<Map<String, JsonNode>> condition(
+            String text, Map<String, String> names, Map<String, JsonNode> values) {
         Parser parser = new Parser(text, names, values);
         Predicate<Map<String, JsonNode>> condition = parser.or();
         parser.expectEnd();
@@ -55,8 +54,7 @@ final class Expressions {
 
     // ---------------------------------------------------------------------------------------------
 
-    private record Token(String kind, String text) {
-    }
+    private record Token(String kind, String text) {}
 
     private static List<Token> tokens(String text) {
         List<Token> tokens = new ArrayList<>();
@@ -67,8 +65,10 @@ final class Expressions {
                 i++;
             } else if (Character.isLetter(c) || c == '_' || c == '#' || c == ':') {
                 int start = i++;
-                while (i < text.length() && (Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '_'
-                        || text.charAt(i) == '-')) {
+                while (i < text.length()
+                        && (Character.isLetterOrDigit(text.charAt(i))
+                                || text.charAt(i) == '_'
+                                || text.charAt(i) == '-')) {
                     i++;
                 }
                 String word = text.substring(start, i);
@@ -86,8 +86,8 @@ final class Expressions {
                 tokens.add(new Token("symbol", Character.toString(c)));
                 i++;
             } else {
-                throw DynamoDbException.validation("Invalid expression: unexpected character '" + c + "' at "
-                        + i + " in: " + text);
+                throw DynamoDbException.validation(
+                        "Invalid expression: unexpected character '" + c + "' at " + i + " in: " + text);
             }
         }
         return tokens;
@@ -212,7 +212,8 @@ final class Expressions {
                         JsonNode type = value();
                         expect(")");
                         return item -> path.get(item) != null
-                                && AttributeValues.type(path.get(item)).equals(type.path("S").asText());
+                                && AttributeValues.type(path.get(item))
+                                        .equals(type.path("S").asText());
                     }
                     case "begins_with" -> {
                         at++;
@@ -224,7 +225,10 @@ final class Expressions {
                         return item -> {
                             JsonNode s = subject.valueIn(item);
                             JsonNode p = prefix.valueIn(item);
-                            return s != null && p != null && s.has("S") && p.has("S")
+                            return s != null
+                                    && p != null
+                                    && s.has("S")
+                                    && p.has("S")
                                     && s.get("S").asText().startsWith(p.get("S").asText());
                         };
                     }
@@ -253,7 +257,10 @@ final class Expressions {
                     JsonNode value = left.valueIn(item);
                     OptionalInt fromLow = AttributeValues.compare(value, low.valueIn(item));
                     OptionalInt toHigh = AttributeValues.compare(value, high.valueIn(item));
-                    return fromLow.isPresent() && toHigh.isPresent() && fromLow.getAsInt() >= 0 && toHigh.getAsInt() <= 0;
+                    return fromLow.isPresent()
+                            && toHigh.isPresent()
+                            && fromLow.getAsInt() >= 0
+                            && toHigh.getAsInt() <= 0;
                 };
             }
             if (keyword("IN")) {
@@ -265,11 +272,13 @@ final class Expressions {
                 expect(")");
                 return item -> {
                     JsonNode value = left.valueIn(item);
-                    return candidates.stream().anyMatch(candidate -> AttributeValues.same(value, candidate.valueIn(item)));
+                    return candidates.stream()
+                            .anyMatch(candidate -> AttributeValues.same(value, candidate.valueIn(item)));
                 };
             }
             Token comparator = next();
-            if (comparator == null || !comparator.kind().equals("symbol")
+            if (comparator == null
+                    || !comparator.kind().equals("symbol")
                     || !Set.of("=", "<>", "<", "<=", ">", ">=").contains(comparator.text())) {
                 throw invalid("expected a comparator after an operand");
             }
@@ -283,12 +292,13 @@ final class Expressions {
                     case "<>" -> l != null && r != null && !AttributeValues.same(l, r);
                     default -> {
                         OptionalInt order = AttributeValues.compare(l, r);
-                        yield order.isPresent() && switch (op) {
-                            case "<" -> order.getAsInt() < 0;
-                            case "<=" -> order.getAsInt() <= 0;
-                            case ">" -> order.getAsInt() > 0;
-                            default -> order.getAsInt() >= 0;
-                        };
+                        yield order.isPresent()
+                                && switch (op) {
+                                    case "<" -> order.getAsInt() < 0;
+                                    case "<=" -> order.getAsInt() <= 0;
+                                    case ">" -> order.getAsInt() > 0;
+                                    default -> order.getAsInt() >= 0;
+                                };
                     }
                 };
             };
@@ -300,12 +310,18 @@ final class Expressions {
             }
             String type = AttributeValues.type(subject);
             return switch (type) {
-                case "S" -> element.has("S") && subject.get("S").asText().contains(element.get("S").asText());
+                case "S" ->
+                    element.has("S")
+                            && subject.get("S")
+                                    .asText()
+                                    .contains(element.get("S").asText());
                 case "SS", "NS" -> {
                     String elementType = type.substring(0, 1);
                     boolean found = false;
                     for (JsonNode member : subject.get(type)) {
-                        found |= element.has(elementType) && member.asText().equals(element.get(elementType).asText());
+                        found |= element.has(elementType)
+                                && member.asText()
+                                        .equals(element.get(elementType).asText());
                     }
                     yield found;
                 }
@@ -360,20 +376,23 @@ final class Expressions {
                 Token clause = next();
                 String name = clause.text().toUpperCase(Locale.ROOT);
                 if (!clause.kind().equals("name") || !clauses.add(name)) {
-                    throw invalid(clauses.contains(name) ? "The " + name + " section can only be used once"
-                            : "expected SET, REMOVE, ADD or DELETE");
+                    throw invalid(
+                            clauses.contains(name)
+                                    ? "The " + name + " section can only be used once"
+                                    : "expected SET, REMOVE, ADD or DELETE");
                 }
                 do {
-                    actions.add(switch (name) {
-                        case "SET" -> set();
-                        case "REMOVE" -> {
-                            Path path = path();
-                            yield path::remove;
-                        }
-                        case "ADD" -> add();
-                        case "DELETE" -> delete();
-                        default -> throw invalid("expected SET, REMOVE, ADD or DELETE, got " + clause.text());
-                    });
+                    actions.add(
+                            switch (name) {
+                                case "SET" -> set();
+                                case "REMOVE" -> {
+                                    Path path = path();
+                                    yield path::remove;
+                                }
+                                case "ADD" -> add();
+                                case "DELETE" -> delete();
+                                default -> throw invalid("expected SET, REMOVE, ADD or DELETE, got " + clause.text());
+                            });
                 } while (symbol(","));
             }
             if (actions.isEmpty()) {
@@ -389,8 +408,8 @@ final class Expressions {
             return item -> {
                 JsonNode computed = value.valueIn(item);
                 if (computed == null) {
-                    throw DynamoDbException.validation("The provided expression refers to an attribute that does not "
-                            + "exist in the item");
+                    throw DynamoDbException.validation(
+                            "The provided expression refers to an attribute that does not " + "exist in the item");
                 }
                 path.set(item, computed);
             };
@@ -461,16 +480,19 @@ final class Expressions {
             JsonNode value = value();
             String type = AttributeValues.type(value);
             if (!Set.of("N", "SS", "NS", "BS").contains(type)) {
-                throw DynamoDbException.validation("Incorrect operand type for operator or function; operator: ADD, "
-                        + "operand type: " + type);
+                throw DynamoDbException.validation(
+                        "Incorrect operand type for operator or function; operator: ADD, " + "operand type: " + type);
             }
             return item -> {
                 JsonNode current = path.get(item);
                 if (current == null) {
                     path.set(item, value.deepCopy());
                 } else if (type.equals("N")) {
-                    path.set(item, AttributeValues.number(AttributeValues.numberOf(current, path.segments().toString())
-                            .add(AttributeValues.numberOf(value, "the ADD value"))));
+                    path.set(
+                            item,
+                            AttributeValues.number(AttributeValues.numberOf(
+                                            current, path.segments().toString())
+                                    .add(AttributeValues.numberOf(value, "the ADD value"))));
                 } else {
                     path.set(item, union(current, value, type));
                 }
@@ -575,7 +597,8 @@ final class Expressions {
 
         private boolean peekSymbol(int ahead, String symbol) {
             int index = at + ahead;
-            return index < tokens.size() && tokens.get(index).kind().equals("symbol")
+            return index < tokens.size()
+                    && tokens.get(index).kind().equals("symbol")
                     && tokens.get(index).text().equals(symbol);
         }
 

@@ -49,8 +49,10 @@ public final class LocalAwsEndpoint implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not serve DynamoDB and EventBridge on " + host + ":" + port + " ("
-                    + e.getMessage() + "). Is another process using that port? Pick another one.", e);
+            throw new UncheckedIOException(
+                    "Could not serve DynamoDB and EventBridge on " + host + ":" + port + " (" + e.getMessage()
+                            + "). Is another process using that port? Pick another one.",
+                    e);
         }
         LocalAwsEndpoint endpoint = new LocalAwsEndpoint(server, Objects.requireNonNull(clock, "clock"));
         server.createContext("/", endpoint::handle);
@@ -77,7 +79,10 @@ public final class LocalAwsEndpoint implements AutoCloseable {
     public void createTable(String name, String hashKey) {
         ObjectNode request = json.createObjectNode().put("TableName", name);
         request.putArray("KeySchema").addObject().put("AttributeName", hashKey).put("KeyType", "HASH");
-        request.putArray("AttributeDefinitions").addObject().put("AttributeName", hashKey).put("AttributeType", "S");
+        request.putArray("AttributeDefinitions")
+                .addObject()
+                .put("AttributeName", hashKey)
+                .put("AttributeType", "S");
         try {
             dynamoDb.handle("CreateTable", request);
         } catch (DynamoDbException e) {
@@ -101,8 +106,10 @@ public final class LocalAwsEndpoint implements AutoCloseable {
                 } else if (target.startsWith(EVENTBRIDGE)) {
                     response = eventBridge.handle(target.substring(EVENTBRIDGE.length()), request, json);
                 } else {
-                    throw new DynamoDbException("UnknownOperationException", "X-Amz-Target '" + target + "' is "
-                            + "neither DynamoDB nor EventBridge; this endpoint serves those two.");
+                    throw new DynamoDbException(
+                            "UnknownOperationException",
+                            "X-Amz-Target '" + target + "' is "
+                                    + "neither DynamoDB nor EventBridge; this endpoint serves those two.");
                 }
             } catch (DynamoDbException e) {
                 status = 400;
@@ -117,7 +124,9 @@ public final class LocalAwsEndpoint implements AutoCloseable {
                 log.debug("local AWS endpoint: {} -> {} {}", target, e.code(), e.getMessage());
             } catch (IOException | RuntimeException e) {
                 status = 500;
-                response = json.createObjectNode().put("__type", "InternalServerError").put("message", e.toString());
+                response = json.createObjectNode()
+                        .put("__type", "InternalServerError")
+                        .put("message", e.toString());
                 log.warn("local AWS endpoint: {} failed: {}", target, e.toString());
             }
             byte[] body = json.writeValueAsBytes(response);

@@ -34,14 +34,16 @@ final class FunctionClassLoader extends URLClassLoader {
     /** The loader for this version of {@code jar}: the same one for every caller until the jar changes. */
     static FunctionClassLoader shared(Path jar, ClassLoader runtime) {
         JarVersion version = JarVersion.of(jar);
-        return SHARED.computeIfAbsent(version, v -> new FunctionClassLoader(jar.getFileName().toString(), jar, runtime));
+        return SHARED.computeIfAbsent(
+                version, v -> new FunctionClassLoader(jar.getFileName().toString(), jar, runtime));
     }
 
     private record JarVersion(Path path, long size, long modified) {
         static JarVersion of(Path jar) {
             try {
                 Path real = jar.toRealPath();
-                return new JarVersion(real, Files.size(real), Files.getLastModifiedTime(real).toMillis());
+                return new JarVersion(
+                        real, Files.size(real), Files.getLastModifiedTime(real).toMillis());
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read function jar " + jar.toAbsolutePath(), e);
             }

@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param timeout the function timeout: an invocation running longer is failed, as Lambda fails it
  * @param environment the function's environment variables
  */
-public record FunctionDefinition(String name, String handler, Path jar, int memoryMb, Duration timeout,
-                                 Map<String, String> environment) {
+public record FunctionDefinition(
+        String name, String handler, Path jar, int memoryMb, Duration timeout, Map<String, String> environment) {
 
     /** Lambda's function timeout ceiling: 15 minutes. */
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
@@ -29,17 +29,20 @@ public record FunctionDefinition(String name, String handler, Path jar, int memo
         Objects.requireNonNull(timeout, "timeout");
         environment = Map.copyOf(environment);
         if (!handler.matches("[\\w.$]+(::\\w+)?")) {
-            throw new IllegalArgumentException("handler must look like package.Class::handleRequest, got '" + handler + "'");
+            throw new IllegalArgumentException(
+                    "handler must look like package.Class::handleRequest, got '" + handler + "'");
         }
         if (memoryMb < 128 || memoryMb > 10_240) {
             throw new IllegalArgumentException("memory must be from 128 to 10240 MB, as on Lambda, got " + memoryMb);
         }
         if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("function timeout must be more than 0 and at most 15 minutes, got " + timeout);
+            throw new IllegalArgumentException(
+                    "function timeout must be more than 0 and at most 15 minutes, got " + timeout);
         }
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalArgumentException("Function jar " + jar.toAbsolutePath() + " does not exist. Build it with "
-                    + "'./mvnw -B -pl function -am package -DskipTests', or point --function-jar at it.");
+            throw new IllegalArgumentException(
+                    "Function jar " + jar.toAbsolutePath() + " does not exist. Build it with "
+                            + "'./mvnw -B -pl function -am package -DskipTests', or point --function-jar at it.");
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.loadsplitter.local.container;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.loadsplitter.local.fault.FaultPlan;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import dev.loadsplitter.local.fault.FaultPlan;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Clock;
@@ -66,16 +66,27 @@ public final class FunctionRuntime implements AutoCloseable {
      * @param reservedConcurrency the most containers busy at once
      * @param functionLog where the context's {@code LambdaLogger} writes
      */
-    public FunctionRuntime(FunctionDefinition function, String functionArn, int reservedConcurrency, Clock clock,
-                           PrintStream functionLog, InvocationListener listener) {
+    public FunctionRuntime(
+            FunctionDefinition function,
+            String functionArn,
+            int reservedConcurrency,
+            Clock clock,
+            PrintStream functionLog,
+            InvocationListener listener) {
         this(function, functionArn, reservedConcurrency, clock, functionLog, listener, FaultPlan.none());
     }
 
     /**
      * @param faultPlan invocations that go wrong on purpose, at the runtime's boundary
      */
-    public FunctionRuntime(FunctionDefinition function, String functionArn, int reservedConcurrency, Clock clock,
-                           PrintStream functionLog, InvocationListener listener, FaultPlan faultPlan) {
+    public FunctionRuntime(
+            FunctionDefinition function,
+            String functionArn,
+            int reservedConcurrency,
+            Clock clock,
+            PrintStream functionLog,
+            InvocationListener listener,
+            FaultPlan faultPlan) {
         this.function = Objects.requireNonNull(function, "function");
         this.functionArn = Objects.requireNonNull(functionArn, "functionArn");
         if (reservedConcurrency < 1) {
@@ -140,35 +151,49 @@ public final class FunctionRuntime implements AutoCloseable {
         Container reused = idle.pollFirst();
         Container container = reused != null ? reused : new Container(containers.incrementAndGet());
         String requestId = UUID.randomUUID().toString();
-        InvocationListener.Started started = new InvocationListener.Started(requestId, trigger, payload,
-                container.id, reused == null, clock.instant());
+        InvocationListener.Started started = new InvocationListener.Started(
+                requestId, trigger, payload, container.id, reused == null, clock.instant());
         listener.started(started);
         // Initialisation has Lambda's own 10-second allowance; the function timeout runs from the handler's start.
         CompletableFuture<Optional<Duration>> initialised = new CompletableFuture<>();
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         FaultPlan.Fault fault = trigger == Trigger.DEAD_LETTERS ? FaultPlan.Fault.NONE : faults.next();
-        Thread worker = Thread.ofVirtual().name(function.name() + "-" + container.id + "-" + requestId).unstarted(() -> {
-            Thread.currentThread().setContextClassLoader(loader);
-            Optional<Outcome> initFailure = container.initialise(initialised);
-            if (initFailure.isPresent()) {
-                outcome.complete(initFailure.get());
-                return;
-            }
-            outcome.complete(switch (fault) {
-                case NONE -> container.handle(payload, requestId);
-                case FAIL -> new Outcome(new InvocationResult.FunctionError("LoadSplitter.InjectedFailure",
-                        "injected failure (--fail-rate): the function threw"), true);
-                case CRASH -> new Outcome(new InvocationResult.FunctionError("Runtime.ExitError",
-                        "injected crash (--crash-rate): the runtime exited before answering"), false,
-                        container.handle(payload, requestId).answer());
-                case TIMEOUT -> {
-                    // The work is done but the answer comes too late: reported as Lambda reports a
-                    // timeout, at once rather than after waiting the timeout out, and the container is replaced.
-                    yield new Outcome(new InvocationResult.TimedOut(function.timeout()), false,
-                            container.handle(payload, requestId).answer());
-                }
-            });
-        });
+        Thread worker = Thread.ofVirtual()
+                .name(function.name() + "-" + container.id + "-" + requestId)
+                .unstarted(() -> {
+                    Thread.currentThread().setContextClassLoader(loader);
+                    Optional<Outcome> initFailure = container.initialise(initialised);
+                    if (initFailure.isPresent()) {
+                        outcome.complete(initFailure.get());
+                        return;
+                    }
+                    outcome.complete(
+                            switch (fault) {
+                                case NONE -> container.handle(payload, requestId);
+                                case FAIL ->
+                                    new Outcome(
+                                            new InvocationResult.FunctionError(
+                                                    "LoadSplitter.InjectedFailure",
+                                                    "injected failure (--fail-rate): the function threw"),
+                                            true);
+                                case CRASH ->
+                                    new Outcome(
+                                            new InvocationResult.FunctionError(
+                                                    "Runtime.ExitError",
+                                                    "injected crash (--crash-rate): the runtime exited before answering"),
+                                            false,
+                                            container.handle(payload, requestId).answer());
+                                case TIMEOUT -> {
+                                    // The work is done but the answer comes too late: reported as Lambda reports a
+                                    // timeout, at once rather than after waiting the timeout out, and the container is
+                                    // replaced.
+                                    yield new Outcome(
+                                            new InvocationResult.TimedOut(function.timeout()),
+                                            false,
+                                            container.handle(payload, requestId).answer());
+                                }
+                            });
+                });
         worker.start();
         InvocationResult result;
         Optional<Duration> init = Optional.empty();
@@ -184,14 +209,16 @@ public final class FunctionRuntime implements AutoCloseable {
             worker.interrupt();
             result = initialised.isDone()
                     ? new InvocationResult.TimedOut(function.timeout())
-                    : new InvocationResult.FunctionError(InvocationResult.INIT_ERROR, "initialisation took longer than "
-                            + INIT_TIMEOUT.toSeconds() + " s");
+                    : new InvocationResult.FunctionError(
+                            InvocationResult.INIT_ERROR,
+                            "initialisation took longer than " + INIT_TIMEOUT.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             worker.interrupt();
             result = new InvocationResult.FunctionError("Runtime.Interrupted", "the runtime was stopped");
         } catch (ExecutionException e) {
-            result = new InvocationResult.FunctionError(e.getCause().getClass().getName(),
+            result = new InvocationResult.FunctionError(
+                    e.getCause().getClass().getName(),
                     String.valueOf(e.getCause().getMessage()));
         }
         if (keep) {
@@ -217,7 +244,9 @@ public final class FunctionRuntime implements AutoCloseable {
 
         /** The function's answer, when it gave one. */
         Optional<byte[]> answer() {
-            return result instanceof InvocationResult.Success success ? Optional.of(success.response()) : Optional.empty();
+            return result instanceof InvocationResult.Success success
+                    ? Optional.of(success.response())
+                    : Optional.empty();
         }
     }
 
@@ -250,21 +279,27 @@ public final class FunctionRuntime implements AutoCloseable {
                 Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
                 log.warn("function {}: initialisation failed: {}", function.name(), cause.toString());
                 initialised.complete(Optional.of(Duration.between(initStart, clock.instant())));
-                return Optional.of(new Outcome(new InvocationResult.FunctionError(InvocationResult.INIT_ERROR,
-                        function.handlerClass() + " could not be initialised: " + cause), false));
+                return Optional.of(new Outcome(
+                        new InvocationResult.FunctionError(
+                                InvocationResult.INIT_ERROR,
+                                function.handlerClass() + " could not be initialised: " + cause),
+                        false));
             }
         }
 
         Outcome handle(byte[] payload, String requestId) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try {
-                handler.handleRequest(new ByteArrayInputStream(payload), out,
-                        new LocalContext(requestId, function, functionArn, logStream(), clock.instant(), clock,
-                                functionLog));
+                handler.handleRequest(
+                        new ByteArrayInputStream(payload),
+                        out,
+                        new LocalContext(
+                                requestId, function, functionArn, logStream(), clock.instant(), clock, functionLog));
                 return new Outcome(new InvocationResult.Success(out.toByteArray()), true);
             } catch (IOException | RuntimeException | Error e) {
-                return new Outcome(new InvocationResult.FunctionError(e.getClass().getName(),
-                        String.valueOf(e.getMessage())), true);
+                return new Outcome(
+                        new InvocationResult.FunctionError(e.getClass().getName(), String.valueOf(e.getMessage())),
+                        true);
             }
         }
 

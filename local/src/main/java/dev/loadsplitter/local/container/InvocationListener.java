@@ -9,12 +9,10 @@ import java.util.Optional;
 public interface InvocationListener {
 
     /** An invocation is about to run its handler. */
-    default void started(Started started) {
-    }
+    default void started(Started started) {}
 
     /** An invocation has finished, one way or another. */
-    default void finished(Finished finished) {
-    }
+    default void finished(Finished finished) {}
 
     /**
      * @param requestId the invocation's request id
@@ -24,8 +22,7 @@ public interface InvocationListener {
      * @param coldStart whether the container was created for it
      * @param at when it started
      */
-    record Started(String requestId, Trigger trigger, byte[] payload, int containerId, boolean coldStart, Instant at) {
-    }
+    record Started(String requestId, Trigger trigger, byte[] payload, int containerId, boolean coldStart, Instant at) {}
 
     /**
      * @param started the matching start
@@ -35,8 +32,12 @@ public interface InvocationListener {
      * @param lostAnswer what the function answered when an injected crash or timeout threw the answer away:
      *                   the work it describes was done
      */
-    record Finished(Started started, InvocationResult result, Optional<Duration> initDuration, Instant at,
-                    Optional<byte[]> lostAnswer) {
+    record Finished(
+            Started started,
+            InvocationResult result,
+            Optional<Duration> initDuration,
+            Instant at,
+            Optional<byte[]> lostAnswer) {
 
         /** Handler time, without initialisation. */
         public Duration duration() {
@@ -46,8 +47,7 @@ public interface InvocationListener {
     }
 
     static InvocationListener none() {
-        return new InvocationListener() {
-        };
+        return new InvocationListener() {};
     }
 
     /** Tells each listener in turn. */

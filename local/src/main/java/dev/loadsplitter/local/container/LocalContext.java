@@ -24,8 +24,14 @@ final class LocalContext implements Context {
     private final Clock clock;
     private final PrintStream log;
 
-    LocalContext(String requestId, FunctionDefinition function, String functionArn, String logStream,
-                 Instant start, Clock clock, PrintStream log) {
+    LocalContext(
+            String requestId,
+            FunctionDefinition function,
+            String functionArn,
+            String logStream,
+            Instant start,
+            Clock clock,
+            PrintStream log) {
         this.requestId = requestId;
         this.function = function;
         this.functionArn = functionArn;

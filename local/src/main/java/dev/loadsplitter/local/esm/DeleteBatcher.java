@@ -81,18 +81,28 @@ final class DeleteBatcher implements AutoCloseable {
     private void send(List<String> receiptHandles) {
         List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(receiptHandles.size());
         for (int i = 0; i < receiptHandles.size(); i++) {
-            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
-                    .receiptHandle(receiptHandles.get(i)).build());
+            entries.add(DeleteMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(i))
+                    .receiptHandle(receiptHandles.get(i))
+                    .build());
         }
         try {
-            DeleteMessageBatchResponse response = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+            DeleteMessageBatchResponse response =
+                    sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
             if (response.hasFailed() && !response.failed().isEmpty()) {
-                log.warn("ESM: {} of {} deletes failed on {}; those records will be delivered again: {}",
-                        response.failed().size(), entries.size(), queueUrl, response.failed().getFirst().message());
+                log.warn(
+                        "ESM: {} of {} deletes failed on {}; those records will be delivered again: {}",
+                        response.failed().size(),
+                        entries.size(),
+                        queueUrl,
+                        response.failed().getFirst().message());
             }
         } catch (SdkException e) {
-            log.warn("ESM: deleting {} records from {} failed; they will be delivered again: {}", entries.size(),
-                    queueUrl, e.getMessage());
+            log.warn(
+                    "ESM: deleting {} records from {} failed; they will be delivered again: {}",
+                    entries.size(),
+                    queueUrl,
+                    e.getMessage());
         }
     }
 

@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param reportBatchItemFailures whether the function's partial batch response is honoured
  * @param enabled whether the mapping polls; a disabled one leaves messages on the queue
  */
-public record EsmSettings(int batchSize, Duration maximumBatchingWindow, int maximumConcurrency,
-                          boolean reportBatchItemFailures, boolean enabled) {
+public record EsmSettings(
+        int batchSize,
+        Duration maximumBatchingWindow,
+        int maximumConcurrency,
+        boolean reportBatchItemFailures,
+        boolean enabled) {
 
     public EsmSettings {
         Objects.requireNonNull(maximumBatchingWindow, "maximumBatchingWindow");
@@ -22,8 +26,8 @@ public record EsmSettings(int batchSize, Duration maximumBatchingWindow, int max
             throw new IllegalArgumentException("batch size must be from 1 to 10000, got " + batchSize);
         }
         if (maximumBatchingWindow.isNegative() || maximumBatchingWindow.compareTo(Duration.ofSeconds(300)) > 0) {
-            throw new IllegalArgumentException("maximum batching window must be from 0 to 300 seconds, got "
-                    + maximumBatchingWindow.toSeconds());
+            throw new IllegalArgumentException(
+                    "maximum batching window must be from 0 to 300 seconds, got " + maximumBatchingWindow.toSeconds());
         }
         if (batchSize > 10 && maximumBatchingWindow.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("a batch size above 10 needs a maximum batching window of at least "

@@ -2,12 +2,12 @@ package dev.loadsplitter.local.esm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.BatchResponse;
+import dev.loadsplitter.engine.message.LambdaSqsEvents;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
-import dev.loadsplitter.engine.message.LambdaSqsEvents;
-import dev.loadsplitter.engine.internal.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,14 +70,27 @@ public final class EventSourceMapping implements AutoCloseable {
     private final AtomicLong receives = new AtomicLong();
     private volatile boolean running;
 
-    public EventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String region, FunctionRuntime function,
-                              EsmSettings settings, ObjectMapper json) {
+    public EventSourceMapping(
+            SqsClient sqs,
+            String queueUrl,
+            String queueArn,
+            String region,
+            FunctionRuntime function,
+            EsmSettings settings,
+            ObjectMapper json) {
         this(sqs, queueUrl, queueArn, region, function, settings, json, Trigger.SQS);
     }
 
     /** @param trigger how the function is told it was invoked: {@link Trigger#SQS}, or the DLQ's own */
-    public EventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String region, FunctionRuntime function,
-                              EsmSettings settings, ObjectMapper json, Trigger trigger) {
+    public EventSourceMapping(
+            SqsClient sqs,
+            String queueUrl,
+            String queueArn,
+            String region,
+            FunctionRuntime function,
+            EsmSettings settings,
+            ObjectMapper json,
+            Trigger trigger) {
         this(sqs, queueUrl, queueArn, region, function, settings, json, trigger, Clock.systemUTC(), Sleeper.system());
     }
 
@@ -85,8 +98,17 @@ public final class EventSourceMapping implements AutoCloseable {
      * @param clock times the batching window and the grace of {@link #stop}
      * @param sleeper waits out the pause after a failed receive
      */
-    public EventSourceMapping(SqsClient sqs, String queueUrl, String queueArn, String region, FunctionRuntime function,
-                              EsmSettings settings, ObjectMapper json, Trigger trigger, Clock clock, Sleeper sleeper) {
+    public EventSourceMapping(
+            SqsClient sqs,
+            String queueUrl,
+            String queueArn,
+            String region,
+            FunctionRuntime function,
+            EsmSettings settings,
+            ObjectMapper json,
+            Trigger trigger,
+            Clock clock,
+            Sleeper sleeper) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.trigger = Objects.requireNonNull(trigger, "trigger");
@@ -98,9 +120,11 @@ public final class EventSourceMapping implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.json = Objects.requireNonNull(json, "json");
         if (settings.maximumConcurrency() > function.reservedConcurrency()) {
-            log.warn("ESM maximum concurrency {} is above the function's reserved concurrency {}: batches will be "
-                    + "throttled and their records may reach the DLQ. Keep maximum concurrency at or below it.",
-                    settings.maximumConcurrency(), function.reservedConcurrency());
+            log.warn(
+                    "ESM maximum concurrency {} is above the function's reserved concurrency {}: batches will be "
+                            + "throttled and their records may reach the DLQ. Keep maximum concurrency at or below it.",
+                    settings.maximumConcurrency(),
+                    function.reservedConcurrency());
         }
         this.concurrency = new Semaphore(settings.maximumConcurrency());
         this.deletes = new DeleteBatcher(sqs, queueUrl, 4);
@@ -264,13 +288,23 @@ public final class EventSourceMapping implements AutoCloseable {
         Instant deadline = Instant.MAX;
         boolean shortPoll = backlog;
         while (running && gathered.size() < limit) {
-            int wait = shortPoll ? 0 : gathered.isEmpty() ? LONG_POLL_SECONDS
-                    : (int) Math.min(LONG_POLL_SECONDS, Math.max(0, Duration.between(clock.instant(), deadline).toSeconds()));
+            int wait = shortPoll
+                    ? 0
+                    : gathered.isEmpty()
+                            ? LONG_POLL_SECONDS
+                            : (int) Math.min(
+                                    LONG_POLL_SECONDS,
+                                    Math.max(
+                                            0,
+                                            Duration.between(clock.instant(), deadline)
+                                                    .toSeconds()));
             int max = Math.min(MAX_RECEIVE, limit - gathered.size());
-            List<Message> page = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max)
-                    .waitTimeSeconds(wait)
-                    .messageAttributeNames("All")
-                    .messageSystemAttributeNames(LambdaSqsEvents.SYSTEM_ATTRIBUTES)).messages();
+            List<Message> page = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
+                            .maxNumberOfMessages(max)
+                            .waitTimeSeconds(wait)
+                            .messageAttributeNames("All")
+                            .messageSystemAttributeNames(LambdaSqsEvents.SYSTEM_ATTRIBUTES))
+                    .messages();
             receives.incrementAndGet();
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -297,15 +331,17 @@ public final class EventSourceMapping implements AutoCloseable {
         }
         InvocationResult result = function.invoke(payload, trigger);
         if (result instanceof InvocationResult.Throttled throttled && throttledRecords.getAndAdd(batch.size()) == 0) {
-            log.warn("ESM: invocation throttled: {} {} record(s) stay invisible until the visibility timeout and count "
-                    + "toward maxReceiveCount. Keep the mapping's maximum concurrency ({}) below the function's reserved "
-                    + "concurrency, leaving room for direct invocations.", throttled.errorMessage(), batch.size(),
+            log.warn(
+                    "ESM: invocation throttled: {} {} record(s) stay invisible until the visibility timeout and count "
+                            + "toward maxReceiveCount. Keep the mapping's maximum concurrency ({}) below the function's reserved "
+                            + "concurrency, leaving room for direct invocations.",
+                    throttled.errorMessage(),
+                    batch.size(),
                     settings.maximumConcurrency());
         }
         Set<String> failed = switch (result) {
-            case InvocationResult.Success success -> settings.reportBatchItemFailures()
-                    ? failuresIn(success.response(), batch)
-                    : Set.of();
+            case InvocationResult.Success success ->
+                settings.reportBatchItemFailures() ? failuresIn(success.response(), batch) : Set.of();
             default -> allOf(batch);
         };
         failedRecords.addAndGet(failed.size());
@@ -322,14 +358,17 @@ public final class EventSourceMapping implements AutoCloseable {
         try {
             answer = response.length == 0 ? null : json.readTree(response);
         } catch (Exception e) {
-            log.warn("ESM: the function's response is not JSON; treating the whole batch of {} as failed, as Lambda "
-                    + "does", batch.size());
+            log.warn(
+                    "ESM: the function's response is not JSON; treating the whole batch of {} as failed, as Lambda "
+                            + "does",
+                    batch.size());
             return allOf(batch);
         }
-        BatchResponse.Reading reading = BatchResponse.read(answer, batch.stream().map(Message::messageId).toList());
+        BatchResponse.Reading reading = BatchResponse.read(
+                answer, batch.stream().map(Message::messageId).toList());
         if (reading instanceof BatchResponse.Reading.BrokenContract broken) {
-            log.warn("ESM: {}; treating the whole batch of {} as failed, as Lambda does", broken.reason(),
-                    batch.size());
+            log.warn(
+                    "ESM: {}; treating the whole batch of {} as failed, as Lambda does", broken.reason(), batch.size());
         }
         return reading.failedMessageIds();
     }
@@ -365,7 +404,8 @@ public final class EventSourceMapping implements AutoCloseable {
         synchronized (inFlight) {
             while (inFlight.get() > 0 && clock.instant().isBefore(deadline)) {
                 // Woken by the last batch to finish; the bound re-reads the clock should that clock be a test's.
-                inFlight.wait(Math.clamp(Duration.between(clock.instant(), deadline).toMillis(), 1, 100));
+                inFlight.wait(
+                        Math.clamp(Duration.between(clock.instant(), deadline).toMillis(), 1, 100));
             }
         }
         deletes.close();

@@ -46,7 +46,10 @@ public record FaultPlan(double failRate, double crashRate, double timeoutRate, l
 
     /** What happens to one invocation. */
     public enum Fault {
-        NONE, FAIL, CRASH, TIMEOUT
+        NONE,
+        FAIL,
+        CRASH,
+        TIMEOUT
     }
 
     /** Draws one fault per invocation, in the order invocations start. */

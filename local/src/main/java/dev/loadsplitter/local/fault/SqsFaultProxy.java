@@ -25,8 +25,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SqsFaultProxy implements AutoCloseable {
 
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding",
-            "expect", "upgrade", "keep-alive", "proxy-connection", "te", "trailer");
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "content-length",
+            "host",
+            "transfer-encoding",
+            "expect",
+            "upgrade",
+            "keep-alive",
+            "proxy-connection",
+            "te",
+            "trailer");
 
     private final HttpServer server;
     private final HttpClient client;
@@ -41,7 +50,9 @@ public final class SqsFaultProxy implements AutoCloseable {
         this.target = target;
         this.faultRate = faultRate;
         this.random = new SplittableRandom(seed);
-        this.client = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        this.client = HttpClient.newBuilder()
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
     }
 
     /** Starts on a free loopback port in front of {@code target}. */
@@ -87,9 +98,11 @@ public final class SqsFaultProxy implements AutoCloseable {
                 boolean throttle = draw < faultRate / 2;
                 String type = throttle ? "ThrottlingException" : "InternalError";
                 byte[] error = ("{\"__type\":\"com.amazonaws.sqs#" + type + "\",\"message\":\"injected by the SQS "
-                        + "fault proxy (--sqs-fault-rate)\"}").getBytes(StandardCharsets.UTF_8);
+                                + "fault proxy (--sqs-fault-rate)\"}")
+                        .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
-                exchange.getResponseHeaders().set("x-amzn-query-error", type + ";" + (throttle ? "Sender" : "Receiver"));
+                exchange.getResponseHeaders()
+                        .set("x-amzn-query-error", type + ";" + (throttle ? "Sender" : "Receiver"));
                 exchange.sendResponseHeaders(throttle ? 400 : 500, error.length);
                 exchange.getResponseBody().write(error);
                 return;

@@ -43,8 +43,12 @@ public final class AsyncInvoker implements AutoCloseable {
      * @param sleeper how a pause is waited out
      * @param onFailure the on-failure destination: told of each event that failed every attempt
      */
-    public AsyncInvoker(FunctionRuntime function, int retries, Duration retryPause, Sleeper sleeper,
-                        Consumer<FailedEvent> onFailure) {
+    public AsyncInvoker(
+            FunctionRuntime function,
+            int retries,
+            Duration retryPause,
+            Sleeper sleeper,
+            Consumer<FailedEvent> onFailure) {
         this.function = Objects.requireNonNull(function, "function");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
@@ -96,14 +100,21 @@ public final class AsyncInvoker implements AutoCloseable {
             }
             String error = new String(result.payload(), java.nio.charset.StandardCharsets.UTF_8);
             if (attempt > retries) {
-                log.warn("Asynchronous invocation failed {} times, giving up and sending it to the on-failure "
-                        + "destination: {}", attempt, error);
+                log.warn(
+                        "Asynchronous invocation failed {} times, giving up and sending it to the on-failure "
+                                + "destination: {}",
+                        attempt,
+                        error);
                 giveUp(new FailedEvent(payload, error, attempt));
                 return;
             }
             Duration pause = retryPause.multipliedBy(1L << (attempt - 1));
-            log.warn("Asynchronous invocation failed (attempt {} of {}), retrying in {} ms: {}", attempt, retries + 1,
-                    pause.toMillis(), error);
+            log.warn(
+                    "Asynchronous invocation failed (attempt {} of {}), retrying in {} ms: {}",
+                    attempt,
+                    retries + 1,
+                    pause.toMillis(),
+                    error);
             if (!sleep(pause)) {
                 giveUp(new FailedEvent(payload, "interrupted while waiting to retry: " + error, attempt));
                 return;
@@ -117,8 +128,10 @@ public final class AsyncInvoker implements AutoCloseable {
         try {
             onFailure.accept(event);
         } catch (RuntimeException e) {
-            log.error("Asynchronous invocation: could not send a failed event to the on-failure destination: {}; "
-                    + "it is kept in memory only", e.toString());
+            log.error(
+                    "Asynchronous invocation: could not send a failed event to the on-failure destination: {}; "
+                            + "it is kept in memory only",
+                    e.toString());
         }
     }
 
@@ -145,6 +158,5 @@ public final class AsyncInvoker implements AutoCloseable {
      * @param lastError the last attempt's error payload
      * @param attempts how many attempts were made
      */
-    public record FailedEvent(byte[] payload, String lastError, int attempts) {
-    }
+    public record FailedEvent(byte[] payload, String lastError, int attempts) {}
 }

@@ -24,8 +24,14 @@ import java.util.Optional;
  * @param requestPayload the event, as it was invoked
  * @param responsePayload the last attempt's error, {@code {"errorMessage":…,"errorType":…}}
  */
-public record DestinationRecord(String requestId, String functionArn, String condition, int attempts, Instant at,
-                                JsonNode requestPayload, JsonNode responsePayload) {
+public record DestinationRecord(
+        String requestId,
+        String functionArn,
+        String condition,
+        int attempts,
+        Instant at,
+        JsonNode requestPayload,
+        JsonNode responsePayload) {
 
     public DestinationRecord {
         Objects.requireNonNull(requestId, "requestId");
@@ -64,7 +70,9 @@ public record DestinationRecord(String requestId, String functionArn, String con
         } catch (IOException e) {
             return Optional.empty();
         }
-        if (root == null || !root.isObject() || !root.path("requestContext").isObject()
+        if (root == null
+                || !root.isObject()
+                || !root.path("requestContext").isObject()
                 || !root.has("requestPayload")) {
             return Optional.empty();
         }
@@ -75,10 +83,15 @@ public record DestinationRecord(String requestId, String functionArn, String con
         } catch (RuntimeException e) {
             at = Instant.EPOCH;
         }
-        return Optional.of(new DestinationRecord(request.path("requestId").asText(""),
-                request.path("functionArn").asText(""), request.path("condition").asText(""),
-                request.path("approximateInvokeCount").asInt(0), at, root.get("requestPayload"),
-                root.path("responsePayload").isMissingNode() ? JsonNodeFactory.instance.nullNode()
+        return Optional.of(new DestinationRecord(
+                request.path("requestId").asText(""),
+                request.path("functionArn").asText(""),
+                request.path("condition").asText(""),
+                request.path("approximateInvokeCount").asInt(0),
+                at,
+                root.get("requestPayload"),
+                root.path("responsePayload").isMissingNode()
+                        ? JsonNodeFactory.instance.nullNode()
                         : root.get("responsePayload")));
     }
 

@@ -52,17 +52,22 @@ public final class LambdaApiServer implements AutoCloseable {
      *
      * @throws UncheckedIOException naming the address when it cannot be bound
      */
-    public static LambdaApiServer start(String host, int port, FunctionRuntime function, AsyncInvoker async,
-                                        String functionArn) {
+    public static LambdaApiServer start(
+            String host, int port, FunctionRuntime function, AsyncInvoker async, String functionArn) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not serve the Lambda API on " + host + ":" + port + " ("
-                    + e.getMessage() + "). Is another process using that port? Pick another one.", e);
+            throw new UncheckedIOException(
+                    "Could not serve the Lambda API on " + host + ":" + port + " (" + e.getMessage()
+                            + "). Is another process using that port? Pick another one.",
+                    e);
         }
-        LambdaApiServer api = new LambdaApiServer(server, Objects.requireNonNull(function, "function"),
-                Objects.requireNonNull(async, "async"), Objects.requireNonNull(functionArn, "functionArn"));
+        LambdaApiServer api = new LambdaApiServer(
+                server,
+                Objects.requireNonNull(function, "function"),
+                Objects.requireNonNull(async, "async"),
+                Objects.requireNonNull(functionArn, "functionArn"));
         server.createContext("/", api::handle);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
@@ -79,8 +84,12 @@ public final class LambdaApiServer implements AutoCloseable {
             exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
             Matcher invoke = INVOKE.matcher(exchange.getRequestURI().getRawPath());
             if (!invoke.matches()) {
-                error(exchange, 404, "UnknownOperationException", "Unknown operation " + exchange.getRequestMethod()
-                        + " " + exchange.getRequestURI().getPath() + "; this endpoint serves Invoke only.");
+                error(
+                        exchange,
+                        404,
+                        "UnknownOperationException",
+                        "Unknown operation " + exchange.getRequestMethod() + " "
+                                + exchange.getRequestURI().getPath() + "; this endpoint serves Invoke only.");
                 return;
             }
             if (!"POST".equals(exchange.getRequestMethod())) {
@@ -95,8 +104,11 @@ public final class LambdaApiServer implements AutoCloseable {
             byte[] payload = exchange.getRequestBody().readAllBytes();
             if (payload.length > 0 && !isJson(payload)) {
                 // Lambda refuses a payload that is not JSON before any invocation.
-                error(exchange, 400, "InvalidRequestContentException", "Could not parse request body into json: the "
-                        + "payload is not valid JSON.");
+                error(
+                        exchange,
+                        400,
+                        "InvalidRequestContentException",
+                        "Could not parse request body into json: the " + "payload is not valid JSON.");
                 return;
             }
             String type = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
@@ -107,8 +119,12 @@ public final class LambdaApiServer implements AutoCloseable {
                     exchange.sendResponseHeaders(202, -1);
                 }
                 case "DryRun" -> exchange.sendResponseHeaders(204, -1);
-                default -> error(exchange, 400, "InvalidParameterValueException",
-                        "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, got " + type);
+                default ->
+                    error(
+                            exchange,
+                            400,
+                            "InvalidParameterValueException",
+                            "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, got " + type);
             }
         } catch (RuntimeException e) {
             log.warn("Lambda API: request failed: {}", e.toString());
@@ -159,7 +175,11 @@ public final class LambdaApiServer implements AutoCloseable {
         byte[] body = JSON.writeValueAsBytes(error);
         exchange.sendResponseHeaders(status, body.length);
         exchange.getResponseBody().write(body);
-        log.info("Lambda API: {} {} -> {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), status,
+        log.info(
+                "Lambda API: {} {} -> {} {}",
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(),
+                status,
                 type);
     }
 

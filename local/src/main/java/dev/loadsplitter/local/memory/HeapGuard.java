@@ -56,6 +56,7 @@ public final class HeapGuard implements AutoCloseable {
     private final Consumer<String> onFull;
     /** End time and duration, in ms, of the full collections inside the window. */
     private final ArrayDeque<long[]> recentFull = new ArrayDeque<>();
+
     private final long maxBytes;
     private final Set<String> heapPools;
     private final AtomicInteger fullInARow = new AtomicInteger();
@@ -67,12 +68,12 @@ public final class HeapGuard implements AutoCloseable {
 
     private HeapGuard(double threshold, int strikes, Duration window, double maxShare, Consumer<String> onFull) {
         if (!(threshold > 0) || strikes < 1) {
-            throw new IllegalArgumentException("threshold must be above 0 and strikes at least 1, got " + threshold
-                    + " and " + strikes);
+            throw new IllegalArgumentException(
+                    "threshold must be above 0 and strikes at least 1, got " + threshold + " and " + strikes);
         }
         if (window.toMillis() < 1 || !(maxShare > 0)) {
-            throw new IllegalArgumentException("window must be at least 1 ms and maxShare above 0, got " + window
-                    + " and " + maxShare);
+            throw new IllegalArgumentException(
+                    "window must be at least 1 ms and maxShare above 0, got " + window + " and " + maxShare);
         }
         this.threshold = threshold;
         this.strikes = strikes;
@@ -130,7 +131,8 @@ public final class HeapGuard implements AutoCloseable {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
             return;
         }
-        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+        GarbageCollectionNotificationInfo info =
+                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
         try {
             judge(info);
         } finally {
@@ -144,11 +146,17 @@ public final class HeapGuard implements AutoCloseable {
         // collection frees; only full collections count.
         boolean fullCollection = info.getGcAction().contains("major");
         if (fullCollection) {
-            long spent = spentInFullCollections(info.getGcInfo().getEndTime(), info.getGcInfo().getDuration());
+            long spent = spentInFullCollections(
+                    info.getGcInfo().getEndTime(), info.getGcInfo().getDuration());
             if (spent > maxShare * windowMillis) {
-                trip(String.format(Locale.ROOT, "the JVM heap is too small: %,d ms of the last %,d ms went to full "
-                        + "garbage collections, %,d of %,d MB still in use after the last", spent, windowMillis,
-                        used >> 20, maxBytes >> 20));
+                trip(String.format(
+                        Locale.ROOT,
+                        "the JVM heap is too small: %,d ms of the last %,d ms went to full "
+                                + "garbage collections, %,d of %,d MB still in use after the last",
+                        spent,
+                        windowMillis,
+                        used >> 20,
+                        maxBytes >> 20));
                 return;
             }
         }
@@ -157,8 +165,12 @@ public final class HeapGuard implements AutoCloseable {
             return;
         }
         if (fullCollection && fullInARow.incrementAndGet() >= strikes) {
-            trip(String.format(Locale.ROOT, "the JVM heap is full: %,d of %,d MB in use after %d full "
-                    + "garbage collections in a row", used >> 20, maxBytes >> 20, strikes));
+            trip(String.format(
+                    Locale.ROOT,
+                    "the JVM heap is full: %,d of %,d MB in use after %d full " + "garbage collections in a row",
+                    used >> 20,
+                    maxBytes >> 20,
+                    strikes));
         }
     }
 

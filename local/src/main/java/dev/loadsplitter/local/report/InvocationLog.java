@@ -28,8 +28,10 @@ public final class InvocationLog implements InvocationListener {
 
     /** Prints the END and REPORT lines of a finished invocation. */
     public void ended(InvocationRecord record) {
-        StringBuilder end = new StringBuilder("END RequestId: ").append(record.requestId())
-                .append(" Kind: ").append(record.kind().name().toLowerCase(Locale.ROOT));
+        StringBuilder end = new StringBuilder("END RequestId: ")
+                .append(record.requestId())
+                .append(" Kind: ")
+                .append(record.kind().name().toLowerCase(Locale.ROOT));
         if (record.records() > 0) {
             end.append(" Records: ").append(record.records());
             if (record.failedRecords() > 0) {
@@ -47,11 +49,16 @@ public final class InvocationLog implements InvocationListener {
         }
         record.error().ifPresent(error -> end.append(" Error: ").append(error));
         double millis = record.duration().toNanos() / 1e6;
-        StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder report = new StringBuilder(String.format(
+                Locale.ROOT,
                 "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB",
-                record.requestId(), millis, (long) Math.ceil(millis), memoryMb));
-        record.initDuration().ifPresent(init -> report.append(String.format(Locale.ROOT, "\tInit Duration: %.2f ms",
-                init.toNanos() / 1e6)));
+                record.requestId(),
+                millis,
+                (long) Math.ceil(millis),
+                memoryMb));
+        record.initDuration()
+                .ifPresent(init ->
+                        report.append(String.format(Locale.ROOT, "\tInit Duration: %.2f ms", init.toNanos() / 1e6)));
         out.println(end + System.lineSeparator() + report);
     }
 }

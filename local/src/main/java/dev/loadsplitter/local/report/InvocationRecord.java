@@ -22,10 +22,20 @@ import java.util.Optional;
  * @param initDuration the container's initialisation, on a cold start
  * @param error the error it returned, if any
  */
-public record InvocationRecord(String requestId, Trigger trigger, Kind kind, int itemsProcessed, int itemsSplit,
-                               int records,
-                               int failedRecords, int subTasks, Instant start, Instant end, boolean coldStart,
-                               Optional<Duration> initDuration, Optional<String> error) {
+public record InvocationRecord(
+        String requestId,
+        Trigger trigger,
+        Kind kind,
+        int itemsProcessed,
+        int itemsSplit,
+        int records,
+        int failedRecords,
+        int subTasks,
+        Instant start,
+        Instant end,
+        boolean coldStart,
+        Optional<Duration> initDuration,
+        Optional<String> error) {
 
     /** What an invocation did, for reports and the timeline's colours. */
     public enum Kind {

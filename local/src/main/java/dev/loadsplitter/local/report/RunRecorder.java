@@ -9,7 +9,6 @@ import dev.loadsplitter.engine.message.SqsRecord;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.container.InvocationResult;
-import dev.loadsplitter.local.container.Trigger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +53,7 @@ public final class RunRecorder implements InvocationListener {
     private final ConcurrentHashMap<String, Integer> directTasks = new ConcurrentHashMap<>();
     /** Items of each distinct small direct task processed in place. */
     private final ConcurrentHashMap<String, Integer> directProcessed = new ConcurrentHashMap<>();
+
     private final AtomicLong duplicates = new AtomicLong();
     /** Direct events the function rejected as invalid (400). */
     private final AtomicLong rejectedEvents = new AtomicLong();
@@ -68,8 +68,12 @@ public final class RunRecorder implements InvocationListener {
      * @param deadLetterQueue the name of the dead-letter queue, whose records the function counts and parks
      * @param onRecord told of each finished invocation, for logs and progress
      */
-    public RunRecorder(ObjectMapper json, int maxItemsPerTask, int recordConcurrency, String deadLetterQueue,
-                       Consumer<InvocationRecord> onRecord) {
+    public RunRecorder(
+            ObjectMapper json,
+            int maxItemsPerTask,
+            int recordConcurrency,
+            String deadLetterQueue,
+            Consumer<InvocationRecord> onRecord) {
         this.deadLetterQueueSuffix = ":" + Objects.requireNonNull(deadLetterQueue, "deadLetterQueue");
         this.json = Objects.requireNonNull(json, "json");
         this.maxItemsPerTask = maxItemsPerTask;
@@ -108,17 +112,21 @@ public final class RunRecorder implements InvocationListener {
         int subTasks = 0;
         Optional<String> error = errorOf(result);
         String task = digest(finished.started().payload());
-        finished.lostAnswer().flatMap(answer -> DirectResponse.read(readQuietly(answer))).ifPresent(lost -> {
-            // An injected crash or timeout threw the answer away; the task it describes was still split or done.
-            if (lost.processed() || lost.split()) {
-                directTasks.put(task, lost.count());
-            }
-            if (lost.processed() && directProcessed.putIfAbsent(task, lost.count()) == null) {
-                serialNanos.addAndGet(finished.duration().toNanos());
-            }
-        });
+        finished.lostAnswer()
+                .flatMap(answer -> DirectResponse.read(readQuietly(answer)))
+                .ifPresent(lost -> {
+                    // An injected crash or timeout threw the answer away; the task it describes was still split or
+                    // done.
+                    if (lost.processed() || lost.split()) {
+                        directTasks.put(task, lost.count());
+                    }
+                    if (lost.processed() && directProcessed.putIfAbsent(task, lost.count()) == null) {
+                        serialNanos.addAndGet(finished.duration().toNanos());
+                    }
+                });
         Optional<DirectResponse> answer = result instanceof InvocationResult.Success success
-                ? DirectResponse.read(readQuietly(success.response())) : Optional.empty();
+                ? DirectResponse.read(readQuietly(success.response()))
+                : Optional.empty();
         if (answer.isPresent()) {
             DirectResponse response = answer.get();
             items = response.count();
@@ -141,9 +149,15 @@ public final class RunRecorder implements InvocationListener {
                 kind = InvocationRecord.Kind.INVALID;
             }
         }
-        return record(finished, kind, kind == InvocationRecord.Kind.PROCESS ? items : 0,
-                kind == InvocationRecord.Kind.SPLIT ? items : 0, 0, kind == InvocationRecord.Kind.FAILED ? 1 : 0,
-                subTasks, error);
+        return record(
+                finished,
+                kind,
+                kind == InvocationRecord.Kind.PROCESS ? items : 0,
+                kind == InvocationRecord.Kind.SPLIT ? items : 0,
+                0,
+                kind == InvocationRecord.Kind.FAILED ? 1 : 0,
+                subTasks,
+                error);
     }
 
     private InvocationRecord ofSqsBatch(Finished finished) {
@@ -152,8 +166,15 @@ public final class RunRecorder implements InvocationListener {
         List<String> batch = received.stream().map(SqsRecord::messageId).toList();
         if (!received.isEmpty() && received.getFirst().eventSourceArn().endsWith(deadLetterQueueSuffix)) {
             // The function counting dead-lettered sub-tasks into their jobs and parking them: no work done.
-            return record(finished, InvocationRecord.Kind.DEAD_LETTER, 0, 0, received.size(),
-                    finished.result().isError() ? received.size() : 0, 0, errorOf(finished.result()));
+            return record(
+                    finished,
+                    InvocationRecord.Kind.DEAD_LETTER,
+                    0,
+                    0,
+                    received.size(),
+                    finished.result().isError() ? received.size() : 0,
+                    0,
+                    errorOf(finished.result()));
         }
         for (SqsRecord record : received) {
             deliveredMessages.add(record.messageId());
@@ -161,7 +182,8 @@ public final class RunRecorder implements InvocationListener {
         }
         InvocationResult result = finished.result();
         Set<String> failed = result instanceof InvocationResult.Success success
-                ? failedIn(success.response(), batch) : new HashSet<>(batch);
+                ? failedIn(success.response(), batch)
+                : new HashSet<>(batch);
         // An injected crash or timeout threw away an answer: the records it reports done were processed.
         Set<String> doneButLost = new HashSet<>();
         finished.lostAnswer().ifPresent(answer -> {
@@ -195,7 +217,8 @@ public final class RunRecorder implements InvocationListener {
             long waves = (received.size() + recordConcurrency - 1) / recordConcurrency;
             serialNanos.addAndGet(finished.duration().toNanos() * firstTimeRecords / waves);
         }
-        InvocationRecord.Kind kind = failed.size() == received.size() ? InvocationRecord.Kind.FAILED
+        InvocationRecord.Kind kind = failed.size() == received.size()
+                ? InvocationRecord.Kind.FAILED
                 : split > 0 ? InvocationRecord.Kind.SPLIT : InvocationRecord.Kind.PROCESS;
         return record(finished, kind, processed, split, received.size(), failed.size(), 0, errorOf(result));
     }
@@ -216,14 +239,31 @@ public final class RunRecorder implements InvocationListener {
         return new HashSet<>(BatchResponse.read(answer, batch).failedMessageIds());
     }
 
-    private static InvocationRecord record(Finished finished, InvocationRecord.Kind kind, int itemsProcessed,
-                                           int itemsSplit, int records, int failedRecords, int subTasks,
-                                           Optional<String> error) {
-        Instant handlerStart = finished.started().at().plus(finished.initDuration().orElse(Duration.ZERO));
-        return new InvocationRecord(finished.started().requestId(), finished.started().trigger(), kind, itemsProcessed,
-                itemsSplit, records,
-                failedRecords, subTasks, handlerStart, finished.at(), finished.started().coldStart(),
-                finished.initDuration(), error);
+    private static InvocationRecord record(
+            Finished finished,
+            InvocationRecord.Kind kind,
+            int itemsProcessed,
+            int itemsSplit,
+            int records,
+            int failedRecords,
+            int subTasks,
+            Optional<String> error) {
+        Instant handlerStart =
+                finished.started().at().plus(finished.initDuration().orElse(Duration.ZERO));
+        return new InvocationRecord(
+                finished.started().requestId(),
+                finished.started().trigger(),
+                kind,
+                itemsProcessed,
+                itemsSplit,
+                records,
+                failedRecords,
+                subTasks,
+                handlerStart,
+                finished.at(),
+                finished.started().coldStart(),
+                finished.initDuration(),
+                error);
     }
 
     private static Optional<String> errorOf(InvocationResult result) {
@@ -285,8 +325,21 @@ public final class RunRecorder implements InvocationListener {
         long elapsed = first == null ? 0 : Duration.between(first, last).toMillis();
         long serial = serialNanos.get() / 1_000_000;
         double speedup = elapsed == 0 ? 0 : Math.round(serial * 100.0 / elapsed) / 100.0;
-        return new RunSummary(all.size(), deliveredMessages(), processed, failed, deadLetters.size(), coldStarts,
-                peakConcurrency, elapsed, serial, speedup, sum(directTasks), deadLetteredItems, duplicates.get(),
-                rejectedEvents.get(), initErrors.get());
+        return new RunSummary(
+                all.size(),
+                deliveredMessages(),
+                processed,
+                failed,
+                deadLetters.size(),
+                coldStarts,
+                peakConcurrency,
+                elapsed,
+                serial,
+                speedup,
+                sum(directTasks),
+                deadLetteredItems,
+                duplicates.get(),
+                rejectedEvents.get(),
+                initErrors.get());
     }
 }

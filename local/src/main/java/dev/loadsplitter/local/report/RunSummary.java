@@ -20,10 +20,22 @@ package dev.loadsplitter.local.report;
  * @param rejectedEvents direct events the function answered as invalid (400)
  * @param initErrors invocations that failed because the function could not be initialised
  */
-public record RunSummary(int invocations, int subTasks, long itemsProcessed, long failed, int deadLettered,
-                         int coldStarts, int peakConcurrency, long elapsedMs, long serialEstimateMs, double speedup,
-                         long items, long itemsDeadLettered, long duplicatesSuppressed, long rejectedEvents,
-                         long initErrors) {
+public record RunSummary(
+        int invocations,
+        int subTasks,
+        long itemsProcessed,
+        long failed,
+        int deadLettered,
+        int coldStarts,
+        int peakConcurrency,
+        long elapsedMs,
+        long serialEstimateMs,
+        double speedup,
+        long items,
+        long itemsDeadLettered,
+        long duplicatesSuppressed,
+        long rejectedEvents,
+        long initErrors) {
 
     /** Every item was processed or dead-lettered, exactly once: {@code itemsProcessed + itemsDeadLettered == items}. */
     public boolean reconciled() {
@@ -36,6 +48,5 @@ public record RunSummary(int invocations, int subTasks, long itemsProcessed, lon
      * @param part its task id ({@code jobId/partId}), or its message id when it carries no lineage
      * @param itemCount its items
      */
-    public record DeadLetter(String part, int itemCount) {
-    }
+    public record DeadLetter(String part, int itemCount) {}
 }

@@ -19,8 +19,7 @@ public final class TimelinePage {
     private static final int GAP = 3;
     private static final int MAX_ROWS = 2_000;
 
-    private TimelinePage() {
-    }
+    private TimelinePage() {}
 
     public static String render(List<InvocationRecord> records, RunSummary summary, String title) {
         return render(records, summary, title, Optional.empty());
@@ -29,22 +28,29 @@ public final class TimelinePage {
     /**
      * @param jobCompletedAt when the job's last item was accounted for, marked on the chart
      */
-    public static String render(List<InvocationRecord> records, RunSummary summary, String title,
-                                Optional<Instant> jobCompletedAt) {
-        List<InvocationRecord> sorted = records.stream().sorted(Comparator.comparing(InvocationRecord::start)).toList();
+    public static String render(
+            List<InvocationRecord> records, RunSummary summary, String title, Optional<Instant> jobCompletedAt) {
+        List<InvocationRecord> sorted = records.stream()
+                .sorted(Comparator.comparing(InvocationRecord::start))
+                .toList();
         List<InvocationRecord> shown = sorted.size() > MAX_ROWS ? sorted.subList(0, MAX_ROWS) : sorted;
-        Instant origin = sorted.isEmpty() ? Instant.EPOCH : sorted.getFirst().start()
-                .minus(sorted.getFirst().initDuration().orElse(Duration.ZERO));
+        Instant origin = sorted.isEmpty()
+                ? Instant.EPOCH
+                : sorted.getFirst()
+                        .start()
+                        .minus(sorted.getFirst().initDuration().orElse(Duration.ZERO));
         // Show the serial estimate to scale when it is within 6x the run; beyond that it would squash the bars.
         boolean serialFits = summary.serialEstimateMs() <= 6 * Math.max(1, summary.elapsedMs());
-        double spanMs = Math.max(1, serialFits ? Math.max(summary.elapsedMs(), summary.serialEstimateMs())
-                : summary.elapsedMs() * 1.05);
+        double spanMs = Math.max(
+                1, serialFits ? Math.max(summary.elapsedMs(), summary.serialEstimateMs()) : summary.elapsedMs() * 1.05);
         double scale = (WIDTH - LEFT - 20) / spanMs;
         int height = 40 + shown.size() * (BAR + GAP) + 30;
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT,
+        svg.append(String.format(
+                Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"invocation timeline\">%n",
-                WIDTH, height));
+                WIDTH,
+                height));
         axis(svg, spanMs, scale, height);
         int y = 30;
         for (InvocationRecord record : shown) {
@@ -52,35 +58,60 @@ public final class TimelinePage {
             double start = Duration.between(origin, record.start()).toNanos() / 1e6;
             double length = Math.max(record.duration().toNanos() / 1e6 * scale, 1.5);
             if (init > 0) {
-                svg.append(String.format(Locale.ROOT,
+                svg.append(String.format(
+                        Locale.ROOT,
                         "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=\"init\"/>%n",
-                        LEFT + (start - init) * scale, y, Math.max(init * scale, 1), BAR));
+                        LEFT + (start - init) * scale,
+                        y,
+                        Math.max(init * scale, 1),
+                        BAR));
             }
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=\"%s\"><title>%s %s: %s</title></rect>%n",
-                    LEFT + start * scale, y, length, BAR, record.kind().name().toLowerCase(Locale.ROOT),
-                    record.kind().name().toLowerCase(Locale.ROOT), record.requestId(), escape(describe(record))));
+                    LEFT + start * scale,
+                    y,
+                    length,
+                    BAR,
+                    record.kind().name().toLowerCase(Locale.ROOT),
+                    record.kind().name().toLowerCase(Locale.ROOT),
+                    record.requestId(),
+                    escape(describe(record))));
             y += BAR + GAP;
         }
         if (summary.serialEstimateMs() > 0 && !serialFits) {
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<text x=\"%d\" y=\"16\" class=\"serial-label\" text-anchor=\"end\">serial estimate %.1f s: "
                             + "off the chart, %.0fx the run &#8594;</text>%n",
-                    WIDTH - 20, summary.serialEstimateMs() / 1000.0, summary.speedup()));
+                    WIDTH - 20,
+                    summary.serialEstimateMs() / 1000.0,
+                    summary.speedup()));
         }
         if (summary.serialEstimateMs() > 0 && serialFits) {
             double x = LEFT + summary.serialEstimateMs() * scale;
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<line x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"%d\" class=\"serial\"/>"
                             + "<text x=\"%.1f\" y=\"16\" class=\"serial-label\" text-anchor=\"end\">serial estimate %.1f s</text>%n",
-                    x, x, height - 25, x, summary.serialEstimateMs() / 1000.0));
+                    x,
+                    x,
+                    height - 25,
+                    x,
+                    summary.serialEstimateMs() / 1000.0));
         }
         jobCompletedAt.ifPresent(at -> {
             double x = LEFT + Math.min(spanMs, Duration.between(origin, at).toNanos() / 1e6) * scale;
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<line x1=\"%.1f\" y1=\"20\" x2=\"%.1f\" y2=\"%d\" class=\"completed\"/>"
                             + "<text x=\"%.1f\" y=\"%d\" class=\"completed-label\">job completed %.2f s</text>%n",
-                    x, x, height - 25, x + 4, height - 28, Duration.between(origin, at).toMillis() / 1000.0));
+                    x,
+                    x,
+                    height - 25,
+                    x + 4,
+                    height - 28,
+                    Duration.between(origin, at).toMillis() / 1000.0));
         });
         svg.append("</svg>\n");
         String note = sorted.size() > shown.size()
@@ -127,20 +158,38 @@ public final class TimelinePage {
                 <p class="legend"><span class="split"></span>split <span class="process"></span>process <span class="failed"></span>failed <span class="dead"></span>dead-lettered, counted and parked <span class="other"></span>ignored or invalid <span class="init"></span>cold-start initialisation</p>
                 %13$s%14$s</body>
                 </html>
-                """.formatted(escape(title), summary.invocations(), summary.elapsedMs() / 1000.0,
-                summary.serialEstimateMs() / 1000.0, summary.speedup(), "", summary.subTasks(),
-                summary.itemsProcessed(), summary.failed(), summary.deadLettered(), summary.coldStarts(),
-                summary.peakConcurrency(), svg, note);
+                """.formatted(
+                        escape(title),
+                        summary.invocations(),
+                        summary.elapsedMs() / 1000.0,
+                        summary.serialEstimateMs() / 1000.0,
+                        summary.speedup(),
+                        "",
+                        summary.subTasks(),
+                        summary.itemsProcessed(),
+                        summary.failed(),
+                        summary.deadLettered(),
+                        summary.coldStarts(),
+                        summary.peakConcurrency(),
+                        svg,
+                        note);
     }
 
     private static void axis(StringBuilder svg, double spanMs, double scale, int height) {
         double step = niceStep(spanMs / 8);
         for (double t = 0; t <= spanMs + 1e-9; t += step) {
             double x = LEFT + t * scale;
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<line x1=\"%.1f\" y1=\"22\" x2=\"%.1f\" y2=\"%d\" class=\"tick\"/>"
                             + "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>%n",
-                    x, x, height - 25, x, height - 10, step >= 1000 ? String.format(Locale.ROOT, "%.0f s", t / 1000)
+                    x,
+                    x,
+                    height - 25,
+                    x,
+                    height - 10,
+                    step >= 1000
+                            ? String.format(Locale.ROOT, "%.0f s", t / 1000)
                             : String.format(Locale.ROOT, "%.1f s", t / 1000)));
         }
     }
@@ -156,7 +205,8 @@ public final class TimelinePage {
     }
 
     private static String describe(InvocationRecord record) {
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%.1f ms", record.duration().toNanos() / 1e6));
+        StringBuilder text = new StringBuilder(
+                String.format(Locale.ROOT, "%.1f ms", record.duration().toNanos() / 1e6));
         if (record.itemsProcessed() > 0) {
             text.append(", processed ").append(record.itemsProcessed());
         }
@@ -168,6 +218,9 @@ public final class TimelinePage {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

@@ -57,18 +57,30 @@ class LocalDynamoDbIT {
     }
 
     private static DynamoDbClient client(String endpoint) {
-        return endpoint.equals("local") ? AwsClients.dynamoDb(Map.of("AWS_ENDPOINT_URL_DYNAMODB", local.url().toString(),
-                "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local"))
+        return endpoint.equals("local")
+                ? AwsClients.dynamoDb(Map.of(
+                        "AWS_ENDPOINT_URL_DYNAMODB",
+                        local.url().toString(),
+                        "AWS_REGION",
+                        "us-east-1",
+                        "AWS_ACCESS_KEY_ID",
+                        "local",
+                        "AWS_SECRET_ACCESS_KEY",
+                        "local"))
                 : dynalite.client();
     }
 
     private static String newTable(DynamoDbClient dynamo) throws InterruptedException {
         String name = "records-" + (++tables);
-        dynamo.createTable(r -> r.tableName(name).billingMode("PAY_PER_REQUEST")
+        dynamo.createTable(r -> r.tableName(name)
+                .billingMode("PAY_PER_REQUEST")
                 .keySchema(k -> k.attributeName("taskId").keyType("HASH"))
                 .attributeDefinitions(a -> a.attributeName("taskId").attributeType("S")));
-        dynamo.waiter().waitUntilTableExists(r -> r.tableName(name),
-                w -> w.maxAttempts(1_500).backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(20))));
+        dynamo.waiter()
+                .waitUntilTableExists(
+                        r -> r.tableName(name),
+                        w -> w.maxAttempts(1_500)
+                                .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(20))));
         return name;
     }
 
@@ -87,12 +99,14 @@ class LocalDynamoDbIT {
         String table = newTable(dynamo);
         Map<String, AttributeValue> key = Map.of("taskId", s("job#1"));
 
-        var first = dynamo.updateItem(r -> r.tableName(table).key(key)
+        var first = dynamo.updateItem(r -> r.tableName(table)
+                .key(key)
                 .updateExpression("SET #items = if_not_exists(#items, :n), lastActivity = :now ADD #processed :one")
                 .expressionAttributeNames(Map.of("#items", "items", "#processed", "processed"))
                 .expressionAttributeValues(Map.of(":n", n(5), ":now", n(100), ":one", n(1)))
                 .returnValues(ReturnValue.ALL_NEW));
-        var second = dynamo.updateItem(r -> r.tableName(table).key(key)
+        var second = dynamo.updateItem(r -> r.tableName(table)
+                .key(key)
                 .updateExpression("SET #items = if_not_exists(#items, :n), lastActivity = lastActivity + :step "
                         + "ADD #processed :two")
                 .expressionAttributeNames(Map.of("#items", "items", "#processed", "processed"))
@@ -100,20 +114,27 @@ class LocalDynamoDbIT {
                 .returnValues(ReturnValue.ALL_NEW));
 
         assertThat(first.attributes()).containsEntry("items", n(5)).containsEntry("processed", n(1));
-        assertThat(second.attributes()).containsEntry("items", n(5)).containsEntry("processed", n(3))
+        assertThat(second.attributes())
+                .containsEntry("items", n(5))
+                .containsEntry("processed", n(3))
                 .containsEntry("lastActivity", n(105));
-        assertThatThrownBy(() -> dynamo.updateItem(r -> r.tableName(table).key(key)
-                .conditionExpression("attribute_not_exists(closedAt) AND (#processed >= #items OR begins_with(taskId, :p))")
-                .updateExpression("SET closedAt = :now")
-                .expressionAttributeNames(Map.of("#items", "items", "#processed", "processed"))
-                .expressionAttributeValues(Map.of(":now", n(1), ":p", s("nope")))))
+        assertThatThrownBy(() -> dynamo.updateItem(r -> r.tableName(table)
+                        .key(key)
+                        .conditionExpression(
+                                "attribute_not_exists(closedAt) AND (#processed >= #items OR begins_with(taskId, :p))")
+                        .updateExpression("SET closedAt = :now")
+                        .expressionAttributeNames(Map.of("#items", "items", "#processed", "processed"))
+                        .expressionAttributeValues(Map.of(":now", n(1), ":p", s("nope")))))
                 .isInstanceOf(ConditionalCheckFailedException.class);
-        dynamo.updateItem(r -> r.tableName(table).key(key)
+        dynamo.updateItem(r -> r.tableName(table)
+                .key(key)
                 .conditionExpression("attribute_not_exists(closedAt) AND #processed BETWEEN :low AND #items")
                 .updateExpression("SET closedAt = :now REMOVE lastActivity")
                 .expressionAttributeNames(Map.of("#items", "items", "#processed", "processed"))
                 .expressionAttributeValues(Map.of(":now", n(1), ":low", n(3))));
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key).consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamo.getItem(
+                        r -> r.tableName(table).key(key).consistentRead(true))
+                .item();
         assertThat(item).containsEntry("closedAt", n(1)).doesNotContainKey("lastActivity");
     }
 
@@ -127,25 +148,40 @@ class LocalDynamoDbIT {
         dynamo.putItem(r -> r.tableName(table).item(Map.of("taskId", s("job/1"), "state", s("DONE"))));
 
         assertThatThrownBy(() -> dynamo.transactWriteItems(r -> r.transactItems(
-                t -> t.update(u -> u.tableName(table).key(Map.of("taskId", s("job#1")))
-                        .updateExpression("ADD #p :one").expressionAttributeNames(Map.of("#p", "processed")).expressionAttributeValues(Map.of(":one", n(1)))),
-                t -> t.update(u -> u.tableName(table).key(Map.of("taskId", s("job/1")))
-                        .conditionExpression("#state <> :done").updateExpression("SET #state = :done")
-                        .expressionAttributeNames(Map.of("#state", "state"))
-                        .expressionAttributeValues(Map.of(":done", s("DONE")))))))
-                .isInstanceOfSatisfying(TransactionCanceledException.class, e -> assertThat(e.cancellationReasons())
-                        .extracting(reason -> reason.code()).containsExactly("None", "ConditionalCheckFailed"));
-        assertThat(dynamo.getItem(r -> r.tableName(table).key(Map.of("taskId", s("job#1")))).hasItem()).isFalse();
+                        t -> t.update(u -> u.tableName(table)
+                                .key(Map.of("taskId", s("job#1")))
+                                .updateExpression("ADD #p :one")
+                                .expressionAttributeNames(Map.of("#p", "processed"))
+                                .expressionAttributeValues(Map.of(":one", n(1)))),
+                        t -> t.update(u -> u.tableName(table)
+                                .key(Map.of("taskId", s("job/1")))
+                                .conditionExpression("#state <> :done")
+                                .updateExpression("SET #state = :done")
+                                .expressionAttributeNames(Map.of("#state", "state"))
+                                .expressionAttributeValues(Map.of(":done", s("DONE")))))))
+                .isInstanceOfSatisfying(
+                        TransactionCanceledException.class,
+                        e -> assertThat(e.cancellationReasons())
+                                .extracting(reason -> reason.code())
+                                .containsExactly("None", "ConditionalCheckFailed"));
+        assertThat(dynamo.getItem(r -> r.tableName(table).key(Map.of("taskId", s("job#1"))))
+                        .hasItem())
+                .isFalse();
 
         dynamo.transactWriteItems(r -> r.transactItems(
-                t -> t.update(u -> u.tableName(table).key(Map.of("taskId", s("job#1")))
-                        .updateExpression("ADD #p :one").expressionAttributeNames(Map.of("#p", "processed")).expressionAttributeValues(Map.of(":one", n(1)))),
-                t -> t.update(u -> u.tableName(table).key(Map.of("taskId", s("job/2")))
+                t -> t.update(u -> u.tableName(table)
+                        .key(Map.of("taskId", s("job#1")))
+                        .updateExpression("ADD #p :one")
+                        .expressionAttributeNames(Map.of("#p", "processed"))
+                        .expressionAttributeValues(Map.of(":one", n(1)))),
+                t -> t.update(u -> u.tableName(table)
+                        .key(Map.of("taskId", s("job/2")))
                         .conditionExpression("attribute_not_exists(#state) OR #state <> :done")
                         .updateExpression("SET #state = :done")
                         .expressionAttributeNames(Map.of("#state", "state"))
                         .expressionAttributeValues(Map.of(":done", s("DONE"))))));
-        assertThat(dynamo.getItem(r -> r.tableName(table).key(Map.of("taskId", s("job#1")))).item())
+        assertThat(dynamo.getItem(r -> r.tableName(table).key(Map.of("taskId", s("job#1"))))
+                        .item())
                 .containsEntry("processed", n(1));
     }
 
@@ -156,8 +192,8 @@ class LocalDynamoDbIT {
         String table = newTable(dynamo);
         for (int i = 0; i < 25; i++) {
             int index = i;
-            dynamo.putItem(r -> r.tableName(table).item(Map.of("taskId", s("item-" + index),
-                    "kind", s(index % 5 == 0 ? "job" : "task"))));
+            dynamo.putItem(r -> r.tableName(table)
+                    .item(Map.of("taskId", s("item-" + index), "kind", s(index % 5 == 0 ? "job" : "task"))));
         }
 
         List<String> jobs = new java.util.ArrayList<>();
@@ -165,8 +201,11 @@ class LocalDynamoDbIT {
         int pages = 0;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamo.scan(r -> r.tableName(table).limit(7).exclusiveStartKey(from)
-                    .filterExpression("kind = :job").expressionAttributeValues(Map.of(":job", s("job"))));
+            ScanResponse page = dynamo.scan(r -> r.tableName(table)
+                    .limit(7)
+                    .exclusiveStartKey(from)
+                    .filterExpression("kind = :job")
+                    .expressionAttributeValues(Map.of(":job", s("job"))));
             page.items().forEach(item -> jobs.add(item.get("taskId").s()));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             pages++;

@@ -77,8 +77,15 @@ class ProcessingRecordsIT {
             case "memory" -> new InMemoryProcessingRecords(Duration.ofHours(1));
             case "dynamodb" -> {
                 local.createTable(table, DynamoDbProcessingRecords.KEY);
-                DynamoDbClient client = AwsClients.dynamoDb(Map.of("AWS_ENDPOINT_URL_DYNAMODB", local.url().toString(),
-                        "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local"));
+                DynamoDbClient client = AwsClients.dynamoDb(Map.of(
+                        "AWS_ENDPOINT_URL_DYNAMODB",
+                        local.url().toString(),
+                        "AWS_REGION",
+                        "us-east-1",
+                        "AWS_ACCESS_KEY_ID",
+                        "local",
+                        "AWS_SECRET_ACCESS_KEY",
+                        "local"));
                 yield new DynamoDbProcessingRecords(client, table, Duration.ofHours(1));
             }
             default -> {
@@ -108,7 +115,8 @@ class ProcessingRecordsIT {
             assertThat(job.status()).isEqualTo(JobStatus.IN_PROGRESS);
         });
         assertThat(again).isEmpty();
-        assertThat(records.claim(part("1"), T0.plusSeconds(10), LEASE)).isEqualTo(new Claim.AlreadyDone(T0.plusSeconds(5)));
+        assertThat(records.claim(part("1"), T0.plusSeconds(10), LEASE))
+                .isEqualTo(new Claim.AlreadyDone(T0.plusSeconds(5)));
         assertThat(records.job("job-1").orElseThrow().processed()).isEqualTo(2);
     }
 
@@ -118,7 +126,8 @@ class ProcessingRecordsIT {
         ProcessingRecords records = store(kind);
         records.claim(part("2"), T0, LEASE);
 
-        assertThat(records.claim(part("2"), T0.plusSeconds(30), LEASE)).isEqualTo(new Claim.HeldElsewhere(T0.plus(LEASE)));
+        assertThat(records.claim(part("2"), T0.plusSeconds(30), LEASE))
+                .isEqualTo(new Claim.HeldElsewhere(T0.plus(LEASE)));
         assertThat(records.claim(part("2"), T0.plusSeconds(61), LEASE)).isEqualTo(new Claim.Claimed(2));
     }
 
@@ -145,7 +154,8 @@ class ProcessingRecordsIT {
         records.claim(part("4"), T0, LEASE);
         records.markDone(part("4"), new Done(1, 0), T0);
 
-        assertThat(records.claim(part("4"), T0.plus(Duration.ofHours(2)), LEASE)).isInstanceOf(Claim.Claimed.class);
+        assertThat(records.claim(part("4"), T0.plus(Duration.ofHours(2)), LEASE))
+                .isInstanceOf(Claim.Claimed.class);
     }
 
     @ParameterizedTest
@@ -177,7 +187,9 @@ class ProcessingRecordsIT {
         records.startJob("job-1", "Order", 40, T0);
         records.startJob("job-1", "Order", 999, T0.plusSeconds(1));
         assertThat(records.rootDone("job-1", new Done(0, 40), T0)).isPresent();
-        assertThat(records.rootDone("job-1", new Done(0, 40), T0)).as("a retried root split").isEmpty();
+        assertThat(records.rootDone("job-1", new Done(0, 40), T0))
+                .as("a retried root split")
+                .isEmpty();
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Boolean>> closers = new ArrayList<>();
         try (ExecutorService executor = Executors.newFixedThreadPool(8)) {
@@ -205,14 +217,21 @@ class ProcessingRecordsIT {
         assertThat(job.subTasksQueued()).isEqualTo(40);
         assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(job.completedAt()).contains(T0.plusSeconds(11));
-        assertThat(records.claimCompletion("job-1", T0.plusSeconds(12), LEASE)).as("held by the closer").isFalse();
+        assertThat(records.claimCompletion("job-1", T0.plusSeconds(12), LEASE))
+                .as("held by the closer")
+                .isFalse();
         records.completionFailed("job-1", T0.plusSeconds(12));
-        assertThat(records.claimCompletion("job-1", T0.plusSeconds(13), LEASE)).as("given back, claimed once").isTrue();
+        assertThat(records.claimCompletion("job-1", T0.plusSeconds(13), LEASE))
+                .as("given back, claimed once")
+                .isTrue();
         assertThat(records.claimCompletion("job-1", T0.plusSeconds(14), LEASE)).isFalse();
-        assertThat(records.claimCompletion("job-1", T0.plusSeconds(80), LEASE)).as("a lease left by a crash")
+        assertThat(records.claimCompletion("job-1", T0.plusSeconds(80), LEASE))
+                .as("a lease left by a crash")
                 .isTrue();
         records.completionPublished("job-1", T0.plusSeconds(81));
-        assertThat(records.claimCompletion("job-1", T0.plusSeconds(200), LEASE)).as("published").isFalse();
+        assertThat(records.claimCompletion("job-1", T0.plusSeconds(200), LEASE))
+                .as("published")
+                .isFalse();
         assertThat(records.jobs()).extracting(JobRecord::jobId).containsExactly("job-1");
     }
 
@@ -225,18 +244,21 @@ class ProcessingRecordsIT {
         records.markFailed(part("1"), "boom", T0);
 
         Optional<JobRecord> dead = records.markDeadLettered(part("1"), 3, "boom", T0.plusSeconds(1));
-        Optional<JobRecord> deadAgain = records.markDeadLettered(part("1"), 3, "counted by the DLQ consumer too",
-                T0.plusSeconds(2));
-        assertThat(dead).hasValueSatisfying(job -> assertThat(job.deadLettered()).isEqualTo(3));
+        Optional<JobRecord> deadAgain =
+                records.markDeadLettered(part("1"), 3, "counted by the DLQ consumer too", T0.plusSeconds(2));
+        assertThat(dead)
+                .hasValueSatisfying(job -> assertThat(job.deadLettered()).isEqualTo(3));
         assertThat(dead.orElseThrow().allAccountedFor()).isTrue();
         assertThat(deadAgain).isEmpty();
 
         // Redriven: claimed again and done, it moves from dead-lettered to processed.
         assertThat(records.claim(part("1"), T0.plusSeconds(3), LEASE)).isInstanceOf(Claim.Claimed.class);
-        JobRecord redriven = records.markDone(part("1"), new Done(3, 0), T0.plusSeconds(4)).orElseThrow();
+        JobRecord redriven =
+                records.markDone(part("1"), new Done(3, 0), T0.plusSeconds(4)).orElseThrow();
         assertThat(redriven.processed()).isEqualTo(3);
         assertThat(redriven.deadLettered()).isZero();
-        assertThat(records.markDeadLettered(part("1"), 3, "too late", T0.plusSeconds(5))).isEmpty();
+        assertThat(records.markDeadLettered(part("1"), 3, "too late", T0.plusSeconds(5)))
+                .isEmpty();
         assertThat(records.job("job-1").orElseThrow().deadLettered()).isZero();
     }
 
@@ -253,8 +275,11 @@ class ProcessingRecordsIT {
         records.markQueued(part("1"), 45, T0.plusSeconds(2));
         assertThat(records.queuedItems(part("1"))).isEqualTo(60);
 
-        JobRecord dead = records.markDeadLettered(part("1"), 100, "timed out", T0.plusSeconds(3)).orElseThrow();
-        assertThat(dead.deadLettered()).as("the 60 queued items end in their own sub-tasks").isEqualTo(40);
+        JobRecord dead = records.markDeadLettered(part("1"), 100, "timed out", T0.plusSeconds(3))
+                .orElseThrow();
+        assertThat(dead.deadLettered())
+                .as("the 60 queued items end in their own sub-tasks")
+                .isEqualTo(40);
 
         // A split that queued everything before it died leaves nothing to count.
         records.claim(part("2"), T0, LEASE);
@@ -268,7 +293,8 @@ class ProcessingRecordsIT {
     void aJobOfUnknownSizeNeverCloses(String kind) throws Exception {
         ProcessingRecords records = store(kind);
 
-        JobRecord job = records.markDone(new TaskId("job-2", "1"), new Done(1, 0), T0).orElseThrow();
+        JobRecord job =
+                records.markDone(new TaskId("job-2", "1"), new Done(1, 0), T0).orElseThrow();
 
         Assumptions.assumeTrue(job != null);
         assertThat(job.items()).isZero();

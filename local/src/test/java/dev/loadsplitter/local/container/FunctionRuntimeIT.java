@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loadsplitter.local.testfunction.FunctionJars;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +28,7 @@ class FunctionRuntimeIT {
 
     @TempDir
     static Path dir;
+
     private static Path jar;
 
     private final ConcurrentLinkedQueue<InvocationListener.Started> started = new ConcurrentLinkedQueue<>();
@@ -45,8 +46,13 @@ class FunctionRuntimeIT {
 
     private FunctionRuntime runtime(String handler, Duration timeout, int reserved, Map<String, String> environment) {
         FunctionDefinition definition = new FunctionDefinition("probe", handler, jar, 512, timeout, environment);
-        FunctionRuntime runtime = new FunctionRuntime(definition, ARN, reserved, Clock.systemUTC(),
-                new PrintStream(System.out, true, StandardCharsets.UTF_8), new InvocationListener() {
+        FunctionRuntime runtime = new FunctionRuntime(
+                definition,
+                ARN,
+                reserved,
+                Clock.systemUTC(),
+                new PrintStream(System.out, true, StandardCharsets.UTF_8),
+                new InvocationListener() {
                     @Override
                     public void started(Started s) {
                         started.add(s);
@@ -82,7 +88,8 @@ class FunctionRuntimeIT {
     void theFunctionsClassesComeFromItsJarNotFromTheRuntime() {
         FunctionRuntime runtime = runtime(PROBE, Duration.ofSeconds(5), 10, Map.of());
 
-        assertThat(text(runtime.invoke(bytes("whoami"), Trigger.SYNC))).contains("\"loader\":\"function:probe-function.jar\"");
+        assertThat(text(runtime.invoke(bytes("whoami"), Trigger.SYNC)))
+                .contains("\"loader\":\"function:probe-function.jar\"");
     }
 
     @Test
@@ -93,10 +100,14 @@ class FunctionRuntimeIT {
         // Each waits in the function until all four have arrived: they can only all meet if they run at once.
         List<CompletableFuture<InvocationResult>> calls = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            calls.add(CompletableFuture.supplyAsync(() -> runtime.invoke(bytes("meet:4:" + meeting), Trigger.SYNC),
+            calls.add(CompletableFuture.supplyAsync(
+                    () -> runtime.invoke(bytes("meet:4:" + meeting), Trigger.SYNC),
                     command -> Thread.ofVirtual().start(command)));
         }
-        List<String> answers = calls.stream().map(CompletableFuture::join).map(FunctionRuntimeIT::text).toList();
+        List<String> answers = calls.stream()
+                .map(CompletableFuture::join)
+                .map(FunctionRuntimeIT::text)
+                .toList();
 
         assertThat(answers).allSatisfy(answer -> assertThat(answer).contains("\"met\":true"));
         assertThat(answers).doesNotHaveDuplicates();
@@ -129,9 +140,13 @@ class FunctionRuntimeIT {
         Files.createFile(gate.resolve("release"));
 
         assertThat(result).isEqualTo(new InvocationResult.TimedOut(Duration.ofMillis(200)));
-        assertThat(text(result)).isEqualTo("{\"errorMessage\":\"Task timed out after 0.20 seconds\",\"errorType\":\"Sandbox.Timedout\"}");
+        assertThat(text(result))
+                .isEqualTo(
+                        "{\"errorMessage\":\"Task timed out after 0.20 seconds\",\"errorType\":\"Sandbox.Timedout\"}");
         runtime.invoke(bytes("whoami"), Trigger.SYNC);
-        assertThat(runtime.coldStarts()).as("the timed-out container is not reused").isEqualTo(2);
+        assertThat(runtime.coldStarts())
+                .as("the timed-out container is not reused")
+                .isEqualTo(2);
     }
 
     @Test
@@ -149,7 +164,8 @@ class FunctionRuntimeIT {
     void theEnvironmentIsHandedToTheFunctionWithoutTouchingTheJvms() {
         FunctionRuntime runtime = runtime(PROBE, Duration.ofSeconds(5), 10, Map.of("LOCAL_ONLY_GREETING", "hello"));
 
-        assertThat(text(runtime.invoke(bytes("env:LOCAL_ONLY_GREETING"), Trigger.SYNC))).isEqualTo("{\"value\":\"hello\"}");
+        assertThat(text(runtime.invoke(bytes("env:LOCAL_ONLY_GREETING"), Trigger.SYNC)))
+                .isEqualTo("{\"value\":\"hello\"}");
         assertThat(System.getenv("LOCAL_ONLY_GREETING")).isNull();
     }
 
@@ -159,31 +175,35 @@ class FunctionRuntimeIT {
 
         String context = text(runtime.invoke(bytes("context"), Trigger.SYNC));
 
-        assertThat(context).contains("\"requestId\":\"" + started.peek().requestId() + "\"")
-                .contains("\"function\":\"probe\"").contains("\"memory\":512").contains("\"arn\":\"" + ARN + "\"");
+        assertThat(context)
+                .contains("\"requestId\":\"" + started.peek().requestId() + "\"")
+                .contains("\"function\":\"probe\"")
+                .contains("\"memory\":512")
+                .contains("\"arn\":\"" + ARN + "\"");
         int remaining = Integer.parseInt(context.replaceAll(".*\"remaining\":(\\d+).*", "$1"));
         assertThat(remaining).isBetween(2_000, 3_000);
     }
 
     @Test
     void aFailedInitialisationIsReportedAndNotKept() {
-        FunctionRuntime runtime = runtime("dev.loadsplitter.local.testfunction.BrokenHandler", Duration.ofSeconds(5), 10,
-                Map.of());
+        FunctionRuntime runtime =
+                runtime("dev.loadsplitter.local.testfunction.BrokenHandler", Duration.ofSeconds(5), 10, Map.of());
 
         InvocationResult result = runtime.invoke(bytes("whoami"), Trigger.SYNC);
 
         assertThat(result).isInstanceOf(InvocationResult.FunctionError.class);
         InvocationResult.FunctionError error = (InvocationResult.FunctionError) result;
         assertThat(error.errorType()).isEqualTo("Runtime.InitError");
-        assertThat(error.errorMessage()).contains("BrokenHandler could not be initialised")
+        assertThat(error.errorMessage())
+                .contains("BrokenHandler could not be initialised")
                 .contains("missing configuration FOO");
         assertThat(runtime.coldStarts()).isZero();
     }
 
     @Test
     void aHandlerClassThatIsNotAStreamHandlerIsNamedInTheError() {
-        FunctionRuntime runtime = runtime("dev.loadsplitter.local.testfunction.FunctionJars", Duration.ofSeconds(5), 10,
-                Map.of());
+        FunctionRuntime runtime =
+                runtime("dev.loadsplitter.local.testfunction.FunctionJars", Duration.ofSeconds(5), 10, Map.of());
 
         InvocationResult result = runtime.invoke(bytes("whoami"), Trigger.SYNC);
 
@@ -193,8 +213,8 @@ class FunctionRuntimeIT {
 
     @Test
     void aMissingJarSaysHowToBuildIt() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FunctionDefinition("f", PROBE,
-                        dir.resolve("missing.jar"), 512, Duration.ofSeconds(1), Map.of()))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FunctionDefinition(
+                        "f", PROBE, dir.resolve("missing.jar"), 512, Duration.ofSeconds(1), Map.of()))
                 .hasMessageContaining("does not exist. Build it with './mvnw -B -pl function -am package -DskipTests'");
     }
 }

@@ -33,11 +33,13 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class EventSourceMappingIT {
 
     private static final AtomicInteger QUEUES = new AtomicInteger();
+
     @AutoClose
     private static final EmbeddedSqs sqs = EmbeddedSqs.start();
 
     @TempDir
     static Path dir;
+
     private static Path jar;
 
     private final ConcurrentLinkedQueue<Integer> batchSizes = new ConcurrentLinkedQueue<>();
@@ -64,13 +66,26 @@ class EventSourceMappingIT {
         start(settings, maxReceiveCount, reservedConcurrency, Clock.systemUTC(), Duration.ofSeconds(1));
     }
 
-    private void start(EsmSettings settings, int maxReceiveCount, int reservedConcurrency, Clock clock,
-                       Duration visibilityTimeout) {
+    private void start(
+            EsmSettings settings,
+            int maxReceiveCount,
+            int reservedConcurrency,
+            Clock clock,
+            Duration visibilityTimeout) {
         queues = sqs.createQueues("esm-" + QUEUES.incrementAndGet(), maxReceiveCount, visibilityTimeout);
-        FunctionDefinition definition = new FunctionDefinition("probe",
-                "dev.loadsplitter.local.testfunction.ProbeHandler", jar, 512, Duration.ofSeconds(10), Map.of());
-        function = new FunctionRuntime(definition, "arn:aws:lambda:us-east-1:000000000000:function:probe",
-                reservedConcurrency, Clock.systemUTC(), new PrintStream(System.out, true, StandardCharsets.UTF_8),
+        FunctionDefinition definition = new FunctionDefinition(
+                "probe",
+                "dev.loadsplitter.local.testfunction.ProbeHandler",
+                jar,
+                512,
+                Duration.ofSeconds(10),
+                Map.of());
+        function = new FunctionRuntime(
+                definition,
+                "arn:aws:lambda:us-east-1:000000000000:function:probe",
+                reservedConcurrency,
+                Clock.systemUTC(),
+                new PrintStream(System.out, true, StandardCharsets.UTF_8),
                 new InvocationListener() {
                     @Override
                     public void started(Started started) {
@@ -78,8 +93,17 @@ class EventSourceMappingIT {
                         batchSizes.add(payload.split("\"messageId\"", -1).length - 1);
                     }
                 });
-        mapping = new EventSourceMapping(sqs.client(), queues.url(), queues.arn(), EmbeddedSqs.REGION, function,
-                settings, JsonMapper.builder().build(), Trigger.SQS, clock, Sleeper.system());
+        mapping = new EventSourceMapping(
+                sqs.client(),
+                queues.url(),
+                queues.arn(),
+                EmbeddedSqs.REGION,
+                function,
+                settings,
+                JsonMapper.builder().build(),
+                Trigger.SQS,
+                clock,
+                Sleeper.system());
     }
 
     private void send(String... bodies) {
@@ -91,9 +115,13 @@ class EventSourceMappingIT {
     /** Until the queue is empty and no batch is in flight, three looks in a row. */
     private void awaitDrained() {
         AtomicInteger quiet = new AtomicInteger();
-        Awaitility.await("the queue drained").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await("the queue drained")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> (mapping.inFlight() == 0 && sqs.depth(queues.url()).total() == 0
-                        ? quiet.incrementAndGet() : quiet.getAndSet(0)) >= 3);
+                                ? quiet.incrementAndGet()
+                                : quiet.getAndSet(0))
+                        >= 3);
     }
 
     private List<String> deadLetterBodies() {
@@ -122,7 +150,8 @@ class EventSourceMappingIT {
         awaitDrained();
 
         assertThat(deadLetterBodies()).contains("crash");
-        assertThat(mapping.deliveredRecords()).as("the good record came back with the crashing one")
+        assertThat(mapping.deliveredRecords())
+                .as("the good record came back with the crashing one")
                 .isGreaterThanOrEqualTo(3);
     }
 
@@ -219,7 +248,9 @@ class EventSourceMappingIT {
         // Receives keep coming back (long polls of at most a second) while the window, by this clock, stays open.
         long seen = mapping.receives();
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> mapping.receives() >= seen + 6);
-        assertThat(function.invocations()).as("invoked before the window closed").isZero();
+        assertThat(function.invocations())
+                .as("invoked before the window closed")
+                .isZero();
 
         clock.advance(Duration.ofSeconds(20));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> function.invocations() == 1);

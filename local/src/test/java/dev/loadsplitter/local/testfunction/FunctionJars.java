@@ -13,18 +13,24 @@ import java.util.stream.Stream;
 /** Packs this package's compiled handlers into a jar, so the runtime loads them as it loads a real function. */
 public final class FunctionJars {
 
-    private FunctionJars() {
-    }
+    private FunctionJars() {}
 
     public static Path probeJar(Path directory) {
         try {
-            Path classes = Path.of(FunctionJars.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path classes = Path.of(FunctionJars.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             Path packageDir = classes.resolve("dev/loadsplitter/local/testfunction");
             Path jar = directory.resolve("probe-function.jar");
-            try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
-                 Stream<Path> files = Files.list(packageDir)) {
-                for (Path classFile : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-                    out.putNextEntry(new JarEntry(classes.relativize(classFile).toString().replace('\\', '/')));
+            try (OutputStream file = Files.newOutputStream(jar);
+                    JarOutputStream out = new JarOutputStream(file);
+                    Stream<Path> files = Files.list(packageDir)) {
+                for (Path classFile :
+                        files.filter(p -> p.toString().endsWith(".class")).toList()) {
+                    out.putNextEntry(new JarEntry(
+                            classes.relativize(classFile).toString().replace('\\', '/')));
                     out.write(Files.readAllBytes(classFile));
                     out.closeEntry();
                 }

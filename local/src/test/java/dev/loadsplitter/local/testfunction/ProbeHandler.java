@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
 public final class ProbeHandler implements RequestStreamHandler {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final Pattern RECORD = Pattern.compile("\"messageId\":\"([^\"]+)\",\"receiptHandle\":\"[^\"]*\",\"body\":\"([^\"]*)\"");
+    private static final Pattern RECORD =
+            Pattern.compile("\"messageId\":\"([^\"]+)\",\"receiptHandle\":\"[^\"]*\",\"body\":\"([^\"]*)\"");
 
     private final Map<String, String> environment;
     private final int instance = INSTANCES.incrementAndGet();
@@ -52,7 +53,8 @@ public final class ProbeHandler implements RequestStreamHandler {
         }
         if (command.startsWith("meet:")) {
             String[] parts = command.split(":", 3);
-            return "{\"instance\":" + instance + ",\"met\":" + meet(Integer.parseInt(parts[1]), Path.of(parts[2])) + "}";
+            return "{\"instance\":" + instance + ",\"met\":" + meet(Integer.parseInt(parts[1]), Path.of(parts[2]))
+                    + "}";
         }
         if (command.startsWith("block:")) {
             Path release = Path.of(command.substring("block:".length())).resolve("release");
@@ -70,7 +72,8 @@ public final class ProbeHandler implements RequestStreamHandler {
                     + "\",\"remaining\":" + context.getRemainingTimeInMillis() + ",\"memory\":"
                     + context.getMemoryLimitInMB() + ",\"arn\":\"" + context.getInvokedFunctionArn() + "\"}";
         }
-        return "{\"instance\":" + instance + ",\"loader\":\"" + getClass().getClassLoader().getName() + "\"}";
+        return "{\"instance\":" + instance + ",\"loader\":\""
+                + getClass().getClassLoader().getName() + "\"}";
     }
 
     private String batch(String payload) {
@@ -85,12 +88,15 @@ public final class ProbeHandler implements RequestStreamHandler {
                 case "fail" -> failed.add(record.group(1));
                 case "crash" -> throw new IllegalStateException("crash requested by " + record.group(1));
                 case "bogus" -> failed.add("not-in-this-batch");
-                default -> { }
+                default -> {}
             }
         }
         StringBuilder json = new StringBuilder("{\"batchItemFailures\":[");
         for (int i = 0; i < failed.size(); i++) {
-            json.append(i == 0 ? "" : ",").append("{\"itemIdentifier\":\"").append(failed.get(i)).append("\"}");
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"itemIdentifier\":\"")
+                    .append(failed.get(i))
+                    .append("\"}");
         }
         return json.append("]}").toString();
     }
@@ -102,13 +108,15 @@ public final class ProbeHandler implements RequestStreamHandler {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return waitFor(() -> {
-            try (var marks = Files.list(dir)) {
-                return marks.count() >= count;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, 10_000);
+        return waitFor(
+                () -> {
+                    try (var marks = Files.list(dir)) {
+                        return marks.count() >= count;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                10_000);
     }
 
     private static boolean waitFor(BooleanSupplier condition, long millis) {

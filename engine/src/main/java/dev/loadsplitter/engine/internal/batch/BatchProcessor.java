@@ -35,9 +35,14 @@ public final class BatchProcessor {
 
     public List<RecordOutcome> process(List<SqsRecord> records, Invocation invocation) throws InterruptedException {
         if (records.size() == 1) {
-            return List.of(run(records.getFirst(), invocation)); // The common case (batch size 1) needs no extra thread.
+            return List.of(
+                    run(records.getFirst(), invocation)); // The common case (batch size 1) needs no extra thread.
         }
-        return BoundedParallel.map(records, concurrency, executor, record -> run(record, invocation),
+        return BoundedParallel.map(
+                records,
+                concurrency,
+                executor,
+                record -> run(record, invocation),
                 // run() catches Exception, so only an Error lands here; the record still fails alone.
                 (record, error) -> failed(record, error.toString()));
     }
@@ -55,9 +60,14 @@ public final class BatchProcessor {
 
     private static RecordOutcome failed(SqsRecord record, String reason) {
         String lineage = SubTaskAttribute.lineageOf(record.messageAttributes()) instanceof ReceivedLineage.Known known
-                ? ", " + known.lineage().describe() : "";
-        log.warn("messageId={}{}: failed, left on the queue for redelivery (receive count {}): {}", record.messageId(),
-                lineage, record.receiveCount(), reason);
+                ? ", " + known.lineage().describe()
+                : "";
+        log.warn(
+                "messageId={}{}: failed, left on the queue for redelivery (receive count {}): {}",
+                record.messageId(),
+                lineage,
+                record.receiveCount(),
+                reason);
         return new RecordOutcome.Failed(record.messageId(), reason);
     }
 }

@@ -19,11 +19,15 @@ import java.util.function.Function;
  */
 public final class BoundedParallel {
 
-    private BoundedParallel() {
-    }
+    private BoundedParallel() {}
 
-    public static <I, O> List<O> map(List<I> inputs, int limit, ExecutorService executor, Function<I, O> call,
-                                     BiFunction<I, Throwable, O> onError) throws InterruptedException {
+    public static <I, O> List<O> map(
+            List<I> inputs,
+            int limit,
+            ExecutorService executor,
+            Function<I, O> call,
+            BiFunction<I, Throwable, O> onError)
+            throws InterruptedException {
         Objects.requireNonNull(executor, "executor");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);

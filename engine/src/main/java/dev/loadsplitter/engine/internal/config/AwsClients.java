@@ -35,16 +35,23 @@ public final class AwsClients {
 
     private static final ConcurrentHashMap<List<String>, SqsClient> SHARED_SQS = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<List<String>, DynamoDbClient> SHARED_DYNAMODB = new ConcurrentHashMap<>();
-    private static final ConcurrentHashMap<List<String>, EventBridgeClient> SHARED_EVENTBRIDGE = new ConcurrentHashMap<>();
-    private static final List<String> CLIENT_VARIABLES = List.of("AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_EVENTBRIDGE",
-            "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+    private static final ConcurrentHashMap<List<String>, EventBridgeClient> SHARED_EVENTBRIDGE =
+            new ConcurrentHashMap<>();
+    private static final List<String> CLIENT_VARIABLES = List.of(
+            "AWS_ENDPOINT_URL_SQS",
+            "AWS_ENDPOINT_URL_DYNAMODB",
+            "AWS_ENDPOINT_URL_EVENTBRIDGE",
+            "AWS_ENDPOINT_URL",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
             "AWS_SESSION_TOKEN");
 
     /** The access key the local runtime hands its functions (EmbeddedSqs.ACCESS_KEY). */
     static final String LOCAL_RUNTIME_KEY = "load-splitter-local";
 
-    private AwsClients() {
-    }
+    private AwsClients() {}
 
     /** A new SQS client; the caller closes it. */
     public static SqsClient sqs(Map<String, String> environment) {
@@ -68,7 +75,8 @@ public final class AwsClients {
 
     /** A new EventBridge client; the caller closes it. */
     public static EventBridgeClient eventBridge(Map<String, String> environment) {
-        return configure(EventBridgeClient.builder(), environment, "EVENTBRIDGE").build();
+        return configure(EventBridgeClient.builder(), environment, "EVENTBRIDGE")
+                .build();
     }
 
     /** The EventBridge client shared like {@link #sharedSqs}. Never close it. */
@@ -82,14 +90,17 @@ public final class AwsClients {
     }
 
     private static List<String> key(Map<String, String> environment) {
-        return CLIENT_VARIABLES.stream().map(name -> String.valueOf(environment.get(name))).toList();
+        return CLIENT_VARIABLES.stream()
+                .map(name -> String.valueOf(environment.get(name)))
+                .toList();
     }
 
     private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
             B builder, Map<String, String> environment, String serviceId) {
-        builder.httpClient(AwsCrtHttpClient.builder().maxConcurrency(MAX_CONNECTIONS).build());
-        String endpoint = firstSet(environment, "AWS_ENDPOINT_URL_" + serviceId.toUpperCase(Locale.ROOT),
-                "AWS_ENDPOINT_URL");
+        builder.httpClient(
+                AwsCrtHttpClient.builder().maxConcurrency(MAX_CONNECTIONS).build());
+        String endpoint =
+                firstSet(environment, "AWS_ENDPOINT_URL_" + serviceId.toUpperCase(Locale.ROOT), "AWS_ENDPOINT_URL");
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }
@@ -97,7 +108,8 @@ public final class AwsClients {
         if (region != null) {
             builder.region(Region.of(region));
         }
-        if (endpoint != null && isLoopback(URI.create(endpoint))
+        if (endpoint != null
+                && isLoopback(URI.create(endpoint))
                 && LOCAL_RUNTIME_KEY.equals(firstSet(environment, "AWS_ACCESS_KEY_ID"))) {
             // The local runtime's own servers on this machine (SQS, DynamoDB, EventBridge) check no signature:
             // skipping SigV4 saves the CPU a thousand local containers would spend signing every call.
@@ -110,9 +122,10 @@ public final class AwsClients {
         String secretKey = firstSet(environment, "AWS_SECRET_ACCESS_KEY");
         if (accessKey != null && secretKey != null) {
             String sessionToken = firstSet(environment, "AWS_SESSION_TOKEN");
-            builder.credentialsProvider(StaticCredentialsProvider.create(sessionToken == null
-                    ? AwsBasicCredentials.create(accessKey, secretKey)
-                    : AwsSessionCredentials.create(accessKey, secretKey, sessionToken)));
+            builder.credentialsProvider(StaticCredentialsProvider.create(
+                    sessionToken == null
+                            ? AwsBasicCredentials.create(accessKey, secretKey)
+                            : AwsSessionCredentials.create(accessKey, secretKey, sessionToken)));
         }
         return builder;
     }

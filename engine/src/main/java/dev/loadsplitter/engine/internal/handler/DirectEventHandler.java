@@ -55,12 +55,20 @@ final class DirectEventHandler<T> {
                     result = run(accepted.task(), lineage, requestId, Deadline.of(invocation, clock));
                     completion.afterCount(records.rootDone(lineage.jobId(), result.done(), clock.instant()));
                 } catch (TaskTypeException e) {
-                    log.warn("requestId={}, {}: invalid event argument: {}", requestId, lineage.describe(),
+                    log.warn(
+                            "requestId={}, {}: invalid event argument: {}",
+                            requestId,
+                            lineage.describe(),
                             e.getMessage());
                     yield DirectResponse.invalid();
                 }
-                log.info("requestId={}, {}: {}", requestId, lineage.describe(), result.split() || result.shortOfTime()
-                        ? result.describe(type.itemNoun()) : "handled " + type.itemNoun().count(result.items()));
+                log.info(
+                        "requestId={}, {}: {}",
+                        requestId,
+                        lineage.describe(),
+                        result.split() || result.shortOfTime()
+                                ? result.describe(type.itemNoun())
+                                : "handled " + type.itemNoun().count(result.items()));
                 yield result.split() || result.shortOfTime()
                         ? DirectResponse.split(type.itemNoun(), result.items(), result.messages())
                         : DirectResponse.handled(type.itemNoun(), result.items());

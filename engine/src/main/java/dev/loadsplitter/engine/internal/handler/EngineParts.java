@@ -26,16 +26,42 @@ import java.util.concurrent.ExecutorService;
  * @param completion closes a job when its last item is accounted for, and announces it
  * @param deadLetters how records of the dead-letter queue are recognised, counted and parked
  */
-public record EngineParts<T>(TaskType<T> type, ObjectMapper json, Splitter splitter, SubTaskSender sender,
-                             ProcessingRecords records, Clock clock, ExecutorService executor, int recordConcurrency,
-                             Runnable resources, JobCompletion completion, DeadLetters deadLetters) {
+public record EngineParts<T>(
+        TaskType<T> type,
+        ObjectMapper json,
+        Splitter splitter,
+        SubTaskSender sender,
+        ProcessingRecords records,
+        Clock clock,
+        ExecutorService executor,
+        int recordConcurrency,
+        Runnable resources,
+        JobCompletion completion,
+        DeadLetters deadLetters) {
 
     /** Parts without job completion events or a dead-letter consumer, as most tests want them. */
-    public EngineParts(TaskType<T> type, ObjectMapper json, Splitter splitter, SubTaskSender sender,
-                       ProcessingRecords records, Clock clock, ExecutorService executor, int recordConcurrency,
-                       Runnable resources) {
-        this(type, json, splitter, sender, records, clock, executor, recordConcurrency, resources,
-                new JobCompletion(records, CompletionEvents.none(), clock), DeadLetters.none());
+    public EngineParts(
+            TaskType<T> type,
+            ObjectMapper json,
+            Splitter splitter,
+            SubTaskSender sender,
+            ProcessingRecords records,
+            Clock clock,
+            ExecutorService executor,
+            int recordConcurrency,
+            Runnable resources) {
+        this(
+                type,
+                json,
+                splitter,
+                sender,
+                records,
+                clock,
+                executor,
+                recordConcurrency,
+                resources,
+                new JobCompletion(records, CompletionEvents.none(), clock),
+                DeadLetters.none());
     }
 
     public EngineParts {

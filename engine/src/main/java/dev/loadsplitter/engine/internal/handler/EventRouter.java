@@ -36,7 +36,9 @@ public final class EventRouter<T> implements LoadSplitter {
         try {
             event = json.readTree(input);
         } catch (JacksonException e) {
-            log.warn("requestId={}: invalid event argument: {}", invocation.requestId(),
+            log.warn(
+                    "requestId={}: invalid event argument: {}",
+                    invocation.requestId(),
                     EventJson.describe("the payload", e));
             return json.writeValueAsBytes(DirectResponse.invalid().toJson());
         }
@@ -44,7 +46,8 @@ public final class EventRouter<T> implements LoadSplitter {
             log.debug("requestId={}: event {}", invocation.requestId(), new String(input, StandardCharsets.UTF_8));
         }
         if (SqsBatchHandler.isSqsBatch(event)) {
-            return json.writeValueAsBytes(batches.handle(event.get("Records"), invocation).toJson());
+            return json.writeValueAsBytes(
+                    batches.handle(event.get("Records"), invocation).toJson());
         }
         return json.writeValueAsBytes(direct.handle(event, invocation).toJson());
     }

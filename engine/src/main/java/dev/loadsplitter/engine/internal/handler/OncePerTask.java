@@ -51,14 +51,17 @@ final class OncePerTask {
         TaskId id = taskId.get();
         switch (records.claim(id, clock.instant(), invocation.remainingTime())) {
             case ProcessingRecords.Claim.AlreadyDone done -> {
-                log.info("{}: duplicate of a sub-task done at {}; acknowledged without processing it again", where,
+                log.info(
+                        "{}: duplicate of a sub-task done at {}; acknowledged without processing it again",
+                        where,
                         done.doneAt());
                 completion.retryPending(lineage.jobId());
                 return Optional.empty();
             }
-            case ProcessingRecords.Claim.HeldElsewhere held -> throw new TaskBusyException("sub-task " + id
-                    + " is held by another invocation until " + held.leaseEnds()
-                    + "; it comes back after the visibility timeout");
+            case ProcessingRecords.Claim.HeldElsewhere held ->
+                throw new TaskBusyException("sub-task " + id
+                        + " is held by another invocation until " + held.leaseEnds()
+                        + "; it comes back after the visibility timeout");
             case ProcessingRecords.Claim.Claimed claimed -> {
                 // Ours until the lease ends.
             }

@@ -63,9 +63,13 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
         } catch (Exception e) {
             if (received instanceof ReceivedLineage.Known known && deadLetters.isLastReceive(record)) {
                 // SQS moves the message to the DLQ after this receive: its items are counted there now.
-                known.lineage().taskId().ifPresent(id -> completion.afterCount(records.markDeadLettered(id,
-                        itemsOf(record), "failed its last receive (" + record.receiveCount() + "): " + e.getMessage(),
-                        clock.instant())));
+                known.lineage()
+                        .taskId()
+                        .ifPresent(id -> completion.afterCount(records.markDeadLettered(
+                                id,
+                                itemsOf(record),
+                                "failed its last receive (" + record.receiveCount() + "): " + e.getMessage(),
+                                clock.instant())));
             }
             throw e;
         }
@@ -80,32 +84,37 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
             throw new InvalidTaskException(EventJson.describe("the body", e));
         }
         return switch (TaskReading.read(type, event)) {
-            case Reading.Invalid<T> invalid -> throw new InvalidTaskException(
-                    "the body is not a valid " + type.name() + " task: " + invalid.describe());
+            case Reading.Invalid<T> invalid ->
+                throw new InvalidTaskException(
+                        "the body is not a valid " + type.name() + " task: " + invalid.describe());
             case Reading.Ignored<T> ignored -> {
                 log.info("messageId={}: ignored: {}", record.messageId(), ignored.reason());
                 yield "ignored";
             }
             case Reading.Accepted<T> accepted -> {
                 Lineage lineage = lineageOf(received, event);
-                Optional<SubTask.Continuation> continuation = received instanceof ReceivedLineage.Known known
-                        ? known.continuation() : Optional.empty();
+                Optional<SubTask.Continuation> continuation =
+                        received instanceof ReceivedLineage.Known known ? known.continuation() : Optional.empty();
                 Deadline deadline = Deadline.of(invocation, clock);
                 if (lineage.taskId().isEmpty()) {
                     records.startJob(lineage.jobId(), type.name(), countOf(accepted.task()), clock.instant());
                 }
                 String where = "messageId=" + record.messageId() + ", " + lineage.describe();
                 String summary = once.run(lineage, invocation, where, () -> {
-                    try {
-                        // A dead-lettered split counts only the items it had not queued yet.
-                        TaskRunner.Progress progress = lineage.taskId().<TaskRunner.Progress>map(id ->
-                                items -> records.markQueued(id, items, clock.instant())).orElse(TaskRunner.Progress.NONE);
-                        return runner.run(accepted.task(), lineage, record.messageId(), deadline, continuation,
-                                progress);
-                    } catch (SplitException | TaskTypeException e) {
-                        throw new InvalidTaskException(e.getMessage());
-                    }
-                }).map(result -> result.describe(type.itemNoun())).orElse("duplicate");
+                            try {
+                                // A dead-lettered split counts only the items it had not queued yet.
+                                TaskRunner.Progress progress = lineage.taskId()
+                                        .<TaskRunner.Progress>map(
+                                                id -> items -> records.markQueued(id, items, clock.instant()))
+                                        .orElse(TaskRunner.Progress.NONE);
+                                return runner.run(
+                                        accepted.task(), lineage, record.messageId(), deadline, continuation, progress);
+                            } catch (SplitException | TaskTypeException e) {
+                                throw new InvalidTaskException(e.getMessage());
+                            }
+                        })
+                        .map(result -> result.describe(type.itemNoun()))
+                        .orElse("duplicate");
                 if (!summary.equals("duplicate")) {
                     log.info("{}: {}", where, summary);
                 }
@@ -125,12 +134,17 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
     /** A record of the dead-letter queue: counted into its job, once, and parked for redrive. */
     private String deadLetter(SqsRecord record, ReceivedLineage received) {
         if (received instanceof ReceivedLineage.Known known) {
-            known.lineage().taskId().ifPresent(id -> completion.afterCount(records.markDeadLettered(id,
-                    itemsOf(record), "dead-lettered after " + deadLetters.maxReceiveCount() + " receives",
-                    clock.instant())));
+            known.lineage()
+                    .taskId()
+                    .ifPresent(id -> completion.afterCount(records.markDeadLettered(
+                            id,
+                            itemsOf(record),
+                            "dead-lettered after " + deadLetters.maxReceiveCount() + " receives",
+                            clock.instant())));
         }
         deadLetters.parking().park(record);
-        log.info("messageId={}: dead-lettered; counted into its job and parked for 'load-splitter dlq'",
+        log.info(
+                "messageId={}: dead-lettered; counted into its job and parked for 'load-splitter dlq'",
                 record.messageId());
         return "parked";
     }

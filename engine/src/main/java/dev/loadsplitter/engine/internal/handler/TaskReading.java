@@ -7,8 +7,7 @@ import dev.loadsplitter.engine.task.TaskType;
 /** Reads an event through a task type, turning an exception of the task type's into an invalid event. */
 final class TaskReading {
 
-    private TaskReading() {
-    }
+    private TaskReading() {}
 
     /**
      * The task type's reading of {@code event}; a task type that throws instead of answering

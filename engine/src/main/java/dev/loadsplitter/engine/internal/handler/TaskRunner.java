@@ -71,8 +71,11 @@ final class TaskRunner<T> {
                 return "split " + noun.count(items) + " into " + messages + " queued sub-tasks"
                         + (shortOfTime ? " (short of time: the rest of the split was queued to continue it)" : "");
             }
-            return "processed " + noun.count(processed) + (shortOfTime ? " of " + items
-                    + " (short of time: the other " + (items - processed) + " were queued as one sub-task)" : "");
+            return "processed " + noun.count(processed)
+                    + (shortOfTime
+                            ? " of " + items + " (short of time: the other " + (items - processed)
+                                    + " were queued as one sub-task)"
+                            : "");
         }
     }
 
@@ -84,8 +87,14 @@ final class TaskRunner<T> {
      * @throws SplitException when the policy forbids the split
      * @throws Exception whatever {@link TaskType#process} throws
      */
-    Result run(T task, Lineage lineage, String sourceId, Deadline deadline,
-               Optional<SubTask.Continuation> continuation, Progress progress) throws Exception {
+    Result run(
+            T task,
+            Lineage lineage,
+            String sourceId,
+            Deadline deadline,
+            Optional<SubTask.Continuation> continuation,
+            Progress progress)
+            throws Exception {
         int items = count(task);
         WorkContext context = new WorkContext(lineage.jobId(), lineage.partId(), sourceId);
         if (continuation.isEmpty() && !splitter.policy().isLarge(items)) {
@@ -138,7 +147,8 @@ final class TaskRunner<T> {
             Duration perPart = Duration.between(chunkStart, clock.instant()).dividedBy(next - sent);
             sent = next;
             // Writing the rest takes about what writing its parts took; sending it, a batch call.
-            Duration reserve = planTime.multipliedBy(parts.size() - sent).dividedBy(parts.size())
+            Duration reserve = planTime.multipliedBy(parts.size() - sent)
+                    .dividedBy(parts.size())
                     .plus(perPart.multipliedBy(FIRST_CHUNK));
             chunk = nextChunk(chunk, perPart, deadline.left().minus(reserve));
         }
@@ -149,7 +159,7 @@ final class TaskRunner<T> {
     @FunctionalInterface
     interface Progress {
 
-        Progress NONE = items -> { };
+        Progress NONE = items -> {};
 
         void queued(long items) throws Exception;
     }

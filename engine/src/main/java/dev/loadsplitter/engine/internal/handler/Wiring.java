@@ -4,18 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.engine.LoadSplitter;
 import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Idempotency;
-import dev.loadsplitter.engine.internal.jobs.CompletionEvents;
-import dev.loadsplitter.engine.internal.jobs.EventBridgeCompletionEvents;
-import dev.loadsplitter.engine.internal.jobs.JobCompletion;
-import dev.loadsplitter.engine.message.SubTaskAttribute;
-import java.util.HashMap;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import dev.loadsplitter.engine.internal.config.AwsClients;
 import dev.loadsplitter.engine.internal.config.Once;
 import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
 import dev.loadsplitter.engine.internal.idempotency.InMemoryProcessingRecords;
 import dev.loadsplitter.engine.internal.idempotency.LazyProcessingRecords;
 import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
+import dev.loadsplitter.engine.internal.jobs.CompletionEvents;
+import dev.loadsplitter.engine.internal.jobs.EventBridgeCompletionEvents;
+import dev.loadsplitter.engine.internal.jobs.JobCompletion;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.queue.QueueAddress;
 import dev.loadsplitter.engine.internal.queue.SendReport;
@@ -24,9 +21,11 @@ import dev.loadsplitter.engine.internal.queue.SubTaskSender;
 import dev.loadsplitter.engine.internal.split.Splitter;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.SubTask;
+import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.engine.task.TaskType;
 import dev.loadsplitter.engine.task.WorkContext;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -34,14 +33,14 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /** Builds a container's engine from the function's environment. */
 public final class Wiring {
 
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
 
-    private Wiring() {
-    }
+    private Wiring() {}
 
     /**
      * Settings, the shared JSON mapper, a virtual-thread executor, the processing records the
@@ -54,31 +53,56 @@ public final class Wiring {
         ProcessingRecords records = records(settings, environment);
         warmUp(records);
         Clock clock = Clock.systemUTC();
-        CompletionEvents events = settings.eventBusName().<CompletionEvents>map(bus -> new EventBridgeCompletionEvents(
-                () -> AwsClients.sharedEventBridge(environment), bus)).orElse(CompletionEvents.none());
+        CompletionEvents events = settings.eventBusName()
+                .<CompletionEvents>map(
+                        bus -> new EventBridgeCompletionEvents(() -> AwsClients.sharedEventBridge(environment), bus))
+                .orElse(CompletionEvents.none());
         if (settings.eventBusName().isPresent() && settings.idempotency() != Idempotency.DYNAMODB) {
-            log.warn("EVENT_BUS_NAME is set but IDEMPOTENCY is {}: job records are per container, so a job's completion "
-                    + "event may never be sent. Set IDEMPOTENCY=dynamodb.", settings.idempotency().value());
+            log.warn(
+                    "EVENT_BUS_NAME is set but IDEMPOTENCY is {}: job records are per container, so a job's completion "
+                            + "event may never be sent. Set IDEMPOTENCY=dynamodb.",
+                    settings.idempotency().value());
         }
-        DeadLetters deadLetters = new DeadLetters(settings.deadLetterQueueArn(), settings.maxReceiveCount(),
-                parking(settings, environment));
-        return new EventRouter<>(new EngineParts<>(type, json, new Splitter(settings.policy(), json),
-                sender(settings, environment, executor), records, clock, executor, settings.recordConcurrency(),
-                executor::close, new JobCompletion(records, events, clock), deadLetters));
+        DeadLetters deadLetters = new DeadLetters(
+                settings.deadLetterQueueArn(), settings.maxReceiveCount(), parking(settings, environment));
+        return new EventRouter<>(new EngineParts<>(
+                type,
+                json,
+                new Splitter(settings.policy(), json),
+                sender(settings, environment, executor),
+                records,
+                clock,
+                executor,
+                settings.recordConcurrency(),
+                executor::close,
+                new JobCompletion(records, events, clock),
+                deadLetters));
     }
 
     /** Sends a dead-lettered record, body and message attributes, to PARKED_QUEUE_URL. */
     private static DeadLetters.Parking parking(EngineSettings settings, Map<String, String> environment) {
         return record -> {
-            String parked = settings.parkedQueueUrl().orElseThrow(() -> new IllegalStateException("PARKED_QUEUE_URL is "
-                    + "not set: a dead-lettered record cannot be parked."));
+            String parked = settings.parkedQueueUrl()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "PARKED_QUEUE_URL is " + "not set: a dead-lettered record cannot be parked."));
             Map<String, MessageAttributeValue> attributes = new HashMap<>();
-            record.messageAttributes().forEach((name, value) -> attributes.put(name, MessageAttributeValue.builder()
-                    .dataType(SubTaskAttribute.dataTypeOf(name)).stringValue(value).build()));
-            attributes.put(SubTaskAttribute.PARKED_FROM, MessageAttributeValue.builder().dataType("String")
-                    .stringValue(record.messageId()).build());
-            AwsClients.sharedSqs(environment).sendMessage(request -> request.queueUrl(parked)
-                    .messageBody(record.body().orElse("")).messageAttributes(attributes));
+            record.messageAttributes()
+                    .forEach((name, value) -> attributes.put(
+                            name,
+                            MessageAttributeValue.builder()
+                                    .dataType(SubTaskAttribute.dataTypeOf(name))
+                                    .stringValue(value)
+                                    .build()));
+            attributes.put(
+                    SubTaskAttribute.PARKED_FROM,
+                    MessageAttributeValue.builder()
+                            .dataType("String")
+                            .stringValue(record.messageId())
+                            .build());
+            AwsClients.sharedSqs(environment)
+                    .sendMessage(request -> request.queueUrl(parked)
+                            .messageBody(record.body().orElse(""))
+                            .messageAttributes(attributes));
         };
     }
 
@@ -87,14 +111,15 @@ public final class Wiring {
      * never send, so their cold start skips it. The client is shared per class loader and
      * configuration: one per container on AWS.
      */
-    private static SubTaskSender sender(EngineSettings settings, Map<String, String> environment,
-                                        ExecutorService executor) {
+    private static SubTaskSender sender(
+            EngineSettings settings, Map<String, String> environment, ExecutorService executor) {
         if (settings.queueUrl().isEmpty() && settings.queueName().isEmpty()) {
             log.warn("Neither QUEUE_URL nor QUEUE_NAME is set: small tasks work, large ones will fail to split.");
         }
         Once<SubTaskSender> real = new Once<>(() -> {
             SqsClient sqs = AwsClients.sharedSqs(environment);
-            QueueAddress queue = settings.queueUrl().map(QueueAddress::ofUrl)
+            QueueAddress queue = settings.queueUrl()
+                    .map(QueueAddress::ofUrl)
                     .or(() -> settings.queueName().map(name -> QueueAddress.ofName(sqs, name)))
                     .orElseThrow(() -> new IllegalStateException("No work queue configured: set QUEUE_URL (or "
                             + "QUEUE_NAME) in the function's environment so large tasks can be split."));
@@ -121,18 +146,22 @@ public final class Wiring {
         try {
             records.warmUp();
         } catch (RuntimeException e) {
-            log.warn("Could not reach the processing records during init ({}); the first invocation will try again.",
+            log.warn(
+                    "Could not reach the processing records during init ({}); the first invocation will try again.",
                     e.getMessage());
         }
     }
 
     private static ProcessingRecords records(EngineSettings settings, Map<String, String> environment) {
         return switch (settings.idempotency()) {
-            case MEMORY -> InMemoryProcessingRecords.shared(settings.queueUrl().or(settings::queueName).orElse(""),
-                    settings.idempotencyTtl());
-            case DYNAMODB -> new LazyProcessingRecords(() -> new DynamoDbProcessingRecords(
-                    AwsClients.sharedDynamoDb(environment), settings.idempotencyTable().orElseThrow(),
-                    settings.idempotencyTtl()));
+            case MEMORY ->
+                InMemoryProcessingRecords.shared(
+                        settings.queueUrl().or(settings::queueName).orElse(""), settings.idempotencyTtl());
+            case DYNAMODB ->
+                new LazyProcessingRecords(() -> new DynamoDbProcessingRecords(
+                        AwsClients.sharedDynamoDb(environment),
+                        settings.idempotencyTable().orElseThrow(),
+                        settings.idempotencyTtl()));
             case OFF -> ProcessingRecords.none();
         };
     }

@@ -79,19 +79,26 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
 
     private Optional<Claim> tryClaim(TaskId taskId, Instant now, Duration lease) {
         Expression e = new Expression()
-                .value(":inProgress", s("IN_PROGRESS")).value(":failed", s("FAILED")).value(":dead", s("DEAD_LETTERED"))
-                .value(":now", n(now.toEpochMilli())).value(":nowSeconds", n(now.getEpochSecond()))
-                .value(":lease", n(now.plus(lease).toEpochMilli())).value(":expires", n(expires(now)))
+                .value(":inProgress", s("IN_PROGRESS"))
+                .value(":failed", s("FAILED"))
+                .value(":dead", s("DEAD_LETTERED"))
+                .value(":now", n(now.toEpochMilli()))
+                .value(":nowSeconds", n(now.getEpochSecond()))
+                .value(":lease", n(now.plus(lease).toEpochMilli()))
+                .value(":expires", n(expires(now)))
                 .value(":one", n(1));
         try {
-            var response = dynamo.updateItem(r -> r.tableName(table).key(key(taskId))
+            var response = dynamo.updateItem(r -> r.tableName(table)
+                    .key(key(taskId))
                     .conditionExpression(e.text("attribute_not_exists(#taskId) OR #state = :failed OR #state = :dead "
                             + "OR #expiresAt < :nowSeconds OR (#state = :inProgress AND #leaseEnds < :now)"))
                     .updateExpression(e.text("SET #state = :inProgress, #leaseEnds = :lease, #updatedAt = :now, "
                             + "#expiresAt = :expires ADD #attempts :one"))
-                    .expressionAttributeNames(e.names()).expressionAttributeValues(e.values())
+                    .expressionAttributeNames(e.names())
+                    .expressionAttributeValues(e.values())
                     .returnValues(ReturnValue.ALL_NEW));
-            return Optional.of(new Claim.Claimed(Integer.parseInt(response.attributes().get("attempts").n())));
+            return Optional.of(new Claim.Claimed(
+                    Integer.parseInt(response.attributes().get("attempts").n())));
         } catch (ConditionalCheckFailedException refused) {
             Map<String, AttributeValue> item = get(taskId.toString());
             if (item.isEmpty()) {
@@ -109,18 +116,36 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
         // Optimistic first: almost every sub-task was never dead-lettered, so the record need not be read first.
         long deadItems = 0;
         while (true) {
-            Expression onRecord = new Expression().value(":done", s("DONE")).value(":now", n(now.toEpochMilli()))
-                    .value(":expires", n(expires(now))).value(":zero", n(0)).value(":dead", n(deadItems));
-            Update recordUpdate = Update.builder().tableName(table).key(key(taskId))
+            Expression onRecord = new Expression()
+                    .value(":done", s("DONE"))
+                    .value(":now", n(now.toEpochMilli()))
+                    .value(":expires", n(expires(now)))
+                    .value(":zero", n(0))
+                    .value(":dead", n(deadItems));
+            Update recordUpdate = Update.builder()
+                    .tableName(table)
+                    .key(key(taskId))
                     .conditionExpression(onRecord.text("attribute_not_exists(#state) OR (#state <> :done AND "
-                            + (deadItems == 0 ? "(attribute_not_exists(#deadItems) OR #deadItems = :zero))"
-                            : "#deadItems = :dead)")))
-                    .updateExpression(onRecord.text("SET #state = :done, #updatedAt = :now, #expiresAt = :expires, "
-                            + "#deadItems = :zero"))
-                    .expressionAttributeNames(onRecord.names()).expressionAttributeValues(onRecord.values())
+                            + (deadItems == 0
+                                    ? "(attribute_not_exists(#deadItems) OR #deadItems = :zero))"
+                                    : "#deadItems = :dead)")))
+                    .updateExpression(onRecord.text(
+                            "SET #state = :done, #updatedAt = :now, #expiresAt = :expires, " + "#deadItems = :zero"))
+                    .expressionAttributeNames(onRecord.names())
+                    .expressionAttributeValues(onRecord.values())
                     .build();
-            if (transact(recordUpdate, jobCount(taskId.jobId(), now, Map.of("processed", done.processedItems(),
-                    "subTasksQueued", done.queuedSubTasks(), "deadLettered", -deadItems)))) {
+            if (transact(
+                    recordUpdate,
+                    jobCount(
+                            taskId.jobId(),
+                            now,
+                            Map.of(
+                                    "processed",
+                                    done.processedItems(),
+                                    "subTasksQueued",
+                                    done.queuedSubTasks(),
+                                    "deadLettered",
+                                    -deadItems)))) {
                 return job(taskId.jobId());
             }
             Map<String, AttributeValue> record = get(taskId.toString());
@@ -133,20 +158,31 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
 
     @Override
     public void markFailed(TaskId taskId, String error, Instant now) {
-        String text = error == null ? "unknown error" : error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
-        Expression e = new Expression().value(":done", s("DONE")).value(":failed", s("FAILED")).value(":error", s(text))
-                .value(":now", n(now.toEpochMilli())).value(":expires", n(expires(now)));
+        String text =
+                error == null ? "unknown error" : error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
+        Expression e = new Expression()
+                .value(":done", s("DONE"))
+                .value(":failed", s("FAILED"))
+                .value(":error", s(text))
+                .value(":now", n(now.toEpochMilli()))
+                .value(":expires", n(expires(now)));
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(taskId))
+            dynamo.updateItem(r -> r.tableName(table)
+                    .key(key(taskId))
                     .conditionExpression(e.text("attribute_exists(#taskId) AND #state <> :done"))
-                    .updateExpression(e.text("SET #state = :failed, #lastError = :error, "
-                            + "#firstError = if_not_exists(#firstError, :error), #updatedAt = :now, #expiresAt = :expires"))
-                    .expressionAttributeNames(e.names()).expressionAttributeValues(e.values()));
+                    .updateExpression(
+                            e.text(
+                                    "SET #state = :failed, #lastError = :error, "
+                                            + "#firstError = if_not_exists(#firstError, :error), #updatedAt = :now, #expiresAt = :expires"))
+                    .expressionAttributeNames(e.names())
+                    .expressionAttributeValues(e.values()));
         } catch (ConditionalCheckFailedException e2) {
             // Already done (a duplicate finished first) or already expired: nothing to record.
         }
         Update job = jobCount(taskId.jobId(), now, Map.of("failedAttempts", 1L));
-        dynamo.updateItem(r -> r.tableName(table).key(job.key()).updateExpression(job.updateExpression())
+        dynamo.updateItem(r -> r.tableName(table)
+                .key(job.key())
+                .updateExpression(job.updateExpression())
                 .expressionAttributeNames(job.expressionAttributeNames())
                 .expressionAttributeValues(job.expressionAttributeValues()));
     }
@@ -155,10 +191,12 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
     public void markQueued(TaskId taskId, long itemsQueued, Instant now) {
         Expression e = new Expression().value(":queued", n(itemsQueued));
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(taskId))
+            dynamo.updateItem(r -> r.tableName(table)
+                    .key(key(taskId))
                     .conditionExpression(e.text("attribute_not_exists(#queuedItems) OR #queuedItems < :queued"))
                     .updateExpression(e.text("SET #queuedItems = :queued"))
-                    .expressionAttributeNames(e.names()).expressionAttributeValues(e.values()));
+                    .expressionAttributeNames(e.names())
+                    .expressionAttributeValues(e.values()));
         } catch (ConditionalCheckFailedException alreadyFurther) {
             // Another attempt queued as much or more.
         }
@@ -171,7 +209,8 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
 
     @Override
     public Optional<JobRecord> markDeadLettered(TaskId taskId, long items, String error, Instant now) {
-        String text = error == null ? "unknown error" : error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
+        String text =
+                error == null ? "unknown error" : error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
         while (true) {
             Map<String, AttributeValue> record = get(taskId.toString());
             if (!record.isEmpty() && "DONE".equals(record.get("state").s())) {
@@ -179,15 +218,23 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
             }
             long queued = number(record, "queuedItems");
             long dead = Math.max(0, items - queued);
-            Expression onRecord = new Expression().value(":done", s("DONE")).value(":dead", s("DEAD_LETTERED"))
-                    .value(":error", s(text)).value(":now", n(now.toEpochMilli())).value(":expires", n(expires(now)))
-                    .value(":zero", n(0)).value(":items", n(dead)).value(":queued", n(queued));
+            Expression onRecord = new Expression()
+                    .value(":done", s("DONE"))
+                    .value(":dead", s("DEAD_LETTERED"))
+                    .value(":error", s(text))
+                    .value(":now", n(now.toEpochMilli()))
+                    .value(":expires", n(expires(now)))
+                    .value(":zero", n(0))
+                    .value(":items", n(dead))
+                    .value(":queued", n(queued));
             if (number(record, "deadItems") > 0) {
                 // Counted when it was dead-lettered before; it was redriven and failed again.
                 try {
-                    dynamo.updateItem(r -> r.tableName(table).key(key(taskId))
+                    dynamo.updateItem(r -> r.tableName(table)
+                            .key(key(taskId))
                             .conditionExpression(onRecord.text("#state <> :done"))
-                            .updateExpression(onRecord.text("SET #state = :dead, #lastError = :error, #updatedAt = :now"))
+                            .updateExpression(
+                                    onRecord.text("SET #state = :dead, #lastError = :error, #updatedAt = :now"))
                             .expressionAttributeNames(onRecord.names())
                             .expressionAttributeValues(onRecord.only(":done", ":dead", ":error", ":now")));
                 } catch (ConditionalCheckFailedException doneMeanwhile) {
@@ -195,14 +242,20 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
                 }
                 return Optional.empty();
             }
-            Update recordUpdate = Update.builder().tableName(table).key(key(taskId))
+            Update recordUpdate = Update.builder()
+                    .tableName(table)
+                    .key(key(taskId))
                     // Counted on what this read saw: a split that queued more meanwhile makes it read again.
                     .conditionExpression(onRecord.text("(attribute_not_exists(#state) OR (#state <> :done AND "
                             + "(attribute_not_exists(#deadItems) OR #deadItems = :zero))) AND ("
-                            + (queued == 0 ? "attribute_not_exists(#queuedItems) OR " : "") + "#queuedItems = :queued)"))
-                    .updateExpression(onRecord.text("SET #state = :dead, #deadItems = :items, #lastError = :error, "
-                            + "#firstError = if_not_exists(#firstError, :error), #updatedAt = :now, #expiresAt = :expires"))
-                    .expressionAttributeNames(onRecord.names()).expressionAttributeValues(onRecord.values())
+                            + (queued == 0 ? "attribute_not_exists(#queuedItems) OR " : "")
+                            + "#queuedItems = :queued)"))
+                    .updateExpression(
+                            onRecord.text(
+                                    "SET #state = :dead, #deadItems = :items, #lastError = :error, "
+                                            + "#firstError = if_not_exists(#firstError, :error), #updatedAt = :now, #expiresAt = :expires"))
+                    .expressionAttributeNames(onRecord.names())
+                    .expressionAttributeValues(onRecord.values())
                     .build();
             if (transact(recordUpdate, jobCount(taskId.jobId(), now, Map.of("deadLettered", dead)))) {
                 return job(taskId.jobId());
@@ -213,7 +266,9 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
     /** The first error recorded for {@code taskId}, for operators looking at the DLQ. */
     public Optional<String> firstError(TaskId taskId) {
         Map<String, AttributeValue> item = get(taskId.toString());
-        return item.containsKey("firstError") ? Optional.of(item.get("firstError").s()) : Optional.empty();
+        return item.containsKey("firstError")
+                ? Optional.of(item.get("firstError").s())
+                : Optional.empty();
     }
 
     // -- job records --
@@ -221,22 +276,28 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
     @Override
     public void startJob(String jobId, String taskType, long items, Instant now) {
         Expression e = jobBasics(jobId, now).value(":taskType", s(taskType)).value(":items", n(items));
-        dynamo.updateItem(r -> r.tableName(table).key(jobKey(jobId))
+        dynamo.updateItem(r -> r.tableName(table)
+                .key(jobKey(jobId))
                 .updateExpression(e.text(e.basics() + ", #taskType = if_not_exists(#taskType, :taskType), "
                         + "#items = if_not_exists(#items, :items)"))
-                .expressionAttributeNames(e.names()).expressionAttributeValues(e.values()));
+                .expressionAttributeNames(e.names())
+                .expressionAttributeValues(e.values()));
     }
 
     @Override
     public Optional<JobRecord> rootDone(String jobId, Done done, Instant now) {
-        Expression e = jobBasics(jobId, now).value(":true", AttributeValue.fromBool(true))
-                .value(":processed", n(done.processedItems())).value(":queued", n(done.queuedSubTasks()));
+        Expression e = jobBasics(jobId, now)
+                .value(":true", AttributeValue.fromBool(true))
+                .value(":processed", n(done.processedItems()))
+                .value(":queued", n(done.queuedSubTasks()));
         try {
-            var response = dynamo.updateItem(r -> r.tableName(table).key(jobKey(jobId))
+            var response = dynamo.updateItem(r -> r.tableName(table)
+                    .key(jobKey(jobId))
                     .conditionExpression(e.text("attribute_not_exists(#rootDone)"))
-                    .updateExpression(e.text(e.basics() + ", #rootDone = :true ADD #processed :processed, "
-                            + "#subTasksQueued :queued"))
-                    .expressionAttributeNames(e.names()).expressionAttributeValues(e.values())
+                    .updateExpression(e.text(
+                            e.basics() + ", #rootDone = :true ADD #processed :processed, " + "#subTasksQueued :queued"))
+                    .expressionAttributeNames(e.names())
+                    .expressionAttributeValues(e.values())
                     .returnValues(ReturnValue.ALL_NEW));
             return Optional.of(jobRecord(response.attributes()));
         } catch (ConditionalCheckFailedException counted) {
@@ -246,18 +307,30 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
 
     @Override
     public boolean closeJob(String jobId, JobStatus status, Instant now, Duration lease) {
-        Expression e = new Expression().value(":inProgress", s(JobStatus.IN_PROGRESS.name())).value(":status", s(status.name()))
-                .value(":now", n(now.toEpochMilli())).value(":sending", s("SENDING"))
+        Expression e = new Expression()
+                .value(":inProgress", s(JobStatus.IN_PROGRESS.name()))
+                .value(":status", s(status.name()))
+                .value(":now", n(now.toEpochMilli()))
+                .value(":sending", s("SENDING"))
                 .value(":until", n(now.plus(lease).toEpochMilli()));
-        return conditionally(jobId, e, "#status = :inProgress",
+        return conditionally(
+                jobId,
+                e,
+                "#status = :inProgress",
                 "SET #status = :status, #completedAt = :now, #completion = :sending, #sendingUntil = :until");
     }
 
     @Override
     public boolean claimCompletion(String jobId, Instant now, Duration lease) {
-        Expression e = new Expression().value(":pending", s("PENDING")).value(":sending", s("SENDING"))
-                .value(":now", n(now.toEpochMilli())).value(":until", n(now.plus(lease).toEpochMilli()));
-        return conditionally(jobId, e, "#completion = :pending OR (#completion = :sending AND #sendingUntil < :now)",
+        Expression e = new Expression()
+                .value(":pending", s("PENDING"))
+                .value(":sending", s("SENDING"))
+                .value(":now", n(now.toEpochMilli()))
+                .value(":until", n(now.plus(lease).toEpochMilli()));
+        return conditionally(
+                jobId,
+                e,
+                "#completion = :pending OR (#completion = :sending AND #sendingUntil < :now)",
                 "SET #completion = :sending, #sendingUntil = :until");
     }
 
@@ -276,9 +349,12 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
     /** A conditional update of the job's item; false when the condition did not hold. */
     private boolean conditionally(String jobId, Expression e, String condition, String update) {
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(jobKey(jobId))
-                    .conditionExpression(e.text(condition)).updateExpression(e.text(update))
-                    .expressionAttributeNames(e.names()).expressionAttributeValues(e.values()));
+            dynamo.updateItem(r -> r.tableName(table)
+                    .key(jobKey(jobId))
+                    .conditionExpression(e.text(condition))
+                    .updateExpression(e.text(update))
+                    .expressionAttributeNames(e.names())
+                    .expressionAttributeValues(e.values()));
             return true;
         } catch (ConditionalCheckFailedException refused) {
             return false;
@@ -299,8 +375,11 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
         String filter = e.text("#kind = :job");
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamo.scan(r -> r.tableName(table).filterExpression(filter)
-                    .expressionAttributeNames(e.names()).expressionAttributeValues(e.values()).exclusiveStartKey(from));
+            ScanResponse page = dynamo.scan(r -> r.tableName(table)
+                    .filterExpression(filter)
+                    .expressionAttributeNames(e.names())
+                    .expressionAttributeValues(e.values())
+                    .exclusiveStartKey(from));
             page.items().forEach(item -> jobs.add(jobRecord(item)));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
@@ -318,20 +397,33 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
             if (amount != 0) {
                 String value = ":" + attribute;
                 e.value(value, n(amount));
-                add.append(add.isEmpty() ? " ADD " : ", ").append("#").append(attribute).append(" ").append(value);
+                add.append(add.isEmpty() ? " ADD " : ", ")
+                        .append("#")
+                        .append(attribute)
+                        .append(" ")
+                        .append(value);
             }
         });
-        return Update.builder().tableName(table).key(jobKey(jobId)).updateExpression(e.text(e.basics() + add))
-                .expressionAttributeNames(e.names()).expressionAttributeValues(e.values()).build();
+        return Update.builder()
+                .tableName(table)
+                .key(jobKey(jobId))
+                .updateExpression(e.text(e.basics() + add))
+                .expressionAttributeNames(e.names())
+                .expressionAttributeValues(e.values())
+                .build();
     }
 
     /** The SET part every job write has: kind, id, first and last activity, status, expiry. */
     private Expression jobBasics(String jobId, Instant now) {
-        return new Expression().basics("SET #kind = :job, #jobId = :jobId, #firstActivity = "
+        return new Expression()
+                .basics("SET #kind = :job, #jobId = :jobId, #firstActivity = "
                         + "if_not_exists(#firstActivity, :now), #lastActivity = :now, #status = if_not_exists(#status, "
                         + ":inProgress), #expiresAt = :expires")
-                .value(":job", s("job")).value(":jobId", s(jobId)).value(":now", n(now.toEpochMilli()))
-                .value(":inProgress", s(JobStatus.IN_PROGRESS.name())).value(":expires", n(expires(now)));
+                .value(":job", s("job"))
+                .value(":jobId", s(jobId))
+                .value(":now", n(now.toEpochMilli()))
+                .value(":inProgress", s(JobStatus.IN_PROGRESS.name()))
+                .value(":expires", n(expires(now)));
     }
 
     /** Runs a sub-task's move and its job's count as one transaction; false when the move's condition failed. */
@@ -340,8 +432,10 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
             dynamo.transactWriteItems(r -> r.transactItems(t -> t.update(record), t -> t.update(job)));
             return true;
         } catch (TransactionCanceledException e) {
-            boolean recordRefused = e.hasCancellationReasons() && !e.cancellationReasons().isEmpty()
-                    && "ConditionalCheckFailed".equals(e.cancellationReasons().getFirst().code());
+            boolean recordRefused = e.hasCancellationReasons()
+                    && !e.cancellationReasons().isEmpty()
+                    && "ConditionalCheckFailed"
+                            .equals(e.cancellationReasons().getFirst().code());
             if (!recordRefused) {
                 throw e;
             }
@@ -350,18 +444,28 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
     }
 
     private JobRecord jobRecord(Map<String, AttributeValue> item) {
-        return new JobRecord(text(item, "jobId"), text(item, "taskType"), number(item, "items"),
-                number(item, "subTasksQueued"), number(item, "processed"), number(item, "failedAttempts"),
-                number(item, "deadLettered"), Instant.ofEpochMilli(number(item, "firstActivity")),
+        return new JobRecord(
+                text(item, "jobId"),
+                text(item, "taskType"),
+                number(item, "items"),
+                number(item, "subTasksQueued"),
+                number(item, "processed"),
+                number(item, "failedAttempts"),
+                number(item, "deadLettered"),
+                Instant.ofEpochMilli(number(item, "firstActivity")),
                 Instant.ofEpochMilli(number(item, "lastActivity")),
-                item.containsKey("status") ? JobStatus.valueOf(item.get("status").s()) : JobStatus.IN_PROGRESS,
-                item.containsKey("completedAt") ? Optional.of(Instant.ofEpochMilli(number(item, "completedAt")))
+                item.containsKey("status")
+                        ? JobStatus.valueOf(item.get("status").s())
+                        : JobStatus.IN_PROGRESS,
+                item.containsKey("completedAt")
+                        ? Optional.of(Instant.ofEpochMilli(number(item, "completedAt")))
                         : Optional.empty());
     }
 
     private Map<String, AttributeValue> get(String key) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(Map.of(KEY, s(key)))
-                .consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamo.getItem(
+                        r -> r.tableName(table).key(Map.of(KEY, s(key))).consistentRead(true))
+                .item();
         return item == null ? Map.of() : item;
     }
 
@@ -422,7 +526,8 @@ public final class DynamoDbProcessingRecords implements ProcessingRecords {
         /** Registers an expression's text, so its names and values are the ones sent. */
         String text(String expression) {
             texts.add(expression);
-            java.util.regex.Matcher name = java.util.regex.Pattern.compile("#(\\w+)").matcher(expression);
+            java.util.regex.Matcher name =
+                    java.util.regex.Pattern.compile("#(\\w+)").matcher(expression);
             while (name.find()) {
                 names.put("#" + name.group(1), name.group(1));
             }

@@ -46,15 +46,25 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
         return SHARED.computeIfAbsent(queue + " " + timeToLive, key -> new InMemoryProcessingRecords(timeToLive));
     }
 
-    private enum State { IN_PROGRESS, DONE, FAILED, DEAD_LETTERED }
+    private enum State {
+        IN_PROGRESS,
+        DONE,
+        FAILED,
+        DEAD_LETTERED
+    }
 
     /**
      * @param deadItems items of this sub-task counted in its job as dead-lettered now; 0 when none
      * @param queuedItems items its splits have queued as sub-tasks
      */
-    private record Entry(State state, Instant leaseEnds, Instant at, Instant expires, int attempts, long deadItems,
-                         long queuedItems) {
-    }
+    private record Entry(
+            State state,
+            Instant leaseEnds,
+            Instant at,
+            Instant expires,
+            int attempts,
+            long deadItems,
+            long queuedItems) {}
 
     /** A job's counters, changed only under the store's lock. */
     private static final class Job {
@@ -71,11 +81,22 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
         boolean rootDone;
         /** PENDING, SENDING (until sendingUntil) or SENT, once closed. */
         String completion;
+
         Instant sendingUntil;
 
         JobRecord record(String jobId) {
-            return new JobRecord(jobId, taskType, items, subTasksQueued, processed, failedAttempts, deadLettered,
-                    firstActivity, lastActivity, status, Optional.ofNullable(completedAt));
+            return new JobRecord(
+                    jobId,
+                    taskType,
+                    items,
+                    subTasksQueued,
+                    processed,
+                    failedAttempts,
+                    deadLettered,
+                    firstActivity,
+                    lastActivity,
+                    status,
+                    Optional.ofNullable(completedAt));
         }
     }
 
@@ -103,8 +124,16 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
         }
         int attempt = live ? entry.attempts() + 1 : 1;
         // A redriven dead-lettered sub-task keeps its count, to take it off the job's dead-lettered items when done.
-        records.put(taskId, new Entry(State.IN_PROGRESS, now.plus(lease), now, now.plus(timeToLive), attempt,
-                live ? entry.deadItems() : 0, live ? entry.queuedItems() : 0));
+        records.put(
+                taskId,
+                new Entry(
+                        State.IN_PROGRESS,
+                        now.plus(lease),
+                        now,
+                        now.plus(timeToLive),
+                        attempt,
+                        live ? entry.deadItems() : 0,
+                        live ? entry.queuedItems() : 0));
         return new Claim.Claimed(attempt);
     }
 
@@ -114,8 +143,16 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
         if (entry != null && entry.state() == State.DONE) {
             return Optional.empty();
         }
-        records.put(taskId, new Entry(State.DONE, now, now, now.plus(timeToLive),
-                entry == null ? 1 : entry.attempts(), 0, entry == null ? 0 : entry.queuedItems()));
+        records.put(
+                taskId,
+                new Entry(
+                        State.DONE,
+                        now,
+                        now,
+                        now.plus(timeToLive),
+                        entry == null ? 1 : entry.attempts(),
+                        0,
+                        entry == null ? 0 : entry.queuedItems()));
         Job job = job(taskId.jobId(), now);
         job.processed += done.processedItems();
         job.subTasksQueued += done.queuedSubTasks();
@@ -129,8 +166,16 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
     public synchronized void markFailed(TaskId taskId, String error, Instant now) {
         Entry entry = records.get(taskId);
         if (entry != null && entry.state() != State.DONE) {
-            records.put(taskId, new Entry(entry.state() == State.DEAD_LETTERED ? State.DEAD_LETTERED : State.FAILED,
-                    now, now, now.plus(timeToLive), entry.attempts(), entry.deadItems(), entry.queuedItems()));
+            records.put(
+                    taskId,
+                    new Entry(
+                            entry.state() == State.DEAD_LETTERED ? State.DEAD_LETTERED : State.FAILED,
+                            now,
+                            now,
+                            now.plus(timeToLive),
+                            entry.attempts(),
+                            entry.deadItems(),
+                            entry.queuedItems()));
         }
         job(taskId.jobId(), now).failedAttempts++;
     }
@@ -141,8 +186,16 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
         if (entry == null) {
             records.put(taskId, new Entry(State.FAILED, now, now, now.plus(timeToLive), 1, 0, itemsQueued));
         } else if (itemsQueued > entry.queuedItems()) {
-            records.put(taskId, new Entry(entry.state(), entry.leaseEnds(), entry.at(), entry.expires(),
-                    entry.attempts(), entry.deadItems(), itemsQueued));
+            records.put(
+                    taskId,
+                    new Entry(
+                            entry.state(),
+                            entry.leaseEnds(),
+                            entry.at(),
+                            entry.expires(),
+                            entry.attempts(),
+                            entry.deadItems(),
+                            itemsQueued));
         }
     }
 
@@ -161,8 +214,16 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
         boolean counted = entry != null && entry.deadItems() > 0;
         long queued = entry == null ? 0 : entry.queuedItems();
         long dead = counted ? entry.deadItems() : Math.max(0, items - queued);
-        records.put(taskId, new Entry(State.DEAD_LETTERED, now, now, now.plus(timeToLive),
-                entry == null ? 1 : entry.attempts(), dead, queued));
+        records.put(
+                taskId,
+                new Entry(
+                        State.DEAD_LETTERED,
+                        now,
+                        now,
+                        now.plus(timeToLive),
+                        entry == null ? 1 : entry.attempts(),
+                        dead,
+                        queued));
         if (counted) {
             return Optional.empty();
         }
@@ -208,8 +269,9 @@ public final class InMemoryProcessingRecords implements ProcessingRecords {
     @Override
     public synchronized boolean claimCompletion(String jobId, Instant now, Duration lease) {
         Job job = jobs.get(jobId);
-        boolean claimable = job != null && ("PENDING".equals(job.completion)
-                || "SENDING".equals(job.completion) && job.sendingUntil.isBefore(now));
+        boolean claimable = job != null
+                && ("PENDING".equals(job.completion)
+                        || "SENDING".equals(job.completion) && job.sendingUntil.isBefore(now));
         if (claimable) {
             job.completion = "SENDING";
             job.sendingUntil = now.plus(lease);

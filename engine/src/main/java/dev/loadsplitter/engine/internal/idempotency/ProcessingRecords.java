@@ -29,8 +29,7 @@ public interface ProcessingRecords {
      * during the function's init. "Priming" in
      * https://docs.aws.amazon.com/lambda/latest/dg/snapstart-best-practices.html
      */
-    default void warmUp() {
-    }
+    default void warmUp() {}
 
     /**
      * Tries to take {@code taskId} for processing until {@code now + lease}.
@@ -113,23 +112,19 @@ public interface ProcessingRecords {
      * @param processedItems items it processed
      * @param queuedSubTasks sub-tasks it queued
      */
-    record Done(long processedItems, long queuedSubTasks) {
-    }
+    record Done(long processedItems, long queuedSubTasks) {}
 
     /** The outcome of a claim. */
     sealed interface Claim {
 
         /** Go ahead: the caller holds the sub-task until the lease ends. */
-        record Claimed(int attempt) implements Claim {
-        }
+        record Claimed(int attempt) implements Claim {}
 
         /** A duplicate: the sub-task was processed already, at {@code doneAt}. */
-        record AlreadyDone(Instant doneAt) implements Claim {
-        }
+        record AlreadyDone(Instant doneAt) implements Claim {}
 
         /** Another invocation holds the sub-task until {@code leaseEnds}; try again after that. */
-        record HeldElsewhere(Instant leaseEnds) implements Claim {
-        }
+        record HeldElsewhere(Instant leaseEnds) implements Claim {}
     }
 
     /** A store that records nothing: every claim succeeds, and no job is kept. */
@@ -146,12 +141,10 @@ public interface ProcessingRecords {
             }
 
             @Override
-            public void markFailed(TaskId taskId, String error, Instant now) {
-            }
+            public void markFailed(TaskId taskId, String error, Instant now) {}
 
             @Override
-            public void markQueued(TaskId taskId, long itemsQueued, Instant now) {
-            }
+            public void markQueued(TaskId taskId, long itemsQueued, Instant now) {}
 
             @Override
             public long queuedItems(TaskId taskId) {
@@ -164,8 +157,7 @@ public interface ProcessingRecords {
             }
 
             @Override
-            public void startJob(String jobId, String taskType, long items, Instant now) {
-            }
+            public void startJob(String jobId, String taskType, long items, Instant now) {}
 
             @Override
             public Optional<JobRecord> rootDone(String jobId, Done done, Instant now) {
@@ -183,12 +175,10 @@ public interface ProcessingRecords {
             }
 
             @Override
-            public void completionPublished(String jobId, Instant now) {
-            }
+            public void completionPublished(String jobId, Instant now) {}
 
             @Override
-            public void completionFailed(String jobId, Instant now) {
-            }
+            public void completionFailed(String jobId, Instant now) {}
 
             @Override
             public Optional<JobRecord> job(String jobId) {

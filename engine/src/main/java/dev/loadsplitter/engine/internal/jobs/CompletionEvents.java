@@ -15,6 +15,6 @@ public interface CompletionEvents {
 
     /** Publishes nothing: no event bus is configured. */
     static CompletionEvents none() {
-        return job -> { };
+        return job -> {};
     }
 }

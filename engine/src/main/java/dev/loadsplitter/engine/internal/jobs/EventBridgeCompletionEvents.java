@@ -26,11 +26,11 @@ public final class EventBridgeCompletionEvents implements CompletionEvents {
 
     @Override
     public void publish(JobRecord job) {
-        PutEventsResponse response = client.get().putEvents(request -> request.entries(entry -> entry
-                .eventBusName(busName)
-                .source(JobCompletedEvent.SOURCE)
-                .detailType(JobCompletedEvent.DETAIL_TYPE)
-                .detail(job.toJson().toString())));
+        PutEventsResponse response = client.get()
+                .putEvents(request -> request.entries(entry -> entry.eventBusName(busName)
+                        .source(JobCompletedEvent.SOURCE)
+                        .detailType(JobCompletedEvent.DETAIL_TYPE)
+                        .detail(job.toJson().toString())));
         if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
             var entry = response.entries().getFirst();
             throw new IllegalStateException("EventBridge refused the completion event of job " + job.jobId()

@@ -35,14 +35,21 @@ public final class JobCompletion {
 
     /** After counting into a job: closes and announces it when this count was its last. */
     public void afterCount(Optional<JobRecord> counted) {
-        counted.filter(job -> job.allAccountedFor() && job.status() == JobStatus.IN_PROGRESS).ifPresent(job -> {
-            JobStatus status = JobStatus.closedWith(job.processed(), job.deadLettered());
-            if (records.closeJob(job.jobId(), status, clock.instant(), LEASE)) {
-                log.info("job={}: {}: {} items, {} processed, {} dead-lettered, {} sub-tasks queued", job.jobId(),
-                        status, job.items(), job.processed(), job.deadLettered(), job.subTasksQueued());
-                publish(job.jobId());
-            }
-        });
+        counted.filter(job -> job.allAccountedFor() && job.status() == JobStatus.IN_PROGRESS)
+                .ifPresent(job -> {
+                    JobStatus status = JobStatus.closedWith(job.processed(), job.deadLettered());
+                    if (records.closeJob(job.jobId(), status, clock.instant(), LEASE)) {
+                        log.info(
+                                "job={}: {}: {} items, {} processed, {} dead-lettered, {} sub-tasks queued",
+                                job.jobId(),
+                                status,
+                                job.items(),
+                                job.processed(),
+                                job.deadLettered(),
+                                job.subTasksQueued());
+                        publish(job.jobId());
+                    }
+                });
     }
 
     /** On a duplicate delivery: publishes a completion event that its closing invocation could not. */

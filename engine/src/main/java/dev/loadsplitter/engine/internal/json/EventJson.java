@@ -2,13 +2,13 @@ package dev.loadsplitter.engine.internal.json;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * The one Jackson configuration every event, sub-task and response goes through.
@@ -32,8 +32,7 @@ public final class EventJson {
 
     private static final ObjectMapper SHARED = create();
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     /**
      * The mapper every handler of this class loader shares. It is thread-safe, and sharing it means

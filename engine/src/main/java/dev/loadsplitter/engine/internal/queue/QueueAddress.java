@@ -31,11 +31,15 @@ public final class QueueAddress {
             try {
                 return sqs.getQueueUrl(request -> request.queueName(name)).queueUrl();
             } catch (QueueDoesNotExistException e) {
-                throw new IllegalStateException("Queue '" + name + "' (QUEUE_NAME) does not exist in this account "
-                        + "and region. Create it, or set QUEUE_URL to the work queue's URL.", e);
+                throw new IllegalStateException(
+                        "Queue '" + name + "' (QUEUE_NAME) does not exist in this account "
+                                + "and region. Create it, or set QUEUE_URL to the work queue's URL.",
+                        e);
             } catch (SdkException e) {
-                throw new IllegalStateException("Could not look up the URL of queue '" + name + "' (QUEUE_NAME): "
-                        + e.getMessage() + ". Set QUEUE_URL to skip the look-up.", e);
+                throw new IllegalStateException(
+                        "Could not look up the URL of queue '" + name + "' (QUEUE_NAME): " + e.getMessage()
+                                + ". Set QUEUE_URL to skip the look-up.",
+                        e);
             }
         }));
     }

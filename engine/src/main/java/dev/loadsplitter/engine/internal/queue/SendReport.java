@@ -10,5 +10,4 @@ import java.time.Duration;
  * @param retriedEntries entries that failed at least once and were sent again
  * @param elapsed time from the first call to the last acknowledgement
  */
-public record SendReport(int sent, int calls, int retriedEntries, Duration elapsed) {
-}
+public record SendReport(int sent, int calls, int retriedEntries, Duration elapsed) {}

@@ -2,8 +2,8 @@ package dev.loadsplitter.engine.internal.queue;
 
 import dev.loadsplitter.engine.config.SenderSettings;
 import dev.loadsplitter.engine.internal.concurrent.BoundedParallel;
-import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.engine.task.WorkContext;
 import java.time.Clock;
@@ -21,9 +21,9 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -51,8 +51,13 @@ public final class SqsSubTaskSender implements SubTaskSender {
     /**
      * @param executor runs the batch calls; a virtual-thread-per-task executor suits the blocking client
      */
-    public SqsSubTaskSender(SqsClient sqs, QueueAddress queue, SenderSettings settings, ExecutorService executor,
-                            Sleeper sleeper, Clock clock) {
+    public SqsSubTaskSender(
+            SqsClient sqs,
+            QueueAddress queue,
+            SenderSettings settings,
+            ExecutorService executor,
+            Sleeper sleeper,
+            Clock clock) {
         this.sqs = Objects.requireNonNull(sqs, "sqs");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -65,8 +70,8 @@ public final class SqsSubTaskSender implements SubTaskSender {
     /** One GetQueueAttributes call, which the event source mapping's permissions already allow. */
     @Override
     public void warmUp() {
-        sqs.getQueueAttributes(request -> request.queueUrl(queue.url())
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+        sqs.getQueueAttributes(request ->
+                request.queueUrl(queue.url()).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     }
 
     @Override
@@ -109,14 +114,27 @@ public final class SqsSubTaskSender implements SubTaskSender {
             }
             retried += retryable.size();
             attempt++;
-            log.warn("{}: {} of {} sub-tasks not yet queued to {} ({}); retry {} of {}", context.describe(),
-                    retryable.size(), subTasks.size(), queueUrl, firstError, attempt - 1, settings.maxAttempts() - 1);
+            log.warn(
+                    "{}: {} of {} sub-tasks not yet queued to {} ({}); retry {} of {}",
+                    context.describe(),
+                    retryable.size(),
+                    subTasks.size(),
+                    queueUrl,
+                    firstError,
+                    attempt - 1,
+                    settings.maxAttempts() - 1);
             pause(attempt, queueUrl, sent, retryable.size() + permanent.size(), firstError);
             pending = retryable;
         }
         Duration elapsed = Duration.between(start, clock.instant());
-        log.info("{}: queued {} sub-tasks to {} in {} batch calls, {} ms{}", context.describe(), sent, queueUrl,
-                calls, elapsed.toMillis(), retried == 0 ? "" : " (" + retried + " entries retried)");
+        log.info(
+                "{}: queued {} sub-tasks to {} in {} batch calls, {} ms{}",
+                context.describe(),
+                sent,
+                queueUrl,
+                calls,
+                elapsed.toMillis(),
+                retried == 0 ? "" : " (" + retried + " entries retried)");
         return new SendReport(sent, calls, retried, elapsed);
     }
 
@@ -125,8 +143,12 @@ public final class SqsSubTaskSender implements SubTaskSender {
             sleeper.sleep(backoff.computeDelay(attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SubTaskSendException(queueUrl, sent, failed, attempt - 1, "interrupted while backing off; "
-                    + "first error " + firstError);
+            throw new SubTaskSendException(
+                    queueUrl,
+                    sent,
+                    failed,
+                    attempt - 1,
+                    "interrupted while backing off; " + "first error " + firstError);
         }
     }
 
@@ -137,8 +159,9 @@ public final class SqsSubTaskSender implements SubTaskSender {
         long currentBytes = 0;
         for (Pending entry : entries) {
             int bytes = entry.subTask().messageBytes();
-            if (!current.isEmpty() && (current.size() == SenderSettings.MAX_BATCH_ENTRIES
-                    || currentBytes + bytes > settings.maxBatchBytes())) {
+            if (!current.isEmpty()
+                    && (current.size() == SenderSettings.MAX_BATCH_ENTRIES
+                            || currentBytes + bytes > settings.maxBatchBytes())) {
                 batches.add(current);
                 current = new ArrayList<>();
                 currentBytes = 0;
@@ -154,14 +177,18 @@ public final class SqsSubTaskSender implements SubTaskSender {
 
     private List<BatchOutcome> sendAll(String queueUrl, List<List<Pending>> batches) {
         try {
-            return BoundedParallel.map(batches, settings.concurrency(), executor, batch -> sendBatch(queueUrl, batch),
+            return BoundedParallel.map(
+                    batches,
+                    settings.concurrency(),
+                    executor,
+                    batch -> sendBatch(queueUrl, batch),
                     // sendBatch turns SDK errors into entry failures; anything else is a bug worth surfacing per entry.
-                    (batch, error) -> BatchOutcome.allFailed(batch, error.getClass().getSimpleName() + ": "
-                            + error.getMessage(), false));
+                    (batch, error) -> BatchOutcome.allFailed(
+                            batch, error.getClass().getSimpleName() + ": " + error.getMessage(), false));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SubTaskSendException(queueUrl, 0, batches.stream().mapToInt(List::size).sum(), 1,
-                    "interrupted while sending");
+            throw new SubTaskSendException(
+                    queueUrl, 0, batches.stream().mapToInt(List::size).sum(), 1, "interrupted while sending");
         }
     }
 
@@ -178,12 +205,17 @@ public final class SqsSubTaskSender implements SubTaskSender {
         }
         SendMessageBatchResponse response;
         try {
-            response = sqs.sendMessageBatch(request -> request.queueUrl(queueUrl).entries(entries));
+            response =
+                    sqs.sendMessageBatch(request -> request.queueUrl(queueUrl).entries(entries));
         } catch (AwsServiceException e) {
             boolean retryable = e.isThrottlingException() || e.statusCode() >= 500 || e.retryable();
-            return BatchOutcome.allFailed(batch, e.awsErrorDetails() != null
-                    ? e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage()
-                    : e.getMessage(), !retryable);
+            return BatchOutcome.allFailed(
+                    batch,
+                    e.awsErrorDetails() != null
+                            ? e.awsErrorDetails().errorCode() + ": "
+                                    + e.awsErrorDetails().errorMessage()
+                            : e.getMessage(),
+                    !retryable);
         } catch (SdkException e) {
             return BatchOutcome.allFailed(batch, e.getClass().getSimpleName() + ": " + e.getMessage(), false);
         }
@@ -193,8 +225,8 @@ public final class SqsSubTaskSender implements SubTaskSender {
             if (entry == null) {
                 continue; // SQS only reports ids we sent; an unknown id cannot be mapped back to a sub-task.
             }
-            failures.add(new EntryFailure(entry, error.code() + ": " + error.message(),
-                    !Boolean.TRUE.equals(error.senderFault())));
+            failures.add(new EntryFailure(
+                    entry, error.code() + ": " + error.message(), !Boolean.TRUE.equals(error.senderFault())));
         }
         return new BatchOutcome(response.successful().size(), failures);
     }
@@ -205,26 +237,30 @@ public final class SqsSubTaskSender implements SubTaskSender {
         for (SubTaskAttribute attribute : SubTaskAttribute.values()) {
             String value = attribute.valueOf(subTask);
             if (!value.isEmpty()) {
-                attributes.put(attribute.attributeName(), MessageAttributeValue.builder()
-                        .dataType(attribute.dataType())
-                        .stringValue(value)
-                        .build());
+                attributes.put(
+                        attribute.attributeName(),
+                        MessageAttributeValue.builder()
+                                .dataType(attribute.dataType())
+                                .stringValue(value)
+                                .build());
             }
         }
         return attributes;
     }
 
     /** An entry still to send, with its id inside a batch request. */
-    record Pending(String id, SubTask subTask) {
-    }
+    record Pending(String id, SubTask subTask) {}
 
-    private record EntryFailure(Pending entry, String error, boolean retryable) {
-    }
+    private record EntryFailure(Pending entry, String error, boolean retryable) {}
 
     private record BatchOutcome(int sent, List<EntryFailure> failures) {
 
         static BatchOutcome allFailed(List<Pending> batch, String error, boolean permanent) {
-            return new BatchOutcome(0, batch.stream().map(p -> new EntryFailure(p, error, !permanent)).toList());
+            return new BatchOutcome(
+                    0,
+                    batch.stream()
+                            .map(p -> new EntryFailure(p, error, !permanent))
+                            .toList());
         }
     }
 }

@@ -21,6 +21,5 @@ public interface SubTaskSender {
      * Readies the client for a first send, cheaply: a split starts it beside its planning, so a
      * cold container does not pay for both in turn. Failures are for {@link #send} to report.
      */
-    default void warmUp() {
-    }
+    default void warmUp() {}
 }

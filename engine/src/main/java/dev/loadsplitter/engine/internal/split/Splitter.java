@@ -46,8 +46,7 @@ public final class Splitter {
      * @param sliceStarts for each part, whether a slice starts with it: the rest of a split may begin there
      * @param sliceSize items per slice (before halving)
      */
-    public record Plan(List<SubTask> parts, List<Integer> firstItems, List<Boolean> sliceStarts, int sliceSize) {
-    }
+    public record Plan(List<SubTask> parts, List<Integer> firstItems, List<Boolean> sliceStarts, int sliceSize) {}
 
     /**
      * Splits {@code task}, which sits at {@code parent} in its job, into sub-tasks in item order.
@@ -147,7 +146,8 @@ public final class Splitter {
 
     /** The message bytes of the parts of the slice that starts at {@code starts.get(slice)}. */
     private static long sliceBytes(Plan plan, List<Integer> starts, int slice) {
-        int end = slice + 1 < starts.size() ? starts.get(slice + 1) : plan.parts().size();
+        int end =
+                slice + 1 < starts.size() ? starts.get(slice + 1) : plan.parts().size();
         long bytes = 0;
         for (int part = starts.get(slice); part < end; part++) {
             bytes += plan.parts().get(part).messageBytes();
@@ -155,15 +155,28 @@ public final class Splitter {
         return bytes;
     }
 
-    private <T> SubTask restOf(TaskType<T> type, T task, Lineage parent, Plan plan, List<Integer> starts, int runStart,
-                               int runEnd, int itemCount, int partCount) {
+    private <T> SubTask restOf(
+            TaskType<T> type,
+            T task,
+            Lineage parent,
+            Plan plan,
+            List<Integer> starts,
+            int runStart,
+            int runEnd,
+            int itemCount,
+            int partCount) {
         int firstPart = starts.get(runStart);
         int fromItem = plan.firstItems().get(firstPart);
         int toItem = runEnd < starts.size() ? plan.firstItems().get(starts.get(runEnd)) : itemCount;
         int nextPart = plan.parts().get(firstPart).partIndex();
-        return new SubTask(write(type, type.subTask(task, fromItem, toItem)), parent.continuation(nextPart), nextPart,
-                partCount, toItem - fromItem, type.name(), Optional.of(new SubTask.Continuation(nextPart,
-                plan.sliceSize())));
+        return new SubTask(
+                write(type, type.subTask(task, fromItem, toItem)),
+                parent.continuation(nextPart),
+                nextPart,
+                partCount,
+                toItem - fromItem,
+                type.name(),
+                Optional.of(new SubTask.Continuation(nextPart, plan.sliceSize())));
     }
 
     /**
@@ -184,8 +197,8 @@ public final class Splitter {
         }
     }
 
-    private <T> void addFitting(TaskType<T> type, T task, int from, int to, int bodyLimit, int attributeBudget,
-                                List<Piece> pieces) {
+    private <T> void addFitting(
+            TaskType<T> type, T task, int from, int to, int bodyLimit, int attributeBudget, List<Piece> pieces) {
         String body = write(type, type.subTask(task, from, to));
         int bodyBytes = body.getBytes(StandardCharsets.UTF_8).length;
         if (bodyBytes <= bodyLimit) {

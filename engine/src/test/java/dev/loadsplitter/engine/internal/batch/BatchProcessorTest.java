@@ -1,9 +1,9 @@
 package dev.loadsplitter.engine.internal.batch;
 
-import dev.loadsplitter.engine.Invocation;
-import dev.loadsplitter.engine.message.SqsRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loadsplitter.engine.Invocation;
+import dev.loadsplitter.engine.message.SqsRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,19 +37,25 @@ class BatchProcessorTest {
 
     @Test
     void aFailingRecordFailsAloneAndOutcomesKeepBatchOrder() throws Exception {
-        BatchProcessor processor = new BatchProcessor((record, invocation) -> {
-            if (record.messageId().equals("m3") || record.messageId().equals("m7")) {
-                throw new IllegalStateException("bad " + record.messageId());
-            }
-            return "ok";
-        }, executor, 4);
+        BatchProcessor processor = new BatchProcessor(
+                (record, invocation) -> {
+                    if (record.messageId().equals("m3") || record.messageId().equals("m7")) {
+                        throw new IllegalStateException("bad " + record.messageId());
+                    }
+                    return "ok";
+                },
+                executor,
+                4);
 
         List<RecordOutcome> outcomes = processor.process(records(10), INVOCATION);
 
-        assertThat(outcomes).extracting(RecordOutcome::messageId)
+        assertThat(outcomes)
+                .extracting(RecordOutcome::messageId)
                 .containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9");
-        assertThat(outcomes).filteredOn(RecordOutcome.Failed.class::isInstance)
-                .extracting(RecordOutcome::messageId).containsExactly("m3", "m7");
+        assertThat(outcomes)
+                .filteredOn(RecordOutcome.Failed.class::isInstance)
+                .extracting(RecordOutcome::messageId)
+                .containsExactly("m3", "m7");
         assertThat(outcomes.get(3)).isEqualTo(new RecordOutcome.Failed("m3", "bad m3"));
     }
 
@@ -58,15 +64,18 @@ class BatchProcessorTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
         CountDownLatch fourStarted = new CountDownLatch(4);
-        BatchProcessor processor = new BatchProcessor((record, invocation) -> {
-            int now = running.incrementAndGet();
-            peak.accumulateAndGet(now, Math::max);
-            fourStarted.countDown();
-            // Hold until four records run at once, proving they overlap; bounded so a bug cannot hang.
-            fourStarted.await(5, TimeUnit.SECONDS);
-            running.decrementAndGet();
-            return "ok";
-        }, executor, 4);
+        BatchProcessor processor = new BatchProcessor(
+                (record, invocation) -> {
+                    int now = running.incrementAndGet();
+                    peak.accumulateAndGet(now, Math::max);
+                    fourStarted.countDown();
+                    // Hold until four records run at once, proving they overlap; bounded so a bug cannot hang.
+                    fourStarted.await(5, TimeUnit.SECONDS);
+                    running.decrementAndGet();
+                    return "ok";
+                },
+                executor,
+                4);
 
         List<RecordOutcome> outcomes = processor.process(records(10), INVOCATION);
 
@@ -76,16 +85,21 @@ class BatchProcessorTest {
 
     @Test
     void anErrorThrownByARecordIsStillThatRecordsFailure() throws Exception {
-        BatchProcessor processor = new BatchProcessor((record, invocation) -> {
-            if (record.messageId().equals("m1")) {
-                throw new AssertionError("boom");
-            }
-            return "ok";
-        }, executor, 2);
+        BatchProcessor processor = new BatchProcessor(
+                (record, invocation) -> {
+                    if (record.messageId().equals("m1")) {
+                        throw new AssertionError("boom");
+                    }
+                    return "ok";
+                },
+                executor,
+                2);
 
         List<RecordOutcome> outcomes = processor.process(records(3), INVOCATION);
 
-        assertThat(outcomes).filteredOn(RecordOutcome.Failed.class::isInstance)
-                .extracting(RecordOutcome::messageId).containsExactly("m1");
+        assertThat(outcomes)
+                .filteredOn(RecordOutcome.Failed.class::isInstance)
+                .extracting(RecordOutcome::messageId)
+                .containsExactly("m1");
     }
 }

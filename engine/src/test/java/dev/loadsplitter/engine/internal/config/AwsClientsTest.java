@@ -10,8 +10,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 class AwsClientsTest {
 
-    private static final Map<String, String> KEYS = Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b",
-            "AWS_REGION", "eu-west-1");
+    private static final Map<String, String> KEYS =
+            Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b", "AWS_REGION", "eu-west-1");
 
     private static Map<String, String> with(Map<String, String> more) {
         var all = new java.util.HashMap<>(KEYS);
@@ -23,7 +23,8 @@ class AwsClientsTest {
     void theServiceSpecificEndpointVariableWinsOverTheGeneralOne() {
         try (SqsClient client = AwsClients.sqs(with(Map.of(
                 "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9324", "AWS_ENDPOINT_URL", "http://127.0.0.1:4566")))) {
-            assertThat(client.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://127.0.0.1:9324"));
+            assertThat(client.serviceClientConfiguration().endpointOverride())
+                    .contains(URI.create("http://127.0.0.1:9324"));
             assertThat(client.serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_1);
         }
     }
@@ -31,15 +32,20 @@ class AwsClientsTest {
     @Test
     void theGeneralEndpointVariableIsUsedWhenAlone() {
         try (SqsClient client = AwsClients.sqs(with(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")))) {
-            assertThat(client.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://127.0.0.1:4566"));
+            assertThat(client.serviceClientConfiguration().endpointOverride())
+                    .contains(URI.create("http://127.0.0.1:4566"));
         }
     }
 
     @Test
     void eachServiceHasItsOwnEndpointVariable() {
-        try (var dynamo = AwsClients.dynamoDb(with(Map.of("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000",
-                "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9324")))) {
-            assertThat(dynamo.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://127.0.0.1:8000"));
+        try (var dynamo = AwsClients.dynamoDb(with(Map.of(
+                "AWS_ENDPOINT_URL_DYNAMODB",
+                "http://127.0.0.1:8000",
+                "AWS_ENDPOINT_URL_SQS",
+                "http://127.0.0.1:9324")))) {
+            assertThat(dynamo.serviceClientConfiguration().endpointOverride())
+                    .contains(URI.create("http://127.0.0.1:8000"));
         }
     }
 

@@ -53,28 +53,41 @@ class DeadlineAwareSplitTest {
     }
 
     private EventRouter<?> router(OrderTaskType type, int maxItemsPerTask) {
-        return new EventRouter<>(new EngineParts<>(type, json, new Splitter(new SplitPolicy(maxItemsPerTask,
-                SplitPolicy.SQS_MAX_MESSAGE_BYTES, 8), json), (subTasks, context) -> {
+        return new EventRouter<>(new EngineParts<>(
+                type,
+                json,
+                new Splitter(new SplitPolicy(maxItemsPerTask, SplitPolicy.SQS_MAX_MESSAGE_BYTES, 8), json),
+                (subTasks, context) -> {
                     clock.advance(Duration.ofMillis(10L * subTasks.size()));
                     queued.addAll(subTasks);
                     return new SendReport(subTasks.size(), 1, 0, Duration.ZERO);
-                }, new InMemoryProcessingRecords(Duration.ofHours(1)), clock, executor, 10, () -> { }));
+                },
+                new InMemoryProcessingRecords(Duration.ofHours(1)),
+                clock,
+                executor,
+                10,
+                () -> {}));
     }
 
     private JsonNode invoke(EventRouter<?> router, String payload, Duration timeLeft) throws Exception {
-        return json.readTree(router.handle(payload.getBytes(StandardCharsets.UTF_8), new Invocation("req-1", timeLeft, clock.instant())));
+        return json.readTree(router.handle(
+                payload.getBytes(StandardCharsets.UTF_8), new Invocation("req-1", timeLeft, clock.instant())));
     }
 
     /** The SQS event that delivers {@code subTask}, with its attributes as the sender writes them. */
     private String delivery(SubTask subTask) throws Exception {
         ObjectNode event = json.createObjectNode();
         ObjectNode record = event.putArray("Records").addObject();
-        record.put("messageId", "m-" + subTask.lineage().partId()).put("body", subTask.body())
+        record.put("messageId", "m-" + subTask.lineage().partId())
+                .put("body", subTask.body())
                 .put("eventSource", "aws:sqs");
         record.putObject("attributes").put("ApproximateReceiveCount", "1");
         ObjectNode attributes = record.putObject("messageAttributes");
-        SqsSubTaskSender.attributesOf(subTask).forEach((name, value) -> attributes.putObject(name)
-                .put("stringValue", value.stringValue()).put("dataType", value.dataType()));
+        SqsSubTaskSender.attributesOf(subTask)
+                .forEach((name, value) -> attributes
+                        .putObject(name)
+                        .put("stringValue", value.stringValue())
+                        .put("dataType", value.dataType()));
         return json.writeValueAsString(event);
     }
 
@@ -88,7 +101,8 @@ class DeadlineAwareSplitTest {
         JsonNode answer = invoke(router, order, Duration.ofSeconds(1));
 
         assertThat(json.writeValueAsString(answer))
-                .isEqualTo("{\"statusCode\":202,\"count\":300,\"body\":\"split '300' lines into '61' queued messages\"}");
+                .isEqualTo(
+                        "{\"statusCode\":202,\"count\":300,\"body\":\"split '300' lines into '61' queued messages\"}");
         assertThat(queued).hasSize(61);
         SubTask rest = queued.getLast();
         assertThat(rest.lineage().partId()).isEqualTo("~61");
@@ -101,28 +115,40 @@ class DeadlineAwareSplitTest {
         assertThat(consumed.get("batchItemFailures")).isEmpty();
 
         List<SubTask> whole = new Splitter(new SplitPolicy(1, SplitPolicy.SQS_MAX_MESSAGE_BYTES, 8), json)
-                .split(new OrderTaskType(), (JsonItemList) ((dev.loadsplitter.engine.task.Reading.Accepted<?>)
-                        new OrderTaskType().read(json.readTree(order))).task(),
+                .split(
+                        new OrderTaskType(),
+                        (JsonItemList) ((dev.loadsplitter.engine.task.Reading.Accepted<?>)
+                                        new OrderTaskType().read(json.readTree(order)))
+                                .task(),
                         Lineage.root(queued.getFirst().lineage().jobId()));
         assertThat(queued).hasSize(240);
-        assertThat(queued).extracting(s -> s.lineage().partId() + " " + s.body() + " " + s.partCount())
+        assertThat(queued)
+                .extracting(s -> s.lineage().partId() + " " + s.body() + " " + s.partCount())
                 .containsExactlyElementsOf(whole.subList(60, 300).stream()
-                        .map(s -> s.lineage().partId() + " " + s.body() + " " + s.partCount()).toList());
+                        .map(s -> s.lineage().partId() + " " + s.body() + " " + s.partCount())
+                        .toList());
     }
 
     @Test
     void chunksGrowFromOneBatchCallAndShrinkAtOnceWhenSendingSlowsDown() {
         // Plenty of time: 10, 20, 40, 80, then at most 100 parts between looks at the clock.
-        assertThat(TaskRunner.nextChunk(10, Duration.ofMillis(2), Duration.ofSeconds(60))).isEqualTo(20);
-        assertThat(TaskRunner.nextChunk(80, Duration.ofMillis(2), Duration.ofSeconds(60))).isEqualTo(100);
+        assertThat(TaskRunner.nextChunk(10, Duration.ofMillis(2), Duration.ofSeconds(60)))
+                .isEqualTo(20);
+        assertThat(TaskRunner.nextChunk(80, Duration.ofMillis(2), Duration.ofSeconds(60)))
+                .isEqualTo(100);
         // 600 ms to spare at 2 ms a part: 150 fit in half of it, so a full chunk.
-        assertThat(TaskRunner.nextChunk(100, Duration.ofMillis(2), Duration.ofMillis(600))).isEqualTo(100);
+        assertThat(TaskRunner.nextChunk(100, Duration.ofMillis(2), Duration.ofMillis(600)))
+                .isEqualTo(100);
         // The same 600 ms when the last chunk went at 5 ms a part: 60.
-        assertThat(TaskRunner.nextChunk(100, Duration.ofMillis(5), Duration.ofMillis(600))).isEqualTo(60);
+        assertThat(TaskRunner.nextChunk(100, Duration.ofMillis(5), Duration.ofMillis(600)))
+                .isEqualTo(60);
         // No time to spare, or less than none, gives no chunk; a chunk that measured no time is not a division by zero.
-        assertThat(TaskRunner.nextChunk(100, Duration.ofMillis(5), Duration.ZERO)).isZero();
-        assertThat(TaskRunner.nextChunk(100, Duration.ofMillis(5), Duration.ofMillis(-50))).isZero();
-        assertThat(TaskRunner.nextChunk(10, Duration.ZERO, Duration.ofSeconds(1))).isEqualTo(20);
+        assertThat(TaskRunner.nextChunk(100, Duration.ofMillis(5), Duration.ZERO))
+                .isZero();
+        assertThat(TaskRunner.nextChunk(100, Duration.ofMillis(5), Duration.ofMillis(-50)))
+                .isZero();
+        assertThat(TaskRunner.nextChunk(10, Duration.ZERO, Duration.ofSeconds(1)))
+                .isEqualTo(20);
     }
 
     @Test
@@ -138,7 +164,8 @@ class DeadlineAwareSplitTest {
         assertThat(queued).singleElement().satisfies(rest -> {
             assertThat(rest.lineage().partId()).isEqualTo("@3");
             assertThat(rest.itemCount()).isEqualTo(2);
-            assertThat(json.readTree(rest.body()).path("order").path("lines")).extracting(n -> n.get("sku").asText())
+            assertThat(json.readTree(rest.body()).path("order").path("lines"))
+                    .extracting(n -> n.get("sku").asText())
                     .containsExactly("sku-4", "sku-5");
         });
 

@@ -1,6 +1,5 @@
 package dev.loadsplitter.engine.internal.handler;
 
-import dev.loadsplitter.engine.Invocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,15 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadsplitter.engine.Invocation;
+import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.idempotency.InMemoryProcessingRecords;
 import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
-import dev.loadsplitter.engine.message.TaskId;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.queue.SendReport;
 import dev.loadsplitter.engine.internal.queue.SubTaskSendException;
-import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.split.Splitter;
 import dev.loadsplitter.engine.message.SubTask;
+import dev.loadsplitter.engine.message.TaskId;
 import dev.loadsplitter.engine.testing.CapturedOutput;
 import dev.loadsplitter.engine.testing.OrderTaskType;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +42,16 @@ class EventRouterTest {
     });
 
     private EventRouter<?> handler(SplitPolicy policy, dev.loadsplitter.engine.internal.queue.SubTaskSender sender) {
-        return new EventRouter<>(new EngineParts<>(type, json, new Splitter(policy, json), sender, ProcessingRecords.none(),
-                Clock.systemUTC(), executor, 10, () -> { }));
+        return new EventRouter<>(new EngineParts<>(
+                type,
+                json,
+                new Splitter(policy, json),
+                sender,
+                ProcessingRecords.none(),
+                Clock.systemUTC(),
+                executor,
+                10,
+                () -> {}));
     }
 
     @AfterEach
@@ -59,7 +67,8 @@ class EventRouterTest {
     void aSmallTaskIsProcessedDirectly() throws Exception {
         JsonNode response = invoke(handler, OrderTaskType.orderJson("o-1", 1));
 
-        assertThat(json.writeValueAsString(response)).isEqualTo("{\"statusCode\":200,\"count\":1,\"body\":\"handled 1 line\"}");
+        assertThat(json.writeValueAsString(response))
+                .isEqualTo("{\"statusCode\":200,\"count\":1,\"body\":\"handled 1 line\"}");
         assertThat(type.processed()).containsExactly("sku-1");
         assertThat(queued).isEmpty();
     }
@@ -89,7 +98,8 @@ class EventRouterTest {
 
             assertThat(json.writeValueAsString(response))
                     .isEqualTo("{\"statusCode\":400,\"count\":0,\"body\":\"invalid event argument\"}");
-            assertThat(output.text()).contains("requestId=req-1: invalid event argument: order.lines must be an array, got a string");
+            assertThat(output.text())
+                    .contains("requestId=req-1: invalid event argument: order.lines must be an array, got a string");
         }
     }
 
@@ -99,7 +109,8 @@ class EventRouterTest {
             JsonNode response = invoke(handler, "this is not json");
 
             assertThat(response.get("statusCode").asInt()).isEqualTo(400);
-            assertThat(output.text()).contains("requestId=req-1: invalid event argument: the payload is not valid JSON");
+            assertThat(output.text())
+                    .contains("requestId=req-1: invalid event argument: the payload is not valid JSON");
         }
     }
 
@@ -130,14 +141,19 @@ class EventRouterTest {
         try (CapturedOutput output = CapturedOutput.start()) {
             JsonNode response = invoke(handler, json.writeValueAsString(event));
 
-            assertThat(response.get("batchItemFailures")).extracting(n -> n.get("itemIdentifier").asText())
+            assertThat(response.get("batchItemFailures"))
+                    .extracting(n -> n.get("itemIdentifier").asText())
                     .containsExactly("not-json", "invalid", "no-body", "fails");
             assertThat(output.text())
-                    .contains("messageId=not-json: failed, left on the queue for redelivery (receive count 1): the body is not valid JSON")
-                    .contains("messageId=invalid: failed, left on the queue for redelivery (receive count 1): the body is not a valid "
-                            + "Order task: order.lines is missing")
-                    .contains("messageId=no-body: failed, left on the queue for redelivery (receive count 0): the record has no body")
-                    .contains("messageId=fails: failed, left on the queue for redelivery (receive count 1): line x cannot be fulfilled");
+                    .contains(
+                            "messageId=not-json: failed, left on the queue for redelivery (receive count 1): the body is not valid JSON")
+                    .contains(
+                            "messageId=invalid: failed, left on the queue for redelivery (receive count 1): the body is not a valid "
+                                    + "Order task: order.lines is missing")
+                    .contains(
+                            "messageId=no-body: failed, left on the queue for redelivery (receive count 0): the record has no body")
+                    .contains(
+                            "messageId=fails: failed, left on the queue for redelivery (receive count 1): line x cannot be fulfilled");
         }
         assertThat(type.processed()).containsExactlyInAnyOrder("sku-1", "sku-1");
         assertThat(queued).hasSize(3);
@@ -155,7 +171,9 @@ class EventRouterTest {
         JsonNode response = invoke(handler, json.writeValueAsString(event));
 
         assertThat(response.get("batchItemFailures")).isEmpty();
-        assertThat(queued).extracting(s -> s.lineage().jobId() + "/" + s.lineage().partId() + "@" + s.lineage().depth())
+        assertThat(queued)
+                .extracting(s -> s.lineage().jobId() + "/" + s.lineage().partId() + "@"
+                        + s.lineage().depth())
                 .containsExactly("job-7/3.1@2", "job-7/3.2@2");
     }
 
@@ -172,9 +190,16 @@ class EventRouterTest {
     @Test
     void aSubTaskDeliveredTwiceIsProcessedOnce() throws Exception {
         InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
-        EventRouter<?> idempotent = new EventRouter<>(new EngineParts<>(type, json, new Splitter(SplitPolicy.defaultPolicy(), json),
-                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO), records,
-                Clock.systemUTC(), executor, 10, () -> { }));
+        EventRouter<?> idempotent = new EventRouter<>(new EngineParts<>(
+                type,
+                json,
+                new Splitter(SplitPolicy.defaultPolicy(), json),
+                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO),
+                records,
+                Clock.systemUTC(),
+                executor,
+                10,
+                () -> {}));
 
         try (CapturedOutput output = CapturedOutput.start()) {
             JsonNode first = invoke(idempotent, subTaskBatch("m-1", "job-9", "4"));
@@ -191,14 +216,22 @@ class EventRouterTest {
     void aSubTaskHeldByAnotherInvocationFailsAndComesBack() throws Exception {
         InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
         records.claim(new TaskId("job-9", "5"), java.time.Instant.now(), Duration.ofMinutes(5));
-        EventRouter<?> idempotent = new EventRouter<>(new EngineParts<>(type, json, new Splitter(SplitPolicy.defaultPolicy(), json),
-                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO), records,
-                Clock.systemUTC(), executor, 10, () -> { }));
+        EventRouter<?> idempotent = new EventRouter<>(new EngineParts<>(
+                type,
+                json,
+                new Splitter(SplitPolicy.defaultPolicy(), json),
+                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO),
+                records,
+                Clock.systemUTC(),
+                executor,
+                10,
+                () -> {}));
 
         try (CapturedOutput output = CapturedOutput.start()) {
             JsonNode response = invoke(idempotent, subTaskBatch("m-3", "job-9", "5"));
 
-            assertThat(response.get("batchItemFailures")).extracting(n -> n.get("itemIdentifier").asText())
+            assertThat(response.get("batchItemFailures"))
+                    .extracting(n -> n.get("itemIdentifier").asText())
                     .containsExactly("m-3");
             assertThat(output.text()).contains("sub-task job-9/5 is held by another invocation until");
         }
@@ -211,7 +244,8 @@ class EventRouterTest {
         List<String> failOnce = new java.util.concurrent.CopyOnWriteArrayList<>(List.of("first"));
         OrderTaskType flaky = new OrderTaskType() {
             @Override
-            public void process(dev.loadsplitter.engine.task.JsonItemList task, dev.loadsplitter.engine.task.WorkContext context) {
+            public void process(
+                    dev.loadsplitter.engine.task.JsonItemList task, dev.loadsplitter.engine.task.WorkContext context) {
                 if (!failOnce.isEmpty()) {
                     failOnce.clear();
                     throw new IllegalStateException("transient");
@@ -219,12 +253,21 @@ class EventRouterTest {
                 super.process(task, context);
             }
         };
-        EventRouter<?> idempotent = new EventRouter<>(new EngineParts<>(flaky, json, new Splitter(SplitPolicy.defaultPolicy(), json),
-                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO), records,
-                Clock.systemUTC(), executor, 10, () -> { }));
+        EventRouter<?> idempotent = new EventRouter<>(new EngineParts<>(
+                flaky,
+                json,
+                new Splitter(SplitPolicy.defaultPolicy(), json),
+                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO),
+                records,
+                Clock.systemUTC(),
+                executor,
+                10,
+                () -> {}));
 
-        assertThat(invoke(idempotent, subTaskBatch("m-4", "job-9", "6")).get("batchItemFailures")).hasSize(1);
-        assertThat(invoke(idempotent, subTaskBatch("m-4", "job-9", "6")).get("batchItemFailures")).isEmpty();
+        assertThat(invoke(idempotent, subTaskBatch("m-4", "job-9", "6")).get("batchItemFailures"))
+                .hasSize(1);
+        assertThat(invoke(idempotent, subTaskBatch("m-4", "job-9", "6")).get("batchItemFailures"))
+                .isEmpty();
         assertThat(flaky.processed()).containsExactly("sku-1");
     }
 
@@ -232,7 +275,8 @@ class EventRouterTest {
     void aTaskTypeThatThrowsWhileReadingOrSlicingRejectsTheEventAndNamesItself() throws Exception {
         OrderTaskType broken = new OrderTaskType() {
             @Override
-            public dev.loadsplitter.engine.task.Reading<dev.loadsplitter.engine.task.JsonItemList> read(JsonNode event) {
+            public dev.loadsplitter.engine.task.Reading<dev.loadsplitter.engine.task.JsonItemList> read(
+                    JsonNode event) {
                 if (event.path("order").path("id").asText().equals("boom")) {
                     throw new IllegalStateException("cannot read orders from boom");
                 }
@@ -240,15 +284,23 @@ class EventRouterTest {
             }
 
             @Override
-            public dev.loadsplitter.engine.task.JsonItemList subTask(dev.loadsplitter.engine.task.JsonItemList task,
-                                                                     int fromIndex, int toIndex) {
+            public dev.loadsplitter.engine.task.JsonItemList subTask(
+                    dev.loadsplitter.engine.task.JsonItemList task, int fromIndex, int toIndex) {
                 throw new UnsupportedOperationException("no slicing today");
             }
         };
-        EventRouter<?> router = new EventRouter<>(new EngineParts<>(broken, json,
-                new Splitter(SplitPolicy.defaultPolicy(), json), (subTasks, context) -> {
+        EventRouter<?> router = new EventRouter<>(new EngineParts<>(
+                broken,
+                json,
+                new Splitter(SplitPolicy.defaultPolicy(), json),
+                (subTasks, context) -> {
                     throw new AssertionError("nothing may be queued");
-                }, ProcessingRecords.none(), Clock.systemUTC(), executor, 10, () -> { }));
+                },
+                ProcessingRecords.none(),
+                Clock.systemUTC(),
+                executor,
+                10,
+                () -> {}));
 
         try (CapturedOutput output = CapturedOutput.start()) {
             JsonNode unreadable = invoke(router, OrderTaskType.orderJson("boom", 1));

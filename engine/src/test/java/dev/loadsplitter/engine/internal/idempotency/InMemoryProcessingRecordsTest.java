@@ -1,9 +1,9 @@
 package dev.loadsplitter.engine.internal.idempotency;
 
-import dev.loadsplitter.engine.message.TaskId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords.Claim;
+import dev.loadsplitter.engine.message.TaskId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,16 +26,19 @@ class InMemoryProcessingRecordsTest {
         assertThat(records.claim(new TaskId("job", "1"), T0, LEASE)).isEqualTo(new Claim.Claimed(1));
         records.markDone(new TaskId("job", "1"), DONE, T0.plusSeconds(5));
 
-        assertThat(records.claim(new TaskId("job", "1"), T0.plusSeconds(10), LEASE)).isEqualTo(new Claim.AlreadyDone(T0.plusSeconds(5)));
+        assertThat(records.claim(new TaskId("job", "1"), T0.plusSeconds(10), LEASE))
+                .isEqualTo(new Claim.AlreadyDone(T0.plusSeconds(5)));
     }
 
     @Test
     void aSubTaskInProgressIsHeldUntilItsLeaseEndsThenClaimableAgain() {
         records.claim(new TaskId("job", "2"), T0, LEASE);
 
-        assertThat(records.claim(new TaskId("job", "2"), T0.plusSeconds(30), LEASE)).isEqualTo(new Claim.HeldElsewhere(T0.plus(LEASE)));
+        assertThat(records.claim(new TaskId("job", "2"), T0.plusSeconds(30), LEASE))
+                .isEqualTo(new Claim.HeldElsewhere(T0.plus(LEASE)));
         // The first invocation crashed or timed out and never marked it: the lease runs out.
-        assertThat(records.claim(new TaskId("job", "2"), T0.plusSeconds(61), LEASE)).isEqualTo(new Claim.Claimed(2));
+        assertThat(records.claim(new TaskId("job", "2"), T0.plusSeconds(61), LEASE))
+                .isEqualTo(new Claim.Claimed(2));
     }
 
     @Test
@@ -43,7 +46,8 @@ class InMemoryProcessingRecordsTest {
         records.claim(new TaskId("job", "3"), T0, LEASE);
         records.markFailed(new TaskId("job", "3"), "boom", T0.plusSeconds(1));
 
-        assertThat(records.claim(new TaskId("job", "3"), T0.plusSeconds(2), LEASE)).isEqualTo(new Claim.Claimed(2));
+        assertThat(records.claim(new TaskId("job", "3"), T0.plusSeconds(2), LEASE))
+                .isEqualTo(new Claim.Claimed(2));
     }
 
     @Test
@@ -52,7 +56,8 @@ class InMemoryProcessingRecordsTest {
         records.markDone(new TaskId("job", "4"), DONE, T0);
         records.markFailed(new TaskId("job", "4"), "late", T0.plusSeconds(1));
 
-        assertThat(records.claim(new TaskId("job", "4"), T0.plusSeconds(2), LEASE)).isInstanceOf(Claim.AlreadyDone.class);
+        assertThat(records.claim(new TaskId("job", "4"), T0.plusSeconds(2), LEASE))
+                .isInstanceOf(Claim.AlreadyDone.class);
     }
 
     @Test
@@ -60,7 +65,8 @@ class InMemoryProcessingRecordsTest {
         records.claim(new TaskId("job", "5"), T0, LEASE);
         records.markDone(new TaskId("job", "5"), DONE, T0);
 
-        assertThat(records.claim(new TaskId("job", "5"), T0.plus(Duration.ofHours(2)), LEASE)).isEqualTo(new Claim.Claimed(1));
+        assertThat(records.claim(new TaskId("job", "5"), T0.plus(Duration.ofHours(2)), LEASE))
+                .isEqualTo(new Claim.Claimed(1));
     }
 
     @Test

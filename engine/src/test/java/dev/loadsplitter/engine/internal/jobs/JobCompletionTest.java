@@ -48,12 +48,15 @@ class JobCompletionTest {
     @Test
     void aPublicationThatFailsIsRetriedByTheNextDeliveryAndSentOnce() {
         AtomicBoolean busDown = new AtomicBoolean(true);
-        JobCompletion completion = new JobCompletion(records, job -> {
-            if (busDown.get()) {
-                throw new IllegalStateException("EventBridge is unavailable");
-            }
-            published.add(job);
-        }, clock);
+        JobCompletion completion = new JobCompletion(
+                records,
+                job -> {
+                    if (busDown.get()) {
+                        throw new IllegalStateException("EventBridge is unavailable");
+                    }
+                    published.add(job);
+                },
+                clock);
         records.startJob("job-1", "Order", 1, clock.instant());
 
         assertThatThrownBy(() -> done(completion, "1")).hasMessage("EventBridge is unavailable");
@@ -70,7 +73,8 @@ class JobCompletionTest {
         records.startJob("job-1", "Order", 1, clock.instant());
         records.markDone(new TaskId("job-1", "1"), new Done(1, 0), clock.instant());
         // The closing invocation took the event and died before publishing it.
-        assertThat(records.closeJob("job-1", JobStatus.COMPLETED, clock.instant(), Duration.ofMinutes(1))).isTrue();
+        assertThat(records.closeJob("job-1", JobStatus.COMPLETED, clock.instant(), Duration.ofMinutes(1)))
+                .isTrue();
         JobCompletion completion = new JobCompletion(records, published::add, clock);
 
         completion.retryPending("job-1");

@@ -72,15 +72,19 @@ final class FaultInjector implements ExecutionInterceptor {
     @Override
     public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
         List<String> dropped = attributes.getAttribute(DROPPED);
-        if (!(context.response() instanceof SendMessageBatchResponse response) || dropped == null || dropped.isEmpty()) {
+        if (!(context.response() instanceof SendMessageBatchResponse response)
+                || dropped == null
+                || dropped.isEmpty()) {
             return context.response();
         }
         List<BatchResultErrorEntry> failed = new ArrayList<>(response.failed());
         for (String id : dropped) {
-            failed.add(BatchResultErrorEntry.builder().id(id)
+            failed.add(BatchResultErrorEntry.builder()
+                    .id(id)
                     .code(senderFault ? "InvalidParameterValue" : "InternalError")
                     .message(senderFault ? "injected sender fault" : "injected transient failure")
-                    .senderFault(senderFault).build());
+                    .senderFault(senderFault)
+                    .build());
         }
         return response.toBuilder().failed(failed).build();
     }

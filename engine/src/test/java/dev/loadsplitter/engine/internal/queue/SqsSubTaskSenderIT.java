@@ -1,21 +1,21 @@
 package dev.loadsplitter.engine.internal.queue;
 
-import dev.loadsplitter.engine.config.SenderSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.json.EventJson;
-import dev.loadsplitter.engine.message.Lineage;
+import dev.loadsplitter.engine.config.SenderSettings;
 import dev.loadsplitter.engine.config.SplitPolicy;
+import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.split.Splitter;
+import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.task.JsonItemList;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.engine.task.WorkContext;
-import dev.loadsplitter.sqs.EmbeddedSqs;
 import dev.loadsplitter.engine.testing.OrderTaskType;
-import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +37,7 @@ class SqsSubTaskSenderIT {
 
     @AutoClose
     private static final EmbeddedSqs sqs = EmbeddedSqs.start();
+
     private static final AtomicInteger QUEUES = new AtomicInteger();
 
     private final ObjectMapper json = EventJson.create();
@@ -51,13 +52,15 @@ class SqsSubTaskSenderIT {
     }
 
     private String newQueue() {
-        return sqs.createQueues("sender-" + QUEUES.incrementAndGet(), 5, Duration.ofSeconds(30)).url();
+        return sqs.createQueues("sender-" + QUEUES.incrementAndGet(), 5, Duration.ofSeconds(30))
+                .url();
     }
 
     private List<SubTask> subTasks(int lines) throws Exception {
         OrderTaskType type = new OrderTaskType();
-        JsonItemList task = ((Reading.Accepted<JsonItemList>) type.read(json.readTree(
-                OrderTaskType.orderJson("o-1", lines)))).task();
+        JsonItemList task = ((Reading.Accepted<JsonItemList>)
+                        type.read(json.readTree(OrderTaskType.orderJson("o-1", lines))))
+                .task();
         return new Splitter(SplitPolicy.defaultPolicy(), json).split(type, task, Lineage.root("job-1"));
     }
 
@@ -68,15 +71,24 @@ class SqsSubTaskSenderIT {
     }
 
     private SqsSubTaskSender sender(SqsClient client, String queueUrl, int maxAttempts) {
-        return new SqsSubTaskSender(client, QueueAddress.ofUrl(queueUrl),
+        return new SqsSubTaskSender(
+                client,
+                QueueAddress.ofUrl(queueUrl),
                 new SenderSettings(8, maxAttempts, Duration.ofMillis(10), Duration.ofMillis(100), 1_048_576),
-                executor, recordingSleeper, Clock.systemUTC());
+                executor,
+                recordingSleeper,
+                Clock.systemUTC());
     }
 
     private static Set<String> skus(List<Message> messages, ObjectMapper json) throws Exception {
         Set<String> skus = ConcurrentHashMap.newKeySet();
         for (Message message : messages) {
-            skus.add(json.readTree(message.body()).get("order").get("lines").get(0).get("sku").asText());
+            skus.add(json.readTree(message.body())
+                    .get("order")
+                    .get("lines")
+                    .get(0)
+                    .get("sku")
+                    .asText());
         }
         return skus;
     }
@@ -95,10 +107,13 @@ class SqsSubTaskSenderIT {
         assertThat(report.calls()).isEqualTo(100);
         assertThat(messages).hasSize(1_000);
         assertThat(skus(messages, json)).hasSize(1_000);
-        assertThat(messages).extracting(m -> m.messageAttributes().get("partId").stringValue())
+        assertThat(messages)
+                .extracting(m -> m.messageAttributes().get("partId").stringValue())
                 .doesNotHaveDuplicates();
         Message first = messages.stream()
-                .filter(m -> m.messageAttributes().get("partId").stringValue().equals("17")).findFirst().orElseThrow();
+                .filter(m -> m.messageAttributes().get("partId").stringValue().equals("17"))
+                .findFirst()
+                .orElseThrow();
         assertThat(first.messageAttributes().get("jobId").stringValue()).isEqualTo("job-1");
         assertThat(first.messageAttributes().get("partIndex").stringValue()).isEqualTo("17");
         assertThat(first.messageAttributes().get("partIndex").dataType()).isEqualTo("Number");
@@ -114,12 +129,17 @@ class SqsSubTaskSenderIT {
         String queueUrl = newQueue();
         // Every third entry fails on its first two tries, then goes through.
         ConcurrentHashMap<String, AtomicInteger> tries = new ConcurrentHashMap<>();
-        FaultInjector faults = new FaultInjector(entry -> {
-            String part = entry.messageAttributes().get("partId").stringValue();
-            return Integer.parseInt(part) % 3 == 0 && tries.computeIfAbsent(part, p -> new AtomicInteger()).incrementAndGet() <= 2;
-        }, false);
-        try (SqsClient client = crt()
-                .overrideConfiguration(c -> c.addExecutionInterceptor(faults)).build()) {
+        FaultInjector faults = new FaultInjector(
+                entry -> {
+                    String part = entry.messageAttributes().get("partId").stringValue();
+                    return Integer.parseInt(part) % 3 == 0
+                            && tries.computeIfAbsent(part, p -> new AtomicInteger())
+                                            .incrementAndGet()
+                                    <= 2;
+                },
+                false);
+        try (SqsClient client = crt().overrideConfiguration(c -> c.addExecutionInterceptor(faults))
+                .build()) {
 
             SendReport report = sender(client, queueUrl, 5).send(subTasks(300), context);
 
@@ -137,16 +157,17 @@ class SqsSubTaskSenderIT {
     @Test
     void entriesThatKeepFailingFailTheSendNamingWhatWasAndWasNotQueued() throws Exception {
         String queueUrl = newQueue();
-        FaultInjector faults = new FaultInjector(entry -> entry.messageAttributes().get("partId").stringValue()
-                .matches("7|8"), false);
-        try (SqsClient client = crt()
-                .overrideConfiguration(c -> c.addExecutionInterceptor(faults)).build()) {
+        FaultInjector faults = new FaultInjector(
+                entry -> entry.messageAttributes().get("partId").stringValue().matches("7|8"), false);
+        try (SqsClient client = crt().overrideConfiguration(c -> c.addExecutionInterceptor(faults))
+                .build()) {
 
             assertThatThrownBy(() -> sender(client, queueUrl, 3).send(subTasks(20), context))
                     .isInstanceOf(SubTaskSendException.class)
-                    .hasMessage("Queued 18 of 20 sub-tasks to " + queueUrl + "; 2 failed after 3 attempts (first error: "
-                            + "InternalError: injected transient failure). Failing the invocation so the source "
-                            + "retries it.");
+                    .hasMessage(
+                            "Queued 18 of 20 sub-tasks to " + queueUrl + "; 2 failed after 3 attempts (first error: "
+                                    + "InternalError: injected transient failure). Failing the invocation so the source "
+                                    + "retries it.");
         }
         assertThat(sqs.receiveAll(queueUrl)).hasSize(18);
     }
@@ -154,15 +175,16 @@ class SqsSubTaskSenderIT {
     @Test
     void senderFaultsAreNotRetried() throws Exception {
         String queueUrl = newQueue();
-        FaultInjector faults = new FaultInjector(entry -> entry.messageAttributes().get("partId").stringValue()
-                .equals("2"), true);
-        try (SqsClient client = crt()
-                .overrideConfiguration(c -> c.addExecutionInterceptor(faults)).build()) {
+        FaultInjector faults = new FaultInjector(
+                entry -> entry.messageAttributes().get("partId").stringValue().equals("2"), true);
+        try (SqsClient client = crt().overrideConfiguration(c -> c.addExecutionInterceptor(faults))
+                .build()) {
 
             assertThatThrownBy(() -> sender(client, queueUrl, 5).send(subTasks(5), context))
                     .isInstanceOf(SubTaskSendException.class)
                     .hasMessageContaining("Queued 4 of 5 sub-tasks")
-                    .hasMessageContaining("1 failed after 1 attempt (first error: InvalidParameterValue: injected sender fault)");
+                    .hasMessageContaining(
+                            "1 failed after 1 attempt (first error: InvalidParameterValue: injected sender fault)");
         }
         assertThat(faults.injected()).isEqualTo(1);
         assertThat(pauses).isEmpty();
@@ -175,7 +197,8 @@ class SqsSubTaskSenderIT {
         QueueAddress byName = QueueAddress.ofName(sqs.client(), name);
         assertThat(byName.url()).isEqualTo(queueUrl);
 
-        assertThatThrownBy(() -> QueueAddress.ofName(sqs.client(), "no-such-queue").url())
+        assertThatThrownBy(
+                        () -> QueueAddress.ofName(sqs.client(), "no-such-queue").url())
                 .hasMessage("Queue 'no-such-queue' (QUEUE_NAME) does not exist in this account and region. "
                         + "Create it, or set QUEUE_URL to the work queue's URL.");
     }

@@ -1,11 +1,11 @@
 package dev.loadsplitter.engine.internal.queue;
 
-import dev.loadsplitter.engine.config.SenderSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loadsplitter.engine.config.SenderSettings;
+import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SubTask;
-import dev.loadsplitter.engine.internal.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +20,8 @@ class SqsSubTaskSenderTest {
     private static List<SqsSubTaskSender.Pending> entries(int count, int bodyBytes) {
         List<SqsSubTaskSender.Pending> entries = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            SubTask subTask = new SubTask("x".repeat(bodyBytes), Lineage.root("j").child(i), i, count, 1, "T");
+            SubTask subTask =
+                    new SubTask("x".repeat(bodyBytes), Lineage.root("j").child(i), i, count, 1, "T");
             entries.add(new SqsSubTaskSender.Pending(Integer.toString(i), subTask));
         }
         return entries;
@@ -33,9 +34,13 @@ class SqsSubTaskSenderTest {
     @Test
     void packsAtMostTenEntriesAndAtMostTheByteLimitPerBatch() {
         try (SqsClient unused = SqsClient.builder().region(Region.US_EAST_1).build();
-             var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            SqsSubTaskSender sender = new SqsSubTaskSender(unused, QueueAddress.ofUrl("http://q"),
-                    new SenderSettings(1, 1, Duration.ofMillis(1), Duration.ofMillis(1), 4_096), executor, Sleeper.system(),
+                var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            SqsSubTaskSender sender = new SqsSubTaskSender(
+                    unused,
+                    QueueAddress.ofUrl("http://q"),
+                    new SenderSettings(1, 1, Duration.ofMillis(1), Duration.ofMillis(1), 4_096),
+                    executor,
+                    Sleeper.system(),
                     Clock.systemUTC());
 
             assertThat(sizes(sender.pack(entries(25, 10)))).containsExactly(10, 10, 5);

@@ -1,14 +1,14 @@
 package dev.loadsplitter.engine.internal.split;
 
-import dev.loadsplitter.engine.config.SplitPolicy;
-import dev.loadsplitter.engine.message.Lineage;
-import dev.loadsplitter.engine.message.SubTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.Lineage;
+import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.task.JsonItemList;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.engine.testing.OrderTaskType;
@@ -54,7 +54,8 @@ class SplitterTest {
         for (int i = 0; i < 3; i++) {
             JsonNode body = json.readTree(subTasks.get(i).body());
             assertThat(body.get("order").get("lines")).hasSize(1);
-            assertThat(body.get("order").get("lines").get(0)).isEqualTo(original.get("order").get("lines").get(i));
+            assertThat(body.get("order").get("lines").get(0))
+                    .isEqualTo(original.get("order").get("lines").get(i));
             ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("order")).remove("lines");
             JsonNode expected = original.deepCopy();
             ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("order")).remove("lines");
@@ -82,16 +83,24 @@ class SplitterTest {
         assertThat(subTasks.stream().mapToInt(SubTask::itemCount).sum()).isEqualTo(40);
         List<String> skus = new ArrayList<>();
         for (SubTask s : subTasks) {
-            json.readTree(s.body()).get("order").get("lines").forEach(line -> skus.add(line.get("sku").asText()));
+            json.readTree(s.body())
+                    .get("order")
+                    .get("lines")
+                    .forEach(line -> skus.add(line.get("sku").asText()));
         }
-        assertThat(skus).hasSize(40).doesNotHaveDuplicates().startsWith("sku-1", "sku-2").endsWith("sku-40");
+        assertThat(skus)
+                .hasSize(40)
+                .doesNotHaveDuplicates()
+                .startsWith("sku-1", "sku-2")
+                .endsWith("sku-40");
     }
 
     @Test
     void anItemThatCannotFitAloneIsRejectedNamingItsIndexAndTheLimit() throws Exception {
         String big = "x".repeat(2_000);
-        JsonItemList task = ((Reading.Accepted<JsonItemList>) type.read(json.readTree(
-                "{\"order\":{\"lines\":[{\"sku\":\"a\"},{\"sku\":\"" + big + "\"}]}}"))).task();
+        JsonItemList task = ((Reading.Accepted<JsonItemList>)
+                        type.read(json.readTree("{\"order\":{\"lines\":[{\"sku\":\"a\"},{\"sku\":\"" + big + "\"}]}}")))
+                .task();
 
         assertThatThrownBy(() -> new Splitter(new SplitPolicy(1, 1_024, 8), json).split(type, task, Lineage.root("j")))
                 .isInstanceOf(ItemTooLargeException.class)
@@ -104,7 +113,7 @@ class SplitterTest {
         Lineage deep = new Lineage("job-9", "3.1", 2);
 
         assertThatThrownBy(() -> new Splitter(new SplitPolicy(1, SplitPolicy.SQS_MAX_MESSAGE_BYTES, 2), json)
-                .split(type, order(2), deep))
+                        .split(type, order(2), deep))
                 .isInstanceOf(SplitException.class)
                 .hasMessage("Refusing to split Order job job-9 part '3.1' to depth 3: MAX_SPLIT_DEPTH is 2. "
                         + "Raise MAX_SPLIT_DEPTH (at most 15) or MAX_ITEMS_PER_TASK.");
@@ -112,8 +121,8 @@ class SplitterTest {
 
     @Test
     void aSubTaskOfASubTaskExtendsItsPartPath() throws Exception {
-        List<SubTask> subTasks = new Splitter(SplitPolicy.defaultPolicy(), json)
-                .split(type, order(2), new Lineage("job-2", "4", 1));
+        List<SubTask> subTasks =
+                new Splitter(SplitPolicy.defaultPolicy(), json).split(type, order(2), new Lineage("job-2", "4", 1));
 
         assertThat(subTasks).extracting(s -> s.lineage().partId()).containsExactly("4.1", "4.2");
         assertThat(subTasks).extracting(s -> s.lineage().depth()).containsOnly(2);
@@ -138,7 +147,10 @@ class SplitterTest {
             List<SubTask> next = new ArrayList<>();
             for (SubTask parent : level) {
                 JsonItemList task = ((Reading.Accepted<JsonItemList>) type.read(json.readTree(parent.body()))).task();
-                next.addAll(policy.isLarge(parent.itemCount()) ? splitter.split(type, task, parent.lineage()) : List.of(parent));
+                next.addAll(
+                        policy.isLarge(parent.itemCount())
+                                ? splitter.split(type, task, parent.lineage())
+                                : List.of(parent));
             }
             level = next;
             depth++;
@@ -146,10 +158,18 @@ class SplitterTest {
 
         assertThat(depth).isEqualTo(3); // 250 -> 10 x 25 -> 10 x 3 -> 1
         assertThat(level).hasSize(250).allSatisfy(s -> assertThat(s.itemCount()).isEqualTo(1));
-        assertThat(level).extracting(s -> s.lineage().partId()).doesNotHaveDuplicates().contains("1.1.1", "10.8.3", "10.9");
+        assertThat(level)
+                .extracting(s -> s.lineage().partId())
+                .doesNotHaveDuplicates()
+                .contains("1.1.1", "10.8.3", "10.9");
         List<String> skus = new ArrayList<>();
         for (SubTask leaf : level) {
-            skus.add(json.readTree(leaf.body()).get("order").get("lines").get(0).get("sku").asText());
+            skus.add(json.readTree(leaf.body())
+                    .get("order")
+                    .get("lines")
+                    .get(0)
+                    .get("sku")
+                    .asText());
         }
         assertThat(skus).hasSize(250).doesNotHaveDuplicates();
     }
@@ -171,7 +191,8 @@ class SplitterTest {
         SubTask subTask = split(SplitPolicy.defaultPolicy(), 1 + 1).getFirst();
         int bodyBytes = subTask.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
 
-        // jobId(5+6+5) partId(6+6+1) partIndex(9+6+1) partCount(9+6+1) splitDepth(10+6+1) itemCount(9+6+1) taskType(8+6+5)
+        // jobId(5+6+5) partId(6+6+1) partIndex(9+6+1) partCount(9+6+1) splitDepth(10+6+1) itemCount(9+6+1)
+        // taskType(8+6+5)
         assertThat(subTask.messageBytes() - bodyBytes).isEqualTo(16 + 13 + 16 + 16 + 17 + 16 + 19);
     }
 }

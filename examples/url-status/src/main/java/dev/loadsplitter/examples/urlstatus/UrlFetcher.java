@@ -34,8 +34,7 @@ public final class UrlFetcher {
      * @param bytes the body's length
      * @param sha256 the body's SHA-256, in hex
      */
-    public record Result(String url, int status, long bytes, String sha256) {
-    }
+    public record Result(String url, int status, long bytes, String sha256) {}
 
     /** @throws IOException when the URL cannot be reached or the body not read in time */
     public Result fetch(URI url) throws IOException, InterruptedException {
@@ -51,7 +50,8 @@ public final class UrlFetcher {
                 bytes += read;
             }
         }
-        return new Result(url.toString(), response.statusCode(), bytes, HexFormat.of().formatHex(sha256.digest()));
+        return new Result(
+                url.toString(), response.statusCode(), bytes, HexFormat.of().formatHex(sha256.digest()));
     }
 
     private static MessageDigest sha256() {

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class UrlStatusTaskType implements TaskType<JsonItemList> {
 
     /** How long one fetch may take, connect and body together. */
-    public static final Setting URL_TIMEOUT = new Setting("URL_TIMEOUT", "10s",
-            "How long fetching one URL may take: 500ms, 10s, 1m or ISO-8601 (PT10S).");
+    public static final Setting URL_TIMEOUT = new Setting(
+            "URL_TIMEOUT", "10s", "How long fetching one URL may take: 500ms, 10s, 1m or ISO-8601 (PT10S).");
 
     private static final Logger log = LoggerFactory.getLogger(UrlStatusTaskType.class);
     private static final List<String> URLS = List.of("urls");
@@ -82,8 +82,7 @@ public final class UrlStatusTaskType implements TaskType<JsonItemList> {
             }
             try {
                 URI uri = new URI(url.asText());
-                if (!uri.isAbsolute() || !List.of("http", "https").contains(uri.getScheme())
-                        || uri.getHost() == null) {
+                if (!uri.isAbsolute() || !List.of("http", "https").contains(uri.getScheme()) || uri.getHost() == null) {
                     return Reading.invalid(at, "must be an absolute http or https URL, got '" + url.asText() + "'");
                 }
             } catch (URISyntaxException e) {

@@ -99,18 +99,21 @@ class UrlStatusTaskTypeTest {
     @Test
     void aTaskIsSlicedIntoSubTasksOfTheSameShape() throws Exception {
         UrlStatusTaskType type = new UrlStatusTaskType(new UrlFetcher(Duration.ofSeconds(5)));
-        JsonItemList task = accepted(type, "{\"urls\":[\"http://a.example/\",\"http://b.example/\"],\"note\":\"kept\"}");
+        JsonItemList task =
+                accepted(type, "{\"urls\":[\"http://a.example/\",\"http://b.example/\"],\"note\":\"kept\"}");
 
         JsonItemList second = type.subTask(task, 1, 2);
 
-        assertEquals("{\"urls\":[\"http://b.example/\"],\"note\":\"kept\"}", json.writeValueAsString(type.write(second)));
+        assertEquals(
+                "{\"urls\":[\"http://b.example/\"],\"note\":\"kept\"}", json.writeValueAsString(type.write(second)));
     }
 
     @Test
     void badUrlsAreInvalidAndNameTheItem() throws Exception {
         UrlStatusTaskType type = new UrlStatusTaskType(new UrlFetcher(Duration.ofSeconds(5)));
 
-        assertEquals("urls[1] must be an absolute http or https URL, got 'ftp://x/'",
+        assertEquals(
+                "urls[1] must be an absolute http or https URL, got 'ftp://x/'",
                 invalid(type, "{\"urls\":[\"http://a.example/\",\"ftp://x/\"]}"));
         assertEquals("urls[0] must be a string, got a number", invalid(type, "{\"urls\":[7]}"));
         assertEquals("urls is empty: list at least one URL", invalid(type, "{\"urls\":[]}"));
@@ -119,11 +122,13 @@ class UrlStatusTaskTypeTest {
 
     @SuppressWarnings("unchecked")
     private JsonItemList accepted(UrlStatusTaskType type, String event) throws Exception {
-        return ((Reading.Accepted<JsonItemList>) assertInstanceOf(Reading.Accepted.class,
-                type.read(json.readTree(event)))).task();
+        return ((Reading.Accepted<JsonItemList>)
+                        assertInstanceOf(Reading.Accepted.class, type.read(json.readTree(event))))
+                .task();
     }
 
     private String invalid(UrlStatusTaskType type, String event) throws Exception {
-        return assertInstanceOf(Reading.Invalid.class, type.read(json.readTree(event))).describe();
+        return assertInstanceOf(Reading.Invalid.class, type.read(json.readTree(event)))
+                .describe();
     }
 }
