@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class DurableServeIT {
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(
-                        dir.resolve("serve-" + System.nanoTime() + ".log").toFile())
+                        dir.resolve("serve-" + UUID.randomUUID() + ".log").toFile())
                 .start();
         try {
             await("serve listening")

@@ -43,7 +43,6 @@ class SoakIT {
         PrintStream original = System.out;
         ByteArrayOutputStream functionLog = new ByteArrayOutputStream();
         RunCommandIT.Result result;
-        long start = System.nanoTime();
         try (PrintStream capture = new PrintStream(functionLog, true, StandardCharsets.UTF_8)) {
             System.setOut(capture);
             result = RunCommandIT.cli(
@@ -71,8 +70,7 @@ class SoakIT {
         } finally {
             System.setOut(original);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("soak: %.1f s, %s%n", seconds, result.out().strip());
+        System.out.printf("soak: %s%n", result.out().strip());
 
         JsonNode summary = new ObjectMapper().readTree(result.out());
         assertThat(summary.get("drained").asBoolean()).as(result.err()).isTrue();
