@@ -1,5 +1,6 @@
 package dev.loadsplitter.local.fault;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -97,8 +98,11 @@ public final class SqsFaultProxy implements AutoCloseable {
                 faults.incrementAndGet();
                 boolean throttle = draw < faultRate / 2;
                 String type = throttle ? "ThrottlingException" : "InternalError";
-                byte[] error = ("{\"__type\":\"com.amazonaws.sqs#" + type + "\",\"message\":\"injected by the SQS "
-                                + "fault proxy (--sqs-fault-rate)\"}")
+                byte[] error = JsonNodeFactory.instance
+                        .objectNode()
+                        .put("__type", "com.amazonaws.sqs#" + type)
+                        .put("message", "injected by the SQS fault proxy (--sqs-fault-rate)")
+                        .toString()
                         .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
                 exchange.getResponseHeaders()
