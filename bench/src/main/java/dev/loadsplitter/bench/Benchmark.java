@@ -333,12 +333,14 @@ public final class Benchmark {
                 Duration.ofSeconds(1),
                 FaultPlan.none(),
                 0,
-                Optional.empty());
+                Optional.empty(),
+                dev.loadsplitter.local.container.Isolation.AUTO);
         RunRecorder recorder = new RunRecorder(JsonMapper.builder().build(), 1, 10, settings.dlqName(), record -> {});
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
         PrintStream out = System.out;
         System.setOut(quiet); // the function's own log lines
-        try (LocalEnvironment local = LocalEnvironment.start(settings, recorder, quiet)) {
+        try (LocalEnvironment local =
+                LocalEnvironment.start(settings, recorder, dev.loadsplitter.local.container.FunctionLog.none())) {
             local.async().submit(event.getBytes(StandardCharsets.UTF_8));
             if (!local.awaitDrained(Duration.ofMinutes(3))) {
                 throw new IllegalStateException("the run did not drain in 3 minutes");
@@ -434,7 +436,7 @@ public final class Benchmark {
                         "arn:aws:lambda:us-east-1:000000000000:function:x",
                         1_010,
                         Clock.systemUTC(),
-                        new PrintStream(PrintStream.nullOutputStream()),
+                        dev.loadsplitter.local.container.FunctionLog.none(),
                         InvocationListener.none());
                 EventSourceMapping mapping = new EventSourceMapping(
                         client,

@@ -2,23 +2,31 @@ package dev.loadsplitter.cli;
 
 import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.InvalidSettingException;
+import dev.loadsplitter.local.LocalEnvironment;
 import dev.loadsplitter.local.LocalSettings;
+import dev.loadsplitter.local.container.Isolation;
+import dev.loadsplitter.local.container.ProcessEnvironment;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.fault.FaultPlan;
+import dev.loadsplitter.local.report.InvocationLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The function, queue and mapping options that run, invoke and serve share. */
+/** The function's options (its jar, handler, environment, memory, timeout, logs), which run, invoke and serve share. */
 final class FunctionOptions {
 
     /** The variable our sample function reads for --delay (TagWork.PROCESSING_DELAY in the function module). */
     static final String PROCESSING_DELAY = "PROCESSING_DELAY";
+
+    /** Lambda's log format variable, which --log-format sets. */
+    static final String LOG_FORMAT = "AWS_LAMBDA_LOG_FORMAT";
 
     @Option(
             names = "--delay",
@@ -50,48 +58,6 @@ final class FunctionOptions {
     int memoryMb;
 
     @Option(
-            names = "--reserved-concurrency",
-            paramLabel = "N",
-            description = "The function's concurrency limit (default: --concurrency + 10, leaving room for the "
-                    + "direct invocations beside the mapping's, so none is throttled).")
-    Integer reservedConcurrency;
-
-    @Option(
-            names = "--concurrency",
-            defaultValue = "1000",
-            paramLabel = "N",
-            description = "The SQS event source mapping's maximum concurrency, 2 to 1000 (default: ${DEFAULT-VALUE}).")
-    int concurrency;
-
-    @Option(
-            names = "--batch-size",
-            defaultValue = "1",
-            paramLabel = "N",
-            description =
-                    "Records per invocation from the queue; 1 gives N+1 invocations for N tags (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(
-            names = "--batching-window",
-            defaultValue = "0",
-            paramLabel = "DURATION",
-            description = "How long the mapping gathers records before invoking (default: none).")
-    Duration batchingWindow;
-
-    @Option(
-            names = "--visibility-timeout",
-            paramLabel = "DURATION",
-            description = "The work queue's visibility timeout (default: 6 x the function timeout, as AWS advises).")
-    Duration visibilityTimeout;
-
-    @Option(
-            names = "--max-receive-count",
-            defaultValue = "5",
-            paramLabel = "N",
-            description = "Receives before a message moves to the dead-letter queue (default: ${DEFAULT-VALUE}).")
-    int maxReceiveCount;
-
-    @Option(
             names = "--function-jar",
             paramLabel = "JAR",
             description = "The function's deployable jar (default: function/target/load-splitter-function.jar).")
@@ -107,65 +73,66 @@ final class FunctionOptions {
     @Option(
             names = "--env",
             paramLabel = "NAME=VALUE",
-            description = "Another environment variable for the function; repeatable.")
+            description = "Another environment variable for the function, read with System.getenv as on Lambda; "
+                    + "repeatable. A variable an option of ours sets (PROCESSING_DELAY: --delay, MAX_ITEMS_PER_TASK: "
+                    + "--max-items-per-task, AWS_LAMBDA_LOG_FORMAT: --log-format, ...) or that Lambda reserves "
+                    + "(AWS_REGION, AWS_LAMBDA_FUNCTION_NAME, ...) is refused.")
     Map<String, String> extraEnvironment = new LinkedHashMap<>();
 
     @Option(
-            names = "--async-retry-pause",
-            defaultValue = "1s",
-            paramLabel = "DURATION",
-            description =
-                    "Pause before an asynchronous invocation's first retry; Lambda waits about a minute (default: ${DEFAULT-VALUE}).")
-    Duration asyncRetryPause;
+            names = "--isolation",
+            paramLabel = "auto|process|none",
+            description = "Where the function's containers run: 'process' in a JVM of the function's own, started "
+                    + "with its environment, as Lambda runs every Java function; 'none' in this JVM, for a "
+                    + "RequestStreamHandler with a Map<String, String> constructor (ours), which is quicker; 'auto' "
+                    + "picks 'none' for such a handler and 'process' for any other (default: ${DEFAULT-VALUE}).")
+    String isolation = "auto";
 
     @Option(
-            names = "--fail-rate",
-            defaultValue = "0",
-            paramLabel = "FRACTION",
-            description = "Share of invocations that fail as if the function threw (default: none).")
-    double failRate;
-
-    @Option(
-            names = "--crash-rate",
-            defaultValue = "0",
-            paramLabel = "FRACTION",
-            description = "Share of invocations whose container dies before answering: the work is done, the "
-                    + "result lost (default: none).")
-    double crashRate;
-
-    @Option(
-            names = "--timeout-rate",
-            defaultValue = "0",
-            paramLabel = "FRACTION",
-            description = "Share of invocations that run past the function timeout (default: none).")
-    double timeoutRate;
-
-    @Option(
-            names = "--sqs-fault-rate",
-            defaultValue = "0",
-            paramLabel = "FRACTION",
-            description = "Share of the function's SQS requests answered with a 500 or a throttling error by a "
-                    + "fault proxy, so the SDK's retries are exercised (default: none).")
-    double sqsFaultRate;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "1",
-            paramLabel = "N",
-            description = "Seed of the fault draws, so a faulty run can be repeated (default: ${DEFAULT-VALUE}).")
-    long seed;
+            names = "--log-format",
+            paramLabel = "text|json",
+            description = "Lambda's log format (AWS_LAMBDA_LOG_FORMAT): 'text', or 'json' for one JSON object per line "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String logFormat = "text";
 
     /** The settings for a local environment, with the embedded SQS server on {@code sqsHost:sqsPort}. */
-    LocalSettings toSettings(String sqsHost, int sqsPort, boolean mappingEnabled) {
-        return toSettings(sqsHost, sqsPort, 0, mappingEnabled, Optional.empty());
+    LocalSettings toSettings(MappingOptions mapping, String sqsHost, int sqsPort, boolean mappingEnabled) {
+        return toSettings(mapping, sqsHost, sqsPort, 0, mappingEnabled, Optional.empty());
     }
 
     /** The same, with queues and messages kept under {@code dataDirectory} when given. */
     LocalSettings toSettings(
-            String sqsHost, int sqsPort, int awsPort, boolean mappingEnabled, Optional<Path> dataDirectory) {
+            MappingOptions mapping,
+            String sqsHost,
+            int sqsPort,
+            int awsPort,
+            boolean mappingEnabled,
+            Optional<Path> dataDirectory) {
+        Map<String, String> ours = new LinkedHashMap<>();
+        ours.put(PROCESSING_DELAY, "--delay");
+        ours.put(EngineSettings.MAX_ITEMS_PER_TASK.name(), "--max-items-per-task");
+        ours.put(EngineSettings.MAX_RECEIVE_COUNT.name(), "--max-receive-count");
+        ours.put(LOG_FORMAT, "--log-format");
+        for (String name : LocalEnvironment.RUNTIME_VARIABLES) {
+            ours.putIfAbsent(name, "the local runtime, which points the function at its own queues and endpoints");
+        }
+        for (String name : extraEnvironment.keySet()) {
+            if (ours.containsKey(name)) {
+                String owner = ours.get(name);
+                throw new UsageException("--env " + name + "=" + extraEnvironment.get(name)
+                        + " would be overwritten by " + owner
+                        + (owner.startsWith("--") ? ", which sets " + name + "; use " + owner + " instead." : "."));
+            }
+            if (ProcessEnvironment.RESERVED.contains(name)) {
+                throw new UsageException(
+                        "--env " + name + " is refused: Lambda reserves " + name + " and sets it itself "
+                                + "(as the local runtime does), so a function's configuration cannot.");
+            }
+        }
         Map<String, String> environment = new HashMap<>(extraEnvironment);
         environment.put(PROCESSING_DELAY, Long.toString(delay.toMillis()));
         environment.put(EngineSettings.MAX_ITEMS_PER_TASK.name(), Integer.toString(maxItemsPerTask));
+        environment.put(LOG_FORMAT, logFormat().lambdaName());
         try {
             // Settings the function would refuse at its first invocation are refused here, before anything starts.
             EngineSettings.from(environment);
@@ -177,32 +144,53 @@ final class FunctionOptions {
                             : "--env " + name + "=…")
                     + ".");
         }
-        Duration visibility = visibilityTimeout != null ? visibilityTimeout : functionTimeout.multipliedBy(6);
-        int reserved = reservedConcurrency != null ? reservedConcurrency : concurrency + 10;
+        Duration visibility =
+                mapping.visibilityTimeout != null ? mapping.visibilityTimeout : functionTimeout.multipliedBy(6);
         return new LocalSettings(
                 jar(),
                 LocalSettings.FUNCTION_NAME,
                 handler,
                 memoryMb,
                 functionTimeout,
-                reserved,
+                mapping.reservedConcurrency(),
                 environment,
                 visibility,
-                maxReceiveCount,
-                new EsmSettings(batchSize, batchingWindow, concurrency, true, mappingEnabled),
+                mapping.maxReceiveCount,
+                new EsmSettings(mapping.batchSize, mapping.batchingWindow, mapping.concurrency, true, mappingEnabled),
                 sqsHost,
                 sqsPort,
                 awsPort,
-                asyncRetryPause,
-                new FaultPlan(failRate, crashRate, timeoutRate, seed),
-                sqsFaultRate,
-                dataDirectory);
+                mapping.asyncRetryPause,
+                new FaultPlan(mapping.failRate, mapping.crashRate, mapping.timeoutRate, mapping.seed),
+                mapping.sqsFaultRate,
+                dataDirectory,
+                isolation());
+    }
+
+    /** Lambda's log format, from {@code --log-format}. */
+    InvocationLog.Format logFormat() {
+        return switch (logFormat.toLowerCase(Locale.ROOT)) {
+            case "text" -> InvocationLog.Format.TEXT;
+            case "json" -> InvocationLog.Format.JSON;
+            default -> throw new UsageException("--log-format must be text or json, got '" + logFormat + "'.");
+        };
+    }
+
+    private Isolation isolation() {
+        for (Isolation candidate : Isolation.values()) {
+            if (candidate.option().equalsIgnoreCase(isolation)) {
+                return candidate;
+            }
+        }
+        throw new UsageException("--isolation must be auto, process or none, got '" + isolation + "'.");
     }
 
     private Path jar() {
-        if (functionJar != null) {
-            return functionJar;
-        }
+        return functionJar != null ? functionJar : defaultJar();
+    }
+
+    /** Our function's jar: under the launcher's home, or this checkout's {@code function/target}. */
+    static Path defaultJar() {
         String home = System.getProperty("loadsplitter.home");
         Path base = home != null ? Path.of(home) : Path.of("");
         Path jar = base.resolve("function").resolve("target").resolve("load-splitter-function.jar");

@@ -1,13 +1,17 @@
 package dev.loadsplitter.cli;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.loadsplitter.local.LocalEnvironment;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
+import dev.loadsplitter.local.report.InvocationLog;
+import dev.loadsplitter.local.report.RunRecorder;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,8 +41,12 @@ final class InvokeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         byte[] event = Events.read(eventFile);
         PrintWriter out = spec.commandLine().getOut();
-        LocalSettings settings = function.toSettings("127.0.0.1", 0, false);
-        try (LocalEnvironment environment = LocalEnvironment.start(settings, InvocationListener.none(), System.err)) {
+        LocalSettings settings = function.toSettings(new MappingOptions(), "127.0.0.1", 0, false);
+        InvocationLog log = new InvocationLog(System.err, settings.memoryMb(), function.logFormat());
+        RunRecorder recorder = new RunRecorder(
+                JsonMapper.builder().build(), function.maxItemsPerTask, 1, settings.dlqName(), log::ended);
+        try (LocalEnvironment environment =
+                LocalEnvironment.start(settings, InvocationListener.all(List.of(log, recorder)), log)) {
             InvocationResult result = environment.function().invoke(event, Trigger.SYNC);
             out.println(new String(result.payload(), StandardCharsets.UTF_8));
             out.flush();

@@ -10,6 +10,7 @@ import dev.loadsplitter.local.LocalEnvironment;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.memory.HeapGuard;
+import dev.loadsplitter.local.memory.ResidentMemory;
 import dev.loadsplitter.local.report.InvocationLog;
 import dev.loadsplitter.local.report.RunRecorder;
 import dev.loadsplitter.local.report.RunSummary;
@@ -62,6 +63,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     FunctionOptions function;
 
+    @Mixin
+    MappingOptions mapping;
+
     @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
     boolean json;
 
@@ -90,9 +94,9 @@ final class RunCommand implements Callable<Integer> {
         byte[] event = Events.read(eventFile);
         PrintWriter out = spec.commandLine().getOut();
         PrintStream err = System.err;
-        LocalSettings settings = function.toSettings("127.0.0.1", sqsPort, true);
+        LocalSettings settings = function.toSettings(mapping, "127.0.0.1", sqsPort, true);
         ObjectMapper mapper = JsonMapper.builder().build();
-        InvocationLog log = new InvocationLog(err, settings.memoryMb());
+        InvocationLog log = new InvocationLog(err, settings.memoryMb(), function.logFormat());
         TerminalStatus status = TerminalStatus.onTerminal(err);
         RunRecorder recorder = new RunRecorder(
                 mapper, function.maxItemsPerTask, function.recordConcurrency(), settings.dlqName(), record -> {
@@ -116,7 +120,10 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(ExitCodes.HEAP_FULL);
         });
         try (heapGuard;
-                LocalEnvironment environment = LocalEnvironment.start(settings, listener, err)) {
+                LocalEnvironment environment = LocalEnvironment.start(
+                        settings,
+                        listener,
+                        (requestId, at, message) -> status.print(line -> log.event(requestId, at, line), message))) {
             long startupMs = Duration.between(
                             Instant.ofEpochMilli(
                                     ManagementFactory.getRuntimeMXBean().getStartTime()),
@@ -151,13 +158,23 @@ final class RunCommand implements Callable<Integer> {
                 err.println("load-splitter: timeline written to " + report.toAbsolutePath());
             }
             if (json) {
-                out.println(toJson(
+                ObjectNode node = toJson(
                         mapper,
                         summary,
                         job,
                         drained,
                         startupMs,
-                        environment.async().failedEvents().size()));
+                        environment.async().failedEvents().size());
+                // Where the function ran, and what memory it took: the CLI's JVM, and the function's own when it has
+                // one.
+                node.put("isolation", environment.function().isolation().option());
+                ResidentMemory.peakBytes(ProcessHandle.current().pid())
+                        .ifPresent(bytes -> node.put("runtimePeakRssMb", bytes >> 20));
+                environment
+                        .function()
+                        .functionJvmPeakResidentBytes()
+                        .ifPresent(bytes -> node.put("functionJvmPeakRssMb", bytes >> 20));
+                out.println(node);
             } else {
                 out.print(text(summary, job, drained, startupMs));
             }
@@ -179,6 +196,9 @@ final class RunCommand implements Callable<Integer> {
                     summary,
                     job,
                     recorder.records(),
+                    recorder.firstInitError()
+                            .map(error -> error + "; handler " + settings.handler() + " in "
+                                    + settings.functionJar().toAbsolutePath().normalize()),
                     environment.async().failedEvents(),
                     environment.failedEventsUrl(),
                     environment.parkedUrl(),

@@ -1,7 +1,6 @@
 package dev.loadsplitter.cli;
 
 import dev.loadsplitter.engine.config.DurationSetting;
-import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
 import dev.loadsplitter.local.report.InvocationRecord;
 import dev.loadsplitter.local.report.RunSummary;
@@ -9,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a finished run came to: one exit code, and one line that says what went wrong and where to
@@ -37,6 +37,7 @@ record RunVerdict(int exitCode, String line) {
             RunSummary summary,
             JobView job,
             List<InvocationRecord> records,
+            Optional<String> initError,
             List<AsyncInvoker.FailedEvent> failedEvents,
             String failedEventsQueue,
             String dlq,
@@ -95,11 +96,7 @@ record RunVerdict(int exitCode, String line) {
             return new RunVerdict(ExitCodes.OK, "");
         }
         if (summary.initErrors() > 0) {
-            String error = facts.records().stream()
-                    .flatMap(record -> record.error().stream())
-                    .filter(text -> text.startsWith(InvocationResult.INIT_ERROR))
-                    .findFirst()
-                    .orElse("");
+            String error = facts.initError().orElse("");
             return failed("the function could not start (" + error + "). Check --function-jar and --handler.");
         }
         if (!facts.failedEvents().isEmpty()) {

@@ -30,6 +30,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     FunctionOptions function;
 
+    @Mixin
+    MappingOptions mapping;
+
     @Option(
             names = "--host",
             defaultValue = "127.0.0.1",
@@ -89,9 +92,9 @@ final class ServeCommand implements Callable<Integer> {
         Ports.requireFree(host, sqsPort, "--sqs-port");
         Ports.requireFree(host, lambdaPort, "--lambda-port");
         Ports.requireFree(host, awsPort, "--aws-port");
-        LocalSettings settings =
-                function.toSettings(host, sqsPort, awsPort, esmEnabled, java.util.Optional.ofNullable(dataDirectory));
-        InvocationLog log = new InvocationLog(err, settings.memoryMb());
+        LocalSettings settings = function.toSettings(
+                mapping, host, sqsPort, awsPort, esmEnabled, java.util.Optional.ofNullable(dataDirectory));
+        InvocationLog log = new InvocationLog(err, settings.memoryMb(), function.logFormat());
         RunRecorder recorder = new RunRecorder(
                 JsonMapper.builder().build(),
                 function.maxItemsPerTask,
@@ -106,7 +109,7 @@ final class ServeCommand implements Callable<Integer> {
                     }
                 },
                 recorder));
-        LocalEnvironment environment = LocalEnvironment.start(settings, listener, err);
+        LocalEnvironment environment = LocalEnvironment.start(settings, listener, log);
         // A server keeps serving when its heap fills; it says so, once, with the fix.
         HeapGuard heapGuard = HeapGuard.watch(
                 HeapGuard.DEFAULT_THRESHOLD,

@@ -182,7 +182,8 @@ class DurableServeIT {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(invoke.body()).contains("split '5' tags into '5' queued messages");
-        // Two sub-tasks are being processed, for 3 s each, once two sub-task invocations have started; three wait.
+        // Two sub-tasks are being processed, for 3 s each, once two sub-task invocations have started after the direct
+        // one; three wait.
         Path serveLog = Files.list(dir)
                 .filter(p -> p.toString().endsWith(".log"))
                 .findFirst()
@@ -190,9 +191,9 @@ class DurableServeIT {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> Files.readString(serveLog)
                                 .lines()
-                                .filter(line -> line.startsWith("START") && line.contains("Trigger: sqs"))
+                                .filter(line -> line.contains(" START RequestId: "))
                                 .count()
-                        == 2);
+                        == 3);
 
         serve.destroy(); // SIGTERM
         assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();

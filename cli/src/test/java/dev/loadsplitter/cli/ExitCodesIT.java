@@ -91,7 +91,10 @@ class ExitCodesIT {
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.ITEMS_FAILED);
         assertThat(result.err())
-                .contains("load-splitter: run finished, but the function could not start " + "(Runtime.InitError: ");
+                .contains(
+                        "load-splitter: run finished, but the function could not start (java.lang.ClassNotFoundException: "
+                                + "Class not found: com.example.Missing; handler com.example.Missing::handleRequest in ")
+                .contains("load-splitter-function.jar). Check --function-jar and --handler.");
     }
 
     @Test

@@ -28,12 +28,20 @@ class FailedEventsIT {
     @Test
     void redrivingFailedEventsFinishesOnlyWhatWasLeft() throws Exception {
         FunctionOptions options = new FunctionOptions();
-        new picocli.CommandLine(options)
+        MappingOptions mapping = new MappingOptions();
+        new picocli.CommandLine(new Object() {
+                    @picocli.CommandLine.Mixin
+                    FunctionOptions function = options;
+
+                    @picocli.CommandLine.Mixin
+                    MappingOptions queue = mapping;
+                })
                 .registerConverter(Duration.class, new DurationConverter())
                 .parseArgs("--delay", "0", "--concurrency", "20");
-        LocalSettings settings = options.toSettings("127.0.0.1", 0, true);
+        LocalSettings settings = options.toSettings(mapping, "127.0.0.1", 0, true);
         RunRecorder recorder = new RunRecorder(json, 1, 10, settings.dlqName(), record -> {});
-        try (LocalEnvironment environment = LocalEnvironment.start(settings, recorder, System.err);
+        try (LocalEnvironment environment = LocalEnvironment.start(
+                        settings, recorder, (requestId, at, message) -> System.err.println(message));
                 LambdaApiServer api = LambdaApiServer.start(
                         "127.0.0.1", 0, environment.function(), environment.async(), environment.functionArn())) {
             byte[] fiveTags = Files.readAllBytes(Path.of("..", "examples", "events", "create-tags-5.json"));

@@ -46,7 +46,16 @@ class RunVerdictTest {
 
     private static RunVerdict verdict(RunSummary summary, JobView job, List<AsyncInvoker.FailedEvent> failedEvents) {
         return RunVerdict.of(new RunVerdict.Facts(
-                true, null, summary, job, List.of(), failedEvents, FAILED_EVENTS, "load-splitter-dlq", 3));
+                true,
+                null,
+                summary,
+                job,
+                List.of(),
+                Optional.empty(),
+                failedEvents,
+                FAILED_EVENTS,
+                "load-splitter-dlq",
+                3));
     }
 
     private static AsyncInvoker.FailedEvent timedOut() {
@@ -107,6 +116,7 @@ class RunVerdictTest {
                 summary(5, 4, 0, 0),
                 job(5, 4, 0),
                 List.of(),
+                Optional.empty(),
                 List.of(),
                 FAILED_EVENTS,
                 "load-splitter-dlq",

@@ -6,29 +6,21 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * {@code load-splitter serve} driven by a real client: Debian's {@code awscli} package, found
- * through dpkg so that no other {@code aws} on the PATH stands in for it. CI installs it; on a
- * machine without it the test is skipped, except under CI, where it fails.
- */
+/** {@code load-splitter serve} driven by a real client: Debian's {@code awscli} package ({@link AwsCli}). */
 class ServeIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Path aws;
+    private static AwsCli aws;
     private static int sqsPort;
     private static int lambdaPort;
     private static Thread serving;
@@ -39,7 +31,7 @@ class ServeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        aws = debianAws();
+        aws = AwsCli.debian();
         sqsPort = LocalPorts.free();
         lambdaPort = LocalPorts.free();
         serving = Thread.ofPlatform().name("serve").start(() -> {
@@ -78,50 +70,8 @@ class ServeIT {
         }
     }
 
-    private static Path debianAws() throws Exception {
-        Process dpkg = new ProcessBuilder("dpkg", "-L", "awscli")
-                .redirectErrorStream(true)
-                .start();
-        String files = new String(dpkg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean installed = dpkg.waitFor() == 0;
-        Path found = files.lines()
-                .filter(line -> line.endsWith("/bin/aws"))
-                .map(Path::of)
-                .filter(Files::isExecutable)
-                .findFirst()
-                .orElse(null);
-        if (!installed || found == null) {
-            if (System.getenv("CI") != null) {
-                fail("Debian's awscli package is not installed; .ci/run installs it with apt-get");
-            }
-            Assumptions.abort("Debian's awscli package is not installed (apt-get install awscli)");
-        }
-        return found;
-    }
-
-    record Aws(int exitCode, String out, String err) {}
-
-    private static Aws aws(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(aws.toString());
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("AWS_PAGER", "");
-        env.put("AWS_CONFIG_FILE", dir.resolve("no-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString());
-        Path out = Files.createTempFile(dir, "aws", ".out");
-        Path err = Files.createTempFile(dir, "aws", ".err");
-        Process process =
-                builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail("aws " + String.join(" ", args) + " did not finish in 60 s");
-        }
-        return new Aws(process.exitValue(), Files.readString(out), Files.readString(err));
+    private static AwsCli.Result aws(String... args) throws Exception {
+        return aws.run(dir, args);
     }
 
     @Test
@@ -133,7 +83,7 @@ class ServeIT {
                         .replaceFirst(",\\s*\\{\\s*\"key\": \"CostCenter\",[^}]*}", "")
                         .replaceFirst(",\\s*\\{\\s*\"key\": \"Project\",[^}]*}", ""));
 
-        Aws invoke = aws(
+        AwsCli.Result invoke = aws(
                 "lambda",
                 "invoke",
                 "--endpoint-url",
@@ -149,7 +99,7 @@ class ServeIT {
         assertThat(Files.readString(dir.resolve("response.json")))
                 .isEqualTo("{\"statusCode\":202,\"count\":3,\"body\":\"split '3' tags into '3' queued messages\"}");
 
-        Aws receive = aws(
+        AwsCli.Result receive = aws(
                 "sqs",
                 "receive-message",
                 "--endpoint-url",
@@ -187,7 +137,7 @@ class ServeIT {
     @Test
     void anUnknownFunctionGetsLambdasNotFoundError() throws Exception {
         Files.writeString(dir.resolve("empty.json"), "{}");
-        Aws invoke = aws(
+        AwsCli.Result invoke = aws(
                 "lambda",
                 "invoke",
                 "--endpoint-url",

@@ -6,11 +6,13 @@ import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.LoadSplitter;
 import dev.loadsplitter.engine.task.TaskType;
 import dev.loadsplitter.engine.task.TaskTypes;
+import dev.loadsplitter.lambda.logging.LogFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Map;
+import org.slf4j.MDC;
 
 /**
  * The Lambda handler for any task type: deploy a jar holding your {@link TaskType} with handler
@@ -35,6 +37,7 @@ public final class LoadSplitterHandler implements RequestStreamHandler, AutoClos
      */
     public LoadSplitterHandler(Map<String, String> environment) {
         this(TaskTypes.find(environment, LoadSplitterHandler.class.getClassLoader()), environment);
+        LogFormat.use(environment);
     }
 
     /** For a task type built by hand, as a test or a handler of your own would. */
@@ -44,7 +47,11 @@ public final class LoadSplitterHandler implements RequestStreamHandler, AutoClos
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        engine.handle(input, output, invocationOf(context));
+        Invocation invocation = invocationOf(context);
+        // Every log line of the invocation carries its request id in Lambda's JSON log format.
+        try (MDC.MDCCloseable requestId = MDC.putCloseable("requestId", invocation.requestId())) {
+            engine.handle(input, output, invocation);
+        }
     }
 
     private static Invocation invocationOf(Context context) {

@@ -12,6 +12,7 @@ import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.aws.LocalAwsEndpoint;
 import dev.loadsplitter.local.container.FunctionDefinition;
+import dev.loadsplitter.local.container.FunctionLog;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.container.Trigger;
@@ -23,7 +24,6 @@ import dev.loadsplitter.local.invoke.DestinationRecord;
 import dev.loadsplitter.local.report.RunSummary;
 import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +47,18 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 public final class LocalEnvironment implements AutoCloseable {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LocalEnvironment.class);
+
+    /**
+     * The variables the runtime sets in the function's environment to point it at its own queues and
+     * endpoints; a function's own settings cannot replace them.
+     */
+    public static final List<String> RUNTIME_VARIABLES = List.of(
+            "QUEUE_URL",
+            "AWS_ENDPOINT_URL_SQS",
+            "AWS_ENDPOINT_URL_DYNAMODB",
+            "AWS_ENDPOINT_URL_EVENTBRIDGE",
+            EngineSettings.DEAD_LETTER_QUEUE_ARN.name(),
+            EngineSettings.PARKED_QUEUE_URL.name());
 
     private final LocalSettings settings;
     private final EmbeddedSqs sqs;
@@ -100,20 +112,20 @@ public final class LocalEnvironment implements AutoCloseable {
      * Starts the server, creates the queues, loads the function and starts the mapping (unless disabled).
      *
      * @param listener hears every invocation
-     * @param functionLog where the function's {@code LambdaLogger} writes
+     * @param functionLog where the function's log events go
      */
-    public static LocalEnvironment start(LocalSettings settings, InvocationListener listener, PrintStream functionLog) {
+    public static LocalEnvironment start(LocalSettings settings, InvocationListener listener, FunctionLog functionLog) {
         return start(settings, listener, functionLog, Clock.systemUTC(), Sleeper.system());
     }
 
     /**
-     * As {@link #start(LocalSettings, InvocationListener, PrintStream)}, with the time every part of
+     * As {@link #start(LocalSettings, InvocationListener, FunctionLog)}, with the time every part of
      * the runtime reads and the way each of them waits.
      */
     public static LocalEnvironment start(
             LocalSettings settings,
             InvocationListener listener,
-            PrintStream functionLog,
+            FunctionLog functionLog,
             Clock clock,
             Sleeper sleeper) {
         EmbeddedSqs sqs = settings.dataDirectory()
@@ -164,7 +176,8 @@ public final class LocalEnvironment implements AutoCloseable {
                     settings.functionJar(),
                     settings.memoryMb(),
                     settings.functionTimeout(),
-                    environment);
+                    environment,
+                    settings.isolation());
             String arn = "arn:aws:lambda:" + EmbeddedSqs.REGION + ":" + EmbeddedSqs.ACCOUNT + ":function:"
                     + settings.functionName();
             FunctionRuntime function = new FunctionRuntime(
@@ -181,7 +194,9 @@ public final class LocalEnvironment implements AutoCloseable {
                     Trigger.SQS,
                     clock,
                     sleeper);
-            // The DLQ invokes the function too, in batches of 10, as the deployment's second mapping does.
+            // The DLQ invokes the function too, in batches of 10, as the deployment's second mapping does: for our
+            // handler, which counts dead letters into their jobs. Any other function's dead letters stay in the DLQ.
+            boolean countsDeadLetters = countsDeadLetters(definition);
             EventSourceMapping deadLetterMapping = new EventSourceMapping(
                     sqs.client(),
                     queues.dlqUrl(),
@@ -193,7 +208,7 @@ public final class LocalEnvironment implements AutoCloseable {
                             Duration.ZERO,
                             Math.min(10, settings.esm().maximumConcurrency()),
                             true,
-                            settings.esm().enabled()),
+                            settings.esm().enabled() && countsDeadLetters),
                     json,
                     Trigger.DEAD_LETTERS,
                     clock,
@@ -312,7 +327,14 @@ public final class LocalEnvironment implements AutoCloseable {
                 && deadLetterMapping.inFlight() == 0
                 && function.busy() == 0
                 && sqs.depth(queues.url()).total() == 0
-                && (!settings.esm().enabled() || sqs.depth(queues.dlqUrl()).total() == 0);
+                && (!settings.esm().enabled()
+                        || !countsDeadLetters(function.function())
+                        || sqs.depth(queues.dlqUrl()).total() == 0);
+    }
+
+    /** Whether the function is our generic handler, whose DLQ mapping counts dead letters into their jobs. */
+    private static boolean countsDeadLetters(FunctionDefinition function) {
+        return function.handlerClass().equals(LocalSettings.HANDLER_CLASS);
     }
 
     /** The local DynamoDB and EventBridge endpoint: the function's records and its completion events. */

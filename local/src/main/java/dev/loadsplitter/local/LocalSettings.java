@@ -1,5 +1,6 @@
 package dev.loadsplitter.local;
 
+import dev.loadsplitter.local.container.Isolation;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.fault.FaultPlan;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param faults invocations that go wrong on purpose
  * @param sqsFaultRate share of the function's SQS requests answered with a 500 or a throttle
  * @param dataDirectory where the SQS server keeps queues and messages across restarts; empty for memory only
+ * @param isolation where the function's containers run
  */
 public record LocalSettings(
         Path functionJar,
@@ -47,12 +49,15 @@ public record LocalSettings(
         Duration asyncRetryPause,
         FaultPlan faults,
         double sqsFaultRate,
-        Optional<Path> dataDirectory) {
+        Optional<Path> dataDirectory,
+        Isolation isolation) {
 
     /** The function's name on AWS and here. */
     public static final String FUNCTION_NAME = "load-splitter";
+    /** Our generic handler's class. */
+    public static final String HANDLER_CLASS = "dev.loadsplitter.lambda.LoadSplitterHandler";
     /** The Lambda entry class of the function jar. */
-    public static final String HANDLER = "dev.loadsplitter.lambda.LoadSplitterHandler::handleRequest";
+    public static final String HANDLER = HANDLER_CLASS + "::handleRequest";
 
     public LocalSettings {
         Objects.requireNonNull(functionJar, "functionJar");
@@ -66,6 +71,7 @@ public record LocalSettings(
         Objects.requireNonNull(asyncRetryPause, "asyncRetryPause");
         Objects.requireNonNull(faults, "faults");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(isolation, "isolation");
         if (!(sqsFaultRate >= 0 && sqsFaultRate <= 1)) {
             throw new IllegalArgumentException("SQS fault rate must be from 0 to 1, got " + sqsFaultRate);
         }

@@ -14,7 +14,6 @@ import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,7 +85,7 @@ public class InvocationBench {
                 "arn:aws:lambda:us-east-1:000000000000:function:micro",
                 4,
                 Clock.systemUTC(),
-                new PrintStream(PrintStream.nullOutputStream()),
+                dev.loadsplitter.local.container.FunctionLog.none(),
                 InvocationListener.none());
     }
 

@@ -10,14 +10,21 @@ import java.util.Objects;
  * A function as Lambda knows it.
  *
  * @param name the function name, such as {@code load-splitter}
- * @param handler {@code package.Class::method}; the class must implement {@code RequestStreamHandler}
+ * @param handler {@code package.Class::method}, or {@code package.Class} for {@code handleRequest}
  * @param jar the deployment package: the very jar that is deployed
  * @param memoryMb the configured memory, reported through the context
  * @param timeout the function timeout: an invocation running longer is failed, as Lambda fails it
  * @param environment the function's environment variables
+ * @param isolation where its containers run
  */
 public record FunctionDefinition(
-        String name, String handler, Path jar, int memoryMb, Duration timeout, Map<String, String> environment) {
+        String name,
+        String handler,
+        Path jar,
+        int memoryMb,
+        Duration timeout,
+        Map<String, String> environment,
+        Isolation isolation) {
 
     /** Lambda's function timeout ceiling: 15 minutes. */
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
@@ -28,6 +35,7 @@ public record FunctionDefinition(
         Objects.requireNonNull(jar, "jar");
         Objects.requireNonNull(timeout, "timeout");
         environment = Map.copyOf(environment);
+        Objects.requireNonNull(isolation, "isolation");
         if (!handler.matches("[\\w.$]+(::\\w+)?")) {
             throw new IllegalArgumentException(
                     "handler must look like package.Class::handleRequest, got '" + handler + "'");
@@ -44,6 +52,26 @@ public record FunctionDefinition(
                     "Function jar " + jar.toAbsolutePath() + " does not exist. Build it with "
                             + "'./mvnw -B -pl function -am package -DskipTests', or point --function-jar at it.");
         }
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            zip.size();
+        } catch (java.io.IOException e) {
+            // Lambda refuses such a package at upload: "Could not unzip uploaded file".
+            throw new IllegalArgumentException("Function jar " + jar.toAbsolutePath() + " is not a jar (zip) file ("
+                    + e.getMessage() + "); Lambda would refuse it too. Point --function-jar at the jar your build "
+                    + "packages, such as target/<artifact>.jar.");
+        }
+    }
+
+    /** A function whose containers run where {@link Isolation#AUTO} puts them. */
+    public FunctionDefinition(
+            String name, String handler, Path jar, int memoryMb, Duration timeout, Map<String, String> environment) {
+        this(name, handler, jar, memoryMb, timeout, environment, Isolation.AUTO);
+    }
+
+    /** The handler's method: what follows {@code ::}, or {@code handleRequest}. */
+    public String handlerMethod() {
+        int separator = handler.indexOf("::");
+        return separator < 0 ? "handleRequest" : handler.substring(separator + 2);
     }
 
     /** The handler's class name, without {@code ::method}. */

@@ -1,20 +1,11 @@
 package dev.loadsplitter.local.container;
 
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.loadsplitter.local.fault.FaultPlan;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -25,17 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one function the way Lambda does, in one JVM.
+ * Runs one function the way Lambda does: decides which container runs each invocation, enforces
+ * its concurrency and timeouts, and tells listeners.
  *
  * <p>Each invocation runs in a container: a handler instance that is reused, and never runs two
  * invocations at once. A container is created when none is idle (a cold start) and is thrown
  * away when its invocation times out or its initialisation fails. Concurrency is the number of
  * busy containers, capped by the reserved concurrency; an invocation beyond it is throttled.
- *
- * <p>The handler class comes from the function's jar in its own class loader, and gets the
- * function's environment through a {@code Map} constructor when it has one, so nothing
- * JVM-global changes. Handler code runs on a virtual thread, so a thousand sleeping
- * invocations cost little.
+ * The containers live in a {@link ContainerHost}: a JVM of the function's own ({@link JvmHost}),
+ * or this one ({@link InProcessHost}). Handler code runs on virtual threads either way, so a
+ * thousand sleeping invocations cost little.
  */
 public final class FunctionRuntime implements AutoCloseable {
 
@@ -48,30 +38,30 @@ public final class FunctionRuntime implements AutoCloseable {
     private final String functionArn;
     private final int reservedConcurrency;
     private final Clock clock;
-    private final PrintStream functionLog;
     private final InvocationListener listener;
-    private final FunctionClassLoader loader;
+    private final ContainerHost host;
     private final Semaphore capacity;
-    private final ConcurrentLinkedDeque<Container> idle = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<Integer> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger containers = new AtomicInteger();
     private final AtomicInteger coldStarts = new AtomicInteger();
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicInteger peakBusy = new AtomicInteger();
     private final AtomicInteger invocations = new AtomicInteger();
     private final FaultPlan.Faults faults;
-    private volatile Class<? extends RequestStreamHandler> handlerClass;
+    private final java.util.concurrent.ConcurrentHashMap<String, Observer> observers =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param functionArn the ARN the context reports
      * @param reservedConcurrency the most containers busy at once
-     * @param functionLog where the context's {@code LambdaLogger} writes
+     * @param functionLog where the function's log events go
      */
     public FunctionRuntime(
             FunctionDefinition function,
             String functionArn,
             int reservedConcurrency,
             Clock clock,
-            PrintStream functionLog,
+            FunctionLog functionLog,
             InvocationListener listener) {
         this(function, functionArn, reservedConcurrency, clock, functionLog, listener, FaultPlan.none());
     }
@@ -84,7 +74,7 @@ public final class FunctionRuntime implements AutoCloseable {
             String functionArn,
             int reservedConcurrency,
             Clock clock,
-            PrintStream functionLog,
+            FunctionLog functionLog,
             InvocationListener listener,
             FaultPlan faultPlan) {
         this.function = Objects.requireNonNull(function, "function");
@@ -94,9 +84,15 @@ public final class FunctionRuntime implements AutoCloseable {
         }
         this.reservedConcurrency = reservedConcurrency;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.functionLog = Objects.requireNonNull(functionLog, "functionLog");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.loader = FunctionClassLoader.shared(function.jar(), FunctionRuntime.class.getClassLoader());
+        Objects.requireNonNull(functionLog, "functionLog");
+        this.host = host(function, functionArn, clock, (requestId, at, message) -> {
+            functionLog.event(requestId, at, message);
+            Observer observer = observers.get(requestId);
+            if (observer != null) {
+                observer.event(requestId, at, message);
+            }
+        });
         this.capacity = new Semaphore(reservedConcurrency);
         this.faults = faultPlan.start();
     }
@@ -134,221 +130,154 @@ public final class FunctionRuntime implements AutoCloseable {
      * at once when every allowed container is busy.
      */
     public InvocationResult invoke(byte[] payload, Trigger trigger) {
+        return invoke(payload, trigger, Observer.NONE);
+    }
+
+    /**
+     * Invokes the function once, telling {@code observer} of this invocation alone: its start, its
+     * function's log events and its end (the Invoke API's {@code --log-type Tail}).
+     */
+    public InvocationResult invoke(byte[] payload, Trigger trigger, Observer observer) {
         if (!capacity.tryAcquire()) {
             return new InvocationResult.Throttled(reservedConcurrency);
         }
         try {
-            return run(payload, trigger);
+            return run(payload, trigger, observer);
         } finally {
             capacity.release();
         }
     }
 
-    private InvocationResult run(byte[] payload, Trigger trigger) {
+    /** Hears one invocation: its start and end, and its function's log events. */
+    public interface Observer extends InvocationListener, FunctionLog {
+        Observer NONE = (requestId, at, message) -> {};
+    }
+
+    private InvocationResult run(byte[] payload, Trigger trigger, Observer observer) {
         int nowBusy = busy.incrementAndGet();
         peakBusy.accumulateAndGet(nowBusy, Math::max);
         invocations.incrementAndGet();
-        Container reused = idle.pollFirst();
-        Container container = reused != null ? reused : new Container(containers.incrementAndGet());
+        Integer reused = idle.pollFirst();
+        int container = reused != null ? reused : containers.incrementAndGet();
         String requestId = UUID.randomUUID().toString();
         InvocationListener.Started started = new InvocationListener.Started(
-                requestId, trigger, payload, container.id, reused == null, clock.instant());
+                requestId, trigger, payload, container, !host.isWarm(container), clock.instant());
+        if (observer != Observer.NONE) {
+            observers.put(requestId, observer);
+            observer.started(started);
+        }
         listener.started(started);
-        // Initialisation has Lambda's own 10-second allowance; the function timeout runs from the handler's start.
-        CompletableFuture<Optional<Duration>> initialised = new CompletableFuture<>();
-        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         FaultPlan.Fault fault = trigger == Trigger.DEAD_LETTERS ? FaultPlan.Fault.NONE : faults.next();
-        Thread worker = Thread.ofVirtual()
-                .name(function.name() + "-" + container.id + "-" + requestId)
-                .unstarted(() -> {
-                    Thread.currentThread().setContextClassLoader(loader);
-                    Optional<Outcome> initFailure = container.initialise(initialised);
-                    if (initFailure.isPresent()) {
-                        outcome.complete(initFailure.get());
-                        return;
-                    }
-                    outcome.complete(
-                            switch (fault) {
-                                case NONE -> container.handle(payload, requestId);
-                                case FAIL ->
-                                    new Outcome(
-                                            new InvocationResult.FunctionError(
-                                                    "LoadSplitter.InjectedFailure",
-                                                    "injected failure (--fail-rate): the function threw"),
-                                            true);
-                                case CRASH ->
-                                    new Outcome(
-                                            new InvocationResult.FunctionError(
-                                                    "Runtime.ExitError",
-                                                    "injected crash (--crash-rate): the runtime exited before answering"),
-                                            false,
-                                            container.handle(payload, requestId).answer());
-                                case TIMEOUT -> {
-                                    // The work is done but the answer comes too late: reported as Lambda reports a
-                                    // timeout, at once rather than after waiting the timeout out, and the container is
-                                    // replaced.
-                                    yield new Outcome(
-                                            new InvocationResult.TimedOut(function.timeout()),
-                                            false,
-                                            container.handle(payload, requestId).answer());
-                                }
-                            });
-                });
-        worker.start();
         InvocationResult result;
         Optional<Duration> init = Optional.empty();
         boolean keep = false;
         Optional<byte[]> lost = Optional.empty();
-        try {
-            init = initialised.get(INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            Outcome done = outcome.get(function.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            keep = done.keepContainer();
-            result = done.result();
-            lost = done.lostAnswer();
-        } catch (TimeoutException e) {
-            worker.interrupt();
-            result = initialised.isDone()
-                    ? new InvocationResult.TimedOut(function.timeout())
-                    : new InvocationResult.FunctionError(
-                            InvocationResult.INIT_ERROR,
-                            "initialisation took longer than " + INIT_TIMEOUT.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            worker.interrupt();
-            result = new InvocationResult.FunctionError("Runtime.Interrupted", "the runtime was stopped");
-        } catch (ExecutionException e) {
+        if (fault == FaultPlan.Fault.FAIL) {
+            // The function threw before doing anything: the container lives on.
             result = new InvocationResult.FunctionError(
-                    e.getCause().getClass().getName(),
-                    String.valueOf(e.getCause().getMessage()));
+                    "LoadSplitter.InjectedFailure", "injected failure (--fail-rate): the function threw");
+            keep = true;
+        } else {
+            // Initialisation has Lambda's own 10-second allowance; the function timeout runs from the handler's start.
+            ContainerHost.Running running = host.start(container, requestId, payload, function.timeout());
+            try {
+                init = running.initialised().get(INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                init.ifPresent(duration -> coldStarts.incrementAndGet());
+                InvocationResult answer =
+                        running.outcome().get(function.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                boolean initFailed = answer instanceof InvocationResult.FunctionError error && error.initFailed();
+                if (initFailed) {
+                    coldStarts.decrementAndGet();
+                    log.warn("function {}: initialisation failed in {}: {}", function.name(), function.jar(), answer);
+                }
+                switch (fault) {
+                    case CRASH -> {
+                        result = new InvocationResult.FunctionError(
+                                "Runtime.ExitError",
+                                "injected crash (--crash-rate): the runtime exited before answering");
+                        lost = answer instanceof InvocationResult.Success success
+                                ? Optional.of(success.response())
+                                : Optional.empty();
+                    }
+                    case TIMEOUT -> {
+                        // The work is done but the answer comes too late: reported as Lambda reports a timeout, at
+                        // once rather than after waiting the timeout out, and the container is replaced.
+                        result = new InvocationResult.TimedOut(function.timeout());
+                        lost = answer instanceof InvocationResult.Success success
+                                ? Optional.of(success.response())
+                                : Optional.empty();
+                    }
+                    default -> {
+                        result = answer;
+                        keep = !initFailed
+                                && !(answer instanceof InvocationResult.FunctionError error
+                                        && error.errorType().equals("Runtime.ExitError"));
+                    }
+                }
+            } catch (TimeoutException e) {
+                result = running.initialised().isDone()
+                        ? new InvocationResult.TimedOut(function.timeout())
+                        : InvocationResult.FunctionError.initError(
+                                InvocationResult.INIT_ERROR,
+                                "initialisation took longer than " + INIT_TIMEOUT.toSeconds() + " s",
+                                java.util.List.of());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                result = new InvocationResult.FunctionError("Runtime.Interrupted", "the runtime was stopped");
+            } catch (ExecutionException e) {
+                result = new InvocationResult.FunctionError(
+                        e.getCause().getClass().getName(),
+                        String.valueOf(e.getCause().getMessage()));
+            }
         }
         if (keep) {
             idle.addFirst(container);
         } else {
-            container.discard();
+            host.discard(container);
         }
         busy.decrementAndGet();
-        listener.finished(new InvocationListener.Finished(started, result, init, clock.instant(), lost));
+        InvocationListener.Finished finished =
+                new InvocationListener.Finished(started, result, init, clock.instant(), lost);
+        listener.finished(finished);
+        if (observers.remove(requestId) != null) {
+            observer.finished(finished);
+        }
         return result;
     }
 
-    /**
-     * What a container's invocation came to, and whether the container may be reused.
-     *
-     * @param lostAnswer what the function answered when an injected fault threw the answer away
-     */
-    private record Outcome(InvocationResult result, boolean keepContainer, Optional<byte[]> lostAnswer) {
-
-        Outcome(InvocationResult result, boolean keepContainer) {
-            this(result, keepContainer, Optional.empty());
-        }
-
-        /** The function's answer, when it gave one. */
-        Optional<byte[]> answer() {
-            return result instanceof InvocationResult.Success success
-                    ? Optional.of(success.response())
-                    : Optional.empty();
-        }
+    /** Where the containers run: {@link Isolation#PROCESS} or {@link Isolation#NONE}, never {@code AUTO}. */
+    public Isolation isolation() {
+        return host instanceof JvmHost ? Isolation.PROCESS : Isolation.NONE;
     }
 
-    /** One handler instance; the runtime guarantees it runs one invocation at a time. */
-    private final class Container {
+    /** The function JVM's peak resident memory (Linux), when its containers run in a JVM of their own. */
+    public Optional<Long> functionJvmPeakResidentBytes() {
+        return host instanceof JvmHost jvm ? jvm.peakResidentBytes() : Optional.empty();
+    }
 
-        private final int id;
-        private RequestStreamHandler handler;
-
-        Container(int id) {
-            this.id = id;
-        }
-
-        /**
-         * Builds the handler on a cold start and completes {@code initialised} with the time it took
-         * (empty when warm). A failure completes it too, and is returned as the invocation's outcome.
-         */
-        Optional<Outcome> initialise(CompletableFuture<Optional<Duration>> initialised) {
-            if (handler != null) {
-                initialised.complete(Optional.empty());
-                return Optional.empty();
-            }
-            Instant initStart = clock.instant();
-            try {
-                handler = newHandler();
-                coldStarts.incrementAndGet();
-                initialised.complete(Optional.of(Duration.between(initStart, clock.instant())));
-                return Optional.empty();
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
-                log.warn("function {}: initialisation failed: {}", function.name(), cause.toString());
-                initialised.complete(Optional.of(Duration.between(initStart, clock.instant())));
-                return Optional.of(new Outcome(
-                        new InvocationResult.FunctionError(
-                                InvocationResult.INIT_ERROR,
-                                function.handlerClass() + " could not be initialised: " + cause),
-                        false));
-            }
-        }
-
-        Outcome handle(byte[] payload, String requestId) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try {
-                handler.handleRequest(
-                        new ByteArrayInputStream(payload),
-                        out,
-                        new LocalContext(
-                                requestId, function, functionArn, logStream(), clock.instant(), clock, functionLog));
-                return new Outcome(new InvocationResult.Success(out.toByteArray()), true);
-            } catch (IOException | RuntimeException | Error e) {
-                return new Outcome(
-                        new InvocationResult.FunctionError(e.getClass().getName(), String.valueOf(e.getMessage())),
-                        true);
-            }
-        }
-
-        private String logStream() {
-            return "local/[$LATEST]" + String.format("%032x", id);
-        }
-
-        void discard() {
-            if (handler instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    log.debug("function {}: closing container {} failed: {}", function.name(), id, e.toString());
+    private static ContainerHost host(
+            FunctionDefinition function, String functionArn, Clock clock, FunctionLog functionLog) {
+        boolean inProcess = switch (function.isolation()) {
+            case NONE -> {
+                if (!InProcessHost.accepts(function)) {
+                    throw new IllegalArgumentException("Handler " + function.handler() + " cannot run with "
+                            + "--isolation none: that takes a RequestStreamHandler with a public constructor "
+                            + "taking the environment as a Map<String, String>. Use --isolation process.");
                 }
+                yield true;
             }
-            handler = null;
-        }
-    }
-
-    private RequestStreamHandler newHandler() throws ReflectiveOperationException {
-        Class<? extends RequestStreamHandler> type = handlerClass();
-        try {
-            return type.getConstructor(Map.class).newInstance(function.environment());
-        } catch (NoSuchMethodException e) {
-            // A handler without a Map constructor reads System.getenv(), which the runtime cannot set.
-            return type.getConstructor().newInstance();
-        }
-    }
-
-    private Class<? extends RequestStreamHandler> handlerClass() throws ClassNotFoundException {
-        Class<? extends RequestStreamHandler> known = handlerClass;
-        if (known == null) {
-            Class<?> loaded = Class.forName(function.handlerClass(), false, loader);
-            if (!RequestStreamHandler.class.isAssignableFrom(loaded)) {
-                throw new IllegalStateException("Handler class " + function.handlerClass() + " in " + function.jar()
-                        + " does not implement com.amazonaws.services.lambda.runtime.RequestStreamHandler; "
-                        + "the local runtime runs stream handlers.");
-            }
-            known = loaded.asSubclass(RequestStreamHandler.class);
-            handlerClass = known;
-        }
-        return known;
+            case PROCESS -> false;
+            case AUTO -> InProcessHost.accepts(function);
+        };
+        String region = functionArn.split(":").length > 3 ? functionArn.split(":")[3] : "us-east-1";
+        return inProcess
+                ? new InProcessHost(function, functionArn, clock, functionLog)
+                : new JvmHost(function, functionArn, region, functionLog, clock);
     }
 
     @Override
     public void close() {
-        Container container;
-        while ((container = idle.pollFirst()) != null) {
-            container.discard();
-        }
+        idle.clear();
+        host.close();
     }
 }

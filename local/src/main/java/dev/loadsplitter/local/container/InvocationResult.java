@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -24,11 +25,28 @@ public sealed interface InvocationResult {
         }
     }
 
-    /** The function threw, or could not be initialised; Lambda answers with an error object. */
-    record FunctionError(String errorType, String errorMessage) implements InvocationResult {
+    /**
+     * The function threw, or could not be initialised; Lambda answers with an error object.
+     *
+     * @param stackTrace the frames Lambda's runtime reports, empty when it reports none
+     * @param initFailed whether the container could not be initialised (and is gone)
+     */
+    record FunctionError(String errorType, String errorMessage, List<String> stackTrace, boolean initFailed)
+            implements InvocationResult {
         public FunctionError {
             Objects.requireNonNull(errorType, "errorType");
             Objects.requireNonNull(errorMessage, "errorMessage");
+            stackTrace = List.copyOf(stackTrace);
+        }
+
+        /** An error thrown by the handler, without a stack trace. */
+        public FunctionError(String errorType, String errorMessage) {
+            this(errorType, errorMessage, List.of(), false);
+        }
+
+        /** A container that could not be initialised. */
+        public static FunctionError initError(String errorType, String errorMessage, List<String> stackTrace) {
+            return new FunctionError(errorType, errorMessage, stackTrace, true);
         }
     }
 
@@ -54,16 +72,19 @@ public sealed interface InvocationResult {
     default byte[] payload() {
         return switch (this) {
             case Success success -> success.response();
-            case FunctionError error -> errorPayload(error.errorMessage(), error.errorType());
-            case TimedOut timedOut -> errorPayload(timedOut.errorMessage(), "Sandbox.Timedout");
-            case Throttled throttled -> errorPayload(throttled.errorMessage(), "TooManyRequestsException");
+            case FunctionError error -> errorPayload(error.errorMessage(), error.errorType(), error.stackTrace());
+            case TimedOut timedOut -> errorPayload(timedOut.errorMessage(), "Sandbox.Timedout", List.of());
+            case Throttled throttled -> errorPayload(throttled.errorMessage(), "TooManyRequestsException", List.of());
         };
     }
 
-    private static byte[] errorPayload(String message, String type) {
+    private static byte[] errorPayload(String message, String type, List<String> stackTrace) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("errorMessage", message);
         node.put("errorType", type);
+        if (!stackTrace.isEmpty()) {
+            stackTrace.forEach(node.putArray("stackTrace")::add);
+        }
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,21 +21,21 @@ final class LocalContext implements Context {
     private final String logStream;
     private final Instant deadline;
     private final Clock clock;
-    private final PrintStream log;
+    private final FunctionLog log;
 
     LocalContext(
             String requestId,
             FunctionDefinition function,
             String functionArn,
             String logStream,
-            Instant start,
+            Instant deadline,
             Clock clock,
-            PrintStream log) {
+            FunctionLog log) {
         this.requestId = requestId;
         this.function = function;
         this.functionArn = functionArn;
         this.logStream = logStream;
-        this.deadline = start.plus(function.timeout());
+        this.deadline = deadline;
         this.clock = clock;
         this.log = log;
     }
@@ -94,15 +93,16 @@ final class LocalContext implements Context {
 
     @Override
     public LambdaLogger getLogger() {
+        // Each call is one log event, as Lambda's logger frames it.
         return new LambdaLogger() {
             @Override
             public void log(String message) {
-                log.print(message);
+                log.event(requestId, clock.instant(), String.valueOf(message).stripTrailing());
             }
 
             @Override
             public void log(byte[] message) {
-                log.print(new String(message, StandardCharsets.UTF_8));
+                log(new String(message, StandardCharsets.UTF_8));
             }
         };
     }

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /2015-03-31/functions/{name}/invocations} with {@code X-Amz-Invocation-Type}
  * {@code RequestResponse} (the default), {@code Event} or {@code DryRun}. Errors come in Lambda's
  * shapes: a function error is a 200 with {@code X-Amz-Function-Error: Unhandled}; an unknown
- * function is a 404 {@code ResourceNotFoundException}; a throttle is a 429.
+ * function or qualifier (only {@code $LATEST} exists here) is a 404 {@code ResourceNotFoundException};
+ * a throttle is a 429. {@code X-Amz-Log-Type: Tail} returns the invocation's log in
+ * {@code X-Amz-Log-Result}, as {@code aws lambda invoke --log-type Tail} expects.
  * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
 public final class LambdaApiServer implements AutoCloseable {
@@ -97,8 +99,21 @@ public final class LambdaApiServer implements AutoCloseable {
                 return;
             }
             String name = URLDecoder.decode(invoke.group(1), StandardCharsets.UTF_8);
-            if (!names(name)) {
+            String qualifier = qualifier(exchange, name);
+            String bare = qualifier.isEmpty() || !name.endsWith(":" + qualifier)
+                    ? name
+                    : name.substring(0, name.length() - qualifier.length() - 1);
+            if (!names(bare)) {
                 error(exchange, 404, "ResourceNotFoundException", "Function not found: " + arnFor(name));
+                return;
+            }
+            if (!qualifier.isEmpty() && !qualifier.equals("$LATEST")) {
+                // Only $LATEST exists locally: no versions are published, no aliases made.
+                error(
+                        exchange,
+                        404,
+                        "ResourceNotFoundException",
+                        "Function not found: " + arnFor(bare) + ":" + qualifier);
                 return;
             }
             byte[] payload = exchange.getRequestBody().readAllBytes();
@@ -113,7 +128,17 @@ public final class LambdaApiServer implements AutoCloseable {
             }
             String type = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
             switch (type == null ? "RequestResponse" : type) {
-                case "RequestResponse" -> respond(exchange, function.invoke(payload, Trigger.SYNC));
+                case "RequestResponse" -> {
+                    String logType = exchange.getRequestHeaders().getFirst("X-Amz-Log-Type");
+                    if ("Tail".equals(logType)) {
+                        LogTail tail = new LogTail(function.function().memoryMb());
+                        InvocationResult result = function.invoke(payload, Trigger.SYNC, tail);
+                        exchange.getResponseHeaders().set("X-Amz-Log-Result", tail.result());
+                        respond(exchange, result);
+                    } else {
+                        respond(exchange, function.invoke(payload, Trigger.SYNC));
+                    }
+                }
                 case "Event" -> {
                     async.submit(payload);
                     exchange.sendResponseHeaders(202, -1);
@@ -156,9 +181,29 @@ public final class LambdaApiServer implements AutoCloseable {
         }
     }
 
-    /** The function's name, its ARN, or either with the {@code $LATEST} qualifier. */
-    private boolean names(String name) {
-        String bare = name.endsWith(":$LATEST") ? name.substring(0, name.length() - ":$LATEST".length()) : name;
+    /**
+     * The qualifier: the {@code Qualifier} query parameter, or what follows the name (or the ARN's
+     * function name) after a colon; empty when none is given.
+     */
+    private static String qualifier(HttpExchange exchange, String name) {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query != null) {
+            for (String parameter : query.split("&")) {
+                if (parameter.startsWith("Qualifier=")) {
+                    return URLDecoder.decode(parameter.substring("Qualifier=".length()), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        String[] parts = name.split(":");
+        boolean arn = name.startsWith("arn:");
+        if ((arn && parts.length == 8) || (!arn && parts.length == 2)) {
+            return parts[parts.length - 1];
+        }
+        return "";
+    }
+
+    /** The function's name or its ARN. */
+    private boolean names(String bare) {
         String functionName = function.function().name();
         boolean anArnOfThisName = bare.startsWith("arn:aws:lambda:") && bare.endsWith(":function:" + functionName);
         return bare.equals(functionName) || bare.equals(functionArn) || anArnOfThisName;

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +60,8 @@ public final class RunRecorder implements InvocationListener {
     private final AtomicLong rejectedEvents = new AtomicLong();
     /** Invocations that failed because the function could not be initialised. */
     private final AtomicLong initErrors = new AtomicLong();
+
+    private final AtomicReference<String> firstInitError = new AtomicReference<>();
     /** Handler nanoseconds spent processing items for the first time, as if one after the other. */
     private final AtomicLong serialNanos = new AtomicLong();
 
@@ -87,12 +90,17 @@ public final class RunRecorder implements InvocationListener {
         if (record.kind() == InvocationRecord.Kind.INVALID) {
             rejectedEvents.incrementAndGet();
         }
-        if (finished.result() instanceof InvocationResult.FunctionError error
-                && error.errorType().equals(InvocationResult.INIT_ERROR)) {
+        if (finished.result() instanceof InvocationResult.FunctionError error && error.initFailed()) {
             initErrors.incrementAndGet();
+            firstInitError.compareAndSet(null, error.errorType() + ": " + error.errorMessage());
         }
         records.add(record);
         onRecord.accept(record);
+    }
+
+    /** The first initialisation failure, as {@code errorType: errorMessage}. */
+    public Optional<String> firstInitError() {
+        return Optional.ofNullable(firstInitError.get());
     }
 
     /** Every finished invocation so far, in the order they finished. */

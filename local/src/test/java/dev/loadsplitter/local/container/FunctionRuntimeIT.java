@@ -3,7 +3,6 @@ package dev.loadsplitter.local.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loadsplitter.local.testfunction.FunctionJars;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +50,7 @@ class FunctionRuntimeIT {
                 ARN,
                 reserved,
                 Clock.systemUTC(),
-                new PrintStream(System.out, true, StandardCharsets.UTF_8),
+                (requestId, at, message) -> System.out.println(requestId + " " + message),
                 new InvocationListener() {
                     @Override
                     public void started(Started s) {
@@ -193,22 +192,47 @@ class FunctionRuntimeIT {
 
         assertThat(result).isInstanceOf(InvocationResult.FunctionError.class);
         InvocationResult.FunctionError error = (InvocationResult.FunctionError) result;
-        assertThat(error.errorType()).isEqualTo("Runtime.InitError");
-        assertThat(error.errorMessage())
-                .contains("BrokenHandler could not be initialised")
-                .contains("missing configuration FOO");
+        // A handler without a Map constructor runs in a JVM of its own, where Lambda's runtime reports the cause.
+        assertThat(runtime.isolation()).isEqualTo(Isolation.PROCESS);
+        assertThat(error.initFailed()).isTrue();
+        assertThat(error.errorType()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(error.errorMessage()).isEqualTo("missing configuration FOO");
         assertThat(runtime.coldStarts()).isZero();
     }
 
     @Test
-    void aHandlerClassThatIsNotAStreamHandlerIsNamedInTheError() {
+    void aHandlerClassWithoutAHandlerMethodIsNamedInTheError() {
         FunctionRuntime runtime =
                 runtime("dev.loadsplitter.local.testfunction.FunctionJars", Duration.ofSeconds(5), 10, Map.of());
 
-        InvocationResult result = runtime.invoke(bytes("whoami"), Trigger.SYNC);
+        InvocationResult.FunctionError error =
+                (InvocationResult.FunctionError) runtime.invoke(bytes("whoami"), Trigger.SYNC);
 
-        assertThat(((InvocationResult.FunctionError) result).errorMessage())
-                .contains("does not implement com.amazonaws.services.lambda.runtime.RequestStreamHandler");
+        assertThat(error.initFailed()).isTrue();
+        assertThat(error.errorMessage()).contains("dev.loadsplitter.local.testfunction.FunctionJars");
+    }
+
+    @Test
+    void isolationNoneRefusesAHandlerThatWouldReadTheJvmsEnvironment() {
+        FunctionDefinition definition = new FunctionDefinition(
+                "probe",
+                "dev.loadsplitter.local.testfunction.BrokenHandler",
+                jar,
+                512,
+                Duration.ofSeconds(5),
+                Map.of(),
+                Isolation.NONE);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FunctionRuntime(
+                        definition, ARN, 1, Clock.systemUTC(), FunctionLog.none(), InvocationListener.none()))
+                .hasMessageContaining("cannot run with --isolation none")
+                .hasMessageContaining("Use --isolation process");
+    }
+
+    @Test
+    void aStreamHandlerWithAMapConstructorRunsInTheRuntimesJvm() {
+        assertThat(runtime(PROBE, Duration.ofSeconds(5), 10, Map.of()).isolation())
+                .isEqualTo(Isolation.NONE);
     }
 
     @Test

@@ -11,7 +11,6 @@ import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.container.Trigger;
 import dev.loadsplitter.local.testfunction.FunctionJars;
 import dev.loadsplitter.sqs.EmbeddedSqs;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,7 +84,7 @@ class EventSourceMappingIT {
                 "arn:aws:lambda:us-east-1:000000000000:function:probe",
                 reservedConcurrency,
                 Clock.systemUTC(),
-                new PrintStream(System.out, true, StandardCharsets.UTF_8),
+                (requestId, at, message) -> System.out.println(requestId + " " + message),
                 new InvocationListener() {
                     @Override
                     public void started(Started started) {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** Answers a direct event with the {@code statusCode/count/body} contract: processed, split, ignored or invalid. */
 final class DirectEventHandler<T> {
@@ -50,10 +51,11 @@ final class DirectEventHandler<T> {
             case Reading.Accepted<T> accepted -> {
                 Lineage lineage = Lineage.root(JobIds.derive(event));
                 TaskRunner.Result result;
-                try {
+                try (MDC.MDCCloseable job = MDC.putCloseable(LogKeys.JOB_ID, lineage.jobId())) {
                     records.startJob(lineage.jobId(), type.name(), runner.count(accepted.task()), clock.instant());
                     result = run(accepted.task(), lineage, requestId, Deadline.of(invocation, clock));
                     completion.afterCount(records.rootDone(lineage.jobId(), result.done(), clock.instant()));
+                    logOutcome(requestId, lineage, result);
                 } catch (TaskTypeException e) {
                     log.warn(
                             "requestId={}, {}: invalid event argument: {}",
@@ -62,18 +64,21 @@ final class DirectEventHandler<T> {
                             e.getMessage());
                     yield DirectResponse.invalid();
                 }
-                log.info(
-                        "requestId={}, {}: {}",
-                        requestId,
-                        lineage.describe(),
-                        result.split() || result.shortOfTime()
-                                ? result.describe(type.itemNoun())
-                                : "handled " + type.itemNoun().count(result.items()));
                 yield result.split() || result.shortOfTime()
                         ? DirectResponse.split(type.itemNoun(), result.items(), result.messages())
                         : DirectResponse.handled(type.itemNoun(), result.items());
             }
         };
+    }
+
+    private void logOutcome(String requestId, Lineage lineage, TaskRunner.Result result) {
+        log.info(
+                "requestId={}, {}: {}",
+                requestId,
+                lineage.describe(),
+                result.split() || result.shortOfTime()
+                        ? result.describe(type.itemNoun())
+                        : "handled " + type.itemNoun().count(result.items()));
     }
 
     private TaskRunner.Result run(T task, Lineage lineage, String requestId, Deadline deadline) {

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Does one SQS record's task: reads its body and lineage and runs it once per task id; a failure
@@ -55,10 +56,16 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
     @Override
     public String handle(SqsRecord record, Invocation invocation) throws Exception {
         ReceivedLineage received = SubTaskAttribute.lineageOf(record.messageAttributes());
-        if (deadLetters.isDeadLetter(record)) {
-            return deadLetter(record, received);
+        // The record's keys go on every log line written for it (Lambda's JSON log format shows them).
+        MDC.put(LogKeys.MESSAGE_ID, record.messageId());
+        if (received instanceof ReceivedLineage.Known known) {
+            MDC.put(LogKeys.JOB_ID, known.lineage().jobId());
+            MDC.put(LogKeys.PART_ID, known.lineage().partId());
         }
         try {
+            if (deadLetters.isDeadLetter(record)) {
+                return deadLetter(record, received);
+            }
             return run(record, received, invocation);
         } catch (Exception e) {
             if (received instanceof ReceivedLineage.Known known && deadLetters.isLastReceive(record)) {
@@ -72,6 +79,10 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
                                 clock.instant())));
             }
             throw e;
+        } finally {
+            MDC.remove(LogKeys.MESSAGE_ID);
+            MDC.remove(LogKeys.JOB_ID);
+            MDC.remove(LogKeys.PART_ID);
         }
     }
 
@@ -93,6 +104,7 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
             }
             case Reading.Accepted<T> accepted -> {
                 Lineage lineage = lineageOf(received, event);
+                MDC.put(LogKeys.JOB_ID, lineage.jobId());
                 Optional<SubTask.Continuation> continuation =
                         received instanceof ReceivedLineage.Known known ? known.continuation() : Optional.empty();
                 Deadline deadline = Deadline.of(invocation, clock);
