@@ -223,7 +223,9 @@ final class HostProcess implements AutoCloseable {
         if (result.kind() == HostFrame.Kind.SUCCESS) {
             return new InvocationResult.Success(result.body());
         }
-        String type = "Runtime.Unknown";
+        // A fault the runtime raises itself (no handler method, an invalid handler string) has no exception type;
+        // Lambda's runtime interface client reports such init errors as Runtime.BadFunctionCode (RapidErrorType).
+        String type = result.kind() == HostFrame.Kind.INIT_ERROR ? "Runtime.BadFunctionCode" : "Runtime.Unknown";
         String message = new String(result.body(), StandardCharsets.UTF_8);
         List<String> stack = new ArrayList<>();
         try {

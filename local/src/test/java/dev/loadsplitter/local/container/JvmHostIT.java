@@ -200,7 +200,10 @@ class JvmHostIT {
         InvocationResult.FunctionError shape = (InvocationResult.FunctionError)
                 invoke(runtime("com.example.Order::handleRequest", Duration.ofSeconds(10), Map.of()), "{}");
         assertThat(shape.initFailed()).isTrue();
-        assertThat(shape.errorMessage()).contains("com.example.Order");
+        assertThat(shape.errorType()).isEqualTo("Runtime.BadFunctionCode");
+        assertThat(shape.errorMessage())
+                .isEqualTo("No public method named handleRequest with appropriate method signature found on class "
+                        + "com.example.Order");
 
         InvocationResult.FunctionError input = (InvocationResult.FunctionError)
                 invoke(runtime("com.example.PojoHandler", Duration.ofSeconds(10), Map.of()), "[1,2]");

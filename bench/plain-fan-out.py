@@ -1,0 +1,66 @@
+# Fan-out of N messages x 1 s through a plain RequestHandler<SQSEvent, SQSBatchResponse> jar
+# (test-functions' com.example.SqsHandler) behind `load-splitter serve`, measured as a user would:
+# messages sent with boto3, wall time until the queue is empty, peak concurrency from the START/END
+# lines, peak RSS of the runtime's JVM and of the function's JVM (Linux /proc).
+#   ./mvnw -B install -DskipTests && python3 bench/plain-fan-out.py 1000      (needs boto3)
+# The same fan-out through our function: ./load-splitter run --delay 1s --json EVENT_WITH_1000_TAGS
+import boto3, json, os, re, socket, subprocess, sys, time, concurrent.futures as cf
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sqs_port, lambda_port, aws_port = 9524, 9521, 9522
+LOG = os.path.join(root, "bench", "target", "plain-fan-out-serve.log")
+os.makedirs(os.path.dirname(LOG), exist_ok=True)
+log = open(LOG, "w")
+t_launch = time.time()
+p = subprocess.Popen([root + "/load-splitter", "serve", "--function-jar", root + "/test-functions/target/plain-lambda.jar",
+    "--handler", "com.example.SqsHandler::handleRequest", "--env", "SLEEP_MS=1000", "--concurrency", "1000",
+    "--sqs-port", str(sqs_port), "--lambda-port", str(lambda_port), "--aws-port", str(aws_port)], stdout=log, stderr=log)
+def listening(port):
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+while not (listening(sqs_port) and listening(lambda_port)):
+    time.sleep(0.05)
+t_ready = time.time()
+sqs = boto3.client("sqs", endpoint_url=f"http://127.0.0.1:{sqs_port}", region_name="us-east-1",
+                   aws_access_key_id="x", aws_secret_access_key="x")
+url = sqs.get_queue_url(QueueName="load-splitter-queue")["QueueUrl"]
+t0 = time.time()
+def send(b):
+    sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": f"m{b}-{i}"} for i in range(10)])
+with cf.ThreadPoolExecutor(10) as ex:
+    list(ex.map(send, range(N // 10)))
+t_sent = time.time()
+while True:
+    a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    if int(a["ApproximateNumberOfMessages"]) + int(a["ApproximateNumberOfMessagesNotVisible"]) == 0:
+        break
+    time.sleep(0.05)
+t1 = time.time()
+def hwm(pid):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        return None
+# the launcher's java, and the function JVM under it
+pids = subprocess.run(["pgrep", "-f", "load-splitter-cli.jar.*serve.*--sqs-port " + str(sqs_port)], capture_output=True, text=True).stdout.split()
+runtime_pid = pids[0] if pids else None
+child = subprocess.run(["pgrep", "-f", "dev.loadsplitter.host.HostMain com.example.SqsHandler"], capture_output=True, text=True).stdout.split()
+rt, fn = hwm(runtime_pid) if runtime_pid else None, hwm(child[0]) if child else None
+p.terminate(); p.wait(30); log.close()
+# peak concurrency from the START/END lines
+events = []
+for line in open(LOG):
+    m = re.match(r"(\S+Z) (START|END) RequestId: (\S+)", line)
+    if m:
+        events.append((m.group(1), 1 if m.group(2) == "START" else -1))
+events.sort(key=lambda e: (e[0], e[1]))
+cur = peak = 0
+for _, d in events:
+    cur += d; peak = max(peak, cur)
+inits = [float(x) for x in re.findall(r"Init Duration: ([\d.]+) ms", open(LOG).read())]
+print(json.dumps({"path": "plain SqsHandler (process)", "messages": N, "startupS": round(t_ready - t_launch, 2),
+    "sendS": round(t_sent - t0, 2), "wallS": round(t1 - t0, 2), "invocations": sum(1 for e in events if e[1] == 1),
+    "peakConcurrency": peak, "runtimeRssMb": rt, "functionJvmRssMb": fn,
+    "initMsMedian": sorted(inits)[len(inits)//2] if inits else None, "initMsMax": max(inits) if inits else None}))
