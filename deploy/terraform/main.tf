@@ -1,6 +1,9 @@
 locals {
   function_name = var.prefix
 
+  # Provisioned mode for the work queue's mapping when pollers are given (standard mode otherwise).
+  provisioned_mode = var.minimum_pollers != null || var.maximum_pollers != null
+
   # The Maven build's output unless a path is given.
   function_jar = var.function_jar_path != "" ? var.function_jar_path : "${path.module}/../../function/target/load-splitter-function.jar"
 
@@ -219,8 +222,21 @@ resource "aws_lambda_event_source_mapping" "work" {
   # The function answers with a partial batch response: only the records it names come back.
   function_response_types = ["ReportBatchItemFailures"]
 
-  scaling_config {
-    maximum_concurrency = var.maximum_concurrency
+  # Standard mode caps the mapping with maximum_concurrency; provisioned mode sizes it with pollers. AWS
+  # refuses both on one SQS mapping, so exactly one of the two blocks is written.
+  dynamic "scaling_config" {
+    for_each = local.provisioned_mode ? [] : [var.maximum_concurrency]
+    content {
+      maximum_concurrency = scaling_config.value
+    }
+  }
+
+  dynamic "provisioned_poller_config" {
+    for_each = local.provisioned_mode ? [1] : []
+    content {
+      minimum_pollers = var.minimum_pollers
+      maximum_pollers = var.maximum_pollers
+    }
   }
 
   lifecycle {
@@ -229,7 +245,23 @@ resource "aws_lambda_event_source_mapping" "work" {
       error_message = "A batch_size above 10 needs maximum_batching_window_in_seconds of at least 1."
     }
     precondition {
-      condition     = var.reserved_concurrency == -1 || var.maximum_concurrency < var.reserved_concurrency
+      condition     = !local.provisioned_mode || var.maximum_concurrency == null
+      error_message = "Provisioned mode (minimum_pollers, maximum_pollers) and maximum_concurrency are mutually exclusive on an SQS event source mapping: set maximum_concurrency = null to use pollers."
+    }
+    precondition {
+      condition     = local.provisioned_mode || var.maximum_concurrency != null
+      error_message = "Standard mode needs maximum_concurrency (2 to 1000); for provisioned mode set both minimum_pollers and maximum_pollers."
+    }
+    precondition {
+      condition     = (var.minimum_pollers == null) == (var.maximum_pollers == null)
+      error_message = "Set minimum_pollers and maximum_pollers together, or neither."
+    }
+    precondition {
+      condition     = !local.provisioned_mode || try(var.maximum_pollers >= var.minimum_pollers, false)
+      error_message = "maximum_pollers must be at least minimum_pollers."
+    }
+    precondition {
+      condition     = local.provisioned_mode || var.reserved_concurrency == -1 || var.maximum_concurrency < var.reserved_concurrency
       error_message = "maximum_concurrency must stay below reserved_concurrency, leaving room for EventBridge's invocations; otherwise throttled batches count toward max_receive_count and can reach the DLQ."
     }
   }

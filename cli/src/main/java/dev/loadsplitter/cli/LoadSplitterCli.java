@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             InvokeCommand.class,
             ServeCommand.class,
+            ForecastCommand.class,
             DlqCommand.class,
             JobsCommand.class,
             CommandLine.HelpCommand.class

@@ -1,5 +1,7 @@
 package dev.loadsplitter.cli;
 
+import dev.loadsplitter.local.esm.EsmScaling;
+import dev.loadsplitter.local.forecast.Assumptions;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -85,6 +87,49 @@ final class MappingOptions {
             paramLabel = "N",
             description = "Seed of the fault draws, so a faulty run can be repeated (default: ${DEFAULT-VALUE}).")
     long seed = 1L;
+
+    @Option(
+            names = "--aws-scaling",
+            description = "Widen the mapping as AWS does, in real time, instead of at once: standard mode starts at 5 "
+                    + "concurrent invocations and adds 300 a minute while messages wait; with --minimum-pollers or "
+                    + "--maximum-pollers, provisioned mode starts at the minimum pollers x 10 and adds 1,000 a minute "
+                    + "up to the maximum pollers x 10.")
+    boolean awsScaling;
+
+    @Option(
+            names = "--minimum-pollers",
+            paramLabel = "N",
+            description = "With --aws-scaling, provisioned mode's minimum pollers, 2 to 200 (default: 2).")
+    Integer minimumPollers;
+
+    @Option(
+            names = "--maximum-pollers",
+            paramLabel = "N",
+            description = "With --aws-scaling, provisioned mode's maximum pollers, up to 2000 (default: 200).")
+    Integer maximumPollers;
+
+    /** How the mapping widens: at once, or on AWS's ramp (the forecast's assumptions). */
+    EsmScaling scaling() {
+        boolean provisioned = minimumPollers != null || maximumPollers != null;
+        if (!awsScaling) {
+            if (provisioned) {
+                throw new UsageException(
+                        "--minimum-pollers and --maximum-pollers take effect with --aws-scaling; add it.");
+            }
+            return EsmScaling.immediate();
+        }
+        if (!provisioned) {
+            return EsmScaling.standard(Assumptions.defaults());
+        }
+        try {
+            return EsmScaling.provisioned(
+                    Assumptions.defaults(),
+                    minimumPollers != null ? minimumPollers : 2,
+                    maximumPollers != null ? maximumPollers : 200);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage() + ". Fix --minimum-pollers or --maximum-pollers.");
+        }
+    }
 
     /** The reserved concurrency: as given, or room beside the mapping's for direct invocations. */
     int reservedConcurrency() {

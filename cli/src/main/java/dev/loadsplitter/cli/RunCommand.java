@@ -168,6 +168,7 @@ final class RunCommand implements Callable<Integer> {
                 // Where the function ran, and what memory it took: the CLI's JVM, and the function's own when it has
                 // one.
                 node.put("isolation", environment.function().isolation().option());
+                node.put("scaling", settings.esm().scaling().name());
                 ResidentMemory.peakBytes(ProcessHandle.current().pid())
                         .ifPresent(bytes -> node.put("runtimePeakRssMb", bytes >> 20));
                 environment

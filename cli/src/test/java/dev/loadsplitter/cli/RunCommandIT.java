@@ -102,4 +102,33 @@ class RunCommandIT {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("maximum concurrency must be from 2 to 1000, got 5000");
     }
+
+    @Test
+    void withAwsScalingTheMappingWidensOnLambdasRampInsteadOfAtOnce(@TempDir Path dir) throws Exception {
+        // Standard mode allows 5 + 5t invocations after t seconds of waiting messages: 60 sub-tasks of 0.5 s are done
+        // in about 2.6 s, long before the ramp could reach 60 (11 s); without it all 60 would start at once.
+        Result result = cli(
+                "run",
+                "--delay",
+                "500ms",
+                "--aws-scaling",
+                "--json",
+                JobsIT.event(dir, "ramp", 60).toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode summary = json.readTree(result.out());
+        assertThat(summary.get("scaling").asText()).isEqualTo("standard");
+        assertThat(summary.get("itemsProcessed").asInt()).isEqualTo(60);
+        assertThat(summary.get("peakConcurrency").asInt()).isBetween(5, 59);
+    }
+
+    @Test
+    void provisionedScalingRefusesPollersOutsideAwssRange() {
+        Result result = cli("run", "--aws-scaling", "--minimum-pollers", "1", FIVE_TAGS);
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err())
+                .contains("provisioned pollers must be 2 to 200")
+                .contains("Fix --minimum-pollers");
+    }
 }

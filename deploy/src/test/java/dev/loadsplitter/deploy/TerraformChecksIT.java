@@ -200,11 +200,12 @@ class TerraformChecksIT {
                 .as("the event source mapping's function_response_types")
                 .contains("ReportBatchItemFailures");
         assertThat(mapping.path("event_source_arn").asText()).isEqualTo("${aws_sqs_queue.work.arn}");
-        assertThat(mapping.path("scaling_config")
-                        .get(0)
-                        .path("maximum_concurrency")
-                        .asText())
-                .isEqualTo("${var.maximum_concurrency}");
+        JsonNode scaling = mapping.path("dynamic").path("scaling_config").get(0);
+        assertThat(scaling.path("for_each").asText())
+                .contains("local.provisioned_mode")
+                .contains("var.maximum_concurrency");
+        assertThat(scaling.path("content").get(0).path("maximum_concurrency").asText())
+                .isEqualTo("${scaling_config.value}");
         String validation = terraform
                 .variables()
                 .get("maximum_concurrency")
@@ -213,6 +214,42 @@ class TerraformChecksIT {
                 .path("condition")
                 .asText();
         assertThat(validation).contains(">= 2").contains("<= 1000");
+    }
+
+    @Test
+    void provisionedModeSizesTheMappingWithPollersAndNeverWithMaximumConcurrencyToo() {
+        JsonNode mapping = terraform.block("resource", "aws_lambda_event_source_mapping", "work");
+        JsonNode pollers =
+                mapping.path("dynamic").path("provisioned_poller_config").get(0);
+        assertThat(pollers.path("for_each").asText()).contains("local.provisioned_mode");
+        assertThat(pollers.path("content").get(0).path("minimum_pollers").asText())
+                .isEqualTo("${var.minimum_pollers}");
+        assertThat(pollers.path("content").get(0).path("maximum_pollers").asText())
+                .isEqualTo("${var.maximum_pollers}");
+        List<String> preconditions = new ArrayList<>();
+        mapping.path("lifecycle")
+                .get(0)
+                .path("precondition")
+                .forEach(p -> preconditions.add(p.path("condition").asText()));
+        assertThat(preconditions)
+                .as("provisioned mode and maximum_concurrency are mutually exclusive, as AWS requires")
+                .anySatisfy(condition -> assertThat(condition)
+                        .contains("local.provisioned_mode")
+                        .contains("var.maximum_concurrency == null"));
+        assertThat(validation("minimum_pollers")).contains(">= 2").contains("<= 200");
+        assertThat(validation("maximum_pollers")).contains(">= 2").contains("<= 2000");
+        assertThat(terraform.variables().get("minimum_pollers").path("default").isNull())
+                .isTrue();
+    }
+
+    private String validation(String variable) {
+        return terraform
+                .variables()
+                .get(variable)
+                .path("validation")
+                .get(0)
+                .path("condition")
+                .asText();
     }
 
     @Test

@@ -12,16 +12,35 @@ import java.util.Objects;
  * @param maximumConcurrency invocations at once: 2 to 1,000
  * @param reportBatchItemFailures whether the function's partial batch response is honoured
  * @param enabled whether the mapping polls; a disabled one leaves messages on the queue
+ * @param scaling how fast it widens: at once, or on AWS's ramp
  */
 public record EsmSettings(
         int batchSize,
         Duration maximumBatchingWindow,
         int maximumConcurrency,
         boolean reportBatchItemFailures,
-        boolean enabled) {
+        boolean enabled,
+        EsmScaling scaling) {
+
+    /** A mapping that opens at its maximum concurrency at once, as the local runtime does by default. */
+    public EsmSettings(
+            int batchSize,
+            Duration maximumBatchingWindow,
+            int maximumConcurrency,
+            boolean reportBatchItemFailures,
+            boolean enabled) {
+        this(
+                batchSize,
+                maximumBatchingWindow,
+                maximumConcurrency,
+                reportBatchItemFailures,
+                enabled,
+                EsmScaling.immediate());
+    }
 
     public EsmSettings {
         Objects.requireNonNull(maximumBatchingWindow, "maximumBatchingWindow");
+        Objects.requireNonNull(scaling, "scaling");
         if (batchSize < 1 || batchSize > 10_000) {
             throw new IllegalArgumentException("batch size must be from 1 to 10000, got " + batchSize);
         }

@@ -69,6 +69,10 @@ public final class EventSourceMapping implements AutoCloseable {
     private final Sleeper sleeper;
     private final AtomicLong receives = new AtomicLong();
     private volatile boolean running;
+    /** Invocations the ramp allows so far (all of the maximum concurrency without one). */
+    private volatile int granted;
+    /** Whether the last receive found messages: the ramp widens only while messages wait. */
+    private volatile boolean messagesWaiting;
 
     public EventSourceMapping(
             SqsClient sqs,
@@ -126,7 +130,8 @@ public final class EventSourceMapping implements AutoCloseable {
                     settings.maximumConcurrency(),
                     function.reservedConcurrency());
         }
-        this.concurrency = new Semaphore(settings.maximumConcurrency());
+        this.granted = settings.scaling().allowed(0, settings.maximumConcurrency());
+        this.concurrency = new Semaphore(granted);
         this.deletes = new DeleteBatcher(sqs, queueUrl, 4);
         // One poller receives up to 10 records a call; enough pollers keep every allowed container fed.
         this.maxPollers = Math.clamp((settings.maximumConcurrency() + 19) / 20, MIN_POLLERS, 50);
@@ -155,6 +160,43 @@ public final class EventSourceMapping implements AutoCloseable {
         for (int i = 0; i < MIN_POLLERS; i++) {
             addPoller();
         }
+        if (granted < settings.maximumConcurrency()) {
+            Thread.ofVirtual().name("esm-ramp").start(this::ramp);
+        }
+    }
+
+    /** How often the ramp widens the mapping. */
+    private static final Duration RAMP_STEP = Duration.ofMillis(200);
+
+    /**
+     * Widens the mapping on its ramp, in real time: the time messages have waited decides how many
+     * invocations are allowed, and the difference is released as permits.
+     */
+    private void ramp() {
+        double waitingSeconds = 0;
+        Instant last = clock.instant();
+        while (running && granted < settings.maximumConcurrency()) {
+            try {
+                sleeper.sleep(RAMP_STEP);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Instant now = clock.instant();
+            if (messagesWaiting) {
+                waitingSeconds += Duration.between(last, now).toNanos() / 1e9;
+            }
+            last = now;
+            int allowed = settings.scaling().allowed(waitingSeconds, settings.maximumConcurrency());
+            if (allowed > granted) {
+                concurrency.release(allowed - granted);
+                granted = allowed;
+            }
+        }
+    }
+
+    /** Invocations the mapping allows now: its maximum concurrency, or less while it ramps up. */
+    public int allowedConcurrency() {
+        return granted;
     }
 
     /**
@@ -249,6 +291,7 @@ public final class EventSourceMapping implements AutoCloseable {
                 return;
             }
             backlog = received.size() >= Math.min(asked, MAX_RECEIVE);
+            messagesWaiting = !received.isEmpty();
             if (backlog) {
                 addPoller();
             } else if (received.isEmpty() && retirePoller()) {

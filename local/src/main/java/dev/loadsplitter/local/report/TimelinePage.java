@@ -142,6 +142,7 @@ public final class TimelinePage {
                   line.serial { stroke: #6a1b9a; stroke-width: 2; stroke-dasharray: 6 4; }
                   text.serial-label { fill: #6a1b9a; font-size: 12px; }
                   line.tick { stroke: #e0e0e0; }
+                  polyline.concurrency { fill: none; stroke: #2b7bd9; stroke-width: 1.5; }
                   text.tick { fill: #666; font-size: 11px; }
                   .note { color: #555; }
                 </style>
@@ -156,7 +157,7 @@ public final class TimelinePage {
                 <tr><td>peak concurrency</td><td class="n">%12$,d</td><td>speedup</td><td class="n">%5$.2fx</td></tr>
                 </table>
                 <p class="legend"><span class="split"></span>split <span class="process"></span>process <span class="failed"></span>failed <span class="dead"></span>dead-lettered, counted and parked <span class="other"></span>ignored or invalid <span class="init"></span>cold-start initialisation</p>
-                %13$s%14$s</body>
+                %15$s%13$s%14$s</body>
                 </html>
                 """.formatted(
                         escape(title),
@@ -172,7 +173,69 @@ public final class TimelinePage {
                         summary.coldStarts(),
                         summary.peakConcurrency(),
                         svg,
-                        note);
+                        note,
+                        concurrencyChart(sorted, origin, spanMs, scale));
+    }
+
+    /** Height of the concurrency chart's plot area. */
+    private static final int CHART = 120;
+
+    /**
+     * Concurrency over time: the number of invocations running (initialisation included) at each
+     * moment, as a step line, so a ramp (AWS's scaling) shows as the slope it is.
+     */
+    static String concurrencyChart(List<InvocationRecord> records, Instant origin, double spanMs, double scale) {
+        if (records.isEmpty()) {
+            return "";
+        }
+        java.util.TreeMap<Double, Integer> steps = new java.util.TreeMap<>();
+        for (InvocationRecord record : records) {
+            double start = Duration.between(origin, record.start()).toNanos() / 1e6
+                    - record.initDuration().map(Duration::toNanos).orElse(0L) / 1e6;
+            double end = Duration.between(origin, record.end()).toNanos() / 1e6;
+            steps.merge(start, 1, Integer::sum);
+            steps.merge(end, -1, Integer::sum);
+        }
+        int running = 0;
+        int peak = 0;
+        StringBuilder points = new StringBuilder();
+        int previous = 0;
+        for (var step : steps.entrySet()) {
+            running += step.getValue();
+            peak = Math.max(peak, running);
+        }
+        double yScale = CHART / (double) Math.max(1, peak);
+        int top = 20;
+        for (var step : steps.entrySet()) {
+            double x = LEFT + step.getKey() * scale;
+            int now = previous + step.getValue();
+            points.append(String.format(
+                    Locale.ROOT,
+                    "%.1f,%.1f %.1f,%.1f ",
+                    x,
+                    top + CHART - previous * yScale,
+                    x,
+                    top + CHART - now * yScale));
+            previous = now;
+        }
+        int height = top + CHART + 30;
+        StringBuilder svg = new StringBuilder(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" "
+                        + "aria-label=\"concurrency over time\">%n",
+                WIDTH,
+                height));
+        axis(svg, spanMs, scale, height);
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"4\" y=\"%d\" class=\"tick\">%,d</text><text x=\"4\" y=\"%d\" class=\"tick\">0</text>%n"
+                        + "<text x=\"4\" y=\"14\" class=\"tick\">running invocations</text>%n"
+                        + "<polyline points=\"%s\" class=\"concurrency\"/>%n</svg>%n",
+                top + 10,
+                peak,
+                top + CHART,
+                points.toString().trim()));
+        return svg.toString();
     }
 
     private static void axis(StringBuilder svg, double spanMs, double scale, int height) {

@@ -128,6 +128,31 @@ class EventSourceMappingIT {
     }
 
     @Test
+    void withAwsScalingTheMappingOpensNoWiderThanItsRampAllows(@org.junit.jupiter.api.io.TempDir Path gate)
+            throws Exception {
+        // A ramp of 3 that never grows: ten blocked messages can only ever run three at once.
+        EsmScaling ramp = new EsmScaling("test", 3, 0, 3);
+        start(
+                new EsmSettings(1, Duration.ZERO, 10, true, true, ramp),
+                5,
+                100,
+                Clock.systemUTC(),
+                Duration.ofSeconds(60));
+        for (int i = 0; i < 10; i++) {
+            send("block:" + gate);
+        }
+
+        mapping.start();
+        Awaitility.await("three running").atMost(Duration.ofSeconds(30)).until(() -> function.busy() == 3);
+        java.nio.file.Files.createFile(gate.resolve("release"));
+        awaitDrained();
+
+        assertThat(mapping.allowedConcurrency()).isEqualTo(3);
+        assertThat(function.peakConcurrency()).isEqualTo(3);
+        assertThat(function.invocations()).isEqualTo(10);
+    }
+
+    @Test
     void reportedFailuresStayAndEndInTheDeadLetterQueueWhileTheRestAreDeleted() throws Exception {
         start(new EsmSettings(10, Duration.ofMillis(500), 5, true, true), 2, 100);
         send("ok", "fail", "ok", "ok", "fail", "ok");

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * {@code env:NAME}, {@code whoami}, {@code context}, {@code meet:N:DIR} (wait, up to 10 s, until
  * N invocations have arrived in DIR: proof they ran at once) and {@code block:DIR} (wait, up to
  * 60 s, until the test creates DIR/release). For an SQS batch, each record's body decides:
- * {@code ok}, {@code fail} (a batch item failure), {@code sleep:MS}, {@code crash} (the invocation
+ * {@code ok}, {@code fail} (a batch item failure), {@code sleep:MS}, {@code block:DIR}, {@code crash} (the invocation
  * throws), {@code bogus} (the response names a record not in the batch).
  */
 public final class ProbeHandler implements RequestStreamHandler {
@@ -83,6 +83,10 @@ public final class ProbeHandler implements RequestStreamHandler {
             String body = record.group(2);
             if (body.startsWith("sleep:")) {
                 sleep(Long.parseLong(body.substring("sleep:".length())));
+            }
+            if (body.startsWith("block:")) {
+                Path release = Path.of(body.substring("block:".length())).resolve("release");
+                waitFor(() -> Files.exists(release), 60_000);
             }
             switch (body) {
                 case "fail" -> failed.add(record.group(1));
