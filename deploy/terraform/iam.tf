@@ -82,6 +82,17 @@ data "aws_iam_policy_document" "function" {
     }
   }
 
+  # dispatch = "invoke": the function invokes itself asynchronously, at the alias the rule and the mapping use.
+  dynamic "statement" {
+    for_each = var.dispatch == "invoke" ? [local.self_invoke_arn] : []
+    content {
+      sid       = "InvokeSelf"
+      effect    = "Allow"
+      actions   = ["lambda:InvokeFunction"]
+      resources = [statement.value]
+    }
+  }
+
   # Logs only to the function's own log group (the group itself is created by Terraform).
   statement {
     sid       = "WriteOwnLogs"

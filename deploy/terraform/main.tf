@@ -18,6 +18,9 @@ locals {
   # What EventBridge and the mapping invoke: the 'live' alias with SnapStart, the function otherwise.
   invoke_target_arn = var.snap_start ? aws_lambda_alias.live[0].arn : aws_lambda_function.function.arn
   invoke_qualifier  = var.snap_start ? aws_lambda_alias.live[0].name : null
+
+  # What the function invokes itself at with dispatch = "invoke" (DISPATCH_QUALIFIER below): no cycle through the alias.
+  self_invoke_arn = var.snap_start ? "${aws_lambda_function.function.arn}:live" : aws_lambda_function.function.arn
 }
 
 # Queues ----------------------------------------------------------------------------------------
@@ -159,6 +162,9 @@ resource "aws_lambda_function" "function" {
   environment {
     variables = {
       TASK_TYPE          = var.task_type
+      DISPATCH           = var.dispatch
+      # With SnapStart the function invokes itself at its 'live' alias, as EventBridge and the mapping do.
+      DISPATCH_QUALIFIER = var.snap_start ? "live" : ""
       QUEUE_URL          = aws_sqs_queue.work.url
       QUEUE_NAME         = aws_sqs_queue.work.name
       MAX_ITEMS_PER_TASK = tostring(var.max_items_per_task)
@@ -205,7 +211,10 @@ resource "aws_lambda_alias" "live" {
 
 # Splitting goes rule -> function -> queue -> function: two hops through SQS per event (or one per
 # level of re-splitting, capped by MAX_SPLIT_DEPTH at 15), far under the 16 at which Lambda's
-# recursive loop detection stops a chain. Keep it on, so a bug that loops is stopped.
+# recursive loop detection stops a chain. Keep it on, so a bug that loops is stopped. With
+# dispatch = "invoke" the hops are the function's own asynchronous invocations instead; the same
+# depth cap bounds them, whether or not the detection follows that path (the page lists the
+# services it tracks).
 # https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html
 resource "aws_lambda_function_recursion_config" "function" {
   function_name  = aws_lambda_function.function.function_name

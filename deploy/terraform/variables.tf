@@ -237,6 +237,17 @@ variable "maximum_concurrency" {
   }
 }
 
+variable "dispatch" {
+  description = "How the function dispatches sub-tasks: sqs (the work queue and its event source mapping) or invoke (asynchronous invocations of itself, lineage in the payload; failed ones go to the failed-events queue after Lambda's retries)."
+  type        = string
+  default     = "sqs"
+
+  validation {
+    condition     = contains(["sqs", "invoke"], var.dispatch)
+    error_message = "dispatch must be sqs or invoke."
+  }
+}
+
 # Provisioned mode: dedicated pollers, about 10 concurrent invocations each, scaling 3 times faster than standard
 # mode (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html, read 2026-11-26).
 variable "minimum_pollers" {

@@ -89,6 +89,14 @@ final class FunctionOptions {
     String isolation = "auto";
 
     @Option(
+            names = "--dispatch",
+            paramLabel = "sqs|invoke",
+            description = "How our function dispatches sub-tasks (DISPATCH): 'sqs', through the work queue and its "
+                    + "mapping, or 'invoke', by invoking itself asynchronously through the runtime's Lambda endpoint, "
+                    + "retried twice and then sent to the failed-events queue (default: ${DEFAULT-VALUE}).")
+    String dispatch = "sqs";
+
+    @Option(
             names = "--log-format",
             paramLabel = "text|json",
             description = "Lambda's log format (AWS_LAMBDA_LOG_FORMAT): 'text', or 'json' for one JSON object per line "
@@ -113,6 +121,7 @@ final class FunctionOptions {
         ours.put(EngineSettings.MAX_ITEMS_PER_TASK.name(), "--max-items-per-task");
         ours.put(EngineSettings.MAX_RECEIVE_COUNT.name(), "--max-receive-count");
         ours.put(LOG_FORMAT, "--log-format");
+        ours.put(EngineSettings.DISPATCH.name(), "--dispatch");
         for (String name : LocalEnvironment.RUNTIME_VARIABLES) {
             ours.putIfAbsent(name, "the local runtime, which points the function at its own queues and endpoints");
         }
@@ -133,6 +142,7 @@ final class FunctionOptions {
         environment.put(PROCESSING_DELAY, Long.toString(delay.toMillis()));
         environment.put(EngineSettings.MAX_ITEMS_PER_TASK.name(), Integer.toString(maxItemsPerTask));
         environment.put(LOG_FORMAT, logFormat().lambdaName());
+        environment.put(EngineSettings.DISPATCH.name(), dispatch);
         try {
             // Settings the function would refuse at its first invocation are refused here, before anything starts.
             EngineSettings.from(environment);
@@ -141,7 +151,7 @@ final class FunctionOptions {
             throw new UsageException(e.problem() + ". Fix "
                     + (name.equals(EngineSettings.MAX_ITEMS_PER_TASK.name())
                             ? "--max-items-per-task"
-                            : "--env " + name + "=…")
+                            : name.equals(EngineSettings.DISPATCH.name()) ? "--dispatch" : "--env " + name + "=…")
                     + ".");
         }
         Duration visibility =

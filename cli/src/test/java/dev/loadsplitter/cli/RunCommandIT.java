@@ -131,4 +131,19 @@ class RunCommandIT {
                 .contains("provisioned pollers must be 2 to 200")
                 .contains("Fix --minimum-pollers");
     }
+
+    @Test
+    void withDispatchInvokeTheFunctionInvokesItselfForEachSubTaskAndTheJobCompletes() throws Exception {
+        Result result = cli("run", "--delay", "200ms", "--dispatch", "invoke", "--json", FIVE_TAGS);
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode summary = json.readTree(result.out());
+        assertThat(summary.get("invocations").asInt()).isEqualTo(6);
+        assertThat(summary.get("itemsProcessed").asInt()).isEqualTo(5);
+        assertThat(summary.get("subTasks").asInt())
+                .as("nothing went through the queue")
+                .isZero();
+        assertThat(summary.get("jobStatus").asText()).isEqualTo("COMPLETED");
+        assertThat(summary.get("reconciled").asBoolean()).isTrue();
+    }
 }

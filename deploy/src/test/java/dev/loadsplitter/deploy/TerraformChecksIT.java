@@ -133,7 +133,11 @@ class TerraformChecksIT {
                         "logs:PutLogEvents",
                         "dynamodb:GetItem",
                         "dynamodb:UpdateItem",
-                        "events:PutEvents");
+                        "events:PutEvents",
+                        "lambda:InvokeFunction");
+        assertThat(grants.get("lambda:InvokeFunction"))
+                .as("dispatch = invoke: the function invokes only itself")
+                .containsExactly("${statement.value}");
         assertThat(grants.get("events:PutEvents"))
                 .as("completion events only on the configured bus")
                 .containsExactly("${statement.value.arn}");
@@ -148,7 +152,9 @@ class TerraformChecksIT {
                 .forEach(d -> dynamics.add(d.path("for_each").asText()));
         assertThat(dynamics)
                 .containsExactlyInAnyOrder(
-                        "${aws_dynamodb_table.processing_records}", "${data.aws_cloudwatch_event_bus.jobs}");
+                        "${aws_dynamodb_table.processing_records}",
+                        "${data.aws_cloudwatch_event_bus.jobs}",
+                        "${var.dispatch == \"invoke\" ? [local.self_invoke_arn] : []}");
         assertThat(grants.get("sqs:SendMessage"))
                 .as("sends only to the work queue, the parked queue and the on-failure " + "destination")
                 .containsExactlyInAnyOrder(

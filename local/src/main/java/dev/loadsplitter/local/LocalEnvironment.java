@@ -2,6 +2,7 @@ package dev.loadsplitter.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.config.Dispatch;
 import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Idempotency;
 import dev.loadsplitter.engine.internal.config.AwsClients;
@@ -21,6 +22,7 @@ import dev.loadsplitter.local.esm.EventSourceMapping;
 import dev.loadsplitter.local.fault.SqsFaultProxy;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
 import dev.loadsplitter.local.invoke.DestinationRecord;
+import dev.loadsplitter.local.invoke.LambdaApiServer;
 import dev.loadsplitter.local.report.RunSummary;
 import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.io.IOException;
@@ -57,6 +59,7 @@ public final class LocalEnvironment implements AutoCloseable {
             "AWS_ENDPOINT_URL_SQS",
             "AWS_ENDPOINT_URL_DYNAMODB",
             "AWS_ENDPOINT_URL_EVENTBRIDGE",
+            "AWS_ENDPOINT_URL_LAMBDA",
             EngineSettings.DEAD_LETTER_QUEUE_ARN.name(),
             EngineSettings.PARKED_QUEUE_URL.name());
 
@@ -70,6 +73,9 @@ public final class LocalEnvironment implements AutoCloseable {
     private final SqsFaultProxy faultProxy;
     private final EventSourceMapping deadLetterMapping;
     private final LocalAwsEndpoint aws;
+    /** The Lambda endpoint the function invokes itself through with DISPATCH=invoke; null otherwise. */
+    private volatile LambdaApiServer selfInvoke;
+
     private final String parkedUrl;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -159,6 +165,13 @@ public final class LocalEnvironment implements AutoCloseable {
             }
             environment.putIfAbsent(EngineSettings.EVENT_BUS_NAME.name(), "default");
             environment.put(EngineSettings.MAX_RECEIVE_COUNT.name(), Integer.toString(settings.maxReceiveCount()));
+            // DISPATCH=invoke: the function invokes itself asynchronously, through a Lambda endpoint of the runtime's.
+            int selfInvokePort = 0;
+            if (invokesItself(settings.environment())) {
+                selfInvokePort = freePort(settings.sqsHost());
+                environment.put("AWS_ENDPOINT_URL_LAMBDA", "http://" + settings.sqsHost() + ":" + selfInvokePort);
+                environment.put(EngineSettings.FUNCTION_NAME.name(), settings.functionName());
+            }
             environment.put(EngineSettings.DEAD_LETTER_QUEUE_ARN.name(), queues.dlqArn());
             environment.put(EngineSettings.PARKED_QUEUE_URL.name(), parkedUrl);
             SqsFaultProxy proxy = null;
@@ -224,9 +237,12 @@ public final class LocalEnvironment implements AutoCloseable {
                                     .messageBody(destinationRecord(json, arn, failed, clock.instant())
                                             .toJson()
                                             .toString())));
+            LambdaApiServer selfInvoke = selfInvokePort == 0
+                    ? null
+                    : LambdaApiServer.start(settings.sqsHost(), selfInvokePort, function, async, arn);
             mapping.start();
             deadLetterMapping.start();
-            return new LocalEnvironment(
+            LocalEnvironment started = new LocalEnvironment(
                     settings,
                     sqs,
                     queues,
@@ -240,12 +256,31 @@ public final class LocalEnvironment implements AutoCloseable {
                     parkedUrl,
                     clock,
                     sleeper);
+            started.selfInvoke = selfInvoke;
+            return started;
         } catch (RuntimeException e) {
             if (aws != null) {
                 aws.close();
             }
             sqs.close();
             throw e;
+        }
+    }
+
+    /** Whether the function's settings choose DISPATCH=invoke. */
+    private static boolean invokesItself(Map<String, String> environment) {
+        try {
+            return EngineSettings.from(environment).dispatch() == Dispatch.INVOKE;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static int freePort(String host) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("No free port for the function's Lambda endpoint on " + host, e);
         }
     }
 
@@ -423,6 +458,9 @@ public final class LocalEnvironment implements AutoCloseable {
                 sleeper.sleep(Duration.ofMillis(20));
             }
         } finally {
+            if (selfInvoke != null) {
+                selfInvoke.close();
+            }
             function.close();
             if (faultProxy != null) {
                 faultProxy.close();

@@ -34,7 +34,9 @@ public record EngineSettings(
         Optional<String> eventBusName,
         int maxReceiveCount,
         Optional<String> deadLetterQueueArn,
-        Optional<String> parkedQueueUrl) {
+        Optional<String> parkedQueueUrl,
+        Dispatch dispatch,
+        Optional<String> selfInvokeTarget) {
 
     public static final Setting TASK_TYPE = new Setting(
             "TASK_TYPE",
@@ -42,6 +44,20 @@ public record EngineSettings(
             "Class name of the function's TaskType; default: the one listed in META-INF/services/dev.loadsplitter.engine.task.TaskType.");
     public static final Setting QUEUE_URL = new Setting(
             "QUEUE_URL", "", "URL of the work queue that sub-tasks are sent to. Preferred over QUEUE_NAME.");
+    public static final Setting DISPATCH = new Setting(
+            "DISPATCH",
+            "sqs",
+            "How sub-tasks reach the function: sqs (the work queue and its event source mapping) or invoke "
+                    + "(asynchronous invocations of the function itself, lineage in the payload).");
+    public static final Setting DISPATCH_QUALIFIER = new Setting(
+            "DISPATCH_QUALIFIER",
+            "",
+            "With DISPATCH=invoke, the alias or version the function invokes itself at (e.g. live with SnapStart); "
+                    + "empty for $LATEST.");
+    /** Set by Lambda in every execution environment: the function invokes itself by it with DISPATCH=invoke. */
+    public static final Setting FUNCTION_NAME =
+            new Setting("AWS_LAMBDA_FUNCTION_NAME", "", "The function's own name; Lambda sets it.");
+
     public static final Setting QUEUE_NAME = new Setting(
             "QUEUE_NAME", "", "Name of the work queue, looked up once per container when QUEUE_URL is not set.");
     public static final Setting MAX_ITEMS_PER_TASK = new Setting(
@@ -100,6 +116,8 @@ public record EngineSettings(
     /** Every variable the engine reads. */
     public static final List<Setting> SETTINGS = List.of(
             TASK_TYPE,
+            DISPATCH,
+            DISPATCH_QUALIFIER,
             QUEUE_URL,
             QUEUE_NAME,
             MAX_ITEMS_PER_TASK,
@@ -153,6 +171,12 @@ public record EngineSettings(
                     "",
                     "DEAD_LETTER_QUEUE_ARN needs the queue to park " + "dead-lettered sub-tasks in");
         }
+        Dispatch dispatch;
+        try {
+            dispatch = Dispatch.parse(DISPATCH.read(environment));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(DISPATCH, DISPATCH.read(environment), e.getMessage());
+        }
         if (idempotency == Idempotency.DYNAMODB && table.isEmpty()) {
             throw new InvalidSettingException(IDEMPOTENCY_TABLE, "", "IDEMPOTENCY=dynamodb needs the table's name");
         }
@@ -168,7 +192,12 @@ public record EngineSettings(
                 optional(EVENT_BUS_NAME, environment),
                 MAX_RECEIVE_COUNT.readInt(environment, 1, 1_000),
                 optional(DEAD_LETTER_QUEUE_ARN, environment),
-                optional(PARKED_QUEUE_URL, environment));
+                optional(PARKED_QUEUE_URL, environment),
+                dispatch,
+                optional(FUNCTION_NAME, environment)
+                        .map(name -> DISPATCH_QUALIFIER.isSetIn(environment)
+                                ? name + ":" + DISPATCH_QUALIFIER.read(environment)
+                                : name));
     }
 
     private static Optional<String> optional(Setting setting, Map<String, String> environment) {

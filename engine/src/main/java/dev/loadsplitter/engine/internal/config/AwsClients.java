@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -37,7 +38,9 @@ public final class AwsClients {
     private static final ConcurrentHashMap<List<String>, DynamoDbClient> SHARED_DYNAMODB = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<List<String>, EventBridgeClient> SHARED_EVENTBRIDGE =
             new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<List<String>, LambdaClient> SHARED_LAMBDA = new ConcurrentHashMap<>();
     private static final List<String> CLIENT_VARIABLES = List.of(
+            "AWS_ENDPOINT_URL_LAMBDA",
             "AWS_ENDPOINT_URL_SQS",
             "AWS_ENDPOINT_URL_DYNAMODB",
             "AWS_ENDPOINT_URL_EVENTBRIDGE",
@@ -87,6 +90,13 @@ public final class AwsClients {
     /** The DynamoDB client shared like {@link #sharedSqs}. Never close it. */
     public static DynamoDbClient sharedDynamoDb(Map<String, String> environment) {
         return SHARED_DYNAMODB.computeIfAbsent(key(environment), key -> dynamoDb(environment));
+    }
+
+    /** The Lambda client shared like {@link #sharedSqs}, for a function that invokes itself. Never close it. */
+    public static LambdaClient sharedLambda(Map<String, String> environment) {
+        return SHARED_LAMBDA.computeIfAbsent(
+                key(environment),
+                key -> configure(LambdaClient.builder(), environment, "LAMBDA").build());
     }
 
     private static List<String> key(Map<String, String> environment) {

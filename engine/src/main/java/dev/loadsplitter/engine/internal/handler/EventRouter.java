@@ -7,12 +7,16 @@ import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.LoadSplitter;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.message.DirectResponse;
+import dev.loadsplitter.engine.message.SubTaskEnvelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads an invocation's JSON and hands it to the SQS-batch or the direct-event handler by its shape. */
+/**
+ * Reads an invocation's JSON and hands it to the SQS-batch, the invoked-sub-task or the
+ * direct-event handler by its shape.
+ */
 public final class EventRouter<T> implements LoadSplitter {
 
     private static final Logger log = LoggerFactory.getLogger(EventRouter.class);
@@ -20,6 +24,7 @@ public final class EventRouter<T> implements LoadSplitter {
     private final ObjectMapper json;
     private final DirectEventHandler<T> direct;
     private final SqsBatchHandler<T> batches;
+    private final InvokedSubTaskHandler<T> invoked;
     private final Runnable resources;
 
     public EventRouter(EngineParts<T> parts) {
@@ -27,6 +32,7 @@ public final class EventRouter<T> implements LoadSplitter {
         this.json = parts.json();
         this.direct = new DirectEventHandler<>(parts, runner);
         this.batches = new SqsBatchHandler<>(parts, runner);
+        this.invoked = new InvokedSubTaskHandler<>(parts, runner);
         this.resources = parts.resources();
     }
 
@@ -48,6 +54,9 @@ public final class EventRouter<T> implements LoadSplitter {
         if (SqsBatchHandler.isSqsBatch(event)) {
             return json.writeValueAsBytes(
                     batches.handle(event.get("Records"), invocation).toJson());
+        }
+        if (SubTaskEnvelope.isEnvelope(event)) {
+            return json.writeValueAsBytes(invoked.handle(event, invocation).toJson());
         }
         return json.writeValueAsBytes(direct.handle(event, invocation).toJson());
     }

@@ -53,8 +53,21 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
         this.once = new OncePerTask(records, completion, clock);
     }
 
+    /**
+     * What handling one record came to.
+     *
+     * @param summary a few words for logs and the batch processor
+     * @param result the task's run, when it ran (not ignored, not a duplicate, not a dead letter)
+     */
+    record Handled(String summary, Optional<TaskRunner.Result> result) {}
+
     @Override
     public String handle(SqsRecord record, Invocation invocation) throws Exception {
+        return handleRecord(record, invocation).summary();
+    }
+
+    /** Handles one record, as {@link #handle}, and says what the task's run came to. */
+    Handled handleRecord(SqsRecord record, Invocation invocation) throws Exception {
         ReceivedLineage received = SubTaskAttribute.lineageOf(record.messageAttributes());
         // The record's keys go on every log line written for it (Lambda's JSON log format shows them).
         MDC.put(LogKeys.MESSAGE_ID, record.messageId());
@@ -64,7 +77,7 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
         }
         try {
             if (deadLetters.isDeadLetter(record)) {
-                return deadLetter(record, received);
+                return new Handled(deadLetter(record, received), Optional.empty());
             }
             return run(record, received, invocation);
         } catch (Exception e) {
@@ -86,7 +99,7 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
         }
     }
 
-    private String run(SqsRecord record, ReceivedLineage received, Invocation invocation) throws Exception {
+    private Handled run(SqsRecord record, ReceivedLineage received, Invocation invocation) throws Exception {
         String body = record.body().orElseThrow(() -> new InvalidTaskException("the record has no body"));
         JsonNode event;
         try {
@@ -100,7 +113,7 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
                         "the body is not a valid " + type.name() + " task: " + invalid.describe());
             case Reading.Ignored<T> ignored -> {
                 log.info("messageId={}: ignored: {}", record.messageId(), ignored.reason());
-                yield "ignored";
+                yield new Handled("ignored", Optional.empty());
             }
             case Reading.Accepted<T> accepted -> {
                 Lineage lineage = lineageOf(received, event);
@@ -112,25 +125,24 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
                     records.startJob(lineage.jobId(), type.name(), countOf(accepted.task()), clock.instant());
                 }
                 String where = "messageId=" + record.messageId() + ", " + lineage.describe();
-                String summary = once.run(lineage, invocation, where, () -> {
-                            try {
-                                // A dead-lettered split counts only the items it had not queued yet.
-                                TaskRunner.Progress progress = lineage.taskId()
-                                        .<TaskRunner.Progress>map(
-                                                id -> items -> records.markQueued(id, items, clock.instant()))
-                                        .orElse(TaskRunner.Progress.NONE);
-                                return runner.run(
-                                        accepted.task(), lineage, record.messageId(), deadline, continuation, progress);
-                            } catch (SplitException | TaskTypeException e) {
-                                throw new InvalidTaskException(e.getMessage());
-                            }
-                        })
-                        .map(result -> result.describe(type.itemNoun()))
-                        .orElse("duplicate");
-                if (!summary.equals("duplicate")) {
+                Optional<TaskRunner.Result> result = once.run(lineage, invocation, where, () -> {
+                    try {
+                        // A dead-lettered split counts only the items it had not queued yet.
+                        TaskRunner.Progress progress = lineage.taskId()
+                                .<TaskRunner.Progress>map(id -> items -> records.markQueued(id, items, clock.instant()))
+                                .orElse(TaskRunner.Progress.NONE);
+                        return runner.run(
+                                accepted.task(), lineage, record.messageId(), deadline, continuation, progress);
+                    } catch (SplitException | TaskTypeException e) {
+                        throw new InvalidTaskException(e.getMessage());
+                    }
+                });
+                String summary =
+                        result.map(done -> done.describe(type.itemNoun())).orElse("duplicate");
+                if (result.isPresent()) {
                     log.info("{}: {}", where, summary);
                 }
-                yield summary;
+                yield new Handled(summary, result);
             }
         };
     }

@@ -2,6 +2,7 @@ package dev.loadsplitter.engine.internal.handler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.engine.LoadSplitter;
+import dev.loadsplitter.engine.config.Dispatch;
 import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Idempotency;
 import dev.loadsplitter.engine.internal.config.AwsClients;
@@ -14,6 +15,7 @@ import dev.loadsplitter.engine.internal.jobs.CompletionEvents;
 import dev.loadsplitter.engine.internal.jobs.EventBridgeCompletionEvents;
 import dev.loadsplitter.engine.internal.jobs.JobCompletion;
 import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.internal.queue.InvokeSubTaskSender;
 import dev.loadsplitter.engine.internal.queue.QueueAddress;
 import dev.loadsplitter.engine.internal.queue.SendReport;
 import dev.loadsplitter.engine.internal.queue.SqsSubTaskSender;
@@ -106,6 +108,23 @@ public final class Wiring {
         };
     }
 
+    /** Sub-tasks dispatched by invoking this function asynchronously; the client built on the first split. */
+    private static SubTaskSender invoker(
+            EngineSettings settings, Map<String, String> environment, ExecutorService executor) {
+        Once<SubTaskSender> real = new Once<>(() -> new InvokeSubTaskSender(
+                AwsClients.sharedLambda(environment),
+                settings.selfInvokeTarget()
+                        .orElseThrow(
+                                () -> new IllegalStateException(
+                                        "DISPATCH=invoke needs the function's own name in "
+                                                + "AWS_LAMBDA_FUNCTION_NAME, which Lambda sets; set it when running the engine elsewhere.")),
+                settings.sender().concurrency(),
+                executor,
+                EventJson.shared(),
+                Clock.systemUTC()));
+        return (subTasks, context) -> real.get().send(subTasks, context);
+    }
+
     /**
      * Built on the first split only: most invocations of a fan-out process one small sub-task and
      * never send, so their cold start skips it. The client is shared per class loader and
@@ -113,6 +132,9 @@ public final class Wiring {
      */
     private static SubTaskSender sender(
             EngineSettings settings, Map<String, String> environment, ExecutorService executor) {
+        if (settings.dispatch() == Dispatch.INVOKE) {
+            return invoker(settings, environment, executor);
+        }
         if (settings.queueUrl().isEmpty() && settings.queueName().isEmpty()) {
             log.warn("Neither QUEUE_URL nor QUEUE_NAME is set: small tasks work, large ones will fail to split.");
         }

@@ -188,6 +188,36 @@ class EventRouterTest {
     }
 
     @Test
+    void aSubTaskDeliveredByAnInvocationIsProcessedWithItsLineageOnce() throws Exception {
+        invoke(handler, OrderTaskType.orderJson("o-1", 4));
+        SubTask part = queued.getFirst();
+        InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
+        EventRouter<?> idempotent = new EventRouter<>(new EngineParts<>(
+                type,
+                json,
+                new Splitter(SplitPolicy.defaultPolicy(), json),
+                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO),
+                records,
+                Clock.systemUTC(),
+                executor,
+                10,
+                () -> {}));
+        String envelope =
+                new String(dev.loadsplitter.engine.message.SubTaskEnvelope.write(part, json), StandardCharsets.UTF_8);
+
+        JsonNode first = invoke(idempotent, envelope);
+        JsonNode again = invoke(idempotent, envelope);
+
+        assertThat(json.writeValueAsString(first))
+                .isEqualTo("{\"statusCode\":200,\"count\":1,\"body\":\"handled 1 line\"}");
+        assertThat(again.get("count").asInt())
+                .as("Lambda's retry of a done sub-task does nothing")
+                .isZero();
+        assertThat(type.processed()).containsExactly("sku-1");
+        assertThat(part.lineage().partId()).isNotEmpty();
+    }
+
+    @Test
     void aSubTaskDeliveredTwiceIsProcessedOnce() throws Exception {
         InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
         EventRouter<?> idempotent = new EventRouter<>(new EngineParts<>(
