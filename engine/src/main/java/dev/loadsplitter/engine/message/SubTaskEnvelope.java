@@ -1,8 +1,9 @@
 package dev.loadsplitter.engine.message;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -25,22 +26,29 @@ public final class SubTaskEnvelope {
 
     private SubTaskEnvelope() {}
 
-    /** The payload for {@code subTask}: its attributes as strings, and its body as JSON. */
+    /**
+     * The payload for {@code subTask}: its attributes as strings, and its body, already JSON, written
+     * as it is rather than parsed again.
+     */
     public static byte[] write(SubTask subTask, ObjectMapper json) {
-        ObjectNode envelope = json.createObjectNode();
-        ObjectNode attributes = envelope.putObject(KEY);
-        for (SubTaskAttribute attribute : SubTaskAttribute.values()) {
-            String value = attribute.valueOf(subTask);
-            if (!value.isEmpty()) {
-                attributes.put(attribute.attributeName(), value);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(subTask.body().length() + 256);
+        try (JsonGenerator envelope = json.getFactory().createGenerator(out)) {
+            envelope.writeStartObject();
+            envelope.writeObjectFieldStart(KEY);
+            for (SubTaskAttribute attribute : SubTaskAttribute.values()) {
+                String value = attribute.valueOf(subTask);
+                if (!value.isEmpty()) {
+                    envelope.writeStringField(attribute.attributeName(), value);
+                }
             }
-        }
-        try {
-            envelope.set(TASK, json.readTree(subTask.body()));
-            return json.writeValueAsBytes(envelope);
+            envelope.writeEndObject();
+            envelope.writeFieldName(TASK);
+            envelope.writeRawValue(subTask.body());
+            envelope.writeEndObject();
         } catch (IOException e) {
-            throw new UncheckedIOException("A sub-task body is not JSON: " + e.getMessage(), e);
+            throw new UncheckedIOException("Could not write a sub-task envelope: " + e.getMessage(), e);
         }
+        return out.toByteArray();
     }
 
     /** Whether {@code event} is an envelope. */

@@ -187,13 +187,14 @@ class EventRouterTest {
         return json.writeValueAsString(event);
     }
 
-    @Test
-    void aSubTaskDeliveredByAnInvocationIsProcessedWithItsLineageOnce() throws Exception {
-        invoke(handler, OrderTaskType.orderJson("o-1", 4));
-        SubTask part = queued.getFirst();
-        InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
-        EventRouter<?> idempotent = new EventRouter<>(new EngineParts<>(
-                type,
+    /** A router whose sender acknowledges everything, with {@code records} suppressing duplicates. */
+    private EventRouter<?> withRecords(ProcessingRecords records) {
+        return withRecords(type, records);
+    }
+
+    private EventRouter<?> withRecords(OrderTaskType orders, ProcessingRecords records) {
+        return new EventRouter<>(new EngineParts<>(
+                orders,
                 json,
                 new Splitter(SplitPolicy.defaultPolicy(), json),
                 (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO),
@@ -202,6 +203,14 @@ class EventRouterTest {
                 executor,
                 10,
                 () -> {}));
+    }
+
+    @Test
+    void aSubTaskDeliveredByAnInvocationIsProcessedWithItsLineageOnce() throws Exception {
+        invoke(handler, OrderTaskType.orderJson("o-1", 4));
+        SubTask part = queued.getFirst();
+        InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
+        EventRouter<?> idempotent = withRecords(records);
         String envelope =
                 new String(dev.loadsplitter.engine.message.SubTaskEnvelope.write(part, json), StandardCharsets.UTF_8);
 
@@ -220,16 +229,7 @@ class EventRouterTest {
     @Test
     void aSubTaskDeliveredTwiceIsProcessedOnce() throws Exception {
         InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
-        EventRouter<?> idempotent = new EventRouter<>(new EngineParts<>(
-                type,
-                json,
-                new Splitter(SplitPolicy.defaultPolicy(), json),
-                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO),
-                records,
-                Clock.systemUTC(),
-                executor,
-                10,
-                () -> {}));
+        EventRouter<?> idempotent = withRecords(records);
 
         try (CapturedOutput output = CapturedOutput.start()) {
             JsonNode first = invoke(idempotent, subTaskBatch("m-1", "job-9", "4"));
@@ -246,16 +246,7 @@ class EventRouterTest {
     void aSubTaskHeldByAnotherInvocationFailsAndComesBack() throws Exception {
         InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
         records.claim(new TaskId("job-9", "5"), java.time.Instant.now(), Duration.ofMinutes(5));
-        EventRouter<?> idempotent = new EventRouter<>(new EngineParts<>(
-                type,
-                json,
-                new Splitter(SplitPolicy.defaultPolicy(), json),
-                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO),
-                records,
-                Clock.systemUTC(),
-                executor,
-                10,
-                () -> {}));
+        EventRouter<?> idempotent = withRecords(records);
 
         try (CapturedOutput output = CapturedOutput.start()) {
             JsonNode response = invoke(idempotent, subTaskBatch("m-3", "job-9", "5"));
@@ -283,16 +274,7 @@ class EventRouterTest {
                 super.process(task, context);
             }
         };
-        EventRouter<?> idempotent = new EventRouter<>(new EngineParts<>(
-                flaky,
-                json,
-                new Splitter(SplitPolicy.defaultPolicy(), json),
-                (subTasks, context) -> new SendReport(subTasks.size(), 1, 0, Duration.ZERO),
-                records,
-                Clock.systemUTC(),
-                executor,
-                10,
-                () -> {}));
+        EventRouter<?> idempotent = withRecords(flaky, records);
 
         assertThat(invoke(idempotent, subTaskBatch("m-4", "job-9", "6")).get("batchItemFailures"))
                 .hasSize(1);
