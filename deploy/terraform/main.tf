@@ -180,6 +180,8 @@ resource "aws_lambda_function" "function" {
       IDEMPOTENCY_TTL    = var.idempotency_ttl
       EVENT_BUS_NAME     = var.event_bus_name
       MAX_RECEIVE_COUNT  = tostring(var.max_receive_count)
+      # dispatch = "invoke": Lambda's attempts at an asynchronous invocation; the last failure counts as dead-lettered.
+      INVOKE_MAX_ATTEMPTS = tostring(var.async_max_retry_attempts + 1)
       # The DLQ's records are counted into their jobs as dead-lettered, then parked (the mapping below).
       DEAD_LETTER_QUEUE_ARN = aws_sqs_queue.dlq.arn
       PARKED_QUEUE_URL      = aws_sqs_queue.parked.url

@@ -12,6 +12,7 @@ import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.aws.LocalAwsEndpoint;
+import dev.loadsplitter.local.container.EnvironmentBudget;
 import dev.loadsplitter.local.container.FunctionDefinition;
 import dev.loadsplitter.local.container.FunctionLog;
 import dev.loadsplitter.local.container.FunctionRuntime;
@@ -20,6 +21,7 @@ import dev.loadsplitter.local.container.Trigger;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.esm.EventSourceMapping;
 import dev.loadsplitter.local.fault.SqsFaultProxy;
+import dev.loadsplitter.local.forecast.Assumptions;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
 import dev.loadsplitter.local.invoke.DestinationRecord;
 import dev.loadsplitter.local.invoke.LambdaApiServer;
@@ -60,6 +62,7 @@ public final class LocalEnvironment implements AutoCloseable {
             "AWS_ENDPOINT_URL_DYNAMODB",
             "AWS_ENDPOINT_URL_EVENTBRIDGE",
             "AWS_ENDPOINT_URL_LAMBDA",
+            EngineSettings.INVOKE_MAX_ATTEMPTS.name(),
             EngineSettings.DEAD_LETTER_QUEUE_ARN.name(),
             EngineSettings.PARKED_QUEUE_URL.name());
 
@@ -165,6 +168,8 @@ public final class LocalEnvironment implements AutoCloseable {
             }
             environment.putIfAbsent(EngineSettings.EVENT_BUS_NAME.name(), "default");
             environment.put(EngineSettings.MAX_RECEIVE_COUNT.name(), Integer.toString(settings.maxReceiveCount()));
+            environment.put(
+                    EngineSettings.INVOKE_MAX_ATTEMPTS.name(), Integer.toString(AsyncInvoker.DEFAULT_RETRIES + 1));
             // DISPATCH=invoke: the function invokes itself asynchronously, through a Lambda endpoint of the runtime's.
             int selfInvokePort = 0;
             if (invokesItself(settings.environment())) {
@@ -193,8 +198,19 @@ public final class LocalEnvironment implements AutoCloseable {
                     settings.isolation());
             String arn = "arn:aws:lambda:" + EmbeddedSqs.REGION + ":" + EmbeddedSqs.ACCOUNT + ":function:"
                     + settings.functionName();
+            // With AWS's scaling, new execution environments come at Lambda's rate too (direct invocations feel it).
+            EnvironmentBudget budget = settings.esm().scaling().followsAws()
+                    ? EnvironmentBudget.per10Seconds(Assumptions.defaults().value(Assumptions.FUNCTION_SCALING), clock)
+                    : EnvironmentBudget.unlimited();
             FunctionRuntime function = new FunctionRuntime(
-                    definition, arn, settings.reservedConcurrency(), clock, functionLog, listener, settings.faults());
+                    definition,
+                    arn,
+                    settings.reservedConcurrency(),
+                    clock,
+                    functionLog,
+                    listener,
+                    settings.faults(),
+                    budget);
             ObjectMapper json = EventJson.create();
             EventSourceMapping mapping = new EventSourceMapping(
                     sqs.client(),

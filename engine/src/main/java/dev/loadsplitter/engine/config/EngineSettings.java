@@ -33,6 +33,7 @@ public record EngineSettings(
         Duration idempotencyTtl,
         Optional<String> eventBusName,
         int maxReceiveCount,
+        int invokeMaxAttempts,
         Optional<String> deadLetterQueueArn,
         Optional<String> parkedQueueUrl,
         Dispatch dispatch,
@@ -104,6 +105,11 @@ public record EngineSettings(
             "MAX_RECEIVE_COUNT",
             "5",
             "The work queue's maxReceiveCount: a sub-task failing its receive number this many is counted into its job as dead-lettered (1 to 1000).");
+    public static final Setting INVOKE_MAX_ATTEMPTS = new Setting(
+            "INVOKE_MAX_ATTEMPTS",
+            "3",
+            "Attempts Lambda makes at an asynchronous invocation, 1 + its retries (1 to 3): with DISPATCH=invoke, a "
+                    + "sub-task failing this many is counted into its job as dead-lettered.");
     public static final Setting DEAD_LETTER_QUEUE_ARN = new Setting(
             "DEAD_LETTER_QUEUE_ARN",
             "",
@@ -132,6 +138,7 @@ public record EngineSettings(
             IDEMPOTENCY_TTL,
             EVENT_BUS_NAME,
             MAX_RECEIVE_COUNT,
+            INVOKE_MAX_ATTEMPTS,
             DEAD_LETTER_QUEUE_ARN,
             PARKED_QUEUE_URL);
 
@@ -191,6 +198,7 @@ public record EngineSettings(
                 DurationSetting.read(IDEMPOTENCY_TTL, environment),
                 optional(EVENT_BUS_NAME, environment),
                 MAX_RECEIVE_COUNT.readInt(environment, 1, 1_000),
+                INVOKE_MAX_ATTEMPTS.readInt(environment, 1, 3),
                 optional(DEAD_LETTER_QUEUE_ARN, environment),
                 optional(PARKED_QUEUE_URL, environment),
                 dispatch,

@@ -48,6 +48,7 @@ public final class FunctionRuntime implements AutoCloseable {
     private final AtomicInteger peakBusy = new AtomicInteger();
     private final AtomicInteger invocations = new AtomicInteger();
     private final FaultPlan.Faults faults;
+    private final EnvironmentBudget budget;
     private final java.util.concurrent.ConcurrentHashMap<String, Observer> observers =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -77,6 +78,30 @@ public final class FunctionRuntime implements AutoCloseable {
             FunctionLog functionLog,
             InvocationListener listener,
             FaultPlan faultPlan) {
+        this(
+                function,
+                functionArn,
+                reservedConcurrency,
+                clock,
+                functionLog,
+                listener,
+                faultPlan,
+                EnvironmentBudget.unlimited());
+    }
+
+    /**
+     * @param budget how fast new execution environments may be created: Lambda's scaling rate with AWS's scaling
+     */
+    public FunctionRuntime(
+            FunctionDefinition function,
+            String functionArn,
+            int reservedConcurrency,
+            Clock clock,
+            FunctionLog functionLog,
+            InvocationListener listener,
+            FaultPlan faultPlan,
+            EnvironmentBudget budget) {
+        this.budget = Objects.requireNonNull(budget, "budget");
         this.function = Objects.requireNonNull(function, "function");
         this.functionArn = Objects.requireNonNull(functionArn, "functionArn");
         if (reservedConcurrency < 1) {
@@ -142,7 +167,11 @@ public final class FunctionRuntime implements AutoCloseable {
             return new InvocationResult.Throttled(reservedConcurrency);
         }
         try {
-            return run(payload, trigger, observer);
+            Integer reused = idle.pollFirst();
+            if (reused == null && !budget.tryTake()) {
+                return InvocationResult.Throttled.scalingRate(reservedConcurrency);
+            }
+            return run(payload, trigger, observer, reused);
         } finally {
             capacity.release();
         }
@@ -153,11 +182,10 @@ public final class FunctionRuntime implements AutoCloseable {
         Observer NONE = (requestId, at, message) -> {};
     }
 
-    private InvocationResult run(byte[] payload, Trigger trigger, Observer observer) {
+    private InvocationResult run(byte[] payload, Trigger trigger, Observer observer, Integer reused) {
         int nowBusy = busy.incrementAndGet();
         peakBusy.accumulateAndGet(nowBusy, Math::max);
         invocations.incrementAndGet();
-        Integer reused = idle.pollFirst();
         int container = reused != null ? reused : containers.incrementAndGet();
         String requestId = UUID.randomUUID().toString();
         InvocationListener.Started started = new InvocationListener.Started(

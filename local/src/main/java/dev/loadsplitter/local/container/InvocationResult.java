@@ -57,10 +57,29 @@ public sealed interface InvocationResult {
         }
     }
 
-    /** No invocation happened: the function was at its concurrency limit. */
-    record Throttled(int concurrencyLimit) implements InvocationResult {
+    /**
+     * No invocation happened: the function was at its concurrency limit, or out of new execution
+     * environments for now (Lambda's scaling rate).
+     *
+     * @param scalingRate whether the scaling rate, not the concurrency limit, refused it
+     */
+    record Throttled(int concurrencyLimit, boolean scalingRate) implements InvocationResult {
+
+        /** At the concurrency limit. */
+        public Throttled(int concurrencyLimit) {
+            this(concurrencyLimit, false);
+        }
+
+        /** Out of new execution environments for now. */
+        public static Throttled scalingRate(int concurrencyLimit) {
+            return new Throttled(concurrencyLimit, true);
+        }
+
         public String errorMessage() {
-            return "Rate Exceeded. The function is at its reserved concurrency of " + concurrencyLimit + ".";
+            return scalingRate
+                    ? "Rate Exceeded. The function is gaining new execution environments as fast as Lambda allows "
+                            + "(1,000 every 10 seconds)."
+                    : "Rate Exceeded. The function is at its reserved concurrency of " + concurrencyLimit + ".";
         }
     }
 

@@ -50,6 +50,11 @@ public record EsmScaling(String name, int initialConcurrency, double perMinute, 
                         Math.min(assumptions.value(Assumptions.PROVISIONED_MAX), (long) maximumPollers * perPoller));
     }
 
+    /** Whether this follows AWS's ramps rather than opening at once. */
+    public boolean followsAws() {
+        return !equals(immediate());
+    }
+
     /**
      * Invocations allowed after messages have waited {@code waitingSeconds} in all, capped by the
      * mapping's {@code maximumConcurrency}.

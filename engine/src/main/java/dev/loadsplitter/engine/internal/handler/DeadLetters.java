@@ -11,9 +11,18 @@ import java.util.Optional;
  *
  * @param queueArn the DLQ's ARN; empty when the DLQ does not invoke the function
  * @param maxReceiveCount the work queue's receives before SQS moves a message to the DLQ
+ * @param invokeMaxAttempts Lambda's attempts at an asynchronous invocation before its on-failure destination
  * @param parking sends a record to the parked queue
  */
-public record DeadLetters(Optional<String> queueArn, int maxReceiveCount, Parking parking) {
+public record DeadLetters(Optional<String> queueArn, int maxReceiveCount, int invokeMaxAttempts, Parking parking) {
+
+    /** Lambda's default: an asynchronous invocation is tried once and retried twice. */
+    public static final int DEFAULT_INVOKE_ATTEMPTS = 3;
+
+    /** With Lambda's default asynchronous attempts. */
+    public DeadLetters(Optional<String> queueArn, int maxReceiveCount, Parking parking) {
+        this(queueArn, maxReceiveCount, DEFAULT_INVOKE_ATTEMPTS, parking);
+    }
 
     public DeadLetters {
         Objects.requireNonNull(queueArn, "queueArn");
@@ -41,8 +50,16 @@ public record DeadLetters(Optional<String> queueArn, int maxReceiveCount, Parkin
         return queueArn.isPresent() && queueArn.get().equals(record.eventSourceArn());
     }
 
-    /** Whether a failure of this delivery is the last one before SQS dead-letters the message. */
-    boolean isLastReceive(SqsRecord record) {
-        return record.receiveCount() >= maxReceiveCount;
+    /**
+     * Whether a failure of this delivery is the last one: before SQS dead-letters the message, or,
+     * for a sub-task delivered by an asynchronous invocation (no receive count), before Lambda sends
+     * it to the on-failure destination.
+     *
+     * @param claimAttempt the processing record's count of attempts at the task, 0 when unknown
+     */
+    boolean isLastAttempt(SqsRecord record, int claimAttempt) {
+        return record.receiveCount() > 0
+                ? record.receiveCount() >= maxReceiveCount
+                : claimAttempt > 0 && claimAttempt >= invokeMaxAttempts;
     }
 }

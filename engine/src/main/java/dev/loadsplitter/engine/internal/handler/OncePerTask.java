@@ -49,6 +49,7 @@ final class OncePerTask {
             return Optional.of(result);
         }
         TaskId id = taskId.get();
+        int attempt = 0;
         switch (records.claim(id, clock.instant(), invocation.remainingTime())) {
             case ProcessingRecords.Claim.AlreadyDone done -> {
                 log.info(
@@ -64,6 +65,7 @@ final class OncePerTask {
                         + "; it comes back after the visibility timeout");
             case ProcessingRecords.Claim.Claimed claimed -> {
                 // Ours until the lease ends.
+                attempt = claimed.attempt();
             }
         }
         TaskRunner.Result result;
@@ -71,9 +73,30 @@ final class OncePerTask {
             result = work.run();
         } catch (Exception e) {
             records.markFailed(id, String.valueOf(e.getMessage()), clock.instant());
-            throw e;
+            throw new AttemptFailed(attempt, e);
         }
         completion.afterCount(records.markDone(id, result.done(), clock.instant()));
         return Optional.of(result);
+    }
+
+    /** The work failed at the processing record's {@code attempt}-th attempt at the task. */
+    static final class AttemptFailed extends Exception {
+
+        private final int attempt;
+        private final Exception failure;
+
+        AttemptFailed(int attempt, Exception failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.attempt = attempt;
+            this.failure = failure;
+        }
+
+        int attempt() {
+            return attempt;
+        }
+
+        Exception failure() {
+            return failure;
+        }
     }
 }

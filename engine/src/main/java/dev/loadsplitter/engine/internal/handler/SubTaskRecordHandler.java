@@ -81,17 +81,23 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
             }
             return run(record, received, invocation);
         } catch (Exception e) {
-            if (received instanceof ReceivedLineage.Known known && deadLetters.isLastReceive(record)) {
-                // SQS moves the message to the DLQ after this receive: its items are counted there now.
+            Exception failure = e instanceof OncePerTask.AttemptFailed failed ? failed.failure() : e;
+            int attempt = e instanceof OncePerTask.AttemptFailed failed ? failed.attempt() : 0;
+            if (received instanceof ReceivedLineage.Known known && deadLetters.isLastAttempt(record, attempt)) {
+                // SQS moves the message to the DLQ after this receive, or Lambda sends the invocation to its
+                // on-failure destination after this attempt: its items are counted now.
+                String last = record.receiveCount() > 0
+                        ? "receive (" + record.receiveCount() + ")"
+                        : "asynchronous attempt (" + attempt + ")";
                 known.lineage()
                         .taskId()
                         .ifPresent(id -> completion.afterCount(records.markDeadLettered(
                                 id,
                                 itemsOf(record),
-                                "failed its last receive (" + record.receiveCount() + "): " + e.getMessage(),
+                                "failed its last " + last + ": " + failure.getMessage(),
                                 clock.instant())));
             }
-            throw e;
+            throw failure;
         } finally {
             MDC.remove(LogKeys.MESSAGE_ID);
             MDC.remove(LogKeys.JOB_ID);

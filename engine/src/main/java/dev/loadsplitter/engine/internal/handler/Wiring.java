@@ -66,7 +66,10 @@ public final class Wiring {
                     settings.idempotency().value());
         }
         DeadLetters deadLetters = new DeadLetters(
-                settings.deadLetterQueueArn(), settings.maxReceiveCount(), parking(settings, environment));
+                settings.deadLetterQueueArn(),
+                settings.maxReceiveCount(),
+                settings.invokeMaxAttempts(),
+                parking(settings, environment));
         return new EventRouter<>(new EngineParts<>(
                 type,
                 json,
@@ -111,6 +114,13 @@ public final class Wiring {
     /** Sub-tasks dispatched by invoking this function asynchronously; the client built on the first split. */
     private static SubTaskSender invoker(
             EngineSettings settings, Map<String, String> environment, ExecutorService executor) {
+        try {
+            Class.forName("software.amazon.awssdk.services.lambda.LambdaClient", false, Wiring.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(
+                    "DISPATCH=invoke needs the AWS SDK's Lambda client in the function's jar: add "
+                            + "software.amazon.awssdk:lambda to its pom (the engine leaves it optional), or set DISPATCH=sqs.");
+        }
         Once<SubTaskSender> real = new Once<>(() -> new InvokeSubTaskSender(
                 AwsClients.sharedLambda(environment),
                 settings.selfInvokeTarget()

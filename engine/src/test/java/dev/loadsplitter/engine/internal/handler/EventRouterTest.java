@@ -227,6 +227,32 @@ class EventRouterTest {
     }
 
     @Test
+    void aSubTaskFailingEveryAsynchronousAttemptIsCountedIntoItsJobAtTheLast() throws Exception {
+        invoke(handler, OrderTaskType.orderJson("o-1", 4));
+        SubTask part = queued.getFirst();
+        InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
+        records.startJob(part.lineage().jobId(), "Order", 4, java.time.Instant.now());
+        OrderTaskType broken = new OrderTaskType() {
+            @Override
+            public void process(
+                    dev.loadsplitter.engine.task.JsonItemList task, dev.loadsplitter.engine.task.WorkContext context) {
+                throw new IllegalStateException("the warehouse is closed");
+            }
+        };
+        EventRouter<?> router = withRecords(broken, records);
+        String envelope =
+                new String(dev.loadsplitter.engine.message.SubTaskEnvelope.write(part, json), StandardCharsets.UTF_8);
+
+        // Lambda's three attempts at the invocation: only the last one counts the sub-task as dead-lettered.
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            assertThatThrownBy(() -> invoke(router, envelope)).hasMessageContaining("the warehouse is closed");
+            assertThat(records.job(part.lineage().jobId()).orElseThrow().deadLettered())
+                    .as("after attempt " + attempt)
+                    .isEqualTo(attempt < 3 ? 0 : 1);
+        }
+    }
+
+    @Test
     void aSubTaskDeliveredTwiceIsProcessedOnce() throws Exception {
         InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
         EventRouter<?> idempotent = withRecords(records);
