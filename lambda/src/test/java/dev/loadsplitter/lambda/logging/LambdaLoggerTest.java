@@ -1,0 +1,60 @@
+package dev.loadsplitter.lambda.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.testing.CapturedOutput;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** The function's log lines in Lambda's two formats, through SLF4J as the engine writes them. */
+class LambdaLoggerTest {
+
+    private final Logger log = LoggerFactory.getLogger("dev.loadsplitter.engine.internal.handler.SubTaskRecordHandler");
+
+    @AfterEach
+    void reset() {
+        LogFormat.use(Map.of());
+        MDC.clear();
+    }
+
+    @Test
+    void textIsOneLinePerCallWithItsLevelAndShortName() {
+        LogFormat.use(Map.of("AWS_LAMBDA_LOG_FORMAT", "Text"));
+        try (CapturedOutput output = CapturedOutput.start()) {
+            log.info("processed {} tag", 1);
+            log.debug("not at INFO");
+
+            assertThat(output.text().lines()).containsExactly("[INFO] SubTaskRecordHandler - processed 1 tag");
+        }
+    }
+
+    @Test
+    void jsonCarriesTheLevelTheMessageAndTheInvocationsKeys() throws Exception {
+        LogFormat.use(Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON", "AWS_LAMBDA_LOG_LEVEL", "WARN"));
+        MDC.put("requestId", "req-1");
+        MDC.put("jobId", "job-1");
+        MDC.put("partId", "3");
+        MDC.put("messageId", "m-1");
+        try (CapturedOutput output = CapturedOutput.start()) {
+            log.info("below the level: dropped");
+            log.warn("failed its last receive", new IllegalStateException("closed"));
+
+            assertThat(output.text().lines()).hasSize(1);
+            JsonNode line = new ObjectMapper().readTree(output.text());
+            assertThat(line.get("level").asText()).isEqualTo("WARN");
+            assertThat(line.get("message").asText()).isEqualTo("failed its last receive");
+            assertThat(line.get("requestId").asText()).isEqualTo("req-1");
+            assertThat(line.get("jobId").asText()).isEqualTo("job-1");
+            assertThat(line.get("partId").asText()).isEqualTo("3");
+            assertThat(line.get("messageId").asText()).isEqualTo("m-1");
+            assertThat(line.get("errorType").asText()).isEqualTo("java.lang.IllegalStateException");
+            assertThat(line.get("timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        }
+    }
+}
