@@ -62,7 +62,7 @@ class ArchetypeIT {
                     .contains(
                             "com/example/docstats/DocumentTaskType.class",
                             "dev/loadsplitter/lambda/LoadSplitterHandler.class",
-                            "simplelogger.properties",
+                            "META-INF/services/org.slf4j.spi.SLF4JServiceProvider",
                             "META-INF/services/dev.loadsplitter.engine.task.TaskType");
             assertThat(names)
                     .as("only the native libraries Lambda and a developer's machine need")
