@@ -1,7 +1,6 @@
 package dev.loadsplitter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,58 +27,16 @@ class PlainFunctionServeIT {
     @TempDir
     Path dir;
 
-    /** A running {@code serve}, stopped by interrupting its thread. */
-    private record Serving(Thread thread, int sqsPort, int lambdaPort, Supplier<String> err) implements AutoCloseable {
-        @Override
-        public void close() throws InterruptedException {
-            thread.interrupt();
-            thread.join(Duration.ofSeconds(20));
-        }
-    }
-
-    private static Serving serve(String... options) {
-        int sqsPort = LocalPorts.free();
-        int lambdaPort = LocalPorts.free();
-        StringBuilder err = new StringBuilder();
-        List<String> args = new java.util.ArrayList<>(List.of(
-                "serve",
-                "--function-jar",
-                PLAIN_JAR,
-                "--sqs-port",
-                Integer.toString(sqsPort),
-                "--lambda-port",
-                Integer.toString(lambdaPort),
-                "--aws-port",
-                Integer.toString(LocalPorts.free()),
-                "--shutdown-grace",
-                "5s"));
+    private static LocalServe serve(String... options) {
+        List<String> args = new java.util.ArrayList<>(List.of("--function-jar", PLAIN_JAR));
         args.addAll(List.of(options));
-        Thread thread = Thread.ofPlatform().name("serve-plain").start(() -> {
-            RunCommandIT.Result result = RunCommandIT.cli(args.toArray(String[]::new));
-            synchronized (err) {
-                err.append(result.err());
-            }
-        });
-        await("serve listening")
-                .atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> LocalPorts.listening(lambdaPort) && LocalPorts.listening(sqsPort) || !thread.isAlive());
-        if (!thread.isAlive()) {
-            synchronized (err) {
-                fail("serve did not start: " + err);
-            }
-        }
-        return new Serving(thread, sqsPort, lambdaPort, () -> {
-            synchronized (err) {
-                return err.toString();
-            }
-        });
+        return LocalServe.start(args.toArray(String[]::new));
     }
 
     @Test
     void anSqsHandlersPartialBatchResponseIsHonouredAndAPoisonMessageIsDeadLettered() throws Exception {
         AwsCli aws = AwsCli.debian();
-        try (Serving serving = serve(
+        try (LocalServe serving = serve(
                 "--handler",
                 "com.example.SqsHandler::handleRequest",
                 "--env",
@@ -153,7 +109,7 @@ class PlainFunctionServeIT {
     @Test
     void aMapHandlerAnswersTheAwsCliWithItsEnvironmentAndItsLogTail() throws Exception {
         AwsCli aws = AwsCli.debian();
-        try (Serving serving = serve(
+        try (LocalServe serving = serve(
                 "--handler", "com.example.MapHandler::handleRequest", "--env", "GREETING=hi", "--memory", "512")) {
             String lambda = "http://127.0.0.1:" + serving.lambdaPort();
             Files.writeString(dir.resolve("event.json"), "{\"name\":\"Ada\"}");

@@ -1,14 +1,11 @@
 package dev.loadsplitter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -23,8 +20,7 @@ class ServeIT {
     private static AwsCli aws;
     private static int sqsPort;
     private static int lambdaPort;
-    private static Thread serving;
-    private static final StringBuilder SERVE_ERR = new StringBuilder();
+    private static LocalServe serving;
 
     @TempDir
     static Path dir;
@@ -32,41 +28,18 @@ class ServeIT {
     @BeforeAll
     static void start() throws Exception {
         aws = AwsCli.debian();
-        sqsPort = LocalPorts.free();
-        lambdaPort = LocalPorts.free();
-        serving = Thread.ofPlatform().name("serve").start(() -> {
-            RunCommandIT.Result result = RunCommandIT.cli(
-                    "serve",
-                    "--esm-enabled=false",
-                    "--delay",
-                    "0",
-                    "--sqs-port",
-                    Integer.toString(sqsPort),
-                    "--lambda-port",
-                    Integer.toString(lambdaPort),
-                    "--aws-port",
-                    Integer.toString(LocalPorts.free()),
-                    "--shutdown-grace",
-                    "5s");
-            synchronized (SERVE_ERR) {
-                SERVE_ERR.append(result.err());
-            }
-        });
-        await("serve listening")
-                .atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> LocalPorts.listening(lambdaPort) && LocalPorts.listening(sqsPort) || !serving.isAlive());
-        if (!serving.isAlive()) {
-            fail("serve did not start: " + SERVE_ERR);
-        }
+        serving = LocalServe.start("--esm-enabled=false", "--delay", "0");
+        sqsPort = serving.sqsPort();
+        lambdaPort = serving.lambdaPort();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         if (serving != null) {
-            serving.interrupt();
-            serving.join(Duration.ofSeconds(20));
-            assertThat(serving.isAlive()).as("serve stops when interrupted").isFalse();
+            serving.close();
+            assertThat(serving.thread().isAlive())
+                    .as("serve stops when interrupted")
+                    .isFalse();
         }
     }
 

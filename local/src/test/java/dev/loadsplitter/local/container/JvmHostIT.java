@@ -67,19 +67,20 @@ class JvmHostIT {
         return JSON.readTree(result.payload());
     }
 
+    /** The SQS event Lambda's mapping would build for messages with these bodies (m0, m1, …). */
     private static String sqsEvent(String... bodies) {
-        StringBuilder records = new StringBuilder();
+        java.util.List<software.amazon.awssdk.services.sqs.model.Message> messages = new ArrayList<>();
         for (int i = 0; i < bodies.length; i++) {
-            records.append(i == 0 ? "" : ",")
-                    .append("{\"messageId\":\"m")
-                    .append(i)
-                    .append("\",\"receiptHandle\":\"r\",\"body\":\"")
-                    .append(bodies[i])
-                    .append("\",\"attributes\":{\"ApproximateReceiveCount\":\"1\"},\"messageAttributes\":{},")
-                    .append("\"md5OfBody\":\"x\",\"eventSource\":\"aws:sqs\",")
-                    .append("\"eventSourceARN\":\"arn:aws:sqs:us-east-1:000000000000:q\",\"awsRegion\":\"us-east-1\"}");
+            messages.add(software.amazon.awssdk.services.sqs.model.Message.builder()
+                    .messageId("m" + i)
+                    .receiptHandle("r")
+                    .body(bodies[i])
+                    .md5OfBody("x")
+                    .build());
         }
-        return "{\"Records\":[" + records + "]}";
+        return dev.loadsplitter.engine.message.LambdaSqsEvents.event(
+                        messages, "arn:aws:sqs:us-east-1:000000000000:q", "us-east-1")
+                .toString();
     }
 
     @Test
