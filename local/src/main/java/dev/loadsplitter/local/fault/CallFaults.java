@@ -46,11 +46,10 @@ public interface CallFaults {
          * reaches the endpoint.
          */
         REFUSE,
-        /**
-         * Apply it, then lose the answer: a 500 {@code InternalServerError} or a connection reset,
-         * never a withheld answer.
-         */
-        LOSE_ANSWER,
+        /** Apply it, then lose the answer: answer 500 {@code InternalServerError} instead. */
+        LOSE_ANSWER_500,
+        /** Apply it, then lose the answer: reset the connection instead of answering. */
+        LOSE_ANSWER_RESET,
         /**
          * Apply it, then the container dies: the connection is reset and the runtime ends the
          * invocation as Lambda ends a crashed one ({@code Runtime.ExitError}).
