@@ -1,7 +1,7 @@
 package dev.loadsplitter.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
+import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
@@ -152,9 +152,7 @@ final class DlqCommand {
             try (SqsClient sqs = QueueClients.forQueue(dlq.queueUrl);
                     DynamoDbClient dynamo =
                             recordsTable == null ? null : QueueClients.dynamoDbBeside(dlq.queueUrl, recordsEndpoint)) {
-                DynamoDbProcessingRecords records = dynamo == null
-                        ? null
-                        : new DynamoDbProcessingRecords(dynamo, recordsTable, java.time.Duration.ofDays(1));
+                Ledger records = dynamo == null ? null : JobsCommand.ledger(dynamo, recordsTable);
                 List<Message> messages = dlq.receive(sqs);
                 out.printf(
                         "%-36s  %-38s  %-9s  %5s  %8s  %-20s  %6s  %s%n",
@@ -184,7 +182,7 @@ final class DlqCommand {
                                             instanceof SubTaskAttribute.ReceivedLineage.Known known
                                     ? known.lineage()
                                             .taskId()
-                                            .flatMap(records::firstError)
+                                            .flatMap(id -> records.firstError(id.jobId(), id.partId()))
                                             .orElse("-")
                                     : "-";
                     out.printf(

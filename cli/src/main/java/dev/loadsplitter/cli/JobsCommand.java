@@ -3,11 +3,17 @@ package dev.loadsplitter.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.loadsplitter.engine.internal.config.AwsClients;
-import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
+import dev.loadsplitter.engine.config.DurationSetting;
+import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.config.LedgerTolerance;
+import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
+import dev.loadsplitter.engine.internal.ledger.Ledger;
+import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
+import dev.loadsplitter.engine.internal.time.Sleeper;
+import java.time.Clock;
 import dev.loadsplitter.engine.message.JobRecord;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,8 +75,24 @@ final class JobsCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    DynamoDbProcessingRecords records(DynamoDbClient dynamo) {
-        return new DynamoDbProcessingRecords(dynamo, table, Duration.ofDays(1));
+    Ledger records(DynamoDbClient dynamo) {
+        return ledger(dynamo, table);
+    }
+
+    /**
+     * The job ledger in {@code table}, with the TTL the function uses: IDEMPOTENCY_TTL, read from this
+     * process's environment with the function's default, so both keep records as long.
+     */
+    static Ledger ledger(DynamoDbClient dynamo, String table) {
+        Map<String, String> environment = System.getenv();
+        return new Ledger(
+                new DynamoDbLedgerTable(dynamo, table),
+                Clock.systemUTC(),
+                LedgerSettings.of(
+                        DurationSetting.read(EngineSettings.IDEMPOTENCY_TTL, environment),
+                        DurationSetting.read(EngineSettings.JOB_DEADLINE, environment),
+                        LedgerTolerance.none()),
+                Sleeper.system());
     }
 
     DynamoDbClient client() {
@@ -112,13 +134,14 @@ final class JobsCommand {
     static String line(JobRecord job) {
         return String.format(
                 Locale.ROOT,
-                "%-38s  %-24s  %8d  %8d  %9d  %8d  %6d  %-24s  %s",
+                "%-38s  %-24s  %5d  %8d  %9d  %8d  %8d  %6d  %-24s  %s",
                 job.jobId(),
                 job.status(),
+                job.close(),
                 job.items(),
-                job.subTasksQueued(),
                 job.processed(),
                 job.deadLettered(),
+                job.skipped(),
                 job.failedAttempts(),
                 job.lastActivity(),
                 job.completedAt().map(Object::toString).orElse("-"));
@@ -126,13 +149,14 @@ final class JobsCommand {
 
     static final String HEADER = String.format(
             Locale.ROOT,
-            "%-38s  %-24s  %8s  %8s  %9s  %8s  %6s  %-24s  %s",
+            "%-38s  %-24s  %5s  %8s  %9s  %8s  %8s  %6s  %-24s  %s",
             "JOB ID",
             "STATUS",
+            "CLOSE",
             "ITEMS",
-            "QUEUED",
             "PROCESSED",
             "DEAD",
+            "SKIPPED",
             "FAILED",
             "LAST ACTIVITY",
             "COMPLETED");
@@ -149,12 +173,19 @@ final class JobsCommand {
         @Spec
         CommandSpec spec;
 
+        @Option(
+                names = "--limit",
+                defaultValue = "50",
+                paramLabel = "N",
+                description = "The most jobs to list, newest first (default: ${DEFAULT-VALUE}).")
+        int limit;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             List<JobRecord> all;
             try (DynamoDbClient dynamo = jobs.client()) {
-                all = jobs.records(dynamo).jobs();
+                all = jobs.records(dynamo).jobs(limit);
             } catch (SdkClientException | ResourceNotFoundException e) {
                 throw jobs.unreachable(e);
             }
@@ -215,12 +246,14 @@ final class JobsCommand {
                         """
                         job              %s
                         task type        %s
-                        status           %s
+                        status           %s%s
+                        close            %d
                         items            %,d
-                        sub-tasks queued %,d
                         processed        %,d
                         dead-lettered    %,d
+                        skipped          %,d
                         outstanding      %,d
+                        results          %,d
                         failed attempts  %,d
                         first activity   %s
                         last activity    %s
@@ -229,11 +262,14 @@ final class JobsCommand {
                         record.jobId(),
                         record.taskType(),
                         record.status(),
+                        record.reason().map(reason -> " (" + reason + ")").orElse(""),
+                        record.close(),
                         record.items(),
-                        record.subTasksQueued(),
                         record.processed(),
                         record.deadLettered(),
+                        record.skipped(),
                         record.outstanding(),
+                        record.results(),
                         record.failedAttempts(),
                         record.firstActivity(),
                         record.lastActivity(),

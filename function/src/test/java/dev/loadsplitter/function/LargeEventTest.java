@@ -6,7 +6,7 @@ import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.handler.EngineParts;
 import dev.loadsplitter.engine.internal.handler.EventRouter;
-import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
+import dev.loadsplitter.engine.internal.ledger.JobLedger;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.queue.SendReport;
 import dev.loadsplitter.engine.internal.split.Splitter;
@@ -44,7 +44,7 @@ class LargeEventTest {
                             queued.addAll(subTasks);
                             return new SendReport(subTasks.size(), subTasks.size() / 10, 0, Duration.ZERO);
                         },
-                        ProcessingRecords.none(),
+                        JobLedger.none(),
                         Clock.systemUTC(),
                         executor,
                         10,

@@ -6,8 +6,9 @@ import dev.loadsplitter.engine.config.Dispatch;
 import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Idempotency;
 import dev.loadsplitter.engine.internal.config.AwsClients;
-import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
-import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
+import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
+import dev.loadsplitter.engine.internal.ledger.Ledger;
+import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
@@ -155,7 +156,7 @@ public final class LocalEnvironment implements AutoCloseable {
                 }
             }
             aws = LocalAwsEndpoint.start(settings.sqsHost(), settings.awsPort(), clock);
-            aws.createTable(settings.recordsTableName(), DynamoDbProcessingRecords.KEY);
+            aws.createTable(settings.recordsTableName(), DynamoDbLedgerTable.PK, DynamoDbLedgerTable.SK);
             Map<String, String> environment = new HashMap<>(settings.environment());
             environment.putAll(sqs.environment(queues.url()));
             // Processing and job records in DynamoDB, completion events on EventBridge, the DLQ counted and
@@ -398,20 +399,27 @@ public final class LocalEnvironment implements AutoCloseable {
         return parkedUrl;
     }
 
-    /** The function's processing and job records, as the function keeps them in the local DynamoDB table. */
-    public ProcessingRecords records() {
-        return new DynamoDbProcessingRecords(
-                AwsClients.sharedDynamoDb(Map.of(
-                        "AWS_ENDPOINT_URL_DYNAMODB",
-                        aws.url().toString(),
-                        "AWS_REGION",
-                        EmbeddedSqs.REGION,
-                        "AWS_ACCESS_KEY_ID",
-                        "local",
-                        "AWS_SECRET_ACCESS_KEY",
-                        "local")),
-                settings.recordsTableName(),
-                Duration.ofDays(1));
+    /**
+     * The function's job ledger, as the function keeps it in the local DynamoDB table, with the
+     * function's own settings (IDEMPOTENCY_TTL, JOB_DEADLINE, tolerances): one setting for both.
+     */
+    public Ledger records() {
+        EngineSettings function = EngineSettings.from(settings.environment());
+        return new Ledger(
+                new DynamoDbLedgerTable(
+                        AwsClients.sharedDynamoDb(Map.of(
+                                "AWS_ENDPOINT_URL_DYNAMODB",
+                                aws.url().toString(),
+                                "AWS_REGION",
+                                EmbeddedSqs.REGION,
+                                "AWS_ACCESS_KEY_ID",
+                                "local",
+                                "AWS_SECRET_ACCESS_KEY",
+                                "local")),
+                        settings.recordsTableName()),
+                clock,
+                LedgerSettings.of(function.idempotencyTtl(), function.jobDeadline(), function.tolerance()),
+                sleeper);
     }
 
     /**
@@ -447,13 +455,16 @@ public final class LocalEnvironment implements AutoCloseable {
         List<RunSummary.DeadLetter> deadLetters = new ArrayList<>();
         List<Message> messages = new ArrayList<>(sqs.receiveAll(parkedUrl));
         messages.addAll(sqs.receiveAll(queues.dlqUrl()));
-        ProcessingRecords records = records();
+        Ledger records = records();
         for (Message message : messages) {
             Map<String, String> attributes = SubTaskAttribute.stringsOf(message.messageAttributes());
             int items = SubTaskAttribute.ITEM_COUNT.intIn(attributes, 1);
             String part = SubTaskAttribute.taskIdOr(attributes, message.messageId());
             long queued = SubTaskAttribute.lineageOf(attributes) instanceof SubTaskAttribute.ReceivedLineage.Known known
-                    ? known.lineage().taskId().map(records::queuedItems).orElse(0L)
+                    ? known.lineage()
+                            .taskId()
+                            .map(id -> records.queued(id.jobId(), id.partId()))
+                            .orElse(0L)
                     : 0;
             deadLetters.add(new RunSummary.DeadLetter(part, (int) Math.max(0, items - queued)));
         }

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Reads durations the way people write them in an environment variable: plain milliseconds
- * ({@code 5000}), a unit suffix ({@code 500ms}, {@code 5s}, {@code 2m}, {@code 24h}) or ISO-8601 ({@code PT5S}).
+ * ({@code 5000}), a unit suffix ({@code 500ms}, {@code 5s}, {@code 2m}, {@code 24h}, {@code 33d}) or ISO-8601 ({@code PT5S}).
  */
 public final class DurationSetting {
 
@@ -22,7 +22,7 @@ public final class DurationSetting {
             throw new InvalidSettingException(
                     setting,
                     raw,
-                    "expected milliseconds (5000), a number with ms, s, m or h (500ms, 5s, 2m, 24h), or ISO-8601 (PT5S), "
+                    "expected milliseconds (5000), a number with ms, s, m, h or d (500ms, 5s, 2m, 24h, 33d), or ISO-8601 (PT5S), "
                             + "not negative");
         }
     }
@@ -42,6 +42,8 @@ public final class DurationSetting {
                 duration = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
             } else if (value.matches("\\d+h")) {
                 duration = Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
+            } else if (value.matches("\\d+d")) {
+                duration = Duration.ofDays(Long.parseLong(value.substring(0, value.length() - 1)));
             } else {
                 duration = Duration.parse(text.trim());
             }
@@ -57,6 +59,9 @@ public final class DurationSetting {
     /** Writes a duration the way {@link #parse} reads it, in the largest whole unit: {@code 10m}, {@code 6s}, {@code 500ms}. */
     public static String format(Duration duration) {
         long millis = duration.toMillis();
+        if (millis != 0 && millis % 86_400_000 == 0) {
+            return millis / 86_400_000 + "d";
+        }
         if (millis != 0 && millis % 3_600_000 == 0) {
             return millis / 3_600_000 + "h";
         }

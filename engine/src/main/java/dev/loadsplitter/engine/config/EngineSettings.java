@@ -16,11 +16,16 @@ import java.util.Optional;
  * @param recordConcurrency how many records of one SQS batch run at once
  * @param idempotency where processing records are kept
  * @param idempotencyTable the DynamoDB table, for dynamodb
- * @param idempotencyTtl how long a processing record is kept
+ * @param idempotencyTtl how long the ledger keeps a record after its last change
+ * @param jobDeadline how long a job may stay open before the sweep closes it as TIMED_OUT
+ * @param tolerance how many failed items a job tolerates before it stops
  * @param eventBusName the bus completion events go to; empty for none
  * @param maxReceiveCount the work queue's receives before a message is dead-lettered
  * @param deadLetterQueueArn the DLQ whose records are counted and parked, when it invokes the function
  * @param parkedQueueUrl where dead-lettered sub-tasks are parked
+ * @param invokeMaxAttempts Lambda's attempts at an asynchronous invocation (1 + its retries)
+ * @param dispatch how sub-tasks reach the function
+ * @param selfInvokeTarget with DISPATCH=invoke, the function (and qualifier) it invokes itself at
  */
 public record EngineSettings(
         Optional<String> queueUrl,
@@ -31,6 +36,8 @@ public record EngineSettings(
         Idempotency idempotency,
         Optional<String> idempotencyTable,
         Duration idempotencyTtl,
+        Duration jobDeadline,
+        LedgerTolerance tolerance,
         Optional<String> eventBusName,
         int maxReceiveCount,
         int invokeMaxAttempts,
@@ -87,15 +94,34 @@ public record EngineSettings(
     public static final Setting IDEMPOTENCY = new Setting(
             "IDEMPOTENCY",
             "memory",
-            "Processing records that stop a sub-task delivered twice from being processed twice: memory, dynamodb or off.");
+            "Where the job ledger (claims, per-item marks, counts) is kept: dynamodb (across containers), memory (one "
+                    + "container, or one local run) or off (no jobs, duplicates processed again).");
     public static final Setting IDEMPOTENCY_TABLE = new Setting(
             "IDEMPOTENCY_TABLE",
             "",
-            "DynamoDB table of processing records (key taskId, TTL attribute expiresAt), for IDEMPOTENCY=dynamodb.");
+            "DynamoDB table of the job ledger (partition key pk, sort key sk, both strings; TTL attribute expiresAt), "
+                    + "for IDEMPOTENCY=dynamodb.");
     public static final Setting IDEMPOTENCY_TTL = new Setting(
             "IDEMPOTENCY_TTL",
-            "24h",
-            "How long a processing record is kept; longer than the queue's visibility timeout.");
+            "33d",
+            "How long the ledger keeps a record after its last change: at least the longest path a message can take "
+                    + "(work queue, DLQ, parked queue, redrive: 14 + 14 + 4 days with the deployment's retention, plus a "
+                    + "day), so no late duplicate finds its job gone.");
+    public static final Setting JOB_DEADLINE = new Setting(
+            "JOB_DEADLINE",
+            "5d",
+            "How long a job may stay open before the sweep closes it as TIMED_OUT, its open items skipped (default: "
+                    + "the work queue's 4-day retention plus a day).");
+    public static final Setting TOLERATED_FAILURE_COUNT = new Setting(
+            "TOLERATED_FAILURE_COUNT",
+            "",
+            "The most dead-lettered items a job tolerates: when more fail, it stops (no work starts, items not "
+                    + "started are skipped) and closes FAILED with reason TOLERANCE_EXCEEDED (default: no limit).");
+    public static final Setting TOLERATED_FAILURE_PERCENTAGE = new Setting(
+            "TOLERATED_FAILURE_PERCENTAGE",
+            "",
+            "The most dead-lettered items a job tolerates, as a percentage of its items (0 to 100); with "
+                    + "TOLERATED_FAILURE_COUNT too, the smaller bound counts (default: no limit).");
 
     public static final Setting EVENT_BUS_NAME = new Setting(
             "EVENT_BUS_NAME",
@@ -136,6 +162,9 @@ public record EngineSettings(
             IDEMPOTENCY,
             IDEMPOTENCY_TABLE,
             IDEMPOTENCY_TTL,
+            JOB_DEADLINE,
+            TOLERATED_FAILURE_COUNT,
+            TOLERATED_FAILURE_PERCENTAGE,
             EVENT_BUS_NAME,
             MAX_RECEIVE_COUNT,
             INVOKE_MAX_ATTEMPTS,
@@ -195,7 +224,9 @@ public record EngineSettings(
                 RECORD_CONCURRENCY.readInt(environment, 1, 10_000),
                 idempotency,
                 table,
-                DurationSetting.read(IDEMPOTENCY_TTL, environment),
+                positive(IDEMPOTENCY_TTL, environment),
+                positive(JOB_DEADLINE, environment),
+                tolerance(environment),
                 optional(EVENT_BUS_NAME, environment),
                 MAX_RECEIVE_COUNT.readInt(environment, 1, 1_000),
                 INVOKE_MAX_ATTEMPTS.readInt(environment, 1, 3),
@@ -206,6 +237,35 @@ public record EngineSettings(
                         .map(name -> DISPATCH_QUALIFIER.isSetIn(environment)
                                 ? name + ":" + DISPATCH_QUALIFIER.read(environment)
                                 : name));
+    }
+
+    private static Duration positive(Setting setting, Map<String, String> environment) {
+        Duration duration = DurationSetting.read(setting, environment);
+        if (duration.isZero()) {
+            throw new InvalidSettingException(setting, setting.read(environment), "expected a duration above zero");
+        }
+        return duration;
+    }
+
+    private static LedgerTolerance tolerance(Map<String, String> environment) {
+        long count = -1;
+        if (TOLERATED_FAILURE_COUNT.isSetIn(environment)) {
+            count = TOLERATED_FAILURE_COUNT.readInt(environment, 0, Integer.MAX_VALUE);
+        }
+        double percentage = -1;
+        if (TOLERATED_FAILURE_PERCENTAGE.isSetIn(environment)) {
+            String raw = TOLERATED_FAILURE_PERCENTAGE.read(environment);
+            try {
+                percentage = Double.parseDouble(raw);
+            } catch (NumberFormatException e) {
+                percentage = Double.NaN;
+            }
+            if (!(percentage >= 0 && percentage <= 100)) {
+                throw new InvalidSettingException(
+                        TOLERATED_FAILURE_PERCENTAGE, raw, "expected a number from 0 to 100, such as 5 or 2.5");
+            }
+        }
+        return new LedgerTolerance(count, percentage);
     }
 
     private static Optional<String> optional(Setting setting, Map<String, String> environment) {

@@ -13,7 +13,8 @@ import java.util.OptionalInt;
  * {@code {"statusCode":200,"count":1,"body":"handled 1 tag"}}. The function writes it here, and
  * the local runtime reads it back here, so the wording of {@code body} has one home.
  *
- * @param statusCode 200 processed, 202 split (count &gt; 0) or ignored (count 0), 400 invalid
+ * @param statusCode 200 processed, 202 split (count &gt; 0) or nothing done (count 0: ignored, a duplicate,
+ *     a stopped job), 400 invalid
  * @param count the items of the task; 0 when ignored or invalid
  * @param body what was done, in words
  */
@@ -36,6 +37,16 @@ public record DirectResponse(int statusCode, int count, String body) {
                 202,
                 items,
                 SPLIT_PREFIX + items + "' " + noun.forCount(items) + QUEUED_PREFIX + messages + QUEUED_SUFFIX);
+    }
+
+    /** A repeat of an event whose job ran already, or is running now: nothing was done this time. */
+    public static DirectResponse duplicate(String jobId) {
+        return new DirectResponse(202, 0, "duplicate of job " + jobId + ", which ran already or is running");
+    }
+
+    /** The job was stopped before this event's work started: its items were skipped. */
+    public static DirectResponse stopped(ItemNoun noun, int items) {
+        return new DirectResponse(202, 0, "job stopped: " + noun.count(items) + " skipped");
     }
 
     public static DirectResponse ignored() {

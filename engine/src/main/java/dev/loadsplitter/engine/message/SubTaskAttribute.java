@@ -23,6 +23,11 @@ public enum SubTaskAttribute {
             "splitDepth",
             "Number",
             subTask -> Integer.toString(subTask.lineage().depth())),
+    /** Hops through a queue from the original event: what MAX_SPLIT_DEPTH bounds. */
+    HOPS("hops", "Number", subTask -> Integer.toString(subTask.lineage().hops())),
+    /** The index, in the original event, of the sub-task's first item: items keep their identity. */
+    FIRST_ITEM(
+            "firstItem", "Number", subTask -> Long.toString(subTask.lineage().firstItem())),
     ITEM_COUNT("itemCount", "Number", subTask -> Integer.toString(subTask.itemCount())),
     TASK_TYPE("taskType", "String", SubTask::taskType),
     /** Only on the rest of a split that ran short of time: the index of the first part still to send. */
@@ -163,7 +168,23 @@ public enum SubTaskAttribute {
         if (jobId.isEmpty() || partId.isEmpty()) {
             return new ReceivedLineage.Absent(depth);
         }
-        Lineage lineage = new Lineage(jobId.get(), partId.get(), depthText.isPresent() ? depth : 1);
+        int lineageDepth = depthText.isPresent() ? depth : 1;
+        Optional<String> firstText = FIRST_ITEM.in(attributes);
+        long firstItem = firstText.map(SubTaskAttribute::wholeNumber).orElse(-1L);
+        if (firstItem < 0) {
+            return new ReceivedLineage.Malformed(
+                    FIRST_ITEM.attributeName,
+                    firstText.orElse(""),
+                    "the index of the sub-task's first item, 0 or more (a sub-task without it was sent by a "
+                            + "version of Load Splitter before item identities; run its original event again)");
+        }
+        Optional<String> hopsText = HOPS.in(attributes);
+        long hops = hopsText.map(SubTaskAttribute::wholeNumber).orElse((long) lineageDepth);
+        if (hops < lineageDepth || hops > Integer.MAX_VALUE) {
+            return new ReceivedLineage.Malformed(
+                    HOPS.attributeName, hopsText.orElse(""), "a whole number no smaller than splitDepth");
+        }
+        Lineage lineage = new Lineage(jobId.get(), partId.get(), lineageDepth, (int) hops, firstItem);
         Optional<String> continuesAt = CONTINUES_AT.in(attributes);
         if (continuesAt.isPresent()) {
             int next = CONTINUES_AT.intIn(attributes, 0);
@@ -177,6 +198,14 @@ public enum SubTaskAttribute {
             return new ReceivedLineage.Known(lineage, Optional.of(new SubTask.Continuation(next, slice)));
         }
         return new ReceivedLineage.Known(lineage, Optional.empty());
+    }
+
+    private static long wholeNumber(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The task id ({@code jobId/partId}) the attributes name, or {@code fallback} when they name none. */

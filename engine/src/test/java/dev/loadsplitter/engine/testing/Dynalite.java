@@ -3,7 +3,7 @@ package dev.loadsplitter.engine.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.loadsplitter.engine.internal.config.AwsClients;
-import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
+import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -103,17 +103,27 @@ public final class Dynalite implements AutoCloseable {
                 "local");
     }
 
-    /** Creates a processing-records table ({@code taskId} key) and waits until it is active. */
+    /** Creates a ledger table ({@code pk} and {@code sk} keys) and waits until it is active. */
     public void createRecordsTable(String table) throws InterruptedException {
         client.createTable(r -> r.tableName(table)
-                .attributeDefinitions(AttributeDefinition.builder()
-                        .attributeName(DynamoDbProcessingRecords.KEY)
-                        .attributeType(ScalarAttributeType.S)
-                        .build())
-                .keySchema(KeySchemaElement.builder()
-                        .attributeName(DynamoDbProcessingRecords.KEY)
-                        .keyType(KeyType.HASH)
-                        .build())
+                .attributeDefinitions(
+                        AttributeDefinition.builder()
+                                .attributeName(DynamoDbLedgerTable.PK)
+                                .attributeType(ScalarAttributeType.S)
+                                .build(),
+                        AttributeDefinition.builder()
+                                .attributeName(DynamoDbLedgerTable.SK)
+                                .attributeType(ScalarAttributeType.S)
+                                .build())
+                .keySchema(
+                        KeySchemaElement.builder()
+                                .attributeName(DynamoDbLedgerTable.PK)
+                                .keyType(KeyType.HASH)
+                                .build(),
+                        KeySchemaElement.builder()
+                                .attributeName(DynamoDbLedgerTable.SK)
+                                .keyType(KeyType.RANGE)
+                                .build())
                 .provisionedThroughput(ProvisionedThroughput.builder()
                         .readCapacityUnits(100L)
                         .writeCapacityUnits(100L)

@@ -92,6 +92,27 @@ public final class LocalAwsEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates a table keyed by two string attributes, a partition and a sort key, as the deployment
+     * creates the job ledger's table; nothing happens when it exists.
+     */
+    public void createTable(String name, String hashKey, String rangeKey) {
+        ObjectNode request = json.createObjectNode().put("TableName", name);
+        var keys = request.putArray("KeySchema");
+        keys.addObject().put("AttributeName", hashKey).put("KeyType", "HASH");
+        keys.addObject().put("AttributeName", rangeKey).put("KeyType", "RANGE");
+        var definitions = request.putArray("AttributeDefinitions");
+        definitions.addObject().put("AttributeName", hashKey).put("AttributeType", "S");
+        definitions.addObject().put("AttributeName", rangeKey).put("AttributeType", "S");
+        try {
+            dynamoDb.handle("CreateTable", request);
+        } catch (DynamoDbException e) {
+            if (!e.code().equals("ResourceInUseException")) {
+                throw e;
+            }
+        }
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));

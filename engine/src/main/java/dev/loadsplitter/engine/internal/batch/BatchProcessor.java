@@ -15,17 +15,16 @@ import org.slf4j.LoggerFactory;
  * Runs every record of an SQS batch independently, a bounded number at once, and gives one
  * outcome per record in batch order. Outcomes are collected from futures, so no thread writes to
  * a shared list. A record that throws, even an {@link Error}, fails alone; the others are unaffected.
+ * The failure is logged here, once, with its stack trace and causes.
  */
 public final class BatchProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
 
-    private final RecordHandler handler;
     private final ExecutorService executor;
     private final int concurrency;
 
-    public BatchProcessor(RecordHandler handler, ExecutorService executor, int concurrency) {
-        this.handler = Objects.requireNonNull(handler, "handler");
+    public BatchProcessor(ExecutorService executor, int concurrency) {
         this.executor = Objects.requireNonNull(executor, "executor");
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
@@ -33,41 +32,54 @@ public final class BatchProcessor {
         this.concurrency = concurrency;
     }
 
-    public List<RecordOutcome> process(List<SqsRecord> records, Invocation invocation) throws InterruptedException {
+    public List<RecordOutcome> process(List<SqsRecord> records, Invocation invocation, RecordHandler handler)
+            throws InterruptedException {
         if (records.size() == 1) {
-            return List.of(
-                    run(records.getFirst(), invocation)); // The common case (batch size 1) needs no extra thread.
+            // The common case (batch size 1) needs no extra thread.
+            return List.of(run(records.getFirst(), invocation, handler));
         }
         return BoundedParallel.map(
                 records,
                 concurrency,
                 executor,
-                record -> run(record, invocation),
+                record -> run(record, invocation, handler),
                 // run() catches Exception, so only an Error lands here; the record still fails alone.
-                (record, error) -> failed(record, error.toString()));
+                (record, error) -> failed(record, error));
     }
 
-    private RecordOutcome run(SqsRecord record, Invocation invocation) {
+    private static RecordOutcome run(SqsRecord record, Invocation invocation, RecordHandler handler) {
         try {
             return new RecordOutcome.Succeeded(record.messageId(), handler.handle(record, invocation));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(record, "interrupted");
+            return failed(record, e);
         } catch (Exception e) {
-            return failed(record, e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+            return failed(record, e);
         }
     }
 
-    private static RecordOutcome failed(SqsRecord record, String reason) {
+    /** Fails a record, logging why once: its class, message and stack. */
+    public static RecordOutcome failed(SqsRecord record, Throwable why) {
         String lineage = SubTaskAttribute.lineageOf(record.messageAttributes()) instanceof ReceivedLineage.Known known
                 ? ", " + known.lineage().describe()
                 : "";
-        log.warn(
-                "messageId={}{}: failed, left on the queue for redelivery (receive count {}): {}",
-                record.messageId(),
-                lineage,
-                record.receiveCount(),
-                reason);
+        String reason = why.getMessage() == null ? why.getClass().getName() : why.getMessage();
+        if (why instanceof QuietFailure) {
+            log.info(
+                    "messageId={}{}: left on the queue for redelivery (receive count {}): {}",
+                    record.messageId(),
+                    lineage,
+                    record.receiveCount(),
+                    reason);
+        } else {
+            log.warn(
+                    "messageId={}{}: failed, left on the queue for redelivery (receive count {}): {}",
+                    record.messageId(),
+                    lineage,
+                    record.receiveCount(),
+                    reason,
+                    why);
+        }
         return new RecordOutcome.Failed(record.messageId(), reason);
     }
 }

@@ -7,7 +7,7 @@ public sealed interface RecordOutcome {
 
     String messageId();
 
-    /** Processed, split and queued, or ignored on purpose: the record may be deleted. */
+    /** Processed, split and queued, counted as dead-lettered and parked, or ignored on purpose: it may be deleted. */
     record Succeeded(String messageId, String summary) implements RecordOutcome {
         public Succeeded {
             Objects.requireNonNull(messageId, "messageId");

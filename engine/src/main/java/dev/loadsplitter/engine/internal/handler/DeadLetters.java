@@ -36,13 +36,21 @@ public record DeadLetters(Optional<String> queueArn, int maxReceiveCount, int in
     @FunctionalInterface
     public interface Parking {
         void park(SqsRecord record);
+
+        /** No parked queue is configured. */
+        Parking NONE = record -> {
+            throw new IllegalStateException("PARKED_QUEUE_URL is not set: a dead-lettered record cannot be parked");
+        };
     }
 
     /** No dead-letter consumer; SQS's default receive count. */
     public static DeadLetters none() {
-        return new DeadLetters(Optional.empty(), 5, record -> {
-            throw new IllegalStateException("no parked queue is configured");
-        });
+        return new DeadLetters(Optional.empty(), 5, Parking.NONE);
+    }
+
+    /** Whether records can be parked: a record that can never succeed is then parked at once. */
+    boolean canPark() {
+        return parking != Parking.NONE;
     }
 
     /** Whether {@code record} came from the dead-letter queue. */

@@ -1,9 +1,9 @@
 package dev.loadsplitter.engine.internal.handler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
 import dev.loadsplitter.engine.internal.jobs.CompletionEvents;
 import dev.loadsplitter.engine.internal.jobs.JobCompletion;
+import dev.loadsplitter.engine.internal.ledger.JobLedger;
 import dev.loadsplitter.engine.internal.queue.SubTaskSender;
 import dev.loadsplitter.engine.internal.split.Splitter;
 import dev.loadsplitter.engine.task.TaskType;
@@ -18,8 +18,8 @@ import java.util.concurrent.ExecutorService;
  * @param json the mapper events and answers go through
  * @param splitter cuts large tasks
  * @param sender queues sub-tasks
- * @param records processing records by task id, so a duplicate delivery is not processed twice
- * @param clock the time processing records are stamped with
+ * @param ledger the jobs' ledger: claims, per-item marks, counts, closes
+ * @param clock the time deadlines are read from
  * @param executor runs the records of a batch concurrently
  * @param recordConcurrency records of one batch run at once
  * @param resources closed with the engine: whatever was built for it alone
@@ -31,7 +31,7 @@ public record EngineParts<T>(
         ObjectMapper json,
         Splitter splitter,
         SubTaskSender sender,
-        ProcessingRecords records,
+        JobLedger ledger,
         Clock clock,
         ExecutorService executor,
         int recordConcurrency,
@@ -45,7 +45,7 @@ public record EngineParts<T>(
             ObjectMapper json,
             Splitter splitter,
             SubTaskSender sender,
-            ProcessingRecords records,
+            JobLedger ledger,
             Clock clock,
             ExecutorService executor,
             int recordConcurrency,
@@ -55,12 +55,12 @@ public record EngineParts<T>(
                 json,
                 splitter,
                 sender,
-                records,
+                ledger,
                 clock,
                 executor,
                 recordConcurrency,
                 resources,
-                new JobCompletion(records, CompletionEvents.none(), clock),
+                new JobCompletion(ledger, CompletionEvents.none()),
                 DeadLetters.none());
     }
 
@@ -69,7 +69,7 @@ public record EngineParts<T>(
         Objects.requireNonNull(json, "json");
         Objects.requireNonNull(splitter, "splitter");
         Objects.requireNonNull(sender, "sender");
-        Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(ledger, "ledger");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(executor, "executor");
         Objects.requireNonNull(resources, "resources");

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads an invocation's JSON and hands it to the SQS-batch, the invoked-sub-task or the
+ * Reads an invocation's JSON and hands it to the SQS-batch, the invoked-sub-task, the sweep or the
  * direct-event handler by its shape.
  */
 public final class EventRouter<T> implements LoadSplitter {
@@ -25,6 +25,7 @@ public final class EventRouter<T> implements LoadSplitter {
     private final DirectEventHandler<T> direct;
     private final SqsBatchHandler<T> batches;
     private final InvokedSubTaskHandler<T> invoked;
+    private final SweepHandler sweep;
     private final Runnable resources;
 
     public EventRouter(EngineParts<T> parts) {
@@ -33,6 +34,7 @@ public final class EventRouter<T> implements LoadSplitter {
         this.direct = new DirectEventHandler<>(parts, runner);
         this.batches = new SqsBatchHandler<>(parts, runner);
         this.invoked = new InvokedSubTaskHandler<>(parts, runner);
+        this.sweep = new SweepHandler(parts);
         this.resources = parts.resources();
     }
 
@@ -54,6 +56,9 @@ public final class EventRouter<T> implements LoadSplitter {
         if (SqsBatchHandler.isSqsBatch(event)) {
             return json.writeValueAsBytes(
                     batches.handle(event.get("Records"), invocation).toJson());
+        }
+        if (SweepHandler.isSweep(event)) {
+            return json.writeValueAsBytes(sweep.handle(invocation));
         }
         if (SubTaskEnvelope.isEnvelope(event)) {
             return json.writeValueAsBytes(invoked.handle(event, invocation).toJson());

@@ -1,13 +1,17 @@
 package dev.loadsplitter.engine.internal.handler;
 
 /**
- * An SQS record can never succeed as it is: no body, not JSON, or not a task of this type. It is
- * reported as a batch item failure, so after the redrive policy's receive count it lands in the
- * dead-letter queue, where an operator can read this message's reason in the logs.
+ * A task can never succeed as it is: no body, not JSON, not a task of this type, or its task type
+ * cannot slice or write it. Retrying cannot help, so it is dead-lettered at once: its items are
+ * counted, the record is parked for an operator, and the message says why.
  */
 public final class InvalidTaskException extends Exception {
 
     public InvalidTaskException(String message) {
         super(message);
+    }
+
+    public InvalidTaskException(String message, Throwable cause) {
+        super(message, cause);
     }
 }

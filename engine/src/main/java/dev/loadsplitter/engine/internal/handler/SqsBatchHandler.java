@@ -4,19 +4,37 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.internal.batch.BatchProcessor;
 import dev.loadsplitter.engine.internal.batch.RecordOutcome;
+import dev.loadsplitter.engine.internal.jobs.JobCompletion;
+import dev.loadsplitter.engine.internal.ledger.JobLedger;
 import dev.loadsplitter.engine.message.BatchResponse;
 import dev.loadsplitter.engine.message.SqsRecord;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Answers an SQS batch with the partial batch response, each record handled on its own. */
+/**
+ * Answers an SQS batch with the partial batch response, each record handled on its own; before it
+ * answers, it settles every job its records counted into (closes it if complete, publishes its
+ * event). Should settling a job fail, that job's records are reported failed, so they come back and
+ * their redelivery settles it: a record is deleted only once its job is settled.
+ */
 final class SqsBatchHandler<T> {
 
+    private static final Logger log = LoggerFactory.getLogger(SqsBatchHandler.class);
+
+    private final SubTaskRecordHandler<T> records;
     private final BatchProcessor processor;
+    private final JobLedger ledger;
+    private final JobCompletion completion;
 
     SqsBatchHandler(EngineParts<T> parts, TaskRunner<T> runner) {
-        SubTaskRecordHandler<T> records = new SubTaskRecordHandler<>(parts, runner);
-        this.processor = new BatchProcessor(records, parts.executor(), parts.recordConcurrency());
+        this.records = new SubTaskRecordHandler<>(parts, runner);
+        this.processor = new BatchProcessor(parts.executor(), parts.recordConcurrency());
+        this.ledger = parts.ledger();
+        this.completion = parts.completion();
     }
 
     /** Whether {@code event} is an SQS batch: a non-empty {@code Records} list with an {@code aws:sqs} record. */
@@ -34,19 +52,43 @@ final class SqsBatchHandler<T> {
     }
 
     BatchResponse handle(JsonNode recordNodes, Invocation invocation) {
-        List<SqsRecord> records = new ArrayList<>(recordNodes.size());
-        recordNodes.forEach(node -> records.add(SqsRecord.from(node)));
+        List<SqsRecord> batch = new ArrayList<>(recordNodes.size());
+        recordNodes.forEach(node -> batch.add(SqsRecord.from(node)));
+        JobScope scope = new JobScope(ledger);
         List<RecordOutcome> outcomes;
         try {
-            outcomes = processor.process(records, invocation);
+            outcomes = processor.process(
+                    batch,
+                    invocation,
+                    (record, in) -> records.handle(record, in, scope).summary());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskFailedException("requestId=" + invocation.requestId()
-                    + ": interrupted while processing a batch of " + records.size() + " records");
+                    + ": interrupted while processing a batch of " + batch.size() + " records", e);
         }
-        return new BatchResponse(outcomes.stream()
-                .filter(RecordOutcome.Failed.class::isInstance)
-                .map(RecordOutcome::messageId)
-                .toList());
+        Map<String, RuntimeException> unsettled = new HashMap<>();
+        for (String jobId : scope.touched()) {
+            try {
+                completion.settle(jobId, invocation.requestId(), invocation.remainingTime());
+            } catch (RuntimeException e) {
+                unsettled.put(jobId, e);
+                log.warn(
+                        "requestId={}, job={}: could not settle the job (close it, publish its event); its records "
+                                + "come back and settle it then",
+                        invocation.requestId(),
+                        jobId,
+                        e);
+            }
+        }
+        List<String> failed = new ArrayList<>();
+        for (RecordOutcome outcome : outcomes) {
+            boolean jobUnsettled = scope.jobOf(outcome.messageId())
+                    .map(unsettled::containsKey)
+                    .orElse(false);
+            if (outcome instanceof RecordOutcome.Failed || jobUnsettled) {
+                failed.add(outcome.messageId());
+            }
+        }
+        return new BatchResponse(failed);
     }
 }

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.engine.Invocation;
-import dev.loadsplitter.engine.internal.batch.RecordHandler;
-import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
-import dev.loadsplitter.engine.internal.jobs.JobCompletion;
+import dev.loadsplitter.engine.internal.ledger.JobLedger;
+import dev.loadsplitter.engine.internal.ledger.UnknownJobException;
 import dev.loadsplitter.engine.internal.json.EventJson;
-import dev.loadsplitter.engine.internal.split.SplitException;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SqsRecord;
@@ -17,7 +15,6 @@ import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.engine.message.SubTaskAttribute.ReceivedLineage;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.engine.task.TaskType;
-import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -25,32 +22,32 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Does one SQS record's task: reads its body and lineage and runs it once per task id; a failure
- * of the last receive counts the sub-task into its job as dead-lettered, and a record from the
- * dead-letter queue is counted and parked.
+ * Does one SQS record's task: reads its body and lineage and runs it under the ledger. A failure
+ * of the last receive counts the task's open items as dead-lettered; a record that can never
+ * succeed (a body that is not a task, a split the policy forbids) is counted, parked and
+ * acknowledged at once; a record of the dead-letter queue is counted, unless another invocation
+ * still holds it, and parked.
  */
-final class SubTaskRecordHandler<T> implements RecordHandler {
+final class SubTaskRecordHandler<T> {
 
     private static final Logger log = LoggerFactory.getLogger(SubTaskRecordHandler.class);
 
     private final TaskType<T> type;
     private final ObjectMapper json;
     private final TaskRunner<T> runner;
-    private final OncePerTask once;
-    private final ProcessingRecords records;
-    private final JobCompletion completion;
+    private final LedgeredTask<T> ledgered;
+    private final JobLedger ledger;
     private final DeadLetters deadLetters;
-    private final Clock clock;
+    private final int maxItemsPerTask;
 
     SubTaskRecordHandler(EngineParts<T> parts, TaskRunner<T> runner) {
         this.type = parts.type();
         this.json = parts.json();
         this.runner = Objects.requireNonNull(runner, "runner");
-        this.records = parts.records();
-        this.completion = parts.completion();
+        this.ledgered = new LedgeredTask<>(parts, runner);
+        this.ledger = parts.ledger();
         this.deadLetters = parts.deadLetters();
-        this.clock = parts.clock();
-        this.once = new OncePerTask(records, completion, clock);
+        this.maxItemsPerTask = parts.splitter().policy().maxItemsPerTask();
     }
 
     /**
@@ -61,43 +58,31 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
      */
     record Handled(String summary, Optional<TaskRunner.Result> result) {}
 
-    @Override
-    public String handle(SqsRecord record, Invocation invocation) throws Exception {
-        return handleRecord(record, invocation).summary();
-    }
-
-    /** Handles one record, as {@link #handle}, and says what the task's run came to. */
-    Handled handleRecord(SqsRecord record, Invocation invocation) throws Exception {
+    /**
+     * Handles one record of an invocation whose jobs {@code scope} gathers.
+     *
+     * @throws Exception what failed the record's work, with its causes; the record comes back
+     */
+    Handled handle(SqsRecord record, Invocation invocation, JobScope scope) throws Exception {
         ReceivedLineage received = SubTaskAttribute.lineageOf(record.messageAttributes());
         // The record's keys go on every log line written for it (Lambda's JSON log format shows them).
         MDC.put(LogKeys.MESSAGE_ID, record.messageId());
         if (received instanceof ReceivedLineage.Known known) {
             MDC.put(LogKeys.JOB_ID, known.lineage().jobId());
             MDC.put(LogKeys.PART_ID, known.lineage().partId());
+            scope.recordOf(record.messageId(), known.lineage().jobId());
         }
+        LedgeredTask.Delivery delivery = new LedgeredTask.Delivery(
+                invocation.requestId() + "/" + record.messageId(),
+                record.messageId(),
+                attempt -> deadLetters.isLastAttempt(record, attempt),
+                invocation,
+                scope);
         try {
             if (deadLetters.isDeadLetter(record)) {
-                return new Handled(deadLetter(record, received), Optional.empty());
+                return new Handled(deadLetter(record, received, delivery), Optional.empty());
             }
-            return run(record, received, invocation);
-        } catch (Exception e) {
-            Exception failure = e instanceof OncePerTask.AttemptFailed failed ? failed.failure() : e;
-            int attempt = e instanceof OncePerTask.AttemptFailed failed ? failed.attempt() : 0;
-            if (received instanceof ReceivedLineage.Known known && deadLetters.isLastAttempt(record, attempt)) {
-                // SQS moves the message to the DLQ after this receive, or Lambda sends the invocation to its
-                // on-failure destination after this attempt: its items are counted now.
-                String last = record.receiveCount() > 0
-                        ? "receive (" + record.receiveCount() + ")"
-                        : "asynchronous attempt (" + attempt + ")";
-                known.lineage()
-                        .taskId()
-                        .ifPresent(id -> completion.afterCount(records.markDeadLettered(
-                                id,
-                                itemsOf(record),
-                                "failed its last " + last + ": " + failure.getMessage(),
-                                clock.instant())));
-            }
-            throw failure;
+            return run(record, received, delivery);
         } finally {
             MDC.remove(LogKeys.MESSAGE_ID);
             MDC.remove(LogKeys.JOB_ID);
@@ -105,72 +90,137 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
         }
     }
 
-    private Handled run(SqsRecord record, ReceivedLineage received, Invocation invocation) throws Exception {
-        String body = record.body().orElseThrow(() -> new InvalidTaskException("the record has no body"));
+    private Handled run(SqsRecord record, ReceivedLineage received, LedgeredTask.Delivery delivery) throws Exception {
+        String where = "messageId=" + record.messageId()
+                + (received instanceof ReceivedLineage.Known known ? ", " + known.lineage().describe() : "");
+        T task;
         JsonNode event;
         try {
-            event = json.readTree(body);
-        } catch (JacksonException e) {
-            throw new InvalidTaskException(EventJson.describe("the body", e));
+            String body = record.body().orElseThrow(() -> new InvalidTaskException("the record has no body"));
+            try {
+                event = json.readTree(body);
+            } catch (JacksonException e) {
+                throw new InvalidTaskException(EventJson.describe("the body", e), e);
+            }
+            task = switch (TaskReading.read(type, event)) {
+                case Reading.Invalid<T> invalid ->
+                    throw new InvalidTaskException(
+                            "the body is not a valid " + type.name() + " task: " + invalid.describe());
+                case Reading.Ignored<T> ignored -> {
+                    log.info("{}: ignored: {}", where, ignored.reason());
+                    yield null;
+                }
+                case Reading.Accepted<T> accepted -> accepted.task();
+            };
+            if (received instanceof ReceivedLineage.Malformed malformed) {
+                throw new InvalidTaskException(malformed.describe());
+            }
+        } catch (InvalidTaskException e) {
+            return new Handled(permanentlyFailed(record, received, delivery, where, e), Optional.empty());
         }
-        return switch (TaskReading.read(type, event)) {
-            case Reading.Invalid<T> invalid ->
-                throw new InvalidTaskException(
-                        "the body is not a valid " + type.name() + " task: " + invalid.describe());
-            case Reading.Ignored<T> ignored -> {
-                log.info("messageId={}: ignored: {}", record.messageId(), ignored.reason());
-                yield new Handled("ignored", Optional.empty());
-            }
-            case Reading.Accepted<T> accepted -> {
-                Lineage lineage = lineageOf(received, event);
-                MDC.put(LogKeys.JOB_ID, lineage.jobId());
-                Optional<SubTask.Continuation> continuation =
-                        received instanceof ReceivedLineage.Known known ? known.continuation() : Optional.empty();
-                Deadline deadline = Deadline.of(invocation, clock);
-                if (lineage.taskId().isEmpty()) {
-                    records.startJob(lineage.jobId(), type.name(), countOf(accepted.task()), clock.instant());
-                }
-                String where = "messageId=" + record.messageId() + ", " + lineage.describe();
-                Optional<TaskRunner.Result> result = once.run(lineage, invocation, where, () -> {
-                    try {
-                        // A dead-lettered split counts only the items it had not queued yet.
-                        TaskRunner.Progress progress = lineage.taskId()
-                                .<TaskRunner.Progress>map(id -> items -> records.markQueued(id, items, clock.instant()))
-                                .orElse(TaskRunner.Progress.NONE);
-                        return runner.run(
-                                accepted.task(), lineage, record.messageId(), deadline, continuation, progress);
-                    } catch (SplitException | TaskTypeException e) {
-                        throw new InvalidTaskException(e.getMessage());
-                    }
-                });
-                String summary =
-                        result.map(done -> done.describe(type.itemNoun())).orElse("duplicate");
-                if (result.isPresent()) {
-                    log.info("{}: {}", where, summary);
-                }
-                yield new Handled(summary, result);
-            }
-        };
-    }
-
-    private int countOf(T task) throws InvalidTaskException {
+        if (task == null) {
+            return new Handled("ignored", Optional.empty());
+        }
+        int items;
         try {
-            return runner.count(task);
+            items = runner.count(task);
         } catch (TaskTypeException e) {
-            throw new InvalidTaskException(e.getMessage());
+            return new Handled(
+                    permanentlyFailed(record, received, delivery, where, new InvalidTaskException(e.getMessage(), e)),
+                    Optional.empty());
         }
+        Lineage lineage;
+        Optional<SubTask.Continuation> continuation = Optional.empty();
+        if (received instanceof ReceivedLineage.Known known) {
+            lineage = known.lineage();
+            continuation = known.continuation();
+        } else {
+            // A task someone else put on the queue: the original task of a job of its own.
+            lineage = Lineage.root(JobIds.derive(event));
+            MDC.put(LogKeys.JOB_ID, lineage.jobId());
+            delivery.scope().recordOf(record.messageId(), lineage.jobId());
+            ledger.startJob(lineage.jobId(), type.name(), items);
+            where = "messageId=" + record.messageId() + ", " + lineage.describe();
+        }
+        LedgeredTask.Ran ran;
+        try {
+            ran = ledgered.run(task, items, lineage, continuation, delivery);
+        } catch (LedgeredTask.Failed failed) {
+            if (failed.permanent() && deadLetters.canPark()) {
+                log.warn("{}: can never succeed, so it is dead-lettered at once and parked: {}", where,
+                        failed.failure().getMessage(), failed.failure());
+                deadLetters.parking().park(record);
+                return new Handled("dead-lettered at once and parked", Optional.empty());
+            }
+            throw failed.failure();
+        }
+        String summary = switch (ran) {
+            case LedgeredTask.Ran.Worked worked -> worked.result().describe(type.itemNoun());
+            case LedgeredTask.Ran.Duplicate duplicate -> {
+                log.info(
+                        "{}: duplicate of a sub-task done at {}; acknowledged without processing it again",
+                        where,
+                        duplicate.at());
+                yield "duplicate";
+            }
+            case LedgeredTask.Ran.Skipped skipped ->
+                "skipped " + type.itemNoun().count((int) skipped.items()) + ": the job was stopped ("
+                        + skipped.why() + ")";
+        };
+        if (!(ran instanceof LedgeredTask.Ran.Duplicate)) {
+            log.info("{}: {}", where, summary);
+        }
+        return new Handled(
+                summary,
+                ran instanceof LedgeredTask.Ran.Worked worked ? Optional.of(worked.result()) : Optional.empty());
     }
 
-    /** A record of the dead-letter queue: counted into its job, once, and parked for redrive. */
-    private String deadLetter(SqsRecord record, ReceivedLineage received) {
+    /**
+     * A record that can never succeed: its items are counted as dead-lettered (when it names them),
+     * and it is parked and acknowledged; without a parked queue it fails, and SQS dead-letters it.
+     */
+    private String permanentlyFailed(
+            SqsRecord record,
+            ReceivedLineage received,
+            LedgeredTask.Delivery delivery,
+            String where,
+            InvalidTaskException e)
+            throws Exception {
         if (received instanceof ReceivedLineage.Known known) {
-            known.lineage()
-                    .taskId()
-                    .ifPresent(id -> completion.afterCount(records.markDeadLettered(
-                            id,
-                            itemsOf(record),
-                            "dead-lettered after " + deadLetters.maxReceiveCount() + " receives",
-                            clock.instant())));
+            int items = itemsOf(record);
+            boolean splits = known.continuation().isPresent() || items > maxItemsPerTask;
+            try {
+                if (!ledgered.deadLetter(known.lineage(), items, splits, delivery, e)) {
+                    throw new TaskBusyException(where + " is held by another invocation; it comes back later");
+                }
+            } catch (UnknownJobException unknown) {
+                log.warn("{}: {}", where, unknown.getMessage());
+            }
+        }
+        if (!deadLetters.canPark()) {
+            throw e;
+        }
+        log.warn("{}: can never succeed, so it is dead-lettered at once and parked: {}", where, e.getMessage(), e);
+        deadLetters.parking().park(record);
+        return "dead-lettered at once and parked";
+    }
+
+    /** A record of the dead-letter queue: its open items counted as dead-lettered, and it parked for redrive. */
+    private String deadLetter(SqsRecord record, ReceivedLineage received, LedgeredTask.Delivery delivery)
+            throws Exception {
+        if (received instanceof ReceivedLineage.Known known) {
+            int items = itemsOf(record);
+            boolean splits = known.continuation().isPresent() || items > maxItemsPerTask;
+            Exception reason = new IllegalStateException(
+                    "dead-lettered after " + deadLetters.maxReceiveCount() + " receives");
+            try {
+                if (!ledgered.deadLetter(known.lineage(), items, splits, delivery, reason)) {
+                    throw new TaskBusyException("dead letter " + known.lineage().describe()
+                            + " is still held by a live invocation; it is counted once that ends");
+                }
+            } catch (UnknownJobException unknown) {
+                log.warn("messageId={}: {}", record.messageId(), unknown.getMessage());
+            }
         }
         deadLetters.parking().park(record);
         log.info(
@@ -181,13 +231,5 @@ final class SubTaskRecordHandler<T> implements RecordHandler {
 
     private static int itemsOf(SqsRecord record) {
         return SubTaskAttribute.ITEM_COUNT.intIn(record.messageAttributes(), 1);
-    }
-
-    private static Lineage lineageOf(ReceivedLineage received, JsonNode event) throws InvalidTaskException {
-        return switch (received) {
-            case ReceivedLineage.Known known -> known.lineage();
-            case ReceivedLineage.Absent absent -> new Lineage(JobIds.derive(event), "", absent.depth());
-            case ReceivedLineage.Malformed malformed -> throw new InvalidTaskException(malformed.describe());
-        };
     }
 }

@@ -7,10 +7,11 @@ import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Idempotency;
 import dev.loadsplitter.engine.internal.config.AwsClients;
 import dev.loadsplitter.engine.internal.config.Once;
-import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
-import dev.loadsplitter.engine.internal.idempotency.InMemoryProcessingRecords;
-import dev.loadsplitter.engine.internal.idempotency.LazyProcessingRecords;
-import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
+import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
+import dev.loadsplitter.engine.internal.ledger.JobLedger;
+import dev.loadsplitter.engine.internal.ledger.Ledger;
+import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
+import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
 import dev.loadsplitter.engine.internal.jobs.CompletionEvents;
 import dev.loadsplitter.engine.internal.jobs.EventBridgeCompletionEvents;
 import dev.loadsplitter.engine.internal.jobs.JobCompletion;
@@ -52,16 +53,16 @@ public final class Wiring {
         EngineSettings settings = EngineSettings.from(environment);
         ObjectMapper json = EventJson.shared();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        ProcessingRecords records = records(settings, environment);
-        warmUp(records);
         Clock clock = Clock.systemUTC();
+        JobLedger ledger = ledger(settings, environment, clock);
+        warmUp(ledger);
         CompletionEvents events = settings.eventBusName()
                 .<CompletionEvents>map(
                         bus -> new EventBridgeCompletionEvents(() -> AwsClients.sharedEventBridge(environment), bus))
                 .orElse(CompletionEvents.none());
         if (settings.eventBusName().isPresent() && settings.idempotency() != Idempotency.DYNAMODB) {
             log.warn(
-                    "EVENT_BUS_NAME is set but IDEMPOTENCY is {}: job records are per container, so a job's completion "
+                    "EVENT_BUS_NAME is set but IDEMPOTENCY is {}: the job ledger is per container, so a job's completion "
                             + "event may never be sent. Set IDEMPOTENCY=dynamodb.",
                     settings.idempotency().value());
         }
@@ -75,21 +76,22 @@ public final class Wiring {
                 json,
                 new Splitter(settings.policy(), json),
                 sender(settings, environment, executor),
-                records,
+                ledger,
                 clock,
                 executor,
                 settings.recordConcurrency(),
                 executor::close,
-                new JobCompletion(records, events, clock),
+                new JobCompletion(ledger, events),
                 deadLetters));
     }
 
     /** Sends a dead-lettered record, body and message attributes, to PARKED_QUEUE_URL. */
     private static DeadLetters.Parking parking(EngineSettings settings, Map<String, String> environment) {
+        if (settings.parkedQueueUrl().isEmpty()) {
+            return DeadLetters.Parking.NONE;
+        }
+        String parked = settings.parkedQueueUrl().get();
         return record -> {
-            String parked = settings.parkedQueueUrl()
-                    .orElseThrow(() -> new IllegalStateException(
-                            "PARKED_QUEUE_URL is " + "not set: a dead-lettered record cannot be parked."));
             Map<String, MessageAttributeValue> attributes = new HashMap<>();
             record.messageAttributes()
                     .forEach((name, value) -> attributes.put(
@@ -171,30 +173,45 @@ public final class Wiring {
     }
 
     /**
-     * Primes the records' client during init, where Lambda does not count the time against the
+     * Primes the ledger's client during init, where Lambda does not count the time against the
      * function timeout; a failure is only logged, as the first invocation will meet and report it.
      */
-    private static void warmUp(ProcessingRecords records) {
+    private static void warmUp(JobLedger ledger) {
         try {
-            records.warmUp();
+            ledger.warmUp();
         } catch (RuntimeException e) {
-            log.warn(
-                    "Could not reach the processing records during init ({}); the first invocation will try again.",
-                    e.getMessage());
+            log.warn("Could not reach the job ledger during init ({}); the first invocation will try again.", e.getMessage());
         }
     }
 
-    private static ProcessingRecords records(EngineSettings settings, Map<String, String> environment) {
+    private static final java.util.concurrent.ConcurrentHashMap<String, MemoryLedgerTable> SHARED_MEMORY =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The ledger the settings ask for. In memory it is shared by every handler of this class loader
+     * for one work queue: on Lambda that is one container; locally, every container of one run.
+     */
+    private static JobLedger ledger(EngineSettings settings, Map<String, String> environment, Clock clock) {
+        LedgerSettings ledgerSettings =
+                LedgerSettings.of(settings.idempotencyTtl(), settings.jobDeadline(), settings.tolerance());
         return switch (settings.idempotency()) {
             case MEMORY ->
-                InMemoryProcessingRecords.shared(
-                        settings.queueUrl().or(settings::queueName).orElse(""), settings.idempotencyTtl());
+                new Ledger(
+                        SHARED_MEMORY.computeIfAbsent(
+                                settings.queueUrl().or(settings::queueName).orElse(""),
+                                queue -> new MemoryLedgerTable(clock)),
+                        clock,
+                        ledgerSettings,
+                        Sleeper.system());
             case DYNAMODB ->
-                new LazyProcessingRecords(() -> new DynamoDbProcessingRecords(
-                        AwsClients.sharedDynamoDb(environment),
-                        settings.idempotencyTable().orElseThrow(),
-                        settings.idempotencyTtl()));
-            case OFF -> ProcessingRecords.none();
+                new Ledger(
+                        new DynamoDbLedgerTable(
+                                AwsClients.sharedDynamoDb(environment),
+                                settings.idempotencyTable().orElseThrow()),
+                        clock,
+                        ledgerSettings,
+                        Sleeper.system());
+            case OFF -> JobLedger.none();
         };
     }
 }

@@ -7,7 +7,7 @@ import dev.loadsplitter.engine.message.JobRecord;
 public interface CompletionEvents {
 
     /**
-     * Publishes that {@code job} is complete.
+     * Publishes that {@code job} closed (its close number is {@code job.close()}).
      *
      * @throws RuntimeException when it could not be published; the caller tries again later
      */

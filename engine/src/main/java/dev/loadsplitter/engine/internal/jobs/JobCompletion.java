@@ -1,72 +1,76 @@
 package dev.loadsplitter.engine.internal.jobs;
 
-import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
+import dev.loadsplitter.engine.internal.ledger.Closing;
+import dev.loadsplitter.engine.internal.ledger.JobLedger;
 import dev.loadsplitter.engine.message.JobRecord;
-import dev.loadsplitter.engine.message.JobStatus;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes a job once all its items are accounted for, and publishes its completion event exactly
- * once: only the invocation whose conditional close succeeds publishes, holding the event under a
- * short lease. Should the publication fail, the event is given back, and the next delivery of any
- * of the job's sub-tasks claims it and tries again; a lease left by a crash runs out the same way.
+ * Settles a job after its items were counted into: closes it once every item is accounted for, and
+ * publishes the completion event of each close once. The ledger hands the event to one invocation
+ * at a time, under a lease as long as that invocation has left; should the publication fail, the
+ * event is given back and the failure thrown, so the invocation fails, its delivery comes back, and
+ * the redelivery (or the sweep) settles the job again.
+ *
+ * <p>{@code PutEvents} takes no idempotency token, so two windows may publish one close twice: its
+ * answer lost after it took effect, and the publisher dying between it and recording it. The event
+ * carries the job id and its close number, by which consumers drop a duplicate.
  */
 public final class JobCompletion {
 
     private static final Logger log = LoggerFactory.getLogger(JobCompletion.class);
 
-    private final ProcessingRecords records;
+    private final JobLedger ledger;
     private final CompletionEvents events;
-    private final Clock clock;
 
-    /** How long an invocation holds the completion event it is publishing. */
-    private static final Duration LEASE = Duration.ofMinutes(1);
-
-    public JobCompletion(ProcessingRecords records, CompletionEvents events, Clock clock) {
-        this.records = Objects.requireNonNull(records, "records");
+    public JobCompletion(JobLedger ledger, CompletionEvents events) {
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.events = Objects.requireNonNull(events, "events");
-        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** After counting into a job: closes and announces it when this count was its last. */
-    public void afterCount(Optional<JobRecord> counted) {
-        counted.filter(job -> job.allAccountedFor() && job.status() == JobStatus.IN_PROGRESS)
-                .ifPresent(job -> {
-                    JobStatus status = JobStatus.closedWith(job.processed(), job.deadLettered());
-                    if (records.closeJob(job.jobId(), status, clock.instant(), LEASE)) {
-                        log.info(
-                                "job={}: {}: {} items, {} processed, {} dead-lettered, {} sub-tasks queued",
-                                job.jobId(),
-                                status,
-                                job.items(),
-                                job.processed(),
-                                job.deadLettered(),
-                                job.subTasksQueued());
-                        publish(job.jobId());
-                    }
-                });
-    }
-
-    /** On a duplicate delivery: publishes a completion event that its closing invocation could not. */
-    public void retryPending(String jobId) {
-        if (records.claimCompletion(jobId, clock.instant(), LEASE)) {
-            publish(jobId);
+    /**
+     * Closes and announces job {@code jobId} if its items are all accounted for.
+     *
+     * @param owner who settles, for the event's lease
+     * @param lease how long the caller may hold the event: the time its invocation has left
+     * @throws RuntimeException when the ledger or the bus failed; the job is settled again later
+     */
+    public void settle(String jobId, String owner, Duration lease) {
+        if (ledger.close(jobId, owner, lease) instanceof Closing.Publish publish) {
+            publish(publish.job(), owner);
         }
     }
 
-    private void publish(String jobId) {
-        JobRecord closed = records.job(jobId).orElseThrow();
+    /** Publishes an event the caller holds (from a close, or the sweep), and records it. */
+    public void publish(JobRecord job, String owner) {
+        log.info(
+                "job={}: {} ({}), close {}: {} items, {} processed, {} dead-lettered, {} skipped",
+                job.jobId(),
+                job.status(),
+                job.reason().map(Enum::name).orElse("-"),
+                job.close(),
+                job.items(),
+                job.processed(),
+                job.deadLettered(),
+                job.skipped());
         try {
-            events.publish(closed);
+            events.publish(job);
         } catch (RuntimeException e) {
-            records.completionFailed(jobId, clock.instant());
+            try {
+                ledger.publicationFailed(job.jobId(), job.close(), owner);
+            } catch (RuntimeException alsoFailed) {
+                // The lease runs out on its own; the publication's own failure is the one to report.
+                log.warn(
+                        "job={}: could not give back its completion event after the publication failed; its lease "
+                                + "runs out on its own: {}",
+                        job.jobId(),
+                        alsoFailed.toString());
+            }
             throw e;
         }
-        records.completionPublished(jobId, clock.instant());
+        ledger.published(job.jobId(), job.close(), owner);
     }
 }

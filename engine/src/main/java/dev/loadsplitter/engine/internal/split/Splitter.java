@@ -66,11 +66,12 @@ public final class Splitter {
      */
     public <T> Plan plan(TaskType<T> type, T task, Lineage parent, Optional<SubTask.Continuation> continuation) {
         int itemCount = type.itemCount(task);
-        if (parent.depth() + 1 > policy.maxSplitDepth()) {
+        if (parent.hops() + 1 > policy.maxSplitDepth()) {
             throw new SplitException("Refusing to split " + type.name() + " job " + parent.jobId() + " part '"
-                    + parent.partId() + "' to depth " + (parent.depth() + 1) + ": MAX_SPLIT_DEPTH is "
-                    + policy.maxSplitDepth() + ". Raise MAX_SPLIT_DEPTH (at most " + SplitPolicy.HARD_MAX_SPLIT_DEPTH
-                    + ") or MAX_ITEMS_PER_TASK.");
+                    + parent.partId() + "': its parts would be " + (parent.hops() + 1) + " hops from the original "
+                    + "event and MAX_SPLIT_DEPTH is " + policy.maxSplitDepth() + " (splits, rests of splits and "
+                    + "remainders each add a hop; Lambda stops recursive loops at about 16). Raise MAX_SPLIT_DEPTH "
+                    + "(at most " + SplitPolicy.HARD_MAX_SPLIT_DEPTH + "), MAX_ITEMS_PER_TASK or FAN_OUT_LIMIT.");
         }
         int firstPart = continuation.map(SubTask.Continuation::nextPart).orElse(1);
         int perSubTask = continuation.map(SubTask.Continuation::sliceSize).orElse(policy.itemsPerSubTask(itemCount));
@@ -91,7 +92,8 @@ public final class Splitter {
         for (int i = 0; i < pieces.size(); i++) {
             Piece piece = pieces.get(i);
             int index = firstPart + i;
-            parts.add(new SubTask(piece.body(), parent.child(index), index, partCount, piece.items(), type.name()));
+            parts.add(new SubTask(
+                    piece.body(), parent.child(index, piece.from()), index, partCount, piece.items(), type.name()));
             firstItems.add(piece.from());
             sliceStarts.add(piece.sliceStart());
         }
@@ -138,7 +140,13 @@ public final class Splitter {
                 runEnd = runStart + (runEnd - runStart) / 2;
                 fitting = restOf(type, task, parent, plan, starts, runStart, runEnd, itemCount, partCount);
             }
-            rests.add(fitting);
+            if (fitting.messageBytes() > policy.maxMessageBytes()) {
+                // One slice that the plan had to halve into parts: its parts fit where it does not.
+                int end = runStart + 1 < starts.size() ? starts.get(runStart + 1) : plan.parts().size();
+                rests.addAll(plan.parts().subList(starts.get(runStart), end));
+            } else {
+                rests.add(fitting);
+            }
             runStart = runEnd;
         }
         return rests;
@@ -171,7 +179,7 @@ public final class Splitter {
         int nextPart = plan.parts().get(firstPart).partIndex();
         return new SubTask(
                 write(type, type.subTask(task, fromItem, toItem)),
-                parent.continuation(nextPart),
+                parent.continuation(nextPart, fromItem),
                 nextPart,
                 partCount,
                 toItem - fromItem,
@@ -180,14 +188,11 @@ public final class Splitter {
     }
 
     /**
-     * The items a task had no time to process, as one sub-task in its place: {@code 3.2@4} holds
-     * part 3.2's items from the fifth on, and its consumer processes them.
-     *
-     * @param rest the unprocessed items, as a task
-     * @param offset how many of the task's items were processed
+     * A task sent again to finish the items it had no time for: the same items and body, one hop
+     * further ({@code 3.2@1}); its consumer does the items the ledger has not marked.
      */
-    public <T> SubTask remainder(TaskType<T> type, T rest, Lineage lineage, int offset, int items) {
-        return new SubTask(write(type, rest), lineage.remainder(offset), 1, 1, items, type.name());
+    public <T> SubTask remainder(TaskType<T> type, T task, Lineage lineage, int items) {
+        return new SubTask(write(type, task), lineage.remainder(), 1, 1, items, type.name());
     }
 
     /** One part of a split before it has an id: its body, its first item and its size. */
@@ -222,7 +227,18 @@ public final class Splitter {
 
     private static int worstCaseAttributeBytes(Lineage parent, int lastPart, String taskType) {
         // Part index and count have at most as many digits as the last part's index.
-        SubTask widest = new SubTask("", parent.child(lastPart), lastPart, lastPart, lastPart, taskType);
+        SubTask widest = new SubTask(
+                "",
+                new Lineage(
+                        parent.jobId(),
+                        parent.child(lastPart, 0).partId(),
+                        parent.depth() + 1,
+                        Math.max(parent.hops() + 1, 10),
+                        Integer.MAX_VALUE * 4L),
+                lastPart,
+                lastPart,
+                lastPart,
+                taskType);
         return SubTaskAttribute.totalBytes(widest);
     }
 }

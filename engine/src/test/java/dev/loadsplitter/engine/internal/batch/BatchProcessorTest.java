@@ -37,17 +37,16 @@ class BatchProcessorTest {
 
     @Test
     void aFailingRecordFailsAloneAndOutcomesKeepBatchOrder() throws Exception {
-        BatchProcessor processor = new BatchProcessor(
+        RecordHandler handler =
                 (record, invocation) -> {
-                    if (record.messageId().equals("m3") || record.messageId().equals("m7")) {
+            if (record.messageId().equals("m3") || record.messageId().equals("m7")) {
                         throw new IllegalStateException("bad " + record.messageId());
                     }
                     return "ok";
-                },
-                executor,
-                4);
+                };
+        BatchProcessor processor = new BatchProcessor(executor, 4);
 
-        List<RecordOutcome> outcomes = processor.process(records(10), INVOCATION);
+        List<RecordOutcome> outcomes = processor.process(records(10), INVOCATION, handler);
 
         assertThat(outcomes)
                 .extracting(RecordOutcome::messageId)
@@ -64,20 +63,19 @@ class BatchProcessorTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
         CountDownLatch fourStarted = new CountDownLatch(4);
-        BatchProcessor processor = new BatchProcessor(
+        RecordHandler handler =
                 (record, invocation) -> {
-                    int now = running.incrementAndGet();
+            int now = running.incrementAndGet();
                     peak.accumulateAndGet(now, Math::max);
                     fourStarted.countDown();
                     // Hold until four records run at once, proving they overlap; bounded so a bug cannot hang.
                     fourStarted.await(5, TimeUnit.SECONDS);
                     running.decrementAndGet();
                     return "ok";
-                },
-                executor,
-                4);
+                };
+        BatchProcessor processor = new BatchProcessor(executor, 4);
 
-        List<RecordOutcome> outcomes = processor.process(records(10), INVOCATION);
+        List<RecordOutcome> outcomes = processor.process(records(10), INVOCATION, handler);
 
         assertThat(outcomes).allMatch(RecordOutcome.Succeeded.class::isInstance);
         assertThat(peak.get()).isEqualTo(4);
@@ -85,17 +83,16 @@ class BatchProcessorTest {
 
     @Test
     void anErrorThrownByARecordIsStillThatRecordsFailure() throws Exception {
-        BatchProcessor processor = new BatchProcessor(
+        RecordHandler handler =
                 (record, invocation) -> {
-                    if (record.messageId().equals("m1")) {
+            if (record.messageId().equals("m1")) {
                         throw new AssertionError("boom");
                     }
                     return "ok";
-                },
-                executor,
-                2);
+                };
+        BatchProcessor processor = new BatchProcessor(executor, 2);
 
-        List<RecordOutcome> outcomes = processor.process(records(3), INVOCATION);
+        List<RecordOutcome> outcomes = processor.process(records(3), INVOCATION, handler);
 
         assertThat(outcomes)
                 .filteredOn(RecordOutcome.Failed.class::isInstance)

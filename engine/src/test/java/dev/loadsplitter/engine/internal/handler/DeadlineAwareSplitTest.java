@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.config.SplitPolicy;
-import dev.loadsplitter.engine.internal.idempotency.InMemoryProcessingRecords;
+import dev.loadsplitter.engine.config.LedgerTolerance;
+import dev.loadsplitter.engine.internal.ledger.Ledger;
+import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
+import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.queue.SendReport;
 import dev.loadsplitter.engine.internal.queue.SqsSubTaskSender;
@@ -62,7 +65,11 @@ class DeadlineAwareSplitTest {
                     queued.addAll(subTasks);
                     return new SendReport(subTasks.size(), 1, 0, Duration.ZERO);
                 },
-                new InMemoryProcessingRecords(Duration.ofHours(1)),
+                new Ledger(
+                        new MemoryLedgerTable(clock),
+                        clock,
+                        LedgerSettings.of(Duration.ofHours(1), Duration.ofHours(1), LedgerTolerance.none()),
+                        duration -> {}),
                 clock,
                 executor,
                 10,
@@ -161,15 +168,19 @@ class DeadlineAwareSplitTest {
         assertThat(slowLines.processed()).containsExactly("sku-1", "sku-2", "sku-3");
         assertThat(json.writeValueAsString(answer))
                 .isEqualTo("{\"statusCode\":202,\"count\":5,\"body\":\"split '5' lines into '1' queued messages\"}");
-        assertThat(queued).singleElement().satisfies(rest -> {
-            assertThat(rest.lineage().partId()).isEqualTo("@3");
-            assertThat(rest.itemCount()).isEqualTo(2);
-            assertThat(json.readTree(rest.body()).path("order").path("lines"))
+        assertThat(queued).singleElement().satisfies(again -> {
+            assertThat(again.lineage().partId())
+                    .as("the task sent again, whatever it reached: the same id from any attempt")
+                    .isEqualTo("@1");
+            assertThat(again.lineage().hops()).isEqualTo(1);
+            assertThat(again.lineage().firstItem()).isZero();
+            assertThat(again.itemCount()).isEqualTo(5);
+            assertThat(json.readTree(again.body()).path("order").path("lines"))
                     .extracting(n -> n.get("sku").asText())
-                    .containsExactly("sku-4", "sku-5");
+                    .containsExactly("sku-1", "sku-2", "sku-3", "sku-4", "sku-5");
         });
 
-        // The rest, delivered, finishes the task.
+        // Delivered, it does only the items the ledger has not marked.
         invoke(router, delivery(queued.getFirst()), Duration.ofSeconds(60));
         assertThat(slowLines.processed()).containsExactly("sku-1", "sku-2", "sku-3", "sku-4", "sku-5");
     }

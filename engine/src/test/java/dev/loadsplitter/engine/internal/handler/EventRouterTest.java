@@ -9,14 +9,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.config.SplitPolicy;
-import dev.loadsplitter.engine.internal.idempotency.InMemoryProcessingRecords;
-import dev.loadsplitter.engine.internal.idempotency.ProcessingRecords;
+import dev.loadsplitter.engine.config.LedgerTolerance;
+import dev.loadsplitter.engine.internal.ledger.JobLedger;
+import dev.loadsplitter.engine.internal.ledger.Ledger;
+import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
+import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.queue.SendReport;
 import dev.loadsplitter.engine.internal.queue.SubTaskSendException;
 import dev.loadsplitter.engine.internal.split.Splitter;
 import dev.loadsplitter.engine.message.SubTask;
-import dev.loadsplitter.engine.message.TaskId;
 import dev.loadsplitter.engine.testing.CapturedOutput;
 import dev.loadsplitter.engine.testing.OrderTaskType;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +49,7 @@ class EventRouterTest {
                 json,
                 new Splitter(policy, json),
                 sender,
-                ProcessingRecords.none(),
+                JobLedger.none(),
                 Clock.systemUTC(),
                 executor,
                 10,
@@ -167,6 +169,7 @@ class EventRouterTest {
         attributes.putObject("jobId").put("stringValue", "job-7").put("dataType", "String");
         attributes.putObject("partId").put("stringValue", "3").put("dataType", "String");
         attributes.putObject("splitDepth").put("stringValue", "1").put("dataType", "Number");
+        attributes.putObject("firstItem").put("stringValue", "4").put("dataType", "Number");
 
         JsonNode response = invoke(handler, json.writeValueAsString(event));
 
@@ -175,6 +178,10 @@ class EventRouterTest {
                 .extracting(s -> s.lineage().jobId() + "/" + s.lineage().partId() + "@"
                         + s.lineage().depth())
                 .containsExactly("job-7/3.1@2", "job-7/3.2@2");
+        assertThat(queued)
+                .as("each part keeps its items' indexes in the original event")
+                .extracting(s -> s.lineage().firstItem())
+                .containsExactly(4L, 5L);
     }
 
     private String subTaskBatch(String messageId, String jobId, String partId) throws Exception {
@@ -184,15 +191,27 @@ class EventRouterTest {
         attributes.putObject("jobId").put("stringValue", jobId).put("dataType", "String");
         attributes.putObject("partId").put("stringValue", partId).put("dataType", "String");
         attributes.putObject("splitDepth").put("stringValue", "1").put("dataType", "Number");
+        attributes.putObject("firstItem").put("stringValue", "0").put("dataType", "Number");
         return json.writeValueAsString(event);
     }
 
+    /** A ledger in memory, with a job of {@code items} items opened. */
+    private static Ledger ledgerWithJob(String jobId, long items) {
+        Ledger ledger = new Ledger(
+                new MemoryLedgerTable(Clock.systemUTC()),
+                Clock.systemUTC(),
+                LedgerSettings.of(Duration.ofHours(1), Duration.ofHours(1), LedgerTolerance.none()),
+                duration -> {});
+        ledger.startJob(jobId, "Order", items);
+        return ledger;
+    }
+
     /** A router whose sender acknowledges everything, with {@code records} suppressing duplicates. */
-    private EventRouter<?> withRecords(ProcessingRecords records) {
+    private EventRouter<?> withRecords(JobLedger records) {
         return withRecords(type, records);
     }
 
-    private EventRouter<?> withRecords(OrderTaskType orders, ProcessingRecords records) {
+    private EventRouter<?> withRecords(OrderTaskType orders, JobLedger records) {
         return new EventRouter<>(new EngineParts<>(
                 orders,
                 json,
@@ -209,7 +228,7 @@ class EventRouterTest {
     void aSubTaskDeliveredByAnInvocationIsProcessedWithItsLineageOnce() throws Exception {
         invoke(handler, OrderTaskType.orderJson("o-1", 4));
         SubTask part = queued.getFirst();
-        InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
+        Ledger records = ledgerWithJob(part.lineage().jobId(), 4);
         EventRouter<?> idempotent = withRecords(records);
         String envelope =
                 new String(dev.loadsplitter.engine.message.SubTaskEnvelope.write(part, json), StandardCharsets.UTF_8);
@@ -230,8 +249,7 @@ class EventRouterTest {
     void aSubTaskFailingEveryAsynchronousAttemptIsCountedIntoItsJobAtTheLast() throws Exception {
         invoke(handler, OrderTaskType.orderJson("o-1", 4));
         SubTask part = queued.getFirst();
-        InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
-        records.startJob(part.lineage().jobId(), "Order", 4, java.time.Instant.now());
+        Ledger records = ledgerWithJob(part.lineage().jobId(), 4);
         OrderTaskType broken = new OrderTaskType() {
             @Override
             public void process(
@@ -254,7 +272,7 @@ class EventRouterTest {
 
     @Test
     void aSubTaskDeliveredTwiceIsProcessedOnce() throws Exception {
-        InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
+        Ledger records = ledgerWithJob("job-9", 8);
         EventRouter<?> idempotent = withRecords(records);
 
         try (CapturedOutput output = CapturedOutput.start()) {
@@ -270,8 +288,8 @@ class EventRouterTest {
 
     @Test
     void aSubTaskHeldByAnotherInvocationFailsAndComesBack() throws Exception {
-        InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
-        records.claim(new TaskId("job-9", "5"), java.time.Instant.now(), Duration.ofMinutes(5));
+        Ledger records = ledgerWithJob("job-9", 8);
+        records.claim("job-9", "5", "another-invocation", Duration.ofMinutes(5));
         EventRouter<?> idempotent = withRecords(records);
 
         try (CapturedOutput output = CapturedOutput.start()) {
@@ -287,7 +305,7 @@ class EventRouterTest {
 
     @Test
     void aFailedSubTaskIsProcessedAgainOnItsNextDelivery() throws Exception {
-        InMemoryProcessingRecords records = new InMemoryProcessingRecords(Duration.ofHours(1));
+        Ledger records = ledgerWithJob("job-9", 8);
         List<String> failOnce = new java.util.concurrent.CopyOnWriteArrayList<>(List.of("first"));
         OrderTaskType flaky = new OrderTaskType() {
             @Override
@@ -334,7 +352,7 @@ class EventRouterTest {
                 (subTasks, context) -> {
                     throw new AssertionError("nothing may be queued");
                 },
-                ProcessingRecords.none(),
+                JobLedger.none(),
                 Clock.systemUTC(),
                 executor,
                 10,

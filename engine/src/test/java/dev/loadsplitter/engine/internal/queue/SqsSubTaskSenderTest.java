@@ -21,7 +21,7 @@ class SqsSubTaskSenderTest {
         List<SqsSubTaskSender.Pending> entries = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             SubTask subTask =
-                    new SubTask("x".repeat(bodyBytes), Lineage.root("j").child(i), i, count, 1, "T");
+                    new SubTask("x".repeat(bodyBytes), Lineage.root("j").child(i, i - 1), i, count, 1, "T");
             entries.add(new SqsSubTaskSender.Pending(Integer.toString(i), subTask));
         }
         return entries;

@@ -115,8 +115,10 @@ class SplitterTest {
         assertThatThrownBy(() -> new Splitter(new SplitPolicy(1, SplitPolicy.SQS_MAX_MESSAGE_BYTES, 2), json)
                         .split(type, order(2), deep))
                 .isInstanceOf(SplitException.class)
-                .hasMessage("Refusing to split Order job job-9 part '3.1' to depth 3: MAX_SPLIT_DEPTH is 2. "
-                        + "Raise MAX_SPLIT_DEPTH (at most 15) or MAX_ITEMS_PER_TASK.");
+                .hasMessage("Refusing to split Order job job-9 part '3.1': its parts would be 3 hops from the original "
+                        + "event and MAX_SPLIT_DEPTH is 2 (splits, rests of splits and remainders each add a hop; "
+                        + "Lambda stops recursive loops at about 16). Raise MAX_SPLIT_DEPTH (at most 15), "
+                        + "MAX_ITEMS_PER_TASK or FAN_OUT_LIMIT.");
     }
 
     @Test
@@ -191,8 +193,8 @@ class SplitterTest {
         SubTask subTask = split(SplitPolicy.defaultPolicy(), 1 + 1).getFirst();
         int bodyBytes = subTask.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
 
-        // jobId(5+6+5) partId(6+6+1) partIndex(9+6+1) partCount(9+6+1) splitDepth(10+6+1) itemCount(9+6+1)
-        // taskType(8+6+5)
-        assertThat(subTask.messageBytes() - bodyBytes).isEqualTo(16 + 13 + 16 + 16 + 17 + 16 + 19);
+        // jobId(5+6+5) partId(6+6+1) partIndex(9+6+1) partCount(9+6+1) splitDepth(10+6+1) hops(4+6+1)
+        // firstItem(9+6+1) itemCount(9+6+1) taskType(8+6+5)
+        assertThat(subTask.messageBytes() - bodyBytes).isEqualTo(16 + 13 + 16 + 16 + 17 + 11 + 16 + 16 + 19);
     }
 }

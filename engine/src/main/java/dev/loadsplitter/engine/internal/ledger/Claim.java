@@ -1,0 +1,28 @@
+package dev.loadsplitter.engine.internal.ledger;
+
+import java.time.Instant;
+
+/** The outcome of claiming a sub-task. */
+public sealed interface Claim {
+
+    /**
+     * Go ahead: the caller holds the sub-task until its lease ends.
+     *
+     * @param attempt which attempt at the sub-task this is, 1 for the first
+     * @param queued for a split, how many of its items earlier attempts queued as parts (counted where those end)
+     * @param redriven whether it had been dead-lettered: this delivery is a redrive
+     */
+    record Claimed(int attempt, long queued, boolean redriven) implements Claim {
+
+        /** A claim of a task that was not dead-lettered. */
+        public Claimed(int attempt, long queued) {
+            this(attempt, queued, false);
+        }
+    }
+
+    /** A duplicate: the sub-task was finished already, at {@code at}. */
+    record Finished(Instant at) implements Claim {}
+
+    /** Another invocation holds it until {@code leaseEnds}; try again after that. */
+    record Held(Instant leaseEnds) implements Claim {}
+}

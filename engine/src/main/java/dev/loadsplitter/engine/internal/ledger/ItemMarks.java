@@ -1,0 +1,208 @@
+package dev.loadsplitter.engine.internal.ledger;
+
+import static dev.loadsplitter.engine.internal.ledger.LedgerKeys.AT;
+import static dev.loadsplitter.engine.internal.ledger.LedgerKeys.BY;
+import static dev.loadsplitter.engine.internal.ledger.LedgerKeys.ERROR_MESSAGE;
+import static dev.loadsplitter.engine.internal.ledger.LedgerKeys.ERROR_TYPE;
+import static dev.loadsplitter.engine.internal.ledger.LedgerKeys.EXPIRES_AT;
+import static dev.loadsplitter.engine.internal.ledger.LedgerKeys.RESULT;
+import static dev.loadsplitter.engine.internal.ledger.LedgerKeys.RESULTS;
+import static dev.loadsplitter.engine.internal.ledger.LedgerKeys.STATE;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Per-item marks and the counts they make. Every change of an item's mark is a conditional write
+ * pinned to the state it was seen in, in one transaction with the counter shard it moves, so a count
+ * changes exactly when a mark does: an item is never counted twice, however often its work ran, its
+ * answer was lost or its delivery repeated. The counts are then the numbers of marks in each state.
+ */
+final class ItemMarks {
+
+    /** Marks per transaction: DynamoDB takes 100 actions, and the shard and the sub-task's claim need two. */
+    static final int PER_TRANSACTION = 98;
+
+    private static final int MAX_ERROR = 2_000;
+    private static final int MAX_ROUNDS = 16;
+
+    private final LedgerCalls calls;
+    private final TaskClaims claims;
+
+    ItemMarks(LedgerCalls calls, TaskClaims claims) {
+        this.calls = calls;
+        this.claims = claims;
+    }
+
+    /** What recording outcomes changed. */
+    record Recorded(long marked, long alreadyMarked) {}
+
+    /**
+     * Marks each outcome's item, in transactions of up to {@value #PER_TRANSACTION}, skipping items
+     * whose mark already says as much or more (a DONE item stays DONE); the last transaction also
+     * moves the sub-task to {@code finish}, when given.
+     *
+     * @param known the items' marks as the caller read them; items not in it are assumed unmarked
+     */
+    Recorded record(
+            String jobId,
+            Optional<Finish> finish,
+            String owner,
+            List<ItemOutcome> outcomes,
+            Map<Long, MarkState> known) {
+        List<ItemOutcome> sorted = new ArrayList<>(outcomes);
+        sorted.sort(Comparator.comparingLong(ItemOutcome::index));
+        long marked = 0;
+        long already = 0;
+        if (sorted.isEmpty() && finish.isPresent()) {
+            claims.finish(jobId, finish.get().partId(), finish.get().state());
+            return new Recorded(0, 0);
+        }
+        for (int from = 0; from < sorted.size(); from += PER_TRANSACTION) {
+            List<ItemOutcome> chunk = sorted.subList(from, Math.min(sorted.size(), from + PER_TRANSACTION));
+            boolean last = from + PER_TRANSACTION >= sorted.size();
+            Recorded recorded = recordChunk(jobId, last ? finish : Optional.empty(), owner, chunk, known);
+            marked += recorded.marked();
+            already += recorded.alreadyMarked();
+        }
+        return new Recorded(marked, already);
+    }
+
+    /** Where a sub-task's claim goes once its items are marked. */
+    record Finish(String partId, TaskState state) {}
+
+    private Recorded recordChunk(
+            String jobId,
+            Optional<Finish> finish,
+            String owner,
+            List<ItemOutcome> chunk,
+            Map<Long, MarkState> known) {
+        Map<Long, MarkState> seen = new HashMap<>();
+        chunk.forEach(outcome -> seen.put(outcome.index(), known.get(outcome.index())));
+        List<Finish> finishing = new ArrayList<>();
+        finish.ifPresent(finishing::add);
+        return calls.retrying("marking " + chunk.size() + " items of job " + jobId, () -> {
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                List<Write> writes = new ArrayList<>();
+                List<ItemOutcome> moving = new ArrayList<>();
+                Map<String, Long> deltas = new LinkedHashMap<>();
+                long now = calls.now();
+                for (ItemOutcome outcome : chunk) {
+                    MarkState before = seen.get(outcome.index());
+                    if (!MarkState.moves(before, outcome.state())) {
+                        continue;
+                    }
+                    moving.add(outcome);
+                    writes.add(new Write.Put(
+                            LedgerKeys.mark(jobId, outcome.index()),
+                            attributes(outcome, owner, now),
+                            before == null ? Condition.absent() : Condition.equal(STATE, before.name())));
+                    if (before != null && before.counter() != null) {
+                        deltas.merge(before.counter(), -1L, Long::sum);
+                    }
+                    if (outcome.state().counter() != null) {
+                        deltas.merge(outcome.state().counter(), 1L, Long::sum);
+                    }
+                    if (outcome instanceof ItemOutcome.Done done && done.result().isPresent()) {
+                        deltas.merge(RESULTS, 1L, Long::sum);
+                    }
+                }
+                if (writes.isEmpty()) {
+                    finishing.forEach(f -> claims.finish(jobId, f.partId(), f.state()));
+                    return new Recorded(0, chunk.size());
+                }
+                List<Change> changes = new ArrayList<>();
+                deltas.forEach((counter, delta) -> {
+                    if (delta != 0) {
+                        changes.add(Change.add(counter, delta));
+                    }
+                });
+                changes.add(Change.set(EXPIRES_AT, calls.expiresAt()));
+                writes.add(new Write.Update(
+                        LedgerKeys.shard(jobId, LedgerKeys.shardOf(moving.getFirst().index())),
+                        changes,
+                        Condition.present()));
+                finishing.forEach(f -> writes.add(claims.finishing(LedgerKeys.task(jobId, f.partId()), f.state())));
+                try {
+                    calls.table.transact(writes, calls.token());
+                    return new Recorded(moving.size(), chunk.size() - moving.size());
+                } catch (TransactionCancelledException e) {
+                    int shardAt = moving.size();
+                    if (e.failed(shardAt)) {
+                        throw new UnknownJobException(jobId);
+                    }
+                    if (!finishing.isEmpty() && e.failed(shardAt + 1)) {
+                        // The sub-task is DONE already: there is nothing to dead-letter it as.
+                        finishing.clear();
+                    }
+                    // Some marks were not as we thought (another delivery, a dead-lettering, our own lost answer):
+                    // look again at what is stored, and move only what still has to move.
+                    for (int i = 0; i < moving.size(); i++) {
+                        if (e.failed(i)) {
+                            seen.put(
+                                    moving.get(i).index(),
+                                    e.reasons()
+                                            .get(i)
+                                            .current()
+                                            .flatMap(item -> item.text(STATE))
+                                            .map(MarkState::valueOf)
+                                            .orElse(null));
+                        }
+                    }
+                }
+            }
+            throw new LedgerBusyException("the marks of job " + jobId + " kept changing under us", null);
+        });
+    }
+
+    private Map<String, Object> attributes(ItemOutcome outcome, String owner, long now) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put(STATE, outcome.state().name());
+        attributes.put(AT, now);
+        attributes.put(BY, owner);
+        attributes.put(EXPIRES_AT, calls.expiresAt());
+        switch (outcome) {
+            case ItemOutcome.Done done -> done.result().ifPresent(result -> attributes.put(RESULT, result));
+            case ItemOutcome.Dead dead -> {
+                attributes.put(ERROR_TYPE, dead.errorType());
+                attributes.put(
+                        ERROR_MESSAGE,
+                        dead.errorMessage().length() > MAX_ERROR
+                                ? dead.errorMessage().substring(0, MAX_ERROR)
+                                : dead.errorMessage());
+            }
+            case ItemOutcome.Skipped skipped -> {}
+            case ItemOutcome.Redriven redriven -> {}
+        }
+        return attributes;
+    }
+
+    /** The marks of items {@code [from, to)} of a job, by index; items without a mark are absent. */
+    Map<Long, MarkState> read(String jobId, long from, long to) {
+        Map<Long, MarkState> marks = new HashMap<>();
+        forEach(jobId, from, to, item -> marks.put(
+                LedgerKeys.indexOf(item.key()), MarkState.valueOf(item.text(STATE, MarkState.PENDING.name()))));
+        return marks;
+    }
+
+    /** Every mark of items {@code [from, to)} of a job, in index order, page by page. */
+    void forEach(String jobId, long from, long to, java.util.function.Consumer<Item> each) {
+        if (to <= from) {
+            return;
+        }
+        Optional<ItemKey> after = Optional.empty();
+        do {
+            Optional<ItemKey> start = after;
+            LedgerTable.Page page = calls.retrying(
+                    "reading the marks of job " + jobId,
+                    () -> calls.table.query(jobId, LedgerKeys.marks(from, to), true, 1_000, start, true));
+            page.items().forEach(each);
+            after = page.next();
+        } while (after.isPresent());
+    }
+}
