@@ -1,8 +1,8 @@
 package dev.loadsplitter.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.invoke.DestinationRecord;

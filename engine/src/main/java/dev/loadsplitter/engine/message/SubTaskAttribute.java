@@ -26,8 +26,7 @@ public enum SubTaskAttribute {
     /** Hops through a queue from the original event: what MAX_SPLIT_DEPTH bounds. */
     HOPS("hops", "Number", subTask -> Integer.toString(subTask.lineage().hops())),
     /** The index, in the original event, of the sub-task's first item: items keep their identity. */
-    FIRST_ITEM(
-            "firstItem", "Number", subTask -> Long.toString(subTask.lineage().firstItem())),
+    FIRST_ITEM("firstItem", "Number", subTask -> Long.toString(subTask.lineage().firstItem())),
     ITEM_COUNT("itemCount", "Number", subTask -> Integer.toString(subTask.itemCount())),
     TASK_TYPE("taskType", "String", SubTask::taskType),
     /** Only on the rest of a split that ran short of time: the index of the first part still to send. */

@@ -104,7 +104,10 @@ final class DirectEventHandler<T> {
                     yield DirectResponse.duplicate(lineage.jobId());
                 }
                 case LedgeredTask.Ran.Skipped skipped -> {
-                    log.info("{}: the job was stopped ({}); {} skipped", where, skipped.why(),
+                    log.info(
+                            "{}: the job was stopped ({}); {} skipped",
+                            where,
+                            skipped.why(),
                             type.itemNoun().count((int) skipped.items()));
                     yield DirectResponse.stopped(type.itemNoun(), (int) skipped.items());
                 }
@@ -115,11 +118,16 @@ final class DirectEventHandler<T> {
         } catch (LedgeredTask.Failed failed) {
             settleAfterFailure(lineage, invocation, failed);
             if (failed.permanent()) {
-                log.warn("{}: invalid event argument: {}", where, failed.failure().getMessage(), failed.failure());
+                log.warn(
+                        "{}: invalid event argument: {}",
+                        where,
+                        failed.failure().getMessage(),
+                        failed.failure());
                 return DirectResponse.invalid();
             }
             throw new TaskFailedException(
-                    where + ": " + type.name() + " processing failed: " + failed.failure().getMessage(),
+                    where + ": " + type.name() + " processing failed: "
+                            + failed.failure().getMessage(),
                     failed.failure());
         } catch (RuntimeException e) {
             throw new TaskFailedException(where + ": " + e.getMessage(), e);

@@ -66,7 +66,8 @@ final class LedgerBook implements TaskRunner.Book {
                 owner,
                 outcomes,
                 known);
-        outcomes.forEach(outcome -> known.merge(outcome.index(), outcome.state(), (was, now) -> was == MarkState.DONE ? was : now));
+        outcomes.forEach(outcome ->
+                known.merge(outcome.index(), outcome.state(), (was, now) -> was == MarkState.DONE ? was : now));
         scope.touched(lineage.jobId());
     }
 

@@ -115,7 +115,10 @@ final class LedgeredTask<T> {
             throws TaskBusyException, Failed {
         boolean splits = continuation.isPresent() || items > maxItemsPerTask;
         Claim claim = ledger.claim(
-                lineage.jobId(), lineage.partId(), delivery.owner(), delivery.invocation().remainingTime());
+                lineage.jobId(),
+                lineage.partId(),
+                delivery.owner(),
+                delivery.invocation().remainingTime());
         switch (claim) {
             case Claim.Finished finished -> {
                 delivery.scope().touched(lineage.jobId());
@@ -163,12 +166,7 @@ final class LedgeredTask<T> {
         }
         try {
             TaskRunner.Result result = runner.run(
-                    task,
-                    lineage,
-                    delivery.sourceId(),
-                    Deadline.of(delivery.invocation(), clock),
-                    continuation,
-                    book);
+                    task, lineage, delivery.sourceId(), Deadline.of(delivery.invocation(), clock), continuation, book);
             if (result.stoppedAt().isPresent()) {
                 skipRange(lineage, lineage.firstItem() + result.stoppedAt().get(), lineage.firstItem() + items, book);
                 ledger.finishTask(lineage.jobId(), lineage.partId(), TaskState.DONE);
@@ -207,7 +205,10 @@ final class LedgeredTask<T> {
      */
     boolean deadLetter(Lineage lineage, int items, boolean splits, Delivery delivery, Exception reason) {
         Claim claim = ledger.claim(
-                lineage.jobId(), lineage.partId(), delivery.owner(), delivery.invocation().remainingTime());
+                lineage.jobId(),
+                lineage.partId(),
+                delivery.owner(),
+                delivery.invocation().remainingTime());
         switch (claim) {
             case Claim.Finished finished -> {
                 return true;
@@ -263,9 +264,8 @@ final class LedgeredTask<T> {
     private void deadLetter(Lineage lineage, int items, boolean splits, LedgerBook book, Exception failure) {
         long from = lineage.firstItem() + (splits ? book.queued() : 0);
         long to = lineage.firstItem() + items;
-        Map<Long, Exception> alone = failure instanceof TaskRunner.ItemsFailedException failed
-                ? failed.failures()
-                : Map.of();
+        Map<Long, Exception> alone =
+                failure instanceof TaskRunner.ItemsFailedException failed ? failed.failures() : Map.of();
         List<ItemOutcome> dead = new ArrayList<>();
         for (long index = from; index < to; index++) {
             MarkState state = book.known().get(index);

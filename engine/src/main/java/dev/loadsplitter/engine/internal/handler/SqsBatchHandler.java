@@ -63,8 +63,10 @@ final class SqsBatchHandler<T> {
                     (record, in) -> records.handle(record, in, scope).summary());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TaskFailedException("requestId=" + invocation.requestId()
-                    + ": interrupted while processing a batch of " + batch.size() + " records", e);
+            throw new TaskFailedException(
+                    "requestId=" + invocation.requestId() + ": interrupted while processing a batch of " + batch.size()
+                            + " records",
+                    e);
         }
         Map<String, RuntimeException> unsettled = new HashMap<>();
         for (String jobId : scope.touched()) {
@@ -82,9 +84,8 @@ final class SqsBatchHandler<T> {
         }
         List<String> failed = new ArrayList<>();
         for (RecordOutcome outcome : outcomes) {
-            boolean jobUnsettled = scope.jobOf(outcome.messageId())
-                    .map(unsettled::containsKey)
-                    .orElse(false);
+            boolean jobUnsettled =
+                    scope.jobOf(outcome.messageId()).map(unsettled::containsKey).orElse(false);
             if (outcome instanceof RecordOutcome.Failed || jobUnsettled) {
                 failed.add(outcome.messageId());
             }

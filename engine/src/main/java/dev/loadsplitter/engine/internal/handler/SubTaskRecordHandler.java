@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.engine.Invocation;
+import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.ledger.JobLedger;
 import dev.loadsplitter.engine.internal.ledger.UnknownJobException;
-import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SqsRecord;
@@ -92,7 +92,9 @@ final class SubTaskRecordHandler<T> {
 
     private Handled run(SqsRecord record, ReceivedLineage received, LedgeredTask.Delivery delivery) throws Exception {
         String where = "messageId=" + record.messageId()
-                + (received instanceof ReceivedLineage.Known known ? ", " + known.lineage().describe() : "");
+                + (received instanceof ReceivedLineage.Known known
+                        ? ", " + known.lineage().describe()
+                        : "");
         T task;
         JsonNode event;
         try {
@@ -147,8 +149,11 @@ final class SubTaskRecordHandler<T> {
             ran = ledgered.run(task, items, lineage, continuation, delivery);
         } catch (LedgeredTask.Failed failed) {
             if (failed.permanent() && deadLetters.canPark()) {
-                log.warn("{}: can never succeed, so it is dead-lettered at once and parked: {}", where,
-                        failed.failure().getMessage(), failed.failure());
+                log.warn(
+                        "{}: can never succeed, so it is dead-lettered at once and parked: {}",
+                        where,
+                        failed.failure().getMessage(),
+                        failed.failure());
                 deadLetters.parking().park(record);
                 return new Handled("dead-lettered at once and parked", Optional.empty());
             }
@@ -164,8 +169,8 @@ final class SubTaskRecordHandler<T> {
                 yield "duplicate";
             }
             case LedgeredTask.Ran.Skipped skipped ->
-                "skipped " + type.itemNoun().count((int) skipped.items()) + ": the job was stopped ("
-                        + skipped.why() + ")";
+                "skipped " + type.itemNoun().count((int) skipped.items()) + ": the job was stopped (" + skipped.why()
+                        + ")";
         };
         if (!(ran instanceof LedgeredTask.Ran.Duplicate)) {
             log.info("{}: {}", where, summary);
@@ -211,8 +216,8 @@ final class SubTaskRecordHandler<T> {
         if (received instanceof ReceivedLineage.Known known) {
             int items = itemsOf(record);
             boolean splits = known.continuation().isPresent() || items > maxItemsPerTask;
-            Exception reason = new IllegalStateException(
-                    "dead-lettered after " + deadLetters.maxReceiveCount() + " receives");
+            Exception reason =
+                    new IllegalStateException("dead-lettered after " + deadLetters.maxReceiveCount() + " receives");
             try {
                 if (!ledgered.deadLetter(known.lineage(), items, splits, delivery, reason)) {
                     throw new TaskBusyException("dead letter " + known.lineage().describe()

@@ -53,7 +53,10 @@ final class SweepHandler {
             }
         }
         if (!events.isEmpty()) {
-            log.info("requestId={}: sweep published {} of {} completion events", invocation.requestId(), published,
+            log.info(
+                    "requestId={}: sweep published {} of {} completion events",
+                    invocation.requestId(),
+                    published,
                     events.size());
         }
         return JsonNodeFactory.instance.objectNode().put("swept", true).put("published", published);

@@ -122,7 +122,8 @@ final class TaskRunner<T> {
      * @param shortOfTime whether the deadline cut the work short, and the rest was queued
      * @param stoppedAt for a split the job's stop cut short, how many of its items were queued by then
      */
-    record Result(int items, int processed, boolean split, int messages, boolean shortOfTime, Optional<Long> stoppedAt) {
+    record Result(
+            int items, int processed, boolean split, int messages, boolean shortOfTime, Optional<Long> stoppedAt) {
 
         Result(int items, int processed, boolean split, int messages, boolean shortOfTime) {
             this(items, processed, split, messages, shortOfTime, Optional.empty());
@@ -225,7 +226,8 @@ final class TaskRunner<T> {
         // An earlier attempt queued parts already: go on after them (their duplicates would be recognised anyway).
         long queuedBefore = book.queuedBefore();
         int sent = 0;
-        while (sent < parts.size() && plan.firstItems().get(sent) + parts.get(sent).itemCount() <= queuedBefore) {
+        while (sent < parts.size()
+                && plan.firstItems().get(sent) + parts.get(sent).itemCount() <= queuedBefore) {
             sent++;
         }
         // A rest of the split is one hop more, and its parts one more again: allowed only below the limit.
@@ -350,14 +352,16 @@ final class TaskRunner<T> {
         }
         if (lineage.hops() + 1 > splitter.policy().maxSplitDepth()) {
             throw new ShortOfTimeException("ran short of time after " + processed + " of " + items + " items, "
-                    + lineage.hops() + " hops from its event: MAX_SPLIT_DEPTH (" + splitter.policy().maxSplitDepth()
+                    + lineage.hops() + " hops from its event: MAX_SPLIT_DEPTH ("
+                    + splitter.policy().maxSplitDepth()
                     + ") allows no further hop, so the other " + open.size()
                     + " run on the next delivery. Raise the function timeout or lower MAX_ITEMS_PER_TASK.");
         }
         SubTask again = splitter.remainder(type, task, lineage, items);
         if (again.messageBytes() > splitter.policy().maxMessageBytes()) {
             // Too large for a message (an original event can be): its parts fit, one hop further.
-            List<SubTask> parts = splitter.plan(type, task, lineage, Optional.empty()).parts();
+            List<SubTask> parts =
+                    splitter.plan(type, task, lineage, Optional.empty()).parts();
             sender.send(parts, context);
             return new Result(items, processed, false, parts.size(), true);
         }

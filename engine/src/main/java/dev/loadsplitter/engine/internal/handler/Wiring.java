@@ -7,15 +7,15 @@ import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Idempotency;
 import dev.loadsplitter.engine.internal.config.AwsClients;
 import dev.loadsplitter.engine.internal.config.Once;
+import dev.loadsplitter.engine.internal.jobs.CompletionEvents;
+import dev.loadsplitter.engine.internal.jobs.EventBridgeCompletionEvents;
+import dev.loadsplitter.engine.internal.jobs.JobCompletion;
+import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.JobLedger;
 import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
 import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
-import dev.loadsplitter.engine.internal.jobs.CompletionEvents;
-import dev.loadsplitter.engine.internal.jobs.EventBridgeCompletionEvents;
-import dev.loadsplitter.engine.internal.jobs.JobCompletion;
-import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.queue.InvokeSubTaskSender;
 import dev.loadsplitter.engine.internal.queue.QueueAddress;
 import dev.loadsplitter.engine.internal.queue.SendReport;
@@ -180,7 +180,9 @@ public final class Wiring {
         try {
             ledger.warmUp();
         } catch (RuntimeException e) {
-            log.warn("Could not reach the job ledger during init ({}); the first invocation will try again.", e.getMessage());
+            log.warn(
+                    "Could not reach the job ledger during init ({}); the first invocation will try again.",
+                    e.getMessage());
         }
     }
 

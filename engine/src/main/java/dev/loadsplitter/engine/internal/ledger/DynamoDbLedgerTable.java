@@ -70,8 +70,8 @@ public final class DynamoDbLedgerTable implements LedgerTable {
         String keyCondition = p.name(PK) + " = " + p.value(pk) + " AND "
                 + range.asPrefix()
                         .map(prefix -> "begins_with(" + p.name(SK) + ", " + p.value(prefix) + ")")
-                        .orElseGet(() -> p.name(SK) + " BETWEEN " + p.value(range.from()) + " AND "
-                                + p.value(range.to()));
+                        .orElseGet(
+                                () -> p.name(SK) + " BETWEEN " + p.value(range.from()) + " AND " + p.value(range.to()));
         QueryResponse response;
         try {
             response = dynamo.query(r -> {
@@ -89,12 +89,12 @@ public final class DynamoDbLedgerTable implements LedgerTable {
         }
         List<Item> items = new ArrayList<>(response.count());
         response.items().forEach(item -> items.add(item(item)));
-        Optional<ItemKey> next = response.hasLastEvaluatedKey()
-                        && !response.lastEvaluatedKey().isEmpty()
-                ? Optional.of(new ItemKey(
-                        response.lastEvaluatedKey().get(PK).s(),
-                        response.lastEvaluatedKey().get(SK).s()))
-                : Optional.empty();
+        Optional<ItemKey> next =
+                response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                        ? Optional.of(new ItemKey(
+                                response.lastEvaluatedKey().get(PK).s(),
+                                response.lastEvaluatedKey().get(SK).s()))
+                        : Optional.empty();
         return new Page(items, next);
     }
 
@@ -109,7 +109,11 @@ public final class DynamoDbLedgerTable implements LedgerTable {
                         r.tableName(table)
                                 .item(attributes(put.key(), put.attributes()))
                                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
-                        p.apply(condition, r::conditionExpression, r::expressionAttributeNames, r::expressionAttributeValues);
+                        p.apply(
+                                condition,
+                                r::conditionExpression,
+                                r::expressionAttributeNames,
+                                r::expressionAttributeValues);
                     });
                 }
                 case Write.Update update -> {
@@ -121,7 +125,11 @@ public final class DynamoDbLedgerTable implements LedgerTable {
                                 .key(key(update.key()))
                                 .updateExpression(changes)
                                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
-                        p.apply(condition, r::conditionExpression, r::expressionAttributeNames, r::expressionAttributeValues);
+                        p.apply(
+                                condition,
+                                r::conditionExpression,
+                                r::expressionAttributeNames,
+                                r::expressionAttributeValues);
                     });
                 }
                 case Write.Delete delete -> {
@@ -131,12 +139,16 @@ public final class DynamoDbLedgerTable implements LedgerTable {
                         r.tableName(table)
                                 .key(key(delete.key()))
                                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
-                        p.apply(condition, r::conditionExpression, r::expressionAttributeNames, r::expressionAttributeValues);
+                        p.apply(
+                                condition,
+                                r::conditionExpression,
+                                r::expressionAttributeNames,
+                                r::expressionAttributeValues);
                     });
                 }
                 case Write.Check check ->
-                    throw new IllegalArgumentException("a condition check of " + check.key()
-                            + " is only meaningful inside a transaction");
+                    throw new IllegalArgumentException(
+                            "a condition check of " + check.key() + " is only meaningful inside a transaction");
             }
         } catch (ConditionalCheckFailedException e) {
             throw new ConditionFailedException(
@@ -191,7 +203,11 @@ public final class DynamoDbLedgerTable implements LedgerTable {
                             b.tableName(table)
                                     .item(attributes(put.key(), put.attributes()))
                                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
-                            p.apply(condition, b::conditionExpression, b::expressionAttributeNames, b::expressionAttributeValues);
+                            p.apply(
+                                    condition,
+                                    b::conditionExpression,
+                                    b::expressionAttributeNames,
+                                    b::expressionAttributeValues);
                         })
                         .build();
             }
@@ -204,7 +220,11 @@ public final class DynamoDbLedgerTable implements LedgerTable {
                                     .key(key(update.key()))
                                     .updateExpression(changes)
                                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
-                            p.apply(condition, b::conditionExpression, b::expressionAttributeNames, b::expressionAttributeValues);
+                            p.apply(
+                                    condition,
+                                    b::conditionExpression,
+                                    b::expressionAttributeNames,
+                                    b::expressionAttributeValues);
                         })
                         .build();
             }
@@ -215,7 +235,11 @@ public final class DynamoDbLedgerTable implements LedgerTable {
                             b.tableName(table)
                                     .key(key(delete.key()))
                                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
-                            p.apply(condition, b::conditionExpression, b::expressionAttributeNames, b::expressionAttributeValues);
+                            p.apply(
+                                    condition,
+                                    b::conditionExpression,
+                                    b::expressionAttributeNames,
+                                    b::expressionAttributeValues);
                         })
                         .build();
             }
@@ -238,7 +262,9 @@ public final class DynamoDbLedgerTable implements LedgerTable {
 
     /** Throttles and conflicts become {@link LedgerBusyException}; anything else is rethrown as it is. */
     private static RuntimeException busyOr(DynamoDbException e) {
-        String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+        String code = e.awsErrorDetails() == null
+                ? ""
+                : String.valueOf(e.awsErrorDetails().errorCode());
         boolean busy = e.isThrottlingException()
                 || switch (code) {
                     case "TransactionConflictException",

@@ -12,8 +12,8 @@ public record ItemKey(String pk, String sk) implements Comparable<ItemKey> {
         Objects.requireNonNull(pk, "pk");
         Objects.requireNonNull(sk, "sk");
         if (pk.isEmpty() || sk.isEmpty()) {
-            throw new IllegalArgumentException("a ledger key needs a partition and a sort key, got '" + pk + "', '"
-                    + sk + "'");
+            throw new IllegalArgumentException(
+                    "a ledger key needs a partition and a sort key, got '" + pk + "', '" + sk + "'");
         }
     }
 

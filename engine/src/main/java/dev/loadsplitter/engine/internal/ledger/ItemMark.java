@@ -13,7 +13,11 @@ import java.util.Optional;
  * @param errorMessage for DEAD, the error's message
  */
 public record ItemMark(
-        long index, MarkState state, Optional<String> result, Optional<String> errorType, Optional<String> errorMessage) {
+        long index,
+        MarkState state,
+        Optional<String> result,
+        Optional<String> errorType,
+        Optional<String> errorMessage) {
 
     public ItemMark {
         Objects.requireNonNull(state, "state");

@@ -77,11 +77,7 @@ final class ItemMarks {
     record Finish(String partId, TaskState state) {}
 
     private Recorded recordChunk(
-            String jobId,
-            Optional<Finish> finish,
-            String owner,
-            List<ItemOutcome> chunk,
-            Map<Long, MarkState> known) {
+            String jobId, Optional<Finish> finish, String owner, List<ItemOutcome> chunk, Map<Long, MarkState> known) {
         Map<Long, MarkState> seen = new HashMap<>();
         chunk.forEach(outcome -> seen.put(outcome.index(), known.get(outcome.index())));
         List<Finish> finishing = new ArrayList<>();
@@ -108,7 +104,8 @@ final class ItemMarks {
                     if (outcome.state().counter() != null) {
                         deltas.merge(outcome.state().counter(), 1L, Long::sum);
                     }
-                    if (outcome instanceof ItemOutcome.Done done && done.result().isPresent()) {
+                    if (outcome instanceof ItemOutcome.Done done
+                            && done.result().isPresent()) {
                         deltas.merge(RESULTS, 1L, Long::sum);
                     }
                 }
@@ -124,7 +121,8 @@ final class ItemMarks {
                 });
                 changes.add(Change.set(EXPIRES_AT, calls.expiresAt()));
                 writes.add(new Write.Update(
-                        LedgerKeys.shard(jobId, LedgerKeys.shardOf(moving.getFirst().index())),
+                        LedgerKeys.shard(
+                                jobId, LedgerKeys.shardOf(moving.getFirst().index())),
                         changes,
                         Condition.present()));
                 finishing.forEach(f -> writes.add(claims.finishing(LedgerKeys.task(jobId, f.partId()), f.state())));
@@ -185,8 +183,12 @@ final class ItemMarks {
     /** The marks of items {@code [from, to)} of a job, by index; items without a mark are absent. */
     Map<Long, MarkState> read(String jobId, long from, long to) {
         Map<Long, MarkState> marks = new HashMap<>();
-        forEach(jobId, from, to, item -> marks.put(
-                LedgerKeys.indexOf(item.key()), MarkState.valueOf(item.text(STATE, MarkState.PENDING.name()))));
+        forEach(
+                jobId,
+                from,
+                to,
+                item -> marks.put(
+                        LedgerKeys.indexOf(item.key()), MarkState.valueOf(item.text(STATE, MarkState.PENDING.name()))));
         return marks;
     }
 

@@ -200,7 +200,8 @@ final class JobBook {
                 List.of(Change.set(CLOSED_AT, now)),
                 Condition.NONE);
         try {
-            calls.retrying("closing job " + jobId, () -> calls.table.transact(List.of(closing, indexed), calls.token()));
+            calls.retrying(
+                    "closing job " + jobId, () -> calls.table.transact(List.of(closing, indexed), calls.token()));
         } catch (TransactionCancelledException moved) {
             return Optional.empty();
         }

@@ -30,7 +30,12 @@ public interface JobLedger {
     /** Readies a redrive of items {@code [from, to)}: DEAD marks become PENDING and a closed job reopens. */
     long redrive(String jobId, long from, long to);
 
-    void record(String jobId, Optional<Ledger.Finish> finish, String owner, List<ItemOutcome> outcomes, Map<Long, MarkState> known);
+    void record(
+            String jobId,
+            Optional<Ledger.Finish> finish,
+            String owner,
+            List<ItemOutcome> outcomes,
+            Map<Long, MarkState> known);
 
     Closing close(String jobId, String owner, Duration lease);
 

@@ -137,13 +137,12 @@ public final class Ledger implements JobLedger {
      */
     @Override
     public void record(
-            String jobId, Optional<Finish> finish, String owner, List<ItemOutcome> outcomes, Map<Long, MarkState> known) {
-        marks.record(
-                jobId,
-                finish.map(f -> new ItemMarks.Finish(f.partId(), f.state())),
-                owner,
-                outcomes,
-                known);
+            String jobId,
+            Optional<Finish> finish,
+            String owner,
+            List<ItemOutcome> outcomes,
+            Map<Long, MarkState> known) {
+        marks.record(jobId, finish.map(f -> new ItemMarks.Finish(f.partId(), f.state())), owner, outcomes, known);
     }
 
     /** Where a sub-task's claim goes once its items are marked. */
@@ -237,7 +236,8 @@ public final class Ledger implements JobLedger {
                 pending.add(new ItemOutcome.Redriven(index));
             }
         });
-        long moved = marks.record(jobId, Optional.empty(), "redrive", pending, seen).marked();
+        long moved =
+                marks.record(jobId, Optional.empty(), "redrive", pending, seen).marked();
         calls.retrying("reopening job " + jobId, () -> {
             try {
                 calls.table.write(new Write.Update(
@@ -248,7 +248,8 @@ public final class Ledger implements JobLedger {
                                 Change.set(LedgerKeys.CHANGED_AT, calls.now()),
                                 Change.set(
                                         LedgerKeys.DEADLINE,
-                                        calls.now() + calls.settings.jobDeadline().toMillis())),
+                                        calls.now()
+                                                + calls.settings.jobDeadline().toMillis())),
                         Condition.and(
                                 Condition.present(),
                                 Condition.notEqual(LedgerKeys.STATUS, JobStatus.IN_PROGRESS.name()))));

@@ -36,7 +36,8 @@ final class LedgerCalls {
 
     /** A fresh ClientRequestToken (at most 36 characters, as DynamoDB takes). */
     String token() {
-        return UUID.nameUUIDFromBytes((instance + ":" + tokens.incrementAndGet()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        return UUID.nameUUIDFromBytes(
+                        (instance + ":" + tokens.incrementAndGet()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .toString();
     }
 

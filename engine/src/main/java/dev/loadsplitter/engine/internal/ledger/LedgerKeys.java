@@ -35,8 +35,8 @@ final class LedgerKeys {
     static final String TASK_PREFIX = "t/";
     static final String INDEX_PREFIX = "jobs/";
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     // Attribute names.
     static final String STATE = "state";

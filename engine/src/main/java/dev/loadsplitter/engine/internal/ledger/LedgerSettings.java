@@ -16,7 +16,11 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
  * @param maxAttempts attempts per call before the caller's invocation fails (the first included)
  */
 public record LedgerSettings(
-        Duration timeToLive, Duration jobDeadline, LedgerTolerance tolerance, BackoffStrategy backoff, int maxAttempts) {
+        Duration timeToLive,
+        Duration jobDeadline,
+        LedgerTolerance tolerance,
+        BackoffStrategy backoff,
+        int maxAttempts) {
 
     public LedgerSettings {
         Objects.requireNonNull(timeToLive, "timeToLive");
@@ -43,5 +47,4 @@ public record LedgerSettings(
                 BackoffStrategy.exponentialDelayHalfJitter(Duration.ofMillis(20), Duration.ofSeconds(1)),
                 10);
     }
-
 }

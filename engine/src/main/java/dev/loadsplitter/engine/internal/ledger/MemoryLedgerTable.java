@@ -33,8 +33,7 @@ public final class MemoryLedgerTable implements LedgerTable {
     private static final Duration TOKEN_WINDOW = Duration.ofMinutes(10);
     private static final int PURGE_EVERY = 4_096;
 
-    private final ConcurrentHashMap<String, ConcurrentSkipListMap<String, Item>> partitions =
-            new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConcurrentSkipListMap<String, Item>> partitions = new ConcurrentHashMap<>();
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final Map<String, Instant> tokens = new LinkedHashMap<>();
     private final AtomicLong writes = new AtomicLong();
@@ -155,7 +154,8 @@ public final class MemoryLedgerTable implements LedgerTable {
         }
         Item after = write.after(before);
         if (after == null) {
-            ConcurrentSkipListMap<String, Item> partition = partitions.get(write.key().pk());
+            ConcurrentSkipListMap<String, Item> partition =
+                    partitions.get(write.key().pk());
             if (partition != null) {
                 partition.remove(write.key().sk());
             }

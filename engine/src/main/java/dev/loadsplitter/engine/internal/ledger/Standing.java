@@ -44,7 +44,9 @@ public record Standing(
         if (stop.isPresent()) {
             return stop;
         }
-        return tolerated >= 0 && deadLettered > tolerated ? Optional.of(CloseReason.TOLERANCE_EXCEEDED) : Optional.empty();
+        return tolerated >= 0 && deadLettered > tolerated
+                ? Optional.of(CloseReason.TOLERANCE_EXCEEDED)
+                : Optional.empty();
     }
 
     /** Whether these are the counts a close was made with. */

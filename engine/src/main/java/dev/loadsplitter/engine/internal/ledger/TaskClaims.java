@@ -100,7 +100,8 @@ final class TaskClaims {
                 Condition.equal(ATTEMPTS, attempts));
     }
 
-    private Write take(ItemKey key, String owner, long now, Duration lease, long attempts, long queued, Condition when) {
+    private Write take(
+            ItemKey key, String owner, long now, Duration lease, long attempts, long queued, Condition when) {
         return new Write.Update(
                 key,
                 List.of(
@@ -183,7 +184,9 @@ final class TaskClaims {
                                                 Condition.equal(STATE, TaskState.IN_PROGRESS.name()))),
                                 new Write.Update(
                                         LedgerKeys.shard(jobId, Math.floorMod(partId.hashCode(), LedgerKeys.SHARDS)),
-                                        List.of(Change.add(FAILED_ATTEMPTS, 1), Change.set(EXPIRES_AT, calls.expiresAt())),
+                                        List.of(
+                                                Change.add(FAILED_ATTEMPTS, 1),
+                                                Change.set(EXPIRES_AT, calls.expiresAt())),
                                         Condition.present())),
                         calls.token());
                 return true;
@@ -200,7 +203,8 @@ final class TaskClaims {
 
     /** The claim as stored, for operators: its state, attempts, errors. */
     Optional<Item> read(String jobId, String partId) {
-        return calls.retrying("reading " + LedgerKeys.task(jobId, partId), () -> calls.table.get(
-                LedgerKeys.task(jobId, partId), true));
+        return calls.retrying(
+                "reading " + LedgerKeys.task(jobId, partId),
+                () -> calls.table.get(LedgerKeys.task(jobId, partId), true));
     }
 }

@@ -142,7 +142,9 @@ public final class Splitter {
             }
             if (fitting.messageBytes() > policy.maxMessageBytes()) {
                 // One slice that the plan had to halve into parts: its parts fit where it does not.
-                int end = runStart + 1 < starts.size() ? starts.get(runStart + 1) : plan.parts().size();
+                int end = runStart + 1 < starts.size()
+                        ? starts.get(runStart + 1)
+                        : plan.parts().size();
                 rests.addAll(plan.parts().subList(starts.get(runStart), end));
             } else {
                 rests.add(fitting);

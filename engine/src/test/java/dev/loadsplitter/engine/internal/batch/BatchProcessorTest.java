@@ -37,13 +37,12 @@ class BatchProcessorTest {
 
     @Test
     void aFailingRecordFailsAloneAndOutcomesKeepBatchOrder() throws Exception {
-        RecordHandler handler =
-                (record, invocation) -> {
+        RecordHandler handler = (record, invocation) -> {
             if (record.messageId().equals("m3") || record.messageId().equals("m7")) {
-                        throw new IllegalStateException("bad " + record.messageId());
-                    }
-                    return "ok";
-                };
+                throw new IllegalStateException("bad " + record.messageId());
+            }
+            return "ok";
+        };
         BatchProcessor processor = new BatchProcessor(executor, 4);
 
         List<RecordOutcome> outcomes = processor.process(records(10), INVOCATION, handler);
@@ -63,16 +62,15 @@ class BatchProcessorTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
         CountDownLatch fourStarted = new CountDownLatch(4);
-        RecordHandler handler =
-                (record, invocation) -> {
+        RecordHandler handler = (record, invocation) -> {
             int now = running.incrementAndGet();
-                    peak.accumulateAndGet(now, Math::max);
-                    fourStarted.countDown();
-                    // Hold until four records run at once, proving they overlap; bounded so a bug cannot hang.
-                    fourStarted.await(5, TimeUnit.SECONDS);
-                    running.decrementAndGet();
-                    return "ok";
-                };
+            peak.accumulateAndGet(now, Math::max);
+            fourStarted.countDown();
+            // Hold until four records run at once, proving they overlap; bounded so a bug cannot hang.
+            fourStarted.await(5, TimeUnit.SECONDS);
+            running.decrementAndGet();
+            return "ok";
+        };
         BatchProcessor processor = new BatchProcessor(executor, 4);
 
         List<RecordOutcome> outcomes = processor.process(records(10), INVOCATION, handler);
@@ -83,13 +81,12 @@ class BatchProcessorTest {
 
     @Test
     void anErrorThrownByARecordIsStillThatRecordsFailure() throws Exception {
-        RecordHandler handler =
-                (record, invocation) -> {
+        RecordHandler handler = (record, invocation) -> {
             if (record.messageId().equals("m1")) {
-                        throw new AssertionError("boom");
-                    }
-                    return "ok";
-                };
+                throw new AssertionError("boom");
+            }
+            return "ok";
+        };
         BatchProcessor processor = new BatchProcessor(executor, 2);
 
         List<RecordOutcome> outcomes = processor.process(records(3), INVOCATION, handler);

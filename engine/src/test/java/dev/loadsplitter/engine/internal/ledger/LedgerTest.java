@@ -255,7 +255,12 @@ class LedgerTest {
         ledger.record("job-1", Optional.empty(), "a", dead(1), Map.of());
         assertThat(ledger.standing("job-1").orElseThrow().stopped()).contains(CloseReason.TOLERANCE_EXCEEDED);
 
-        ledger.record("job-1", Optional.empty(), "b", List.of(new ItemOutcome.Skipped(2), new ItemOutcome.Skipped(3)), Map.of());
+        ledger.record(
+                "job-1",
+                Optional.empty(),
+                "b",
+                List.of(new ItemOutcome.Skipped(2), new ItemOutcome.Skipped(3)),
+                Map.of());
         assertThat(ledger.close("job-1", "b", LEASE)).isInstanceOfSatisfying(Closing.Publish.class, publish -> {
             assertThat(publish.job().status()).isEqualTo(JobStatus.FAILED);
             assertThat(publish.job().reason()).contains(CloseReason.TOLERANCE_EXCEEDED);
@@ -311,7 +316,9 @@ class LedgerTest {
         ledger.claim("job-1", "1", "a", LEASE);
 
         assertThat(ledger.release("job-1", "1", "a", "boom")).isTrue();
-        assertThat(ledger.release("job-1", "1", "a", "boom")).as("a release sent twice counts once").isFalse();
+        assertThat(ledger.release("job-1", "1", "a", "boom"))
+                .as("a release sent twice counts once")
+                .isFalse();
 
         assertThat(ledger.claim("job-1", "1", "b", LEASE)).isEqualTo(new Claim.Claimed(2, 0));
         assertThat(ledger.standing("job-1").orElseThrow().failedAttempts()).isEqualTo(1);
