@@ -90,6 +90,22 @@ public record Lineage(String jobId, String partId, int depth, int hops, long fir
         return new Lineage(jobId, base + REMAINDER + generation, depth, hops + 1, firstItem);
     }
 
+    private static final char GENERATION = '!';
+
+    /**
+     * This task as the parent of its parts after its {@code generation}-th redrive: {@code 3!1}, so the
+     * parts it splits into now ({@code 3!1.1}, …) are new sub-tasks that do its open items, whatever
+     * became of the parts an earlier generation made.
+     */
+    public Lineage generation(int generation) {
+        return generation == 0 ? this : new Lineage(jobId, partId + GENERATION + generation, depth, hops, firstItem);
+    }
+
+    /** Whether this task descends from a redriven split's new generation ({@link #generation}). */
+    public boolean isOfLaterGeneration() {
+        return partId.indexOf(GENERATION) >= 0;
+    }
+
     /** Whether this is the rest of a split ({@link #continuation}). */
     public boolean isContinuation() {
         return partId.indexOf(CONTINUATION) >= 0;

@@ -25,10 +25,19 @@ final class LedgerBook implements TaskRunner.Book {
     private final String owner;
     private final int attempt;
     private final long queuedBefore;
+    private final int generation;
     private final Map<Long, MarkState> known = new HashMap<>();
     private long queued;
 
-    LedgerBook(JobLedger ledger, JobScope scope, Lineage lineage, String owner, int attempt, long queuedBefore) {
+    LedgerBook(
+            JobLedger ledger,
+            JobScope scope,
+            Lineage lineage,
+            String owner,
+            int attempt,
+            long queuedBefore,
+            int generation) {
+        this.generation = generation;
         this.ledger = ledger;
         this.scope = scope;
         this.lineage = lineage;
@@ -43,7 +52,10 @@ final class LedgerBook implements TaskRunner.Book {
         NavigableSet<Long> open = new TreeSet<>();
         // A first attempt at a task that is not sent again covers items nobody marked yet; anything
         // else reads the marks, so only unfinished items run again.
-        if (attempt > 1 || lineage.isRemainder() || lineage.partId().isEmpty()) {
+        if (attempt > 1
+                || lineage.isRemainder()
+                || lineage.isOfLaterGeneration()
+                || lineage.partId().isEmpty()) {
             known.putAll(ledger.marks(lineage.jobId(), first, first + count));
         }
         for (long index = first; index < first + count; index++) {
@@ -65,7 +77,8 @@ final class LedgerBook implements TaskRunner.Book {
                 finishes ? Optional.of(new Ledger.Finish(lineage.partId(), TaskState.DONE)) : Optional.empty(),
                 owner,
                 outcomes,
-                known);
+                known,
+                Optional.empty());
         outcomes.forEach(outcome ->
                 known.merge(outcome.index(), outcome.state(), (was, now) -> was == MarkState.DONE ? was : now));
         scope.touched(lineage.jobId());
@@ -82,6 +95,11 @@ final class LedgerBook implements TaskRunner.Book {
     @Override
     public long queuedBefore() {
         return queuedBefore;
+    }
+
+    @Override
+    public int generation() {
+        return generation;
     }
 
     /** The most of the task's items any attempt has queued as parts, as far as this one knows. */

@@ -144,16 +144,19 @@ final class LedgeredTask<T> {
             Claim.Claimed claimed)
             throws Failed {
         LedgerBook book = new LedgerBook(
-                ledger, delivery.scope(), lineage, delivery.owner(), claimed.attempt(), claimed.queued());
+                ledger,
+                delivery.scope(),
+                lineage,
+                delivery.owner(),
+                claimed.attempt(),
+                claimed.queued(),
+                claimed.generation());
         Standing standing;
         try {
             if (claimed.redriven()) {
                 // A redrive, by our dlq command or any other: the items it dead-lettered are open again, and
                 // a closed job reopens, so it closes again once they end.
-                ledger.redrive(
-                        lineage.jobId(),
-                        lineage.firstItem() + (splits ? claimed.queued() : 0),
-                        lineage.firstItem() + items);
+                ledger.redrive(lineage.jobId(), lineage.firstItem(), lineage.firstItem() + items);
             }
             standing = delivery.scope().standing(lineage.jobId());
         } catch (RuntimeException e) {
@@ -218,7 +221,13 @@ final class LedgeredTask<T> {
             }
             case Claim.Claimed claimed -> {
                 LedgerBook book = new LedgerBook(
-                        ledger, delivery.scope(), lineage, delivery.owner(), claimed.attempt(), claimed.queued());
+                        ledger,
+                        delivery.scope(),
+                        lineage,
+                        delivery.owner(),
+                        claimed.attempt(),
+                        claimed.queued(),
+                        claimed.generation());
                 deadLetter(lineage, items, splits, book, reason);
                 delivery.scope().touched(lineage.jobId());
                 return true;
@@ -252,7 +261,8 @@ final class LedgeredTask<T> {
         for (long index = from; index < to; index++) {
             skips.add(new ItemOutcome.Skipped(index));
         }
-        ledger.record(lineage.jobId(), Optional.empty(), book.owner(), skips, book.known());
+        ledger.record(
+                lineage.jobId(), Optional.empty(), book.owner(), skips, book.known(), Optional.of(lineage.partId()));
         book.touched();
         return skips.size();
     }
@@ -280,7 +290,8 @@ final class LedgeredTask<T> {
                 Optional.of(new Ledger.Finish(lineage.partId(), TaskState.DEAD)),
                 book.owner(),
                 dead,
-                book.known());
+                book.known(),
+                Optional.of(lineage.partId()));
         book.touched();
     }
 

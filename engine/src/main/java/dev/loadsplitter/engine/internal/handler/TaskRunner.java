@@ -80,6 +80,9 @@ final class TaskRunner<T> {
         /** How many of the task's items earlier attempts of its split queued; 0 for none. */
         long queuedBefore();
 
+        /** How many times the task was redriven: its split names its parts after it. */
+        int generation();
+
         /** Whether the job stopped, so no more parts are queued; looked at between chunks of a split. */
         boolean stopped();
 
@@ -102,6 +105,11 @@ final class TaskRunner<T> {
 
             @Override
             public long queuedBefore() {
+                return 0;
+            }
+
+            @Override
+            public int generation() {
                 return 0;
             }
 
@@ -209,7 +217,7 @@ final class TaskRunner<T> {
             Optional<SubTask.Continuation> continuation,
             Book book)
             throws Exception {
-        Lineage parent = lineage.continued();
+        Lineage parent = lineage.continued().generation(book.generation());
         Thread warming = Thread.ofVirtual().name("sender-warm-up").start(this::warmUpSender);
         Instant planStart = clock.instant();
         Splitter.Plan plan;

@@ -39,10 +39,17 @@ public final class JobCompletion {
      * @throws RuntimeException when the ledger or the bus failed; the job is settled again later
      */
     public void settle(String jobId, String owner, Duration lease) {
-        if (ledger.close(jobId, owner, lease) instanceof Closing.Publish publish) {
+        // After announcing a close, look again: counts that changed meanwhile make the next close now.
+        for (int round = 0; round < MAX_CLOSES_AT_ONCE; round++) {
+            if (!(ledger.close(jobId, owner, lease) instanceof Closing.Publish publish)) {
+                return;
+            }
             publish(publish.job(), owner);
         }
     }
+
+    /** Closes one look may announce in a row; any more wait for the next look. */
+    private static final int MAX_CLOSES_AT_ONCE = 3;
 
     /** Publishes an event the caller holds (from a close, or the sweep), and records it. */
     public void publish(JobRecord job, String owner) {
@@ -71,6 +78,6 @@ public final class JobCompletion {
             }
             throw e;
         }
-        ledger.published(job.jobId(), job.close(), owner);
+        ledger.published(job, owner);
     }
 }

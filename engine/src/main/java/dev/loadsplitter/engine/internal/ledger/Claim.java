@@ -9,14 +9,17 @@ public sealed interface Claim {
      * Go ahead: the caller holds the sub-task until its lease ends.
      *
      * @param attempt which attempt at the sub-task this is, 1 for the first
-     * @param queued for a split, how many of its items earlier attempts queued as parts (counted where those end)
+     * @param queued for a split, how many of its items this generation's attempts queued as parts (counted where
+     *     those end)
      * @param redriven whether it had been dead-lettered: this delivery is a redrive
+     * @param generation how many times it was redriven: a split names its parts after it, so a redriven split's
+     *     parts are new sub-tasks that do its open items, whatever became of the parts before
      */
-    record Claimed(int attempt, long queued, boolean redriven) implements Claim {
+    record Claimed(int attempt, long queued, boolean redriven, int generation) implements Claim {
 
-        /** A claim of a task that was not dead-lettered. */
+        /** A claim of a task never dead-lettered. */
         public Claimed(int attempt, long queued) {
-            this(attempt, queued, false);
+            this(attempt, queued, false, 0);
         }
     }
 

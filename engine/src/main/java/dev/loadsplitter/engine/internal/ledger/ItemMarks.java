@@ -48,25 +48,29 @@ final class ItemMarks {
      * moves the sub-task to {@code finish}, when given.
      *
      * @param known the items' marks as the caller read them; items not in it are assumed unmarked
+     * @param held the sub-task whose claim {@code owner} must hold for these marks to be written: a dead letter
+     *     or a skip is the holder's to write, never a delivery's whose lease another has taken
+     * @throws ClaimLostException when {@code owner} no longer holds {@code held}
      */
     Recorded record(
             String jobId,
             Optional<Finish> finish,
             String owner,
             List<ItemOutcome> outcomes,
-            Map<Long, MarkState> known) {
+            Map<Long, MarkState> known,
+            Optional<String> held) {
         List<ItemOutcome> sorted = new ArrayList<>(outcomes);
         sorted.sort(Comparator.comparingLong(ItemOutcome::index));
         long marked = 0;
         long already = 0;
         if (sorted.isEmpty() && finish.isPresent()) {
-            claims.finish(jobId, finish.get().partId(), finish.get().state());
+            finishHeld(jobId, finish.get(), owner, held);
             return new Recorded(0, 0);
         }
         for (int from = 0; from < sorted.size(); from += PER_TRANSACTION) {
             List<ItemOutcome> chunk = sorted.subList(from, Math.min(sorted.size(), from + PER_TRANSACTION));
             boolean last = from + PER_TRANSACTION >= sorted.size();
-            Recorded recorded = recordChunk(jobId, last ? finish : Optional.empty(), owner, chunk, known);
+            Recorded recorded = recordChunk(jobId, last ? finish : Optional.empty(), owner, chunk, known, held);
             marked += recorded.marked();
             already += recorded.alreadyMarked();
         }
@@ -76,8 +80,43 @@ final class ItemMarks {
     /** Where a sub-task's claim goes once its items are marked. */
     record Finish(String partId, TaskState state) {}
 
+    /** Moves the sub-task to its finish, only while {@code owner} holds it when {@code held} says so. */
+    private void finishHeld(String jobId, Finish finish, String owner, Optional<String> held) {
+        if (held.isEmpty()) {
+            claims.finish(jobId, finish.partId(), finish.state());
+            return;
+        }
+        calls.retrying("finishing " + finish.partId() + " of job " + jobId, () -> {
+            try {
+                calls.table.write(finishing(jobId, finish, owner, held));
+            } catch (ConditionFailedException lost) {
+                throw new ClaimLostException(jobId, held.get(), owner);
+            }
+        });
+    }
+
+    /** The write that finishes a sub-task; while {@code owner} holds it, when {@code held} names it. */
+    private Write finishing(String jobId, Finish finish, String owner, Optional<String> held) {
+        Write.Update plain = (Write.Update) claims.finishing(LedgerKeys.task(jobId, finish.partId()), finish.state());
+        if (held.isEmpty() || !held.get().equals(finish.partId())) {
+            return plain;
+        }
+        return new Write.Update(plain.key(), plain.changes(), holding(owner));
+    }
+
+    private static Condition holding(String owner) {
+        return Condition.and(
+                Condition.equal(LedgerKeys.OWNER, owner),
+                Condition.equal(LedgerKeys.STATE, TaskState.IN_PROGRESS.name()));
+    }
+
     private Recorded recordChunk(
-            String jobId, Optional<Finish> finish, String owner, List<ItemOutcome> chunk, Map<Long, MarkState> known) {
+            String jobId,
+            Optional<Finish> finish,
+            String owner,
+            List<ItemOutcome> chunk,
+            Map<Long, MarkState> known,
+            Optional<String> held) {
         Map<Long, MarkState> seen = new HashMap<>();
         chunk.forEach(outcome -> seen.put(outcome.index(), known.get(outcome.index())));
         List<Finish> finishing = new ArrayList<>();
@@ -110,7 +149,7 @@ final class ItemMarks {
                     }
                 }
                 if (writes.isEmpty()) {
-                    finishing.forEach(f -> claims.finish(jobId, f.partId(), f.state()));
+                    finishing.forEach(f -> finishHeld(jobId, f, owner, held));
                     return new Recorded(0, chunk.size());
                 }
                 List<Change> changes = new ArrayList<>();
@@ -125,7 +164,12 @@ final class ItemMarks {
                                 jobId, LedgerKeys.shardOf(moving.getFirst().index())),
                         changes,
                         Condition.present()));
-                finishing.forEach(f -> writes.add(claims.finishing(LedgerKeys.task(jobId, f.partId()), f.state())));
+                finishing.forEach(f -> writes.add(finishing(jobId, f, owner, held)));
+                boolean checked = held.isPresent()
+                        && finishing.stream().noneMatch(f -> f.partId().equals(held.get()));
+                if (checked) {
+                    writes.add(new Write.Check(LedgerKeys.task(jobId, held.get()), holding(owner)));
+                }
                 try {
                     calls.table.transact(writes, calls.token());
                     return new Recorded(moving.size(), chunk.size() - moving.size());
@@ -135,8 +179,15 @@ final class ItemMarks {
                         throw new UnknownJobException(jobId);
                     }
                     if (!finishing.isEmpty() && e.failed(shardAt + 1)) {
+                        if (held.isPresent()) {
+                            // Not ours any more: another delivery took the sub-task over, and its marks are its own.
+                            throw new ClaimLostException(jobId, held.get(), owner);
+                        }
                         // The sub-task is DONE already: there is nothing to dead-letter it as.
                         finishing.clear();
+                    }
+                    if (checked && e.failed(shardAt + 1)) {
+                        throw new ClaimLostException(jobId, held.get(), owner);
                     }
                     // Some marks were not as we thought (another delivery, a dead-lettering, our own lost answer):
                     // look again at what is stored, and move only what still has to move.

@@ -85,6 +85,10 @@ final class JobBook {
                 LedgerKeys.indexEntry(created, jobId),
                 Map.of(JOB_ID, jobId, CREATED_AT, now, EXPIRES_AT, expires),
                 Condition.absent()));
+        writes.add(new Write.Put(
+                LedgerKeys.unsettledEntry(created, jobId),
+                Map.of(JOB_ID, jobId, CREATED_AT, now, EXPIRES_AT, expires),
+                Condition.absent()));
         calls.retrying("opening job " + jobId, () -> {
             try {
                 calls.table.transact(writes, calls.token());
@@ -156,19 +160,37 @@ final class JobBook {
             return new Closing.Unknown();
         }
         Item header = read.get();
+        // The counts read again after the header: at least as fresh as the close it holds, so no close is ever
+        // made with counts older than the one before it.
+        standing = standing(jobId, true).orElseThrow(() -> new UnknownJobException(jobId));
+        if (!standing.complete()) {
+            return new Closing.Open(standing);
+        }
         for (int round = 0; round < 8; round++) {
-            boolean open = header.text(STATUS, JobStatus.IN_PROGRESS.name()).equals(JobStatus.IN_PROGRESS.name());
-            boolean changed = !open
-                    && !standing.sameCounts(
+            long close = header.number(CLOSE);
+            boolean changed = close == 0
+                    || !standing.sameCounts(
                             header.number(SNAPSHOT + PROCESSED),
                             header.number(SNAPSHOT + DEAD_LETTERED),
                             header.number(SNAPSHOT + SKIPPED));
-            if (open || changed) {
-                Optional<Item> closed = tryClose(jobId, header, standing);
+            if (changed) {
+                // A close is announced before the next one is made, so every close number has its event. Counts
+                // that changed before close c was announced correct close c in place, unless someone set out to
+                // announce it: then its counts stay, c is announced (again, if need be), and the announcer's next
+                // look makes close c + 1 with the new counts.
+                boolean announced = close == 0 || header.number(PUBLISHED) >= close;
+                boolean attempted = header.number(LedgerKeys.ATTEMPTED) >= close;
+                if (!announced && attempted) {
+                    return publication(jobId, header, owner, lease);
+                }
+                Optional<Item> closed = tryClose(jobId, header, standing, !announced);
                 if (closed.isEmpty()) {
                     // Another invocation closed it, or counted into it, meanwhile: look again.
                     header = header(jobId).orElseThrow(() -> new UnknownJobException(jobId));
                     standing = standing(jobId, true).orElseThrow(() -> new UnknownJobException(jobId));
+                    if (!standing.complete()) {
+                        return new Closing.Open(standing);
+                    }
                     continue;
                 }
                 header = closed.get();
@@ -178,14 +200,18 @@ final class JobBook {
         throw new LedgerBusyException("job " + jobId + " kept changing while it was being closed", null);
     }
 
-    private Optional<Item> tryClose(String jobId, Item header, Standing standing) {
+    /**
+     * Closes the job with {@code standing}'s counts: as close c + 1, or, {@code inPlace}, as close c
+     * again when c was not announced yet (and nobody is announcing it).
+     */
+    private Optional<Item> tryClose(String jobId, Item header, Standing standing, boolean inPlace) {
         long close = header.number(CLOSE);
         long now = calls.now();
         Verdict verdict = verdict(standing);
         List<Change> changes = List.of(
                 Change.set(STATUS, verdict.status().name()),
                 Change.set(REASON, verdict.reason().name()),
-                Change.set(CLOSE, close + 1),
+                Change.set(CLOSE, inPlace ? close : close + 1),
                 Change.set(CLOSED_AT, now),
                 Change.set(CHANGED_AT, now),
                 Change.set(SNAPSHOT + PROCESSED, standing.processed()),
@@ -194,15 +220,19 @@ final class JobBook {
                 Change.set(SNAPSHOT + RESULTS, standing.results()),
                 Change.set(SNAPSHOT + FAILED_ATTEMPTS, standing.failedAttempts()),
                 Change.set(EXPIRES_AT, calls.expiresAt()));
-        Write closing = new Write.Update(LedgerKeys.header(jobId), changes, Condition.equal(CLOSE, close));
-        Write indexed = new Write.Update(
-                LedgerKeys.indexEntry(Instant.ofEpochMilli(header.number(CREATED_AT)), jobId),
-                List.of(Change.set(CLOSED_AT, now)),
-                Condition.NONE);
+        Condition unchanged = inPlace
+                ? Condition.and(
+                        Condition.equal(CLOSE, close),
+                        Condition.less(PUBLISHED, close),
+                        Condition.or(
+                                Condition.missing(LedgerKeys.ATTEMPTED), Condition.less(LedgerKeys.ATTEMPTED, close)))
+                : Condition.and(
+                        Condition.equal(CLOSE, close),
+                        Condition.or(Condition.equal(CLOSE, 0L), Condition.not(Condition.less(PUBLISHED, close))));
+        Write closing = new Write.Update(LedgerKeys.header(jobId), changes, unchanged);
         try {
-            calls.retrying(
-                    "closing job " + jobId, () -> calls.table.transact(List.of(closing, indexed), calls.token()));
-        } catch (TransactionCancelledException moved) {
+            calls.retrying("closing job " + jobId, () -> calls.table.write(closing));
+        } catch (ConditionFailedException moved) {
             return Optional.empty();
         }
         Map<String, Object> after = new LinkedHashMap<>(header.attributes());
@@ -245,7 +275,10 @@ final class JobBook {
                     "taking the completion event of job " + jobId,
                     () -> calls.table.write(new Write.Update(
                             LedgerKeys.header(jobId),
-                            List.of(Change.set(PUBLISHER, owner), Change.set(PUBLISHING_UNTIL, now + lease.toMillis())),
+                            List.of(
+                                    Change.set(PUBLISHER, owner),
+                                    Change.set(PUBLISHING_UNTIL, now + lease.toMillis()),
+                                    Change.set(LedgerKeys.ATTEMPTED, close)),
                             Condition.and(
                                     Condition.equal(CLOSE, close),
                                     Condition.less(PUBLISHED, close),
@@ -259,18 +292,48 @@ final class JobBook {
         return new Closing.Publish(closedRecord(header));
     }
 
-    /** Records that close {@code close}'s event was published. */
-    void published(String jobId, int close, String owner) {
-        calls.retrying("recording the completion event of job " + jobId, () -> {
+    /**
+     * Records that close {@code job.close()}'s event was published, and marks the job settled in the
+     * jobs index, where the sweep no longer looks for it.
+     */
+    void published(JobRecord job, String owner) {
+        int close = job.close();
+        calls.retrying("recording the completion event of job " + job.jobId(), () -> {
             try {
                 calls.table.write(new Write.Update(
-                        LedgerKeys.header(jobId),
+                        LedgerKeys.header(job.jobId()),
                         List.of(Change.set(PUBLISHED, (long) close), Change.remove(PUBLISHING_UNTIL)),
                         Condition.less(PUBLISHED, close)));
             } catch (ConditionFailedException already) {
                 // Recorded already, by this call before its answer was lost or by another publisher.
             }
         });
+        // Counts that changed while the event went out make the next close: the job stays on the sweep's list.
+        boolean unchanged = standing(job.jobId(), true)
+                .map(now -> now.sameCounts(job.processed(), job.deadLettered(), job.skipped()))
+                .orElse(true);
+        if (unchanged) {
+            settled(job.jobId(), job.firstActivity());
+        }
+    }
+
+    /** Takes a job out of the unsettled partition: it is closed and its last close announced. */
+    void settled(String jobId, Instant createdAt) {
+        calls.retrying(
+                "marking job " + jobId + " settled",
+                () -> calls.table.write(new Write.Delete(LedgerKeys.unsettledEntry(createdAt, jobId), Condition.NONE)));
+    }
+
+    /** Puts a reopened job back in the unsettled partition, so the sweep watches it. */
+    void unsettled(Item header) {
+        long created = header.number(CREATED_AT);
+        calls.retrying(
+                "marking job " + header.key().pk() + " open",
+                () -> calls.table.write(new Write.Put(
+                        LedgerKeys.unsettledEntry(
+                                Instant.ofEpochMilli(created), header.key().pk()),
+                        Map.of(JOB_ID, header.key().pk(), CREATED_AT, created, EXPIRES_AT, calls.expiresAt()),
+                        Condition.NONE)));
     }
 
     /** Gives back close {@code close}'s event after a publication failed, so the next look may try again. */
@@ -316,8 +379,14 @@ final class JobBook {
         return Optional.of(current(header.get(), standing));
     }
 
+    /**
+     * The job as it stands: open until its first close, and open again while a redrive's items are
+     * pending (its counts short of its items); else as it last closed.
+     */
     JobRecord current(Item header, Standing standing) {
-        JobStatus status = JobStatus.valueOf(header.text(STATUS, JobStatus.IN_PROGRESS.name()));
+        boolean open = header.number(CLOSE) == 0 || !standing.complete();
+        JobStatus status =
+                open ? JobStatus.IN_PROGRESS : JobStatus.valueOf(header.text(STATUS, JobStatus.IN_PROGRESS.name()));
         return new JobRecord(
                 header.text(JOB_ID, header.key().pk()),
                 header.text(TASK_TYPE, ""),

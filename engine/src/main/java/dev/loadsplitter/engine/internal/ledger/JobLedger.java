@@ -1,5 +1,6 @@
 package dev.loadsplitter.engine.internal.ledger;
 
+import dev.loadsplitter.engine.message.JobRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +31,25 @@ public interface JobLedger {
     /** Readies a redrive of items {@code [from, to)}: DEAD marks become PENDING and a closed job reopens. */
     long redrive(String jobId, long from, long to);
 
+    /**
+     * Marks what became of items.
+     *
+     * @param held the sub-task whose claim {@code owner} must hold for the marks to land (dead letters and
+     *     skips are the holder's); empty for marks of completed work, which any delivery may write
+     * @throws ClaimLostException when {@code owner} no longer holds {@code held}
+     */
     void record(
             String jobId,
             Optional<Ledger.Finish> finish,
             String owner,
             List<ItemOutcome> outcomes,
-            Map<Long, MarkState> known);
+            Map<Long, MarkState> known,
+            Optional<String> held);
 
     Closing close(String jobId, String owner, Duration lease);
 
-    void published(String jobId, int close, String owner);
+    /** Records that {@code job}'s close {@code job.close()} was announced: the job has settled. */
+    void published(JobRecord job, String owner);
 
     void publicationFailed(String jobId, int close, String owner);
 
@@ -92,7 +102,8 @@ public interface JobLedger {
                     Optional<Ledger.Finish> finish,
                     String owner,
                     List<ItemOutcome> outcomes,
-                    Map<Long, MarkState> known) {}
+                    Map<Long, MarkState> known,
+                    Optional<String> held) {}
 
             @Override
             public Closing close(String jobId, String owner, Duration lease) {
@@ -100,7 +111,7 @@ public interface JobLedger {
             }
 
             @Override
-            public void published(String jobId, int close, String owner) {}
+            public void published(JobRecord job, String owner) {}
 
             @Override
             public void publicationFailed(String jobId, int close, String owner) {}

@@ -75,8 +75,8 @@ public final class Ledger implements JobLedger {
     }
 
     @Override
-    public void published(String jobId, int close, String owner) {
-        jobs.published(jobId, close, owner);
+    public void published(JobRecord job, String owner) {
+        jobs.published(job, owner);
     }
 
     @Override
@@ -141,8 +141,9 @@ public final class Ledger implements JobLedger {
             Optional<Finish> finish,
             String owner,
             List<ItemOutcome> outcomes,
-            Map<Long, MarkState> known) {
-        marks.record(jobId, finish.map(f -> new ItemMarks.Finish(f.partId(), f.state())), owner, outcomes, known);
+            Map<Long, MarkState> known,
+            Optional<String> held) {
+        marks.record(jobId, finish.map(f -> new ItemMarks.Finish(f.partId(), f.state())), owner, outcomes, known, held);
     }
 
     /** Where a sub-task's claim goes once its items are marked. */
@@ -162,7 +163,7 @@ public final class Ledger implements JobLedger {
      */
     public List<JobRecord> jobs(int limit) {
         List<JobRecord> found = new ArrayList<>();
-        for (String jobId : recentJobIds(limit, false)) {
+        for (String jobId : recentJobIds(limit)) {
             jobs.record(jobId).ifPresent(found::add);
         }
         return found;
@@ -192,21 +193,20 @@ public final class Ledger implements JobLedger {
         if (header.isEmpty()) {
             return Cancelled.NO_SUCH_JOB;
         }
-        JobStatus status = JobStatus.valueOf(header.get().text(LedgerKeys.STATUS, JobStatus.IN_PROGRESS.name()));
-        if (status == JobStatus.CANCELLED) {
+        Optional<Standing> standing = jobs.standing(jobId, true);
+        if (standing.flatMap(Standing::stop).isPresent()) {
             return Cancelled.ALREADY_STOPPED;
         }
+        JobStatus status =
+                jobs.current(header.get(), standing.orElse(Standing.none())).status();
         if (status.isClosed()) {
-            return Cancelled.ALREADY_CLOSED;
-        }
-        if (jobs.standing(jobId, true).flatMap(Standing::stop).isPresent()) {
-            return Cancelled.ALREADY_STOPPED;
+            return status == JobStatus.CANCELLED ? Cancelled.ALREADY_STOPPED : Cancelled.ALREADY_CLOSED;
         }
         List<Write> writes = new ArrayList<>();
         writes.add(new Write.Update(
                 LedgerKeys.header(jobId),
                 List.of(Change.set(LedgerKeys.CHANGED_AT, calls.now())),
-                Condition.equal(LedgerKeys.STATUS, JobStatus.IN_PROGRESS.name())));
+                Condition.present()));
         for (int shard = 0; shard < LedgerKeys.SHARDS; shard++) {
             writes.add(new Write.Update(
                     LedgerKeys.shard(jobId, shard),
@@ -215,15 +215,16 @@ public final class Ledger implements JobLedger {
         }
         try {
             calls.retrying("cancelling job " + jobId, () -> calls.table.transact(writes, calls.token()));
-        } catch (TransactionCancelledException closedMeanwhile) {
-            return Cancelled.ALREADY_CLOSED;
+        } catch (TransactionCancelledException gone) {
+            return Cancelled.NO_SUCH_JOB;
         }
         return Cancelled.STOPPED;
     }
 
     /**
      * Readies a redrive of items {@code [from, to)}: their DEAD marks become PENDING, so the job
-     * counts them open again, and a closed job reopens (its next close has the next number).
+     * counts them open again and reads as open; once they end it closes again, with the next close
+     * number.
      *
      * @return how many items were dead-lettered and are now pending
      */
@@ -236,27 +237,29 @@ public final class Ledger implements JobLedger {
                 pending.add(new ItemOutcome.Redriven(index));
             }
         });
-        long moved =
-                marks.record(jobId, Optional.empty(), "redrive", pending, seen).marked();
-        calls.retrying("reopening job " + jobId, () -> {
-            try {
-                calls.table.write(new Write.Update(
-                        LedgerKeys.header(jobId),
-                        List.of(
-                                Change.set(LedgerKeys.STATUS, JobStatus.IN_PROGRESS.name()),
-                                Change.remove(LedgerKeys.REASON),
-                                Change.set(LedgerKeys.CHANGED_AT, calls.now()),
-                                Change.set(
-                                        LedgerKeys.DEADLINE,
-                                        calls.now()
-                                                + calls.settings.jobDeadline().toMillis())),
-                        Condition.and(
-                                Condition.present(),
-                                Condition.notEqual(LedgerKeys.STATUS, JobStatus.IN_PROGRESS.name()))));
-            } catch (ConditionFailedException openOrGone) {
-                // Open already (its pending items keep it so), or not in the ledger.
-            }
-        });
+        long moved = marks.record(jobId, Optional.empty(), "redrive", pending, seen, Optional.empty())
+                .marked();
+        if (moved > 0) {
+            // Its counts are short of its items now: it reads as open, and the sweep's deadline starts again.
+            calls.retrying("reopening job " + jobId, () -> {
+                try {
+                    calls.table.write(new Write.Update(
+                            LedgerKeys.header(jobId),
+                            List.of(
+                                    Change.set(LedgerKeys.CHANGED_AT, calls.now()),
+                                    Change.set(
+                                            LedgerKeys.DEADLINE,
+                                            calls.now()
+                                                    + calls.settings
+                                                            .jobDeadline()
+                                                            .toMillis())),
+                            Condition.present()));
+                } catch (ConditionFailedException gone) {
+                    // Not in the ledger: nothing to reopen.
+                }
+            });
+            jobs.header(jobId).ifPresent(jobs::unsettled);
+        }
         return moved;
     }
 
@@ -274,7 +277,8 @@ public final class Ledger implements JobLedger {
     public List<Closing.Publish> sweep(String owner, Duration lease) {
         List<Closing.Publish> publish = new ArrayList<>();
         long now = calls.now();
-        for (String jobId : recentJobIds(Integer.MAX_VALUE, true)) {
+        for (Item entry : unsettledEntries()) {
+            String jobId = entry.text(LedgerKeys.JOB_ID, "");
             Closing closing = jobs.close(jobId, owner, lease);
             if (closing instanceof Closing.Open open) {
                 Optional<Item> header = jobs.header(jobId);
@@ -285,9 +289,45 @@ public final class Ledger implements JobLedger {
             }
             if (closing instanceof Closing.Publish event) {
                 publish.add(event);
+            } else if (closing instanceof Closing.Settled || closing instanceof Closing.Unknown) {
+                Optional<Item> header = jobs.header(jobId);
+                boolean announced = header.isPresent()
+                        && header.get().number(LedgerKeys.CLOSE) > 0
+                        && header.get().number(LedgerKeys.PUBLISHED)
+                                >= header.get().number(LedgerKeys.CLOSE)
+                        && jobs.standing(jobId, true).map(Standing::complete).orElse(false);
+                if (announced || header.isEmpty()) {
+                    // Its publisher died between announcing it and taking it off this list (or it expired).
+                    jobs.settled(jobId, Instant.ofEpochMilli(entry.number(LedgerKeys.CREATED_AT)));
+                }
             }
         }
         return publish;
+    }
+
+    /**
+     * Jobs the sweep would still act on: open ones, and closed ones whose last close was not
+     * announced. Empty once every job has settled.
+     */
+    public List<String> unsettledJobs() {
+        return unsettledEntries().stream()
+                .map(entry -> entry.text(LedgerKeys.JOB_ID, ""))
+                .toList();
+    }
+
+    private List<Item> unsettledEntries() {
+        List<Item> entries = new ArrayList<>();
+        Optional<ItemKey> after = Optional.empty();
+        do {
+            Optional<ItemKey> start = after;
+            LedgerTable.Page page = calls.retrying(
+                    "reading the unsettled jobs",
+                    () -> calls.table.query(
+                            LedgerKeys.UNSETTLED, LedgerTable.SortRange.between("0", "9~"), true, 1_000, start, true));
+            entries.addAll(page.items());
+            after = page.next();
+        } while (after.isPresent());
+        return entries;
     }
 
     private void skipOpenItems(String jobId, long items) {
@@ -307,11 +347,11 @@ public final class Ledger implements JobLedger {
                 skips.add(new ItemOutcome.Skipped(index));
             }
         }
-        marks.record(jobId, Optional.empty(), "sweep", skips, states);
+        marks.record(jobId, Optional.empty(), "sweep", skips, states, Optional.empty());
     }
 
-    /** Job ids from the jobs index, newest first; only those not closed when {@code openOnly}. */
-    private List<String> recentJobIds(int limit, boolean openOnly) {
+    /** Job ids from the jobs index, newest first. */
+    private List<String> recentJobIds(int limit) {
         List<String> ids = new ArrayList<>();
         Instant today = calls.clock.instant();
         long days = Math.max(1, calls.settings.timeToLive().toDays() + 1);
@@ -328,9 +368,7 @@ public final class Ledger implements JobLedger {
                     if (ids.size() >= limit) {
                         break;
                     }
-                    if (!openOnly || !entry.has(LedgerKeys.CLOSED_AT)) {
-                        entry.text(LedgerKeys.JOB_ID).ifPresent(ids::add);
-                    }
+                    entry.text(LedgerKeys.JOB_ID).ifPresent(ids::add);
                 }
                 after = page.next();
             } while (after.isPresent() && ids.size() < limit);

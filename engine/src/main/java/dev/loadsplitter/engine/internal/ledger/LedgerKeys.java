@@ -16,7 +16,8 @@ import java.util.Locale;
  *                   when, how many attempts, how far its split got
  * </pre>
  * and a jobs index per day (partition {@code jobs/2026-12-03}, sort key {@code <created ms>/<job id>}),
- * so listing jobs is a query, not a scan. The {@code #} items sort before the rest, so one query reads
+ * so listing jobs is a query, not a scan, and one of the jobs not yet settled ({@code jobs/unsettled}:
+ * open, or closed and not yet announced), which the sweep reads. The {@code #} items sort before the rest, so one query reads
  * the shards; marks sort by index, so a job's results read in order. This class is the one home of
  * these formats.
  */
@@ -62,6 +63,8 @@ final class LedgerKeys {
     static final String PUBLISHED = "published";
     static final String PUBLISHER = "publisher";
     static final String PUBLISHING_UNTIL = "publishingUntil";
+    /** The last close whose event anyone set out to publish: its counts are frozen from then on. */
+    static final String ATTEMPTED = "attempted";
 
     static final String PROCESSED = "processed";
     static final String DEAD_LETTERED = "deadLettered";
@@ -123,5 +126,12 @@ final class LedgerKeys {
     static ItemKey indexEntry(Instant createdAt, String jobId) {
         return new ItemKey(
                 indexPartition(createdAt), String.format(Locale.ROOT, "%013d/%s", createdAt.toEpochMilli(), jobId));
+    }
+
+    /** The partition of jobs not yet settled (open, or closed and not announced): what the sweep reads. */
+    static final String UNSETTLED = "jobs/unsettled";
+
+    static ItemKey unsettledEntry(Instant createdAt, String jobId) {
+        return new ItemKey(UNSETTLED, String.format(Locale.ROOT, "%013d/%s", createdAt.toEpochMilli(), jobId));
     }
 }

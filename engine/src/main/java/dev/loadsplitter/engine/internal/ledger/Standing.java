@@ -26,6 +26,11 @@ public record Standing(
         long tolerated,
         Optional<CloseReason> stop) {
 
+    /** The counts of a job the ledger has none for. */
+    static Standing none() {
+        return new Standing(0, 0, 0, 0, 0, 0, -1, Optional.empty());
+    }
+
     /** Items processed, dead-lettered or skipped. */
     public long accounted() {
         return processed + deadLettered + skipped;

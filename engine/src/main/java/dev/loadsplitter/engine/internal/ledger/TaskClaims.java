@@ -25,6 +25,10 @@ import java.util.Optional;
 final class TaskClaims {
 
     private static final int MAX_ERROR = 2_000;
+    /** Whether the claim took a dead-lettered task: a redrive, which opens its dead items again. */
+    private static final String REDRIVE = "redrive";
+    /** How many times the task was redriven. */
+    private static final String GENERATION = "generation";
 
     private final LedgerCalls calls;
 
@@ -39,7 +43,8 @@ final class TaskClaims {
             // Optimistic first: most sub-tasks are claimed once, so the first try assumes nobody has.
             Optional<Item> seen;
             try {
-                calls.table.write(take(key, owner, now, lease, 1, 0, Condition.or(Condition.absent(), mine(owner, 1))));
+                calls.table.write(
+                        take(key, owner, now, lease, 1, 0, false, 0, Condition.or(Condition.absent(), mine(owner, 1))));
                 return new Claim.Claimed(1, 0);
             } catch (ConditionFailedException refused) {
                 seen = refused.current();
@@ -47,7 +52,7 @@ final class TaskClaims {
             for (int round = 0; round < 8; round++) {
                 if (seen.isEmpty()) {
                     try {
-                        calls.table.write(take(key, owner, now, lease, 1, 0, Condition.absent()));
+                        calls.table.write(take(key, owner, now, lease, 1, 0, false, 0, Condition.absent()));
                         return new Claim.Claimed(1, 0);
                     } catch (ConditionFailedException refused) {
                         seen = refused.current();
@@ -62,13 +67,19 @@ final class TaskClaims {
                 }
                 if (state.equals(TaskState.IN_PROGRESS.name())) {
                     if (item.text(OWNER, "").equals(owner)) {
-                        return new Claim.Claimed((int) attempts, item.number(QUEUED));
+                        // Our own claim, whose answer was lost: the same claim, a redrive if it was one.
+                        return new Claim.Claimed((int) attempts, item.number(QUEUED), item.number(REDRIVE) == 1, (int)
+                                item.number(GENERATION));
                     }
                     if (item.number(LEASE_ENDS) > now) {
                         return new Claim.Held(Instant.ofEpochMilli(item.number(LEASE_ENDS)));
                     }
                 }
                 // Failed, dead-lettered, or a lease run out: ours, if nobody moved it since we looked.
+                boolean redrive = state.equals(TaskState.DEAD.name());
+                // A redrive starts a new generation: its split's parts are new sub-tasks, queued from the start.
+                long generation = item.number(GENERATION) + (redrive ? 1 : 0);
+                long queued = redrive ? 0 : item.number(QUEUED);
                 try {
                     calls.table.write(take(
                             key,
@@ -76,14 +87,15 @@ final class TaskClaims {
                             now,
                             lease,
                             attempts + 1,
-                            item.number(QUEUED),
+                            queued,
+                            redrive,
+                            generation,
                             Condition.or(
                                     Condition.and(
                                             Condition.equal(ATTEMPTS, attempts),
                                             Condition.equal(UPDATED_AT, item.number(UPDATED_AT))),
                                     mine(owner, attempts + 1))));
-                    return new Claim.Claimed(
-                            (int) attempts + 1, item.number(QUEUED), state.equals(TaskState.DEAD.name()));
+                    return new Claim.Claimed((int) attempts + 1, queued, redrive, (int) generation);
                 } catch (ConditionFailedException refused) {
                     seen = refused.current();
                 }
@@ -101,11 +113,21 @@ final class TaskClaims {
     }
 
     private Write take(
-            ItemKey key, String owner, long now, Duration lease, long attempts, long queued, Condition when) {
+            ItemKey key,
+            String owner,
+            long now,
+            Duration lease,
+            long attempts,
+            long queued,
+            boolean redrive,
+            long generation,
+            Condition when) {
         return new Write.Update(
                 key,
                 List.of(
                         Change.set(STATE, TaskState.IN_PROGRESS.name()),
+                        Change.set(REDRIVE, redrive ? 1L : 0L),
+                        Change.set(GENERATION, generation),
                         Change.set(OWNER, owner),
                         Change.set(LEASE_ENDS, now + lease.toMillis()),
                         Change.set(ATTEMPTS, attempts),

@@ -148,8 +148,11 @@ class LedgerTest {
         });
         assertThat(second).as("the event is held by the first caller").isInstanceOf(Closing.Settled.class);
 
-        ledger.published("job-1", 1, "b");
+        ledger.published(((Closing.Publish) first).job(), "b");
         assertThat(ledger.close("job-1", "d", LEASE)).isInstanceOf(Closing.Settled.class);
+        assertThat(ledger.unsettledJobs())
+                .as("announced: the sweep no longer looks at it")
+                .isEmpty();
         assertThat(ledger.job("job-1")).get().satisfies(job -> {
             assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
             assertThat(job.allAccountedFor()).isTrue();
@@ -214,9 +217,12 @@ class LedgerTest {
             assertThat(publish.job().status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
             assertThat(publish.job().reason()).contains(CloseReason.DEAD_LETTERED);
         });
-        ledger.published("job-1", 1, "a");
+        ledger.published(((Closing.Publish) first).job(), "a");
 
         assertThat(ledger.redrive("job-1", 0, 2)).isEqualTo(1);
+        assertThat(ledger.unsettledJobs())
+                .as("reopened: the sweep watches it again")
+                .containsExactly("job-1");
         assertThat(ledger.job("job-1").orElseThrow().status()).isEqualTo(JobStatus.IN_PROGRESS);
         assertThat(ledger.close("job-1", "b", LEASE)).isInstanceOf(Closing.Open.class);
 
@@ -233,8 +239,7 @@ class LedgerTest {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 1);
         ledger.record("job-1", Optional.empty(), "split", dead(0), Map.of());
-        ledger.close("job-1", "split", LEASE);
-        ledger.published("job-1", 1, "split");
+        ledger.published(((Closing.Publish) ledger.close("job-1", "split", LEASE)).job(), "split");
 
         // A part the dead-lettered split had queued after all, unknown to it, finishes its item.
         ledger.record("job-1", Optional.empty(), "part", done(0), Map.of());
@@ -298,6 +303,7 @@ class LedgerTest {
 
         List<Closing.Publish> first = ledger.sweep("sweep", LEASE);
         assertThat(first).extracting(p -> p.job().jobId()).containsExactly("counted");
+        ledger.published(first.getFirst().job(), "sweep");
 
         clock.advance(Duration.ofDays(5).plusSeconds(1));
         List<Closing.Publish> second = ledger.sweep("sweep", LEASE);
@@ -344,7 +350,7 @@ class LedgerTest {
         ledger.claim("job-1", "1", "a", LEASE);
         ledger.record("job-1", Optional.of(new Ledger.Finish("1", TaskState.DEAD)), "a", dead(0), Map.of());
 
-        assertThat(ledger.claim("job-1", "1", "b", LEASE)).isEqualTo(new Claim.Claimed(2, 0, true));
+        assertThat(ledger.claim("job-1", "1", "b", LEASE)).isEqualTo(new Claim.Claimed(2, 0, true, 1));
     }
 
     @Test
