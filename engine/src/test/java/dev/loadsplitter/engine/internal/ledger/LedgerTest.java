@@ -93,9 +93,9 @@ class LedgerTest {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 3);
 
-        ledger.record("job-1", Optional.empty(), "a", done(0, 1), Map.of());
-        ledger.record("job-1", Optional.empty(), "b", done(1, 2), Map.of());
-        ledger.record("job-1", Optional.empty(), "c", dead(0, 2), Map.of());
+        ledger.record("job-1", Optional.empty(), "a", done(0, 1), Map.of(), Optional.empty());
+        ledger.record("job-1", Optional.empty(), "b", done(1, 2), Map.of(), Optional.empty());
+        ledger.record("job-1", Optional.empty(), "c", dead(0, 2), Map.of(), Optional.empty());
 
         Standing standing = ledger.standing("job-1").orElseThrow();
         assertThat(standing.processed()).isEqualTo(3);
@@ -108,8 +108,8 @@ class LedgerTest {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 2);
 
-        ledger.record("job-1", Optional.empty(), "a", dead(0, 1), Map.of());
-        ledger.record("job-1", Optional.empty(), "late", done(1), Map.of());
+        ledger.record("job-1", Optional.empty(), "a", dead(0, 1), Map.of(), Optional.empty());
+        ledger.record("job-1", Optional.empty(), "late", done(1), Map.of(), Optional.empty());
 
         Standing standing = ledger.standing("job-1").orElseThrow();
         assertThat(standing.processed()).isEqualTo(1);
@@ -123,7 +123,7 @@ class LedgerTest {
         ledger.startJob("job-1", "Order", 1);
         ledger.claim("job-1", "1", "a", LEASE);
 
-        ledger.record("job-1", Optional.of(new Ledger.Finish("1", TaskState.DONE)), "a", done(0), Map.of());
+        ledger.record("job-1", Optional.of(new Ledger.Finish("1", TaskState.DONE)), "a", done(0), Map.of(), Optional.empty());
 
         assertThat(ledger.claim("job-1", "1", "b", LEASE)).isInstanceOf(Claim.Finished.class);
     }
@@ -132,11 +132,11 @@ class LedgerTest {
     void aJobClosesOnceWhenItsLastItemIsCountedAndOneCallerGetsItsEvent() {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 2);
-        ledger.record("job-1", Optional.empty(), "a", done(0), Map.of());
+        ledger.record("job-1", Optional.empty(), "a", done(0), Map.of(), Optional.empty());
 
         assertThat(ledger.close("job-1", "a", LEASE)).isInstanceOf(Closing.Open.class);
 
-        ledger.record("job-1", Optional.empty(), "b", done(1), Map.of());
+        ledger.record("job-1", Optional.empty(), "b", done(1), Map.of(), Optional.empty());
         Closing first = ledger.close("job-1", "b", LEASE);
         Closing second = ledger.close("job-1", "c", LEASE);
 
@@ -167,7 +167,7 @@ class LedgerTest {
         for (int i = 0; i < 40; i++) {
             long index = i;
             closers.add(() -> {
-                ledger.record("job-1", Optional.empty(), "w" + index, done(index), Map.of());
+                ledger.record("job-1", Optional.empty(), "w" + index, done(index), Map.of(), Optional.empty());
                 return ledger.close("job-1", "w" + index, LEASE);
             });
         }
@@ -186,7 +186,7 @@ class LedgerTest {
     void aFailedPublicationIsGivenBackForTheNextLook() {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 1);
-        ledger.record("job-1", Optional.empty(), "a", done(0), Map.of());
+        ledger.record("job-1", Optional.empty(), "a", done(0), Map.of(), Optional.empty());
         assertThat(ledger.close("job-1", "a", LEASE)).isInstanceOf(Closing.Publish.class);
 
         ledger.publicationFailed("job-1", 1, "a");
@@ -198,7 +198,7 @@ class LedgerTest {
     void anEventHeldByACrashedPublisherComesBackWhenItsLeaseEnds() {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 1);
-        ledger.record("job-1", Optional.empty(), "a", done(0), Map.of());
+        ledger.record("job-1", Optional.empty(), "a", done(0), Map.of(), Optional.empty());
         ledger.close("job-1", "a", LEASE);
 
         assertThat(ledger.close("job-1", "b", LEASE)).isInstanceOf(Closing.Settled.class);
@@ -210,8 +210,8 @@ class LedgerTest {
     void aRedriveReopensAClosedJobWhichClosesAgainWithTheNextNumber() {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 2);
-        ledger.record("job-1", Optional.empty(), "a", done(0), Map.of());
-        ledger.record("job-1", Optional.empty(), "a", dead(1), Map.of());
+        ledger.record("job-1", Optional.empty(), "a", done(0), Map.of(), Optional.empty());
+        ledger.record("job-1", Optional.empty(), "a", dead(1), Map.of(), Optional.empty());
         Closing first = ledger.close("job-1", "a", LEASE);
         assertThat(first).isInstanceOfSatisfying(Closing.Publish.class, publish -> {
             assertThat(publish.job().status()).isEqualTo(JobStatus.COMPLETED_WITH_FAILURES);
@@ -226,7 +226,7 @@ class LedgerTest {
         assertThat(ledger.job("job-1").orElseThrow().status()).isEqualTo(JobStatus.IN_PROGRESS);
         assertThat(ledger.close("job-1", "b", LEASE)).isInstanceOf(Closing.Open.class);
 
-        ledger.record("job-1", Optional.empty(), "b", done(1), Map.of());
+        ledger.record("job-1", Optional.empty(), "b", done(1), Map.of(), Optional.empty());
         assertThat(ledger.close("job-1", "b", LEASE)).isInstanceOfSatisfying(Closing.Publish.class, publish -> {
             assertThat(publish.job().status()).isEqualTo(JobStatus.COMPLETED);
             assertThat(publish.job().close()).isEqualTo(2);
@@ -238,11 +238,11 @@ class LedgerTest {
     void countsThatChangeAfterACloseCloseTheJobAgain() {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 1);
-        ledger.record("job-1", Optional.empty(), "split", dead(0), Map.of());
+        ledger.record("job-1", Optional.empty(), "split", dead(0), Map.of(), Optional.empty());
         ledger.published(((Closing.Publish) ledger.close("job-1", "split", LEASE)).job(), "split");
 
         // A part the dead-lettered split had queued after all, unknown to it, finishes its item.
-        ledger.record("job-1", Optional.empty(), "part", done(0), Map.of());
+        ledger.record("job-1", Optional.empty(), "part", done(0), Map.of(), Optional.empty());
 
         assertThat(ledger.close("job-1", "part", LEASE)).isInstanceOfSatisfying(Closing.Publish.class, publish -> {
             assertThat(publish.job().close()).isEqualTo(2);
@@ -254,10 +254,10 @@ class LedgerTest {
     void failuresBeyondTheToleranceStopTheJobAndItClosesFailedOnceItsItemsAreAccountedFor() {
         Ledger ledger = ledger(new LedgerTolerance(1, -1));
         ledger.startJob("job-1", "Order", 4);
-        ledger.record("job-1", Optional.empty(), "a", dead(0), Map.of());
+        ledger.record("job-1", Optional.empty(), "a", dead(0), Map.of(), Optional.empty());
         assertThat(ledger.standing("job-1").orElseThrow().stopped()).isEmpty();
 
-        ledger.record("job-1", Optional.empty(), "a", dead(1), Map.of());
+        ledger.record("job-1", Optional.empty(), "a", dead(1), Map.of(), Optional.empty());
         assertThat(ledger.standing("job-1").orElseThrow().stopped()).contains(CloseReason.TOLERANCE_EXCEEDED);
 
         ledger.record(
@@ -265,7 +265,7 @@ class LedgerTest {
                 Optional.empty(),
                 "b",
                 List.of(new ItemOutcome.Skipped(2), new ItemOutcome.Skipped(3)),
-                Map.of());
+                Map.of(), Optional.empty());
         assertThat(ledger.close("job-1", "b", LEASE)).isInstanceOfSatisfying(Closing.Publish.class, publish -> {
             assertThat(publish.job().status()).isEqualTo(JobStatus.FAILED);
             assertThat(publish.job().reason()).contains(CloseReason.TOLERANCE_EXCEEDED);
@@ -277,14 +277,14 @@ class LedgerTest {
     void aCancelledJobStopsAndClosesCancelledOnceItsOpenItemsAreSkipped() {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 2);
-        ledger.record("job-1", Optional.empty(), "a", done(0), Map.of());
+        ledger.record("job-1", Optional.empty(), "a", done(0), Map.of(), Optional.empty());
 
         assertThat(ledger.cancel("job-1")).isEqualTo(Ledger.Cancelled.STOPPED);
         assertThat(ledger.cancel("job-1")).isEqualTo(Ledger.Cancelled.ALREADY_STOPPED);
         assertThat(ledger.cancel("job-2")).isEqualTo(Ledger.Cancelled.NO_SUCH_JOB);
         assertThat(ledger.standing("job-1").orElseThrow().stopped()).contains(CloseReason.CANCELLED);
 
-        ledger.record("job-1", Optional.empty(), "b", List.of(new ItemOutcome.Skipped(1)), Map.of());
+        ledger.record("job-1", Optional.empty(), "b", List.of(new ItemOutcome.Skipped(1)), Map.of(), Optional.empty());
         assertThat(ledger.close("job-1", "b", LEASE)).isInstanceOfSatisfying(Closing.Publish.class, publish -> {
             assertThat(publish.job().status()).isEqualTo(JobStatus.CANCELLED);
             assertThat(publish.job().processed()).isEqualTo(1);
@@ -297,9 +297,9 @@ class LedgerTest {
     void theSweepClosesAFullyCountedJobNobodyClosedAndTimesOutAStuckOne() {
         Ledger ledger = ledger();
         ledger.startJob("counted", "Order", 1);
-        ledger.record("counted", Optional.empty(), "crashed-before-closing", done(0), Map.of());
+        ledger.record("counted", Optional.empty(), "crashed-before-closing", done(0), Map.of(), Optional.empty());
         ledger.startJob("stuck", "Order", 3);
-        ledger.record("stuck", Optional.empty(), "a", done(1), Map.of());
+        ledger.record("stuck", Optional.empty(), "a", done(1), Map.of(), Optional.empty());
 
         List<Closing.Publish> first = ledger.sweep("sweep", LEASE);
         assertThat(first).extracting(p -> p.job().jobId()).containsExactly("counted");
@@ -348,7 +348,7 @@ class LedgerTest {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 1);
         ledger.claim("job-1", "1", "a", LEASE);
-        ledger.record("job-1", Optional.of(new Ledger.Finish("1", TaskState.DEAD)), "a", dead(0), Map.of());
+        ledger.record("job-1", Optional.of(new Ledger.Finish("1", TaskState.DEAD)), "a", dead(0), Map.of(), Optional.empty());
 
         assertThat(ledger.claim("job-1", "1", "b", LEASE)).isEqualTo(new Claim.Claimed(2, 0, true, 1));
     }
@@ -357,8 +357,8 @@ class LedgerTest {
     void resultsReadInItemOrder() {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 3);
-        ledger.record("job-1", Optional.empty(), "a", done(2, 0), Map.of());
-        ledger.record("job-1", Optional.empty(), "a", dead(1), Map.of());
+        ledger.record("job-1", Optional.empty(), "a", done(2, 0), Map.of(), Optional.empty());
+        ledger.record("job-1", Optional.empty(), "a", dead(1), Map.of(), Optional.empty());
 
         List<ItemMark> marks = new ArrayList<>();
         ledger.results("job-1", marks::add);
@@ -372,7 +372,7 @@ class LedgerTest {
     void markingAnItemOfAJobTheLedgerDoesNotHaveSaysSo() {
         Ledger ledger = ledger();
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> ledger.record("gone", Optional.empty(), "a", done(0), Map.of()))
+                        () -> ledger.record("gone", Optional.empty(), "a", done(0), Map.of(), Optional.empty()))
                 .isInstanceOf(UnknownJobException.class)
                 .hasMessageContaining("job gone is not in the ledger");
     }
