@@ -81,17 +81,22 @@ class TerraformChecksIT {
                     .forEach(m -> unresolved.add(
                             file + ": " + m.group(1) + "." + m.group(2) + " is not a declared resource"));
         }
+        assertThat(terraform.strings())
+                .as("strings in %s", TerraformModel.TERRAFORM)
+                .isNotEmpty();
         assertThat(unresolved).as("references that resolve to nothing").isEmpty();
     }
 
     @Test
     void iamGrantsNoWildcardsAndEachActionOnlyOnItsResource() {
         List<String> problems = new ArrayList<>();
+        List<String> checked = new ArrayList<>();
         terraform.forEachBlock("data", (name, document) -> {
             if (!name.startsWith("aws_iam_policy_document.")) {
                 return;
             }
             for (JsonNode statement : statements(document)) {
+                checked.add(name + " " + statement.path("sid").asText("(no sid)"));
                 String where = name + " statement " + statement.path("sid").asText("(no sid)");
                 boolean allow = !"Deny".equals(statement.path("effect").asText("Allow"));
                 if (!allow) {
@@ -116,6 +121,7 @@ class TerraformChecksIT {
                         }));
             }
         });
+        assertThat(checked).as("IAM policy statements checked").isNotEmpty();
         assertThat(problems).as("IAM statements breaking least privilege").isEmpty();
     }
 
@@ -123,13 +129,15 @@ class TerraformChecksIT {
     void theFunctionRoleGrantsExactlyWhatTheFunctionAndItsMappingUse() {
         JsonNode policy = terraform.block("data", "aws_iam_policy_document", "function");
         Map<String, Set<String>> grants = new HashMap<>();
+        List<String> effects = new ArrayList<>();
         for (JsonNode statement : statements(policy)) {
-            assertThat(statement.path("effect").asText("Allow")).isEqualTo("Allow");
+            effects.add(statement.path("effect").asText("Allow"));
             for (JsonNode action : statement.path("actions")) {
                 Set<String> resources = grants.computeIfAbsent(action.asText(), a -> new LinkedHashSet<>());
                 statement.path("resources").forEach(resource -> resources.add(resource.asText()));
             }
         }
+        assertThat(effects).as("the function role's statements").isNotEmpty().containsOnly("Allow");
         assertThat(grants)
                 .containsOnlyKeys(
                         "sqs:SendMessage",
@@ -279,16 +287,19 @@ class TerraformChecksIT {
     @Test
     void everyQueueIsEncryptedAndTheDeadLetterQueuesKeepMessagesFourteenDays() {
         List<String> problems = new ArrayList<>();
+        List<String> queues = new ArrayList<>();
         terraform.forEachBlock("resource", (name, block) -> {
             if (!name.startsWith("aws_sqs_queue.")) {
                 return;
             }
+            queues.add(name);
             boolean managed = block.path("sqs_managed_sse_enabled").asBoolean(false);
             boolean kms = block.hasNonNull("kms_master_key_id");
             if (!managed && !kms) {
                 problems.add(name + " has neither sqs_managed_sse_enabled = true nor kms_master_key_id");
             }
         });
+        assertThat(queues).as("aws_sqs_queue blocks checked").isNotEmpty();
         assertThat(problems).as("unencrypted queues").isEmpty();
         assertThat(terraform
                         .block("resource", "aws_sqs_queue", "dlq")
@@ -322,6 +333,7 @@ class TerraformChecksIT {
                 .path("for_each")
                 .properties()
                 .forEach(entry -> covered.add(entry.getKey()));
+        assertThat(queues).as("aws_sqs_queue blocks").isNotEmpty();
         assertThat(covered).as("queues with the TLS-only policy").isEqualTo(queues);
     }
 
@@ -565,18 +577,26 @@ class TerraformChecksIT {
 
     @Test
     void theSampleEventsOfTheTestTabExist() {
+        List<Path> events = new ArrayList<>();
         terraform
                 .locals()
                 .get("test_events")
                 .properties()
-                .forEach(entry -> assertThat(Path.of(
-                                "..", "examples", "events", entry.getValue().asText()))
-                        .exists());
+                .forEach(entry -> events.add(
+                        Path.of("..", "examples", "events", entry.getValue().asText())));
+
+        assertThat(events)
+                .as("local.test_events")
+                .isNotEmpty()
+                .allSatisfy(event -> assertThat(event).exists());
     }
 
     @Test
     void theDeployGuideDocumentsEveryVariable() throws Exception {
         String section = TerraformModel.deployGuide();
+        assertThat(terraform.variables())
+                .as("variables in %s", TerraformModel.TERRAFORM)
+                .isNotEmpty();
         List<String> missing = new ArrayList<>();
         terraform.variables().forEach((name, variable) -> {
             String row = "| `" + name + "` |";
