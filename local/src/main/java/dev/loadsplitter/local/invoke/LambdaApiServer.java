@@ -140,7 +140,18 @@ public final class LambdaApiServer implements AutoCloseable {
                     }
                 }
                 case "Event" -> {
-                    async.submit(payload);
+                    try {
+                        async.submit(payload);
+                    } catch (RuntimeException e) {
+                        // Not kept, so not accepted: Lambda answers a 5xx when its queue cannot take an event.
+                        error(
+                                exchange,
+                                500,
+                                "ServiceException",
+                                "The event could not be queued (" + e.getMessage() + "); it was not accepted. Try "
+                                        + "again once the problem is fixed.");
+                        return;
+                    }
                     exchange.sendResponseHeaders(202, -1);
                 }
                 case "DryRun" -> exchange.sendResponseHeaders(204, -1);
