@@ -198,7 +198,16 @@ public final class AsyncInvoker implements AutoCloseable {
                     pause.toMillis(),
                     error);
             event = event.failed(error, clock.instant().plus(pause));
-            store.save(event);
+            try {
+                store.save(event);
+            } catch (RuntimeException e) {
+                // The retry goes on from memory; a restart before it is done would repeat the attempt kept before.
+                log.error(
+                        "Asynchronous invocation {}: could not keep attempt {} ({}); retrying anyway",
+                        event.id(),
+                        event.attempts(),
+                        e.toString());
+            }
         }
     }
 
