@@ -21,6 +21,13 @@ locals {
 
   # What the function invokes itself at with dispatch = "invoke" (DISPATCH_QUALIFIER below): no cycle through the alias.
   self_invoke_arn = var.snap_start ? "${aws_lambda_function.function.arn}:live" : aws_lambda_function.function.arn
+
+  # Every queue takes SQS's largest message, 1,048,576 bytes, so it holds whatever the function sends
+  # (MAX_MESSAGE_BYTES, at most 1,048,576) and the copies SQS and the function move between queues.
+  # It is set on each queue because the AWS provider sends its own default, 262,144 bytes, when the
+  # argument is unset: a queue created without it refuses every sub-task over 256 KiB for good.
+  # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
+  queue_max_message_size = 1048576
 }
 
 # Queues ----------------------------------------------------------------------------------------
@@ -29,9 +36,8 @@ resource "aws_sqs_queue" "work" {
   name                       = "${var.prefix}-queue"
   visibility_timeout_seconds = local.visibility_timeout_seconds
   message_retention_seconds  = 345600 # 4 days, the SQS default
-  # max_message_size is left unset: a new queue takes SQS's default, now the 1 MiB maximum, while
-  # some AWS provider versions still refuse values above 256 KiB (hashicorp/terraform-provider-aws#45152).
-  sqs_managed_sse_enabled = true
+  max_message_size           = local.queue_max_message_size
+  sqs_managed_sse_enabled    = true
 
   redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.dlq.arn
@@ -42,6 +48,7 @@ resource "aws_sqs_queue" "work" {
 resource "aws_sqs_queue" "dlq" {
   name                      = "${var.prefix}-dlq"
   message_retention_seconds = 1209600 # 14 days, the most SQS keeps a message
+  max_message_size          = local.queue_max_message_size
   sqs_managed_sse_enabled   = true
   # The DLQ invokes the function too (its records are counted into their jobs and parked): the same
   # visibility timeout as any queue with an event source mapping.
@@ -52,6 +59,7 @@ resource "aws_sqs_queue" "dlq" {
 resource "aws_sqs_queue" "parked" {
   name                      = "${var.prefix}-parked"
   message_retention_seconds = 1209600
+  max_message_size          = local.queue_max_message_size
   sqs_managed_sse_enabled   = true
 }
 
@@ -68,6 +76,7 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
 resource "aws_sqs_queue" "failed_events" {
   name                      = "${var.prefix}-failed-events"
   message_retention_seconds = 1209600
+  max_message_size          = local.queue_max_message_size
   sqs_managed_sse_enabled   = true
 }
 
@@ -158,11 +167,22 @@ resource "aws_lambda_function" "function" {
 
   reserved_concurrent_executions = var.reserved_concurrency
 
+  lifecycle {
+    # With dispatch = "invoke" every sub-task is an asynchronous invocation of its own, scaling at
+    # 1,000 execution environments every 10 seconds: unbounded, one fan-out can take the account's
+    # whole concurrency and throttle every other function in the Region.
+    # https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+    precondition {
+      condition     = var.dispatch != "invoke" || var.reserved_concurrency != -1
+      error_message = "dispatch = \"invoke\" needs reserved_concurrency: each sub-task is an invocation of its own, so one fan-out could take the account's whole concurrency (1,000 per Region by default, less in a new account) and throttle every other function. Set reserved_concurrency to the most this function may use, at most the account's concurrency minus the 100 AWS keeps unreserved ('aws lambda get-account-settings' shows both)."
+    }
+  }
+
   # Exactly the variables the function reads (FunctionSettings.all()); a check in deploy/src/test holds them equal.
   environment {
     variables = {
-      TASK_TYPE          = var.task_type
-      DISPATCH           = var.dispatch
+      TASK_TYPE = var.task_type
+      DISPATCH  = var.dispatch
       # With SnapStart the function invokes itself at its 'live' alias, as EventBridge and the mapping do.
       DISPATCH_QUALIFIER = var.snap_start ? "live" : ""
       QUEUE_URL          = aws_sqs_queue.work.url

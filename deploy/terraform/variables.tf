@@ -73,7 +73,7 @@ variable "timeout_seconds" {
 }
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrency of the function; -1 leaves it unreserved. When set, keep maximum_concurrency below it, with room for the EventBridge invocations, or throttled batches return after the visibility timeout and count toward max_receive_count."
+  description = "Reserved concurrency of the function: the most invocations it runs at once, kept for it alone; -1 leaves it unreserved. Required with dispatch = \"invoke\", where each sub-task is an invocation of its own and an unbounded fan-out can take the account's whole concurrency (1,000 per Region by default, less in a new account); AWS keeps 100 of the account's concurrency unreserved, so at most the account's concurrency minus 100. When set, keep maximum_concurrency below it, with room for the EventBridge invocations, or throttled batches return after the visibility timeout and count toward max_receive_count."
   type        = number
   default     = -1
 

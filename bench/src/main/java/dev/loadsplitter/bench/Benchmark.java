@@ -330,7 +330,8 @@ public final class Benchmark {
                 "127.0.0.1",
                 0,
                 0,
-                Duration.ofSeconds(1),
+                dev.loadsplitter.local.invoke.AsyncSettings.lambdaDefaults(
+                        Duration.ofSeconds(1), dev.loadsplitter.local.invoke.AsyncSettings.DEFAULT_MAX_EVENT_AGE),
                 FaultPlan.none(),
                 0,
                 Optional.empty(),

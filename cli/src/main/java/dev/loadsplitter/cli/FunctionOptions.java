@@ -8,6 +8,7 @@ import dev.loadsplitter.local.container.Isolation;
 import dev.loadsplitter.local.container.ProcessEnvironment;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.fault.FaultPlan;
+import dev.loadsplitter.local.invoke.AsyncSettings;
 import dev.loadsplitter.local.report.InvocationLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,6 +157,12 @@ final class FunctionOptions {
         }
         Duration visibility =
                 mapping.visibilityTimeout != null ? mapping.visibilityTimeout : functionTimeout.multipliedBy(6);
+        AsyncSettings async;
+        try {
+            async = AsyncSettings.lambdaDefaults(mapping.asyncRetryPause, mapping.asyncMaxEventAge);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--async-retry-pause or --async-max-event-age: " + e.getMessage() + ".");
+        }
         return new LocalSettings(
                 jar(),
                 LocalSettings.FUNCTION_NAME,
@@ -176,7 +183,7 @@ final class FunctionOptions {
                 sqsHost,
                 sqsPort,
                 awsPort,
-                mapping.asyncRetryPause,
+                async,
                 new FaultPlan(mapping.failRate, mapping.crashRate, mapping.timeoutRate, mapping.seed),
                 mapping.sqsFaultRate,
                 dataDirectory,

@@ -2,6 +2,7 @@ package dev.loadsplitter.cli;
 
 import dev.loadsplitter.local.esm.EsmScaling;
 import dev.loadsplitter.local.forecast.Assumptions;
+import dev.loadsplitter.local.invoke.AsyncSettings;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -55,6 +56,15 @@ final class MappingOptions {
             description =
                     "Pause before an asynchronous invocation's first retry; Lambda waits about a minute (default: ${DEFAULT-VALUE}).")
     Duration asyncRetryPause = Duration.ofSeconds(1);
+
+    @Option(
+            names = "--async-max-event-age",
+            paramLabel = "DURATION",
+            description =
+                    "How long an asynchronous event is kept and retried (throttles with a pause doubling from 1 s "
+                            + "to 5 min, as Lambda does), from 60s to 6h, Lambda's MaximumEventAgeInSeconds; an older one goes "
+                            + "to the failed-events queue (default: ${DEFAULT-VALUE}, Lambda's default).")
+    Duration asyncMaxEventAge = AsyncSettings.DEFAULT_MAX_EVENT_AGE;
 
     @Option(
             names = "--fail-rate",

@@ -9,13 +9,18 @@ import dev.loadsplitter.local.memory.HeapGuard;
 import dev.loadsplitter.local.report.InvocationLog;
 import dev.loadsplitter.local.report.RunRecorder;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code load-splitter serve}: the SQS endpoint, the Lambda Invoke API and the mapping, until interrupted. */
 @Command(
@@ -37,7 +42,9 @@ final class ServeCommand implements Callable<Integer> {
             names = "--host",
             defaultValue = "127.0.0.1",
             paramLabel = "ADDRESS",
-            description = "Address both endpoints listen on (default: ${DEFAULT-VALUE}).")
+            description = "Address every endpoint listens on (default: ${DEFAULT-VALUE}). The endpoints check no "
+                    + "credentials and run the function with its --env, so any other address prints a warning: "
+                    + "whoever can reach it can invoke the function and read its queues.")
     String host;
 
     @Option(
@@ -86,9 +93,39 @@ final class ServeCommand implements Callable<Integer> {
                     "On Ctrl-C or SIGTERM, how long invocations in flight may take to finish (default: ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
 
+    @Spec
+    CommandSpec spec;
+
+    /**
+     * The warning for an address other machines may reach: the SQS, Lambda and DynamoDB/EventBridge
+     * endpoints take any request, unsigned, and each invocation runs the function with its
+     * environment. Empty for a loopback address.
+     */
+    static Optional<String> exposureWarning(String host) {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (loopback) {
+            return Optional.empty();
+        }
+        return Optional.of("load-splitter: warning: --host " + host + " is not a loopback address. The SQS, Lambda "
+                + "and DynamoDB/EventBridge endpoints check no credentials, so anyone who can reach " + host
+                + " can send and read messages, read the function's records, and invoke the function, which runs "
+                + "with the environment given by --env. Use --host 127.0.0.1 (the default) unless other machines "
+                + "must reach it, and then only on a network you trust.");
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        // Said before anything listens, so it is seen even when a port then turns out to be taken.
+        exposureWarning(host).ifPresent(warning -> {
+            spec.commandLine().getErr().println(warning);
+            spec.commandLine().getErr().flush();
+        });
         Ports.requireFree(host, sqsPort, "--sqs-port");
         Ports.requireFree(host, lambdaPort, "--lambda-port");
         Ports.requireFree(host, awsPort, "--aws-port");

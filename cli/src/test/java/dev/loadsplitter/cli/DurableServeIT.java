@@ -39,6 +39,10 @@ class DurableServeIT {
     Path dir;
 
     private Process serve(Path data, int sqsPort, int lambdaPort, String... more) throws IOException {
+        return serve(dir.resolve("serve-" + UUID.randomUUID() + ".log"), data, sqsPort, lambdaPort, more);
+    }
+
+    private Process serve(Path log, Path data, int sqsPort, int lambdaPort, String... more) throws IOException {
         List<String> command =
                 new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         if (Runtime.version().feature() >= 24) {
@@ -63,8 +67,7 @@ class DurableServeIT {
         command.addAll(List.of(more));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(
-                        dir.resolve("serve-" + UUID.randomUUID() + ".log").toFile())
+                .redirectOutput(log.toFile())
                 .start();
         try {
             await("serve listening")
@@ -127,6 +130,60 @@ class DurableServeIT {
             assertThat(bodies(sqs, sqsPort)).isEqualTo(sent);
         } finally {
             second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anAcceptedAsynchronousInvocationSurvivesKillDashNineAndRunsAfterTheRestart() throws Exception {
+        int sqsPort = LocalPorts.free();
+        int lambdaPort = LocalPorts.free();
+        Path data = dir.resolve("data");
+        Path kept = data.resolve("async-invocations");
+        Path firstLog = dir.resolve("first.log");
+        Process first = serve(firstLog, data, sqsPort, lambdaPort, "--delay", "60s");
+        HttpResponse<String> accepted = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lambdaPort
+                                        + "/2015-03-31/functions/load-splitter/invocations"))
+                                .header("X-Amz-Invocation-Type", "Event")
+                                .POST(HttpRequest.BodyPublishers.ofFile(
+                                        Path.of("..", "examples", "events", "create-tags-1.json")))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        assertThat(eventFiles(kept)).as("kept on disk before the 202").hasSize(1);
+        // Its invocation is under way (60 s of simulated work) when serve is killed.
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Files.readString(firstLog).contains(" START RequestId: "));
+        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        assertThat(first.isAlive()).isFalse();
+        assertThat(eventFiles(kept)).as("still kept after kill -9").hasSize(1);
+
+        Path secondLog = dir.resolve("second.log");
+        Process second = serve(secondLog, data, sqsPort, lambdaPort, "--delay", "0");
+        try {
+            await("the event ran after the restart")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(secondLog)
+                            .lines()
+                            .anyMatch(line -> line.contains(" LOCAL RequestId: ")
+                                    && line.contains("Trigger: async")
+                                    && line.contains("Processed: 1")));
+            await("forgotten once done")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> eventFiles(kept).isEmpty());
+        } finally {
+            second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<Path> eventFiles(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (var files = Files.list(directory)) {
+            return files.filter(file -> file.toString().endsWith(".json")).toList();
         }
     }
 

@@ -4,19 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loadsplitter.engine.config.Setting;
+import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.function.FunctionSettings;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -73,17 +81,22 @@ class TerraformChecksIT {
                     .forEach(m -> unresolved.add(
                             file + ": " + m.group(1) + "." + m.group(2) + " is not a declared resource"));
         }
+        assertThat(terraform.strings())
+                .as("strings in %s", TerraformModel.TERRAFORM)
+                .isNotEmpty();
         assertThat(unresolved).as("references that resolve to nothing").isEmpty();
     }
 
     @Test
     void iamGrantsNoWildcardsAndEachActionOnlyOnItsResource() {
         List<String> problems = new ArrayList<>();
+        List<String> checked = new ArrayList<>();
         terraform.forEachBlock("data", (name, document) -> {
             if (!name.startsWith("aws_iam_policy_document.")) {
                 return;
             }
             for (JsonNode statement : statements(document)) {
+                checked.add(name + " " + statement.path("sid").asText("(no sid)"));
                 String where = name + " statement " + statement.path("sid").asText("(no sid)");
                 boolean allow = !"Deny".equals(statement.path("effect").asText("Allow"));
                 if (!allow) {
@@ -108,6 +121,7 @@ class TerraformChecksIT {
                         }));
             }
         });
+        assertThat(checked).as("IAM policy statements checked").isNotEmpty();
         assertThat(problems).as("IAM statements breaking least privilege").isEmpty();
     }
 
@@ -115,13 +129,15 @@ class TerraformChecksIT {
     void theFunctionRoleGrantsExactlyWhatTheFunctionAndItsMappingUse() {
         JsonNode policy = terraform.block("data", "aws_iam_policy_document", "function");
         Map<String, Set<String>> grants = new HashMap<>();
+        List<String> effects = new ArrayList<>();
         for (JsonNode statement : statements(policy)) {
-            assertThat(statement.path("effect").asText("Allow")).isEqualTo("Allow");
+            effects.add(statement.path("effect").asText("Allow"));
             for (JsonNode action : statement.path("actions")) {
                 Set<String> resources = grants.computeIfAbsent(action.asText(), a -> new LinkedHashSet<>());
                 statement.path("resources").forEach(resource -> resources.add(resource.asText()));
             }
         }
+        assertThat(effects).as("the function role's statements").isNotEmpty().containsOnly("Allow");
         assertThat(grants)
                 .containsOnlyKeys(
                         "sqs:SendMessage",
@@ -271,16 +287,19 @@ class TerraformChecksIT {
     @Test
     void everyQueueIsEncryptedAndTheDeadLetterQueuesKeepMessagesFourteenDays() {
         List<String> problems = new ArrayList<>();
+        List<String> queues = new ArrayList<>();
         terraform.forEachBlock("resource", (name, block) -> {
             if (!name.startsWith("aws_sqs_queue.")) {
                 return;
             }
+            queues.add(name);
             boolean managed = block.path("sqs_managed_sse_enabled").asBoolean(false);
             boolean kms = block.hasNonNull("kms_master_key_id");
             if (!managed && !kms) {
                 problems.add(name + " has neither sqs_managed_sse_enabled = true nor kms_master_key_id");
             }
         });
+        assertThat(queues).as("aws_sqs_queue blocks checked").isNotEmpty();
         assertThat(problems).as("unencrypted queues").isEmpty();
         assertThat(terraform
                         .block("resource", "aws_sqs_queue", "dlq")
@@ -314,6 +333,7 @@ class TerraformChecksIT {
                 .path("for_each")
                 .properties()
                 .forEach(entry -> covered.add(entry.getKey()));
+        assertThat(queues).as("aws_sqs_queue blocks").isNotEmpty();
         assertThat(covered).as("queues with the TLS-only policy").isEqualTo(queues);
     }
 
@@ -405,19 +425,178 @@ class TerraformChecksIT {
     }
 
     @Test
+    void everyQueueSetsAMaxMessageSizeThatTakesTheFunctionsLargestMessage() throws Exception {
+        Map<String, Long> sizes = new TreeMap<>();
+        terraform.forEachBlock("resource", (name, block) -> {
+            if (name.startsWith("aws_sqs_queue.")) {
+                sizes.put(name, maxMessageSize(block));
+            }
+        });
+        Matcher ceiling =
+                Pattern.compile("var\\.max_message_bytes\\s*<=\\s*(\\d+)").matcher(validation("max_message_bytes"));
+        assertThat(ceiling.find())
+                .as("max_message_bytes's validation names its ceiling")
+                .isTrue();
+        long largestSetting = Long.parseLong(ceiling.group(1));
+
+        assertThat(sizes)
+                .as("aws_sqs_queue blocks in %s", TerraformModel.TERRAFORM)
+                .isNotEmpty();
+        // Unset, the provider sends its own default, 262,144 bytes, and the queue refuses larger sub-tasks for good.
+        assertThat(sizes)
+                .allSatisfy((queue, size) -> assertThat(size)
+                        .as("%s.max_message_size (-1: unset) against the largest MAX_MESSAGE_BYTES", queue)
+                        .isGreaterThanOrEqualTo(largestSetting)
+                        .isGreaterThanOrEqualTo(SplitPolicy.SQS_MAX_MESSAGE_BYTES)
+                        .isLessThanOrEqualTo(1_048_576));
+        assertThat(Files.readString(TerraformModel.TERRAFORM.resolve("main.tf")))
+                .as("main.tf's comments on max_message_size")
+                .doesNotContain("left unset");
+    }
+
+    /** A queue's {@code max_message_size}, through a {@code local.} reference; -1 when it is not set. */
+    private static long maxMessageSize(JsonNode queue) {
+        if (!queue.has("max_message_size")) {
+            return -1;
+        }
+        String expression = queue.path("max_message_size").asText();
+        Matcher local = Pattern.compile("^\\$\\{local\\.(\\w+)}$").matcher(expression);
+        if (local.matches()) {
+            expression = terraform.locals().get(local.group(1)).asText();
+        }
+        return Arithmetic.evaluate(expression, numericDefaults());
+    }
+
+    @Test
+    void theProviderFloorIsTheFirstReleaseWhoseQueuesTakeOneMebibyte() {
+        // hashicorp/terraform-provider-aws CHANGELOG.md, 6.8.0 (August 7, 2025): "resource/aws_sqs_queue: Increase
+        // upper limit of `max_message_size` from 256 KiB to 1024 KiB (#43710)". No 5.x release has it.
+        List<Integer> firstThatAcceptsOneMebibyte = List.of(6, 8, 0);
+        JsonNode aws = terraform
+                .files()
+                .get("versions.tf")
+                .path("terraform")
+                .get(0)
+                .path("required_providers")
+                .get(0)
+                .path("aws");
+        String constraint = aws.path("version").asText();
+        Matcher floor = Pattern.compile(">=\\s*(\\d+)\\.(\\d+)\\.(\\d+)").matcher(constraint);
+
+        assertThat(aws.path("source").asText()).isEqualTo("hashicorp/aws");
+        assertThat(floor.find())
+                .as("a '>=' floor in version = \"%s\"", constraint)
+                .isTrue();
+        List<Integer> version = List.of(
+                Integer.parseInt(floor.group(1)), Integer.parseInt(floor.group(2)), Integer.parseInt(floor.group(3)));
+        assertThat(compareVersions(version, firstThatAcceptsOneMebibyte))
+                .as("provider floor %s against 6.8.0, the first whose aws_sqs_queue takes 1,048,576", version)
+                .isGreaterThanOrEqualTo(0);
+        assertThat(constraint).as("the next major may change the schema").contains("< 7.0.0");
+    }
+
+    private static int compareVersions(List<Integer> left, List<Integer> right) {
+        for (int i = 0; i < 3; i++) {
+            int order = Integer.compare(left.get(i), right.get(i));
+            if (order != 0) {
+                return order;
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void dispatchInvokeIsRefusedWithoutAReservedConcurrency() {
+        JsonNode function = terraform.block("resource", "aws_lambda_function", "function");
+        assertThat(function.path("reserved_concurrent_executions").asText()).isEqualTo("${var.reserved_concurrency}");
+        List<JsonNode> preconditions = new ArrayList<>();
+        function.path("lifecycle")
+                .forEach(lifecycle -> lifecycle.path("precondition").forEach(preconditions::add));
+        List<JsonNode> onReservedConcurrency = preconditions.stream()
+                .filter(p -> p.path("condition").asText().contains("var.reserved_concurrency"))
+                .toList();
+
+        assertThat(onReservedConcurrency)
+                .as("preconditions of aws_lambda_function.function on reserved_concurrency")
+                .hasSize(1);
+        String condition = onReservedConcurrency.getFirst().path("condition").asText();
+        assertThat(Condition.evaluate(condition, Map.of("dispatch", "invoke", "reserved_concurrency", -1L)))
+                .as("dispatch = invoke, unreserved: %s", condition)
+                .isFalse();
+        assertThat(Condition.evaluate(condition, Map.of("dispatch", "invoke", "reserved_concurrency", 200L)))
+                .as("dispatch = invoke, 200 reserved")
+                .isTrue();
+        assertThat(Condition.evaluate(condition, Map.of("dispatch", "sqs", "reserved_concurrency", -1L)))
+                .as("dispatch = sqs, unreserved (the default)")
+                .isTrue();
+        assertThat(onReservedConcurrency.getFirst().path("error_message").asText())
+                .contains("reserved_concurrency")
+                .contains("whole concurrency")
+                .contains("100 AWS keeps unreserved");
+        assertThat(terraform
+                        .variables()
+                        .get("reserved_concurrency")
+                        .path("description")
+                        .asText())
+                .as("reserved_concurrency's description says why dispatch = invoke needs it")
+                .contains("dispatch = \"invoke\"")
+                .contains("100");
+    }
+
+    @Test
+    void terraformFmtFindsNothingToReformat() throws Exception {
+        Optional<Path> binary = onPath("terraform");
+        Assumptions.assumeTrue(
+                binary.isPresent(), "no terraform binary on the PATH: 'terraform fmt -check' is skipped");
+        ProcessBuilder builder = new ProcessBuilder(binary.get().toString(), "fmt", "-check", "-diff", "-no-color")
+                .directory(TerraformModel.TERRAFORM.toFile())
+                .redirectErrorStream(true);
+        // No call home for a version check: the build stays offline.
+        builder.environment().put("CHECKPOINT_DISABLE", "1");
+        Process fmt = builder.start();
+        String output = new String(fmt.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(fmt.waitFor(60, TimeUnit.SECONDS))
+                .as("terraform fmt finished")
+                .isTrue();
+
+        assertThat(fmt.exitValue())
+                .as(
+                        "'terraform fmt -check' in %s; run 'terraform fmt' there to fix:%n%s",
+                        TerraformModel.TERRAFORM, output)
+                .isZero();
+    }
+
+    private static Optional<Path> onPath(String command) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        return Arrays.stream(path.split(java.io.File.pathSeparator))
+                .filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, command))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    @Test
     void theSampleEventsOfTheTestTabExist() {
+        List<Path> events = new ArrayList<>();
         terraform
                 .locals()
                 .get("test_events")
                 .properties()
-                .forEach(entry -> assertThat(Path.of(
-                                "..", "examples", "events", entry.getValue().asText()))
-                        .exists());
+                .forEach(entry -> events.add(
+                        Path.of("..", "examples", "events", entry.getValue().asText())));
+
+        assertThat(events)
+                .as("local.test_events")
+                .isNotEmpty()
+                .allSatisfy(event -> assertThat(event).exists());
     }
 
     @Test
     void theDeployGuideDocumentsEveryVariable() throws Exception {
         String section = TerraformModel.deployGuide();
+        assertThat(terraform.variables())
+                .as("variables in %s", TerraformModel.TERRAFORM)
+                .isNotEmpty();
         List<String> missing = new ArrayList<>();
         terraform.variables().forEach((name, variable) -> {
             String row = "| `" + name + "` |";

@@ -32,8 +32,15 @@ public final class LoadSplitterHandler implements RequestStreamHandler, AutoClos
     }
 
     /**
-     * For a runtime that hands the environment over as a map, so that nothing JVM-global changes
-     * and several functions can share one JVM.
+     * For a runtime that hands the environment over as a map, so that several functions can share
+     * one JVM: the task type, its settings and the engine's read {@code environment}, never
+     * {@code System.getenv()}, and no system property or environment variable is set.
+     *
+     * <p>One thing is JVM-wide: the log format and level ({@code AWS_LAMBDA_LOG_FORMAT},
+     * {@code AWS_LAMBDA_LOG_LEVEL}) go to {@link LogFormat}, which every logger of this class loader
+     * reads, so handlers built from different maps in one class loader log in the format of the one
+     * built last. The local runtime gives each function jar a class loader of its own, so there
+     * only handlers of one jar share it.
      */
     public LoadSplitterHandler(Map<String, String> environment) {
         this(TaskTypes.find(environment, LoadSplitterHandler.class.getClassLoader()), environment);

@@ -23,6 +23,7 @@ import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.esm.EventSourceMapping;
 import dev.loadsplitter.local.fault.SqsFaultProxy;
 import dev.loadsplitter.local.forecast.Assumptions;
+import dev.loadsplitter.local.invoke.AsyncEventStore;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
 import dev.loadsplitter.local.invoke.DestinationRecord;
 import dev.loadsplitter.local.invoke.LambdaApiServer;
@@ -170,7 +171,8 @@ public final class LocalEnvironment implements AutoCloseable {
             environment.putIfAbsent(EngineSettings.EVENT_BUS_NAME.name(), "default");
             environment.put(EngineSettings.MAX_RECEIVE_COUNT.name(), Integer.toString(settings.maxReceiveCount()));
             environment.put(
-                    EngineSettings.INVOKE_MAX_ATTEMPTS.name(), Integer.toString(AsyncInvoker.DEFAULT_RETRIES + 1));
+                    EngineSettings.INVOKE_MAX_ATTEMPTS.name(),
+                    Integer.toString(settings.async().retries() + 1));
             // DISPATCH=invoke: the function invokes itself asynchronously, through a Lambda endpoint of the runtime's.
             int selfInvokePort = 0;
             if (invokesItself(settings.environment())) {
@@ -244,11 +246,15 @@ public final class LocalEnvironment implements AutoCloseable {
                     clock,
                     sleeper);
             String failedEventsUrl = sqs.createQueue(settings.failedEventsName());
-            AsyncInvoker async = new AsyncInvoker(
+            // With --data-dir, accepted events are kept on disk until done, as Lambda's queue keeps them.
+            AsyncInvoker async = AsyncInvoker.start(
                     function,
-                    AsyncInvoker.DEFAULT_RETRIES,
-                    settings.asyncRetryPause(),
+                    settings.async(),
+                    clock,
                     sleeper,
+                    settings.dataDirectory()
+                            .map(directory -> AsyncEventStore.directory(directory.resolve("async-invocations")))
+                            .orElseGet(AsyncEventStore::memory),
                     failed -> sqs.client()
                             .sendMessage(request -> request.queueUrl(failedEventsUrl)
                                     .messageBody(destinationRecord(json, arn, failed, clock.instant())
@@ -324,14 +330,14 @@ public final class LocalEnvironment implements AutoCloseable {
             request = json.getNodeFactory().textNode(new String(failed.payload(), StandardCharsets.UTF_8));
         }
         try {
-            response = json.readTree(failed.lastError());
+            response = failed.lastError().isEmpty() ? json.nullNode() : json.readTree(failed.lastError());
         } catch (IOException e) {
             response = json.createObjectNode().put("errorMessage", failed.lastError());
         }
         return new DestinationRecord(
                 UUID.randomUUID().toString(),
                 functionArn + ":$LATEST",
-                "RetriesExhausted",
+                failed.condition(),
                 failed.attempts(),
                 at,
                 request,

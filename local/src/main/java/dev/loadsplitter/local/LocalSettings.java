@@ -3,6 +3,7 @@ package dev.loadsplitter.local;
 import dev.loadsplitter.local.container.Isolation;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.fault.FaultPlan;
+import dev.loadsplitter.local.invoke.AsyncSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +27,7 @@ import java.util.Optional;
  * @param sqsHost the address the embedded SQS server listens on
  * @param sqsPort its port, 0 for any free one
  * @param awsPort the port of the local DynamoDB and EventBridge endpoint, 0 for any free one
- * @param asyncRetryPause the pause before an asynchronous invocation's first retry
+ * @param async how asynchronous invocations are retried and how long their events are kept
  * @param faults invocations that go wrong on purpose
  * @param sqsFaultRate share of the function's SQS requests answered with a 500 or a throttle
  * @param dataDirectory where the SQS server keeps queues and messages across restarts; empty for memory only
@@ -46,7 +47,7 @@ public record LocalSettings(
         String sqsHost,
         int sqsPort,
         int awsPort,
-        Duration asyncRetryPause,
+        AsyncSettings async,
         FaultPlan faults,
         double sqsFaultRate,
         Optional<Path> dataDirectory,
@@ -68,7 +69,7 @@ public record LocalSettings(
         Objects.requireNonNull(visibilityTimeout, "visibilityTimeout");
         Objects.requireNonNull(esm, "esm");
         Objects.requireNonNull(sqsHost, "sqsHost");
-        Objects.requireNonNull(asyncRetryPause, "asyncRetryPause");
+        Objects.requireNonNull(async, "async");
         Objects.requireNonNull(faults, "faults");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(isolation, "isolation");

@@ -16,7 +16,7 @@ final class FunctionOutput extends OutputStream {
     private final HostChannel channel;
     private final ThreadLocal<ByteArrayOutputStream> line = ThreadLocal.withInitial(ByteArrayOutputStream::new);
 
-    private FunctionOutput(HostChannel channel) {
+    FunctionOutput(HostChannel channel) {
         this.channel = channel;
     }
 

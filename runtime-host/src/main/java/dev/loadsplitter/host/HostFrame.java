@@ -10,11 +10,35 @@ import java.util.Objects;
  * The frames the local runtime and a function's host JVM exchange over their loopback socket: the
  * one home of that format. Each frame is a type byte and its fields, written with {@link
  * DataOutputStream}; byte arrays carry their length first.
+ *
+ * <p>The host's first frame is a {@link Hello} carrying the token the runtime gave it on its
+ * stdin: the port is on the host's command line, which every local user can read, so the runtime
+ * takes the connection that presents the token and refuses any other.
  */
 public sealed interface HostFrame {
 
     /** The system property that tells the host which loopback port to connect to. */
     String PORT_PROPERTY = "loadsplitter.host.port";
+
+    /** The longest token a {@link Hello} may carry; a longer one is refused before it is read. */
+    int MAX_TOKEN_BYTES = 64;
+
+    /** The type byte of {@link Hello}. */
+    int HELLO = 6;
+
+    /**
+     * Host to runtime, the first frame: the token the runtime wrote to the host's stdin, proof that
+     * the connection comes from the JVM it started.
+     */
+    record Hello(byte[] token) implements HostFrame {
+        public Hello {
+            Objects.requireNonNull(token, "token");
+            if (token.length == 0 || token.length > MAX_TOKEN_BYTES) {
+                throw new IllegalArgumentException(
+                        "a host token has 1 to " + MAX_TOKEN_BYTES + " bytes, got " + token.length);
+            }
+        }
+    }
 
     /** Runtime to host: run one invocation in {@code container}, initialising it first when new. */
     record Invoke(int container, String requestId, long timeoutMillis, String functionArn, byte[] payload)
@@ -94,8 +118,36 @@ public sealed interface HostFrame {
                 out.writeLong(log.epochMillis());
                 writeBytes(out, log.message());
             }
+            case Hello hello -> {
+                out.writeByte(HELLO);
+                out.writeByte(hello.token().length);
+                out.write(hello.token());
+            }
         }
         out.flush();
+    }
+
+    /**
+     * Reads the first frame of a connection that is not yet trusted: a {@link Hello} and nothing
+     * else, its length checked before anything is allocated, so a stranger cannot make the runtime
+     * read a frame of gigabytes.
+     *
+     * @throws IOException when the connection sends anything but a well-formed {@link Hello}
+     */
+    static Hello readHello(DataInputStream in) throws IOException {
+        int type = in.readByte();
+        if (type != HELLO) {
+            throw new IOException("the first frame is of type " + type + ", not the host's hello (" + HELLO + ")");
+        }
+        int length = in.readUnsignedByte();
+        if (length == 0 || length > MAX_TOKEN_BYTES) {
+            throw new IOException("a hello of " + length + " bytes; a token has 1 to " + MAX_TOKEN_BYTES);
+        }
+        byte[] token = in.readNBytes(length);
+        if (token.length < length) {
+            throw new EOFException("hello ended after " + token.length + " of " + length + " bytes");
+        }
+        return new Hello(token);
     }
 
     /** Reads the next frame, or throws {@link EOFException} when the other side has closed. */
@@ -105,10 +157,25 @@ public sealed interface HostFrame {
             case 1 -> new Invoke(in.readInt(), in.readUTF(), in.readLong(), in.readUTF(), readBytes(in));
             case 2 -> new Discard(in.readInt());
             case 3 -> new Initialised(in.readUTF(), in.readLong());
-            case 4 -> new Result(in.readUTF(), Kind.values()[in.readByte()], readBytes(in));
+            case 4 -> new Result(in.readUTF(), kind(in.readByte()), readBytes(in));
             case 5 -> new Log(in.readUTF(), in.readLong(), readBytes(in));
+            case HELLO -> {
+                byte[] token = in.readNBytes(in.readUnsignedByte());
+                try {
+                    yield new Hello(token);
+                } catch (IllegalArgumentException e) {
+                    throw new IOException("malformed hello: " + e.getMessage(), e);
+                }
+            }
             default -> throw new IOException("unknown host frame type " + type);
         };
+    }
+
+    private static Kind kind(int ordinal) throws IOException {
+        if (ordinal < 0 || ordinal >= Kind.values().length) {
+            throw new IOException("unknown result kind " + ordinal);
+        }
+        return Kind.values()[ordinal];
     }
 
     private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {

@@ -14,18 +14,20 @@ import java.util.Optional;
  * @param policy when and how to split
  * @param sender how to send sub-tasks
  * @param recordConcurrency how many records of one SQS batch run at once
- * @param idempotency where processing records are kept
- * @param idempotencyTable the DynamoDB table, for dynamodb
+ * @param idempotency where the job ledger is kept
+ * @param idempotencyTable the DynamoDB table of the ledger, for dynamodb
  * @param idempotencyTtl how long the ledger keeps a record after its last change
  * @param jobDeadline how long a job may stay open before the sweep closes it as TIMED_OUT
  * @param tolerance how many failed items a job tolerates before it stops
  * @param eventBusName the bus completion events go to; empty for none
  * @param maxReceiveCount the work queue's receives before a message is dead-lettered
+ * @param invokeMaxAttempts with {@code DISPATCH=invoke}, Lambda's attempts at an asynchronous invocation
+ *     ({@code INVOKE_MAX_ATTEMPTS}, 1 + its retries): the failure of the last counts the sub-task as dead-lettered
  * @param deadLetterQueueArn the DLQ whose records are counted and parked, when it invokes the function
  * @param parkedQueueUrl where dead-lettered sub-tasks are parked
- * @param invokeMaxAttempts Lambda's attempts at an asynchronous invocation (1 + its retries)
- * @param dispatch how sub-tasks reach the function
- * @param selfInvokeTarget with DISPATCH=invoke, the function (and qualifier) it invokes itself at
+ * @param dispatch how sub-tasks reach the function: the work queue or asynchronous invocations of itself
+ * @param selfInvokeTarget with {@code DISPATCH=invoke}, the function name (from {@code AWS_LAMBDA_FUNCTION_NAME},
+ *     which Lambda sets) with {@code :DISPATCH_QUALIFIER} when one is given; empty outside Lambda unless set
  */
 public record EngineSettings(
         Optional<String> queueUrl,
@@ -145,7 +147,10 @@ public record EngineSettings(
             "",
             "URL of the queue dead-lettered sub-tasks are parked in for 'load-splitter dlq list' and 'redrive', with DEAD_LETTER_QUEUE_ARN.");
 
-    /** Every variable the engine reads. */
+    /**
+     * Every variable the engine reads that a deployment sets; {@link #FUNCTION_NAME}, which Lambda itself sets in
+     * every execution environment, is read too but is not among them.
+     */
     public static final List<Setting> SETTINGS = List.of(
             TASK_TYPE,
             DISPATCH,

@@ -234,7 +234,7 @@ public enum SubTaskAttribute {
         /** An attribute is present but unreadable; the message can never be placed in its job. */
         record Malformed(String attribute, String value, String expected) implements ReceivedLineage {
 
-            /** "messageAttributes.splitDepth is 'x', expected a whole number of 1 or more". */
+            /** For example "messageAttributes.splitDepth is 'x', expected a whole number of 0 or more". */
             public String describe() {
                 return "messageAttributes." + attribute + " is '" + value + "', expected " + expected;
             }

@@ -19,7 +19,8 @@ import org.slf4j.helpers.MessageFormatter;
 /**
  * Writes one log line to stdout per call: {@code [LEVEL] Name - message} in text, or Lambda's JSON
  * log object with the MDC's keys. A throwable's stack trace follows in text, or goes in
- * {@code stackTrace} in JSON, so the event stays one line.
+ * {@code stackTrace} in JSON, so the event stays one line. In text, a CR or LF inside the message
+ * or the trace's messages is escaped, so it cannot start a line that looks like another event.
  */
 final class LambdaLogger extends LegacyAbstractLogger {
 
@@ -72,11 +73,10 @@ final class LambdaLogger extends LegacyAbstractLogger {
         System.out.println(line);
     }
 
+    /** One line, and the throwable's stack trace on lines of its own; no value can end a line (LogLines). */
     private String text(Level level, String message, Throwable throwable) {
-        String line = "[" + level + "] " + shortName + " - " + message;
-        return throwable == null
-                ? line
-                : line + System.lineSeparator() + stackTrace(throwable).stripTrailing();
+        String line = "[" + level + "] " + shortName + " - " + LogLines.escape(message);
+        return throwable == null ? line : line + System.lineSeparator() + LogLines.stackTrace(throwable);
     }
 
     private String json(Level level, String message, Throwable throwable) {

@@ -35,6 +35,26 @@ class LambdaLoggerTest {
     }
 
     @Test
+    void aLineEndInsideAValueCannotSplitATextLine() {
+        LogFormat.use(Map.of("AWS_LAMBDA_LOG_FORMAT", "Text"));
+        try (CapturedOutput output = CapturedOutput.start()) {
+            log.warn(
+                    "sub-task {} failed",
+                    "job-1/3\n[INFO] SubTaskRecordHandler - processed 1 tag\r",
+                    new IllegalStateException("bad\n[INFO] Forged - all is well"));
+
+            assertThat(output.text().lines().toList())
+                    .startsWith(
+                            "[WARN] SubTaskRecordHandler - sub-task job-1/3\\n[INFO] SubTaskRecordHandler - processed 1 "
+                                    + "tag\\r failed",
+                            "java.lang.IllegalStateException: bad\\n[INFO] Forged - all is well")
+                    .filteredOn(line -> line.startsWith("["))
+                    .as("log lines: the one written, no forged one")
+                    .hasSize(1);
+        }
+    }
+
+    @Test
     void jsonCarriesTheLevelTheMessageAndTheInvocationsKeys() throws Exception {
         LogFormat.use(Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON", "AWS_LAMBDA_LOG_LEVEL", "WARN"));
         MDC.put("requestId", "req-1");

@@ -12,10 +12,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class HostProcess implements AutoCloseable {
 
-    /** How long a new JVM may take to connect back. */
+    /** How long a new JVM may take to connect back and present its token. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,13 +59,16 @@ final class HostProcess implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Starts the function's JVM with {@code environment} as its whole environment, and waits for it to connect. */
+    /**
+     * Starts the function's JVM with {@code environment} as its whole environment, gives it its token
+     * on stdin, and waits for it to connect with that token ({@link HostListener}).
+     */
     static HostProcess start(
             FunctionDefinition function, Map<String, String> environment, FunctionLog log, Clock clock) {
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (HostListener listener = HostListener.open(function.name())) {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-D" + HostFrame.PORT_PROPERTY + "=" + server.getLocalPort(),
+                    "-D" + HostFrame.PORT_PROPERTY + "=" + listener.port(),
                     // Native libraries in a function's jar (the AWS CRT's) load without the JDK 22+ warning,
                     // which Lambda's java21 runtime never prints.
                     "--enable-native-access=ALL-UNNAMED",
@@ -82,16 +82,23 @@ final class HostProcess implements AutoCloseable {
             builder.environment().putAll(environment);
             Process process = builder.start();
             pump(function, process, log, clock);
-            server.setSoTimeout((int) CONNECT_TIMEOUT.toMillis());
+            try (var stdin = process.getOutputStream()) {
+                stdin.write(listener.tokenLine());
+            } catch (IOException e) {
+                // The JVM is already gone: waiting for it below says so with its exit status.
+            }
             Socket socket;
             try {
-                socket = server.accept();
-            } catch (SocketTimeoutException e) {
+                socket = listener.await(CONNECT_TIMEOUT, process);
+            } catch (IllegalStateException e) {
                 process.destroyForcibly();
-                throw new IllegalStateException("The JVM of function " + function.name() + " did not start within "
-                        + CONNECT_TIMEOUT.toSeconds() + " s; its output is above.");
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+                throw new IllegalStateException(
+                        "Interrupted while the JVM of function " + function.name() + " was starting", e);
             }
-            socket.setTcpNoDelay(true);
             HostProcess host = new HostProcess(function, process, socket, log, clock);
             Thread.ofPlatform()
                     .daemon()

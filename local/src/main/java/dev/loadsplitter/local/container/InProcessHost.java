@@ -17,9 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Containers in the runtime's own JVM, for stream handlers that take the function's environment
- * through a {@code Map} constructor (as {@code LoadSplitterHandler} does): quick to start, and
- * nothing JVM-global changes. Each container is a handler instance on a virtual thread; the
- * function's classes come from one {@link FunctionClassLoader} per jar.
+ * through a {@code Map} constructor (as {@code LoadSplitterHandler} does): quick to start, and the
+ * process environment and system properties stay as they are. Each container is a handler
+ * instance on a virtual thread; the function's classes come from one {@link FunctionClassLoader}
+ * per jar, so the statics of the function's classes (its log format among them) are shared by its
+ * containers and by no other function.
  */
 final class InProcessHost implements ContainerHost {
 

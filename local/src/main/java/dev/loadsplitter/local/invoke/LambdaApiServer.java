@@ -8,10 +8,12 @@ import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -35,6 +37,27 @@ public final class LambdaApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LambdaApiServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /*
+     * Lambda's payload limits. The Lambda quotas page, row "Invocation payload (request and response)": 6 MB for a
+     * synchronous request and for its response, 1 MB for an asynchronous request (it was 256 KB); and its note "The
+     * Lambda documentation, log messages, and console use the abbreviation MB (rather than MiB) to refer to 1,024
+     * KB" (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html, read 2026-12-03). The Invoke API
+     * reference agrees: "For synchronous invocations, the maximum payload size is 6 MB. For asynchronous
+     * invocations, the maximum payload size is 1 MB." (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+     * So the limits are 6,291,456 and 1,048,576 bytes, and a payload of exactly the limit is allowed (a maximum).
+     * Lambda's own error for a response names 6,291,556 bytes, 100 more than the documented quota; the documented
+     * figure is used here, so whatever passes locally passes on AWS too.
+     */
+    /** The largest synchronous ({@code RequestResponse}, {@code DryRun}) request payload: 6 MB. */
+    static final int SYNC_REQUEST_MAX_BYTES = 6 * 1024 * 1024;
+    /** The largest synchronous response payload: 6 MB. */
+    static final int SYNC_RESPONSE_MAX_BYTES = 6 * 1024 * 1024;
+    /** The largest asynchronous ({@code Event}) request payload: 1 MB. */
+    static final int ASYNC_REQUEST_MAX_BYTES = 1024 * 1024;
+    /** How much of a body past its limit is read and dropped, so the client gets the 413 rather than a reset. */
+    private static final long DRAIN_MAX_BYTES = 64L * 1024 * 1024;
+
     private static final Pattern INVOKE = Pattern.compile("^/2015-03-31/functions/([^/]+)/invocations/?$");
 
     private final HttpServer server;
@@ -116,7 +139,23 @@ public final class LambdaApiServer implements AutoCloseable {
                         "Function not found: " + arnFor(bare) + ":" + qualifier);
                 return;
             }
-            byte[] payload = exchange.getRequestBody().readAllBytes();
+            String type = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
+            type = type == null ? "RequestResponse" : type;
+            if (!List.of("RequestResponse", "Event", "DryRun").contains(type)) {
+                error(
+                        exchange,
+                        400,
+                        "InvalidParameterValueException",
+                        "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, got " + type);
+                return;
+            }
+            boolean asynchronous = type.equals("Event");
+            int limit = asynchronous ? ASYNC_REQUEST_MAX_BYTES : SYNC_REQUEST_MAX_BYTES;
+            byte[] payload = readAtMost(exchange.getRequestBody(), limit);
+            if (payload == null) {
+                error(exchange, 413, "RequestEntityTooLargeException", tooLarge(exchange, asynchronous, limit));
+                return;
+            }
             if (payload.length > 0 && !isJson(payload)) {
                 // Lambda refuses a payload that is not JSON before any invocation.
                 error(
@@ -126,8 +165,7 @@ public final class LambdaApiServer implements AutoCloseable {
                         "Could not parse request body into json: the " + "payload is not valid JSON.");
                 return;
             }
-            String type = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
-            switch (type == null ? "RequestResponse" : type) {
+            switch (type) {
                 case "RequestResponse" -> {
                     String logType = exchange.getRequestHeaders().getFirst("X-Amz-Log-Type");
                     if ("Tail".equals(logType)) {
@@ -140,16 +178,21 @@ public final class LambdaApiServer implements AutoCloseable {
                     }
                 }
                 case "Event" -> {
-                    async.submit(payload);
+                    try {
+                        async.submit(payload);
+                    } catch (RuntimeException e) {
+                        // Not kept, so not accepted: Lambda answers a 5xx when its queue cannot take an event.
+                        error(
+                                exchange,
+                                500,
+                                "ServiceException",
+                                "The event could not be queued (" + e.getMessage() + "); it was not accepted. Try "
+                                        + "again once the problem is fixed.");
+                        return;
+                    }
                     exchange.sendResponseHeaders(202, -1);
                 }
-                case "DryRun" -> exchange.sendResponseHeaders(204, -1);
-                default ->
-                    error(
-                            exchange,
-                            400,
-                            "InvalidParameterValueException",
-                            "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, got " + type);
+                default -> exchange.sendResponseHeaders(204, -1); // DryRun
             }
         } catch (RuntimeException e) {
             log.warn("Lambda API: request failed: {}", e.toString());
@@ -164,12 +207,56 @@ public final class LambdaApiServer implements AutoCloseable {
         }
         exchange.getResponseHeaders().set("X-Amz-Executed-Version", "$LATEST");
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        if (result.isError()) {
+        byte[] body = result.payload();
+        if (body.length > SYNC_RESPONSE_MAX_BYTES) {
+            // The function ran; Lambda answers with a function error in place of its response, as here.
+            log.warn(
+                    "Lambda API: function {} answered {} bytes, over the {} bytes a synchronous response may have",
+                    function.function().name(),
+                    body.length,
+                    SYNC_RESPONSE_MAX_BYTES);
+            body = JSON.writeValueAsBytes(JSON.createObjectNode()
+                    .put(
+                            "errorMessage",
+                            "Response payload size (" + body.length + " bytes) exceeded maximum allowed payload size ("
+                                    + SYNC_RESPONSE_MAX_BYTES + " bytes).")
+                    .put("errorType", "Function.ResponseSizeTooLarge"));
+            exchange.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
+        } else if (result.isError()) {
             exchange.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
         }
-        byte[] body = result.payload();
         exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
         exchange.getResponseBody().write(body);
+    }
+
+    /**
+     * The body, or null when it is longer than {@code limit} bytes; then the rest is read and dropped
+     * (up to {@link #DRAIN_MAX_BYTES}), so the client, still sending, gets the answer and not a reset.
+     */
+    private static byte[] readAtMost(InputStream body, int limit) throws IOException {
+        byte[] read = body.readNBytes(limit + 1);
+        if (read.length <= limit) {
+            return read;
+        }
+        long dropped = 0;
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while (dropped < DRAIN_MAX_BYTES && (n = body.read(buffer)) != -1) {
+            dropped += n;
+        }
+        return null;
+    }
+
+    /** Lambda's refusal of an oversized request, with its size when the client gave it. */
+    private static String tooLarge(HttpExchange exchange, boolean asynchronous, int limit) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        String size = length == null ? "more than " + limit : length;
+        return asynchronous
+                ? size + " byte payload is too large for the Event invocation type (limit " + limit + " bytes). Pass "
+                        + "a larger input by reference (an S3 object, say) or invoke synchronously (up to "
+                        + SYNC_REQUEST_MAX_BYTES + " bytes)."
+                : size + " byte payload is too large for the RequestResponse invocation type (limit " + limit
+                        + " bytes). Pass a larger input by reference (an S3 object, say).";
     }
 
     private static boolean isJson(byte[] payload) {

@@ -66,7 +66,24 @@ public final class HeapGuard implements AutoCloseable {
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onNotification;
 
-    private HeapGuard(double threshold, int strikes, Duration window, double maxShare, Consumer<String> onFull) {
+    /**
+     * One garbage collection as the guard judges it, taken from the JVM's notification or made by a test.
+     *
+     * @param full whether it was a full (major) collection; young ones never count as strikes
+     * @param endMillis when it ended, in ms since the JVM started
+     * @param durationMillis how long it took
+     * @param usedBytesAfter heap in use when it ended
+     */
+    record Collection(boolean full, long endMillis, long durationMillis, long usedBytesAfter) {}
+
+    private HeapGuard(
+            double threshold,
+            int strikes,
+            Duration window,
+            double maxShare,
+            long maxBytes,
+            Set<String> heapPools,
+            Consumer<String> onFull) {
         if (!(threshold > 0) || strikes < 1) {
             throw new IllegalArgumentException(
                     "threshold must be above 0 and strikes at least 1, got " + threshold + " and " + strikes);
@@ -80,11 +97,8 @@ public final class HeapGuard implements AutoCloseable {
         this.windowMillis = window.toMillis();
         this.maxShare = maxShare;
         this.onFull = Objects.requireNonNull(onFull, "onFull");
-        this.maxBytes = Runtime.getRuntime().maxMemory();
-        this.heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(pool -> pool.getType() == MemoryType.HEAP)
-                .map(MemoryPoolMXBean::getName)
-                .collect(Collectors.toUnmodifiableSet());
+        this.maxBytes = maxBytes;
+        this.heapPools = heapPools;
     }
 
     /**
@@ -97,7 +111,12 @@ public final class HeapGuard implements AutoCloseable {
 
     /** As {@link #watch(double, int, Consumer)}, with the time criterion's window and share. */
     static HeapGuard watch(double threshold, int strikes, Duration window, double maxShare, Consumer<String> onFull) {
-        HeapGuard guard = new HeapGuard(threshold, strikes, window, maxShare, onFull);
+        Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP)
+                .map(MemoryPoolMXBean::getName)
+                .collect(Collectors.toUnmodifiableSet());
+        HeapGuard guard = new HeapGuard(
+                threshold, strikes, window, maxShare, Runtime.getRuntime().maxMemory(), heapPools, onFull);
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (collector instanceof NotificationEmitter emitter) {
                 emitter.addNotificationListener(guard.listener, null, null);
@@ -105,6 +124,15 @@ public final class HeapGuard implements AutoCloseable {
             }
         }
         return guard;
+    }
+
+    /**
+     * A guard that hears no collection of this JVM: each comes through {@link #observe}, so a test
+     * can judge collections it describes, of a heap of {@code maxBytes}, without waiting for real ones.
+     */
+    static HeapGuard unattached(
+            double threshold, int strikes, Duration window, double maxShare, long maxBytes, Consumer<String> onFull) {
+        return new HeapGuard(threshold, strikes, window, maxShare, maxBytes, Set.of(), onFull);
     }
 
     /** The heap's maximum, as the JVM reports it. */
@@ -133,21 +161,29 @@ public final class HeapGuard implements AutoCloseable {
         }
         GarbageCollectionNotificationInfo info =
                 GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+        observe(new Collection(
+                info.getGcAction().contains("major"),
+                info.getGcInfo().getEndTime(),
+                info.getGcInfo().getDuration(),
+                usedAfter(info.getGcInfo().getMemoryUsageAfterGc())));
+    }
+
+    /** Judges one collection and counts it: its verdict is in by the time it is counted. */
+    void observe(Collection collection) {
         try {
-            judge(info);
+            judge(collection);
         } finally {
-            (info.getGcAction().contains("major") ? fullSeen : youngSeen).incrementAndGet();
+            (collection.full() ? fullSeen : youngSeen).incrementAndGet();
         }
     }
 
-    private void judge(GarbageCollectionNotificationInfo info) {
-        long used = usedAfter(info.getGcInfo().getMemoryUsageAfterGc());
+    private void judge(Collection collection) {
+        long used = collection.usedBytesAfter();
         // A young collection can end with the heap full of old garbage that the next full
         // collection frees; only full collections count.
-        boolean fullCollection = info.getGcAction().contains("major");
+        boolean fullCollection = collection.full();
         if (fullCollection) {
-            long spent = spentInFullCollections(
-                    info.getGcInfo().getEndTime(), info.getGcInfo().getDuration());
+            long spent = spentInFullCollections(collection.endMillis(), collection.durationMillis());
             if (spent > maxShare * windowMillis) {
                 trip(String.format(
                         Locale.ROOT,

@@ -23,6 +23,11 @@ import java.util.Optional;
  * instead: Lambda's {@code platform.start}/{@code platform.report} records, and the function's
  * events with {@code timestamp}, {@code level}, {@code requestId} and {@code message}.
  *
+ * <p>In text, every value is kept on its line: a CR or LF inside a request id, a message or an
+ * error (and NEL, U+2028, U+2029) is written as an escape ({@link #oneLine}), so no value can end
+ * a line and start one that reads as another event. A log event of several lines (a stack trace
+ * logged in one {@code LambdaLogger} call) is one event, so it is one line here too.
+ *
  * <p>{@code Max Memory Used} is left out: containers share one JVM here, so no honest per-container
  * figure exists (docs/local-runtime.md says so).
  *
@@ -79,7 +84,7 @@ public final class InvocationLog implements InvocationListener, FunctionLog {
         if (format == Format.JSON) {
             print(jsonEvent(requestId, at, message));
         } else {
-            print(stamp(at) + (requestId.isEmpty() ? "" : "\t" + requestId) + "\t" + message);
+            print(stamp(at) + (requestId.isEmpty() ? "" : "\t" + oneLine(requestId)) + "\t" + oneLine(message));
         }
     }
 
@@ -102,7 +107,7 @@ public final class InvocationLog implements InvocationListener, FunctionLog {
             print(platform(record.end(), "loadsplitter.invocation", local(record)));
             return;
         }
-        print(stamp(record.end()) + " END RequestId: " + record.requestId() + System.lineSeparator()
+        print(stamp(record.end()) + " " + endLine(record.requestId()) + System.lineSeparator()
                 + stamp(record.end()) + " "
                 + reportLine(record.requestId(), record.duration(), record.initDuration(), memoryMb)
                 + System.lineSeparator() + stamp(record.end()) + " " + localText(record));
@@ -110,12 +115,42 @@ public final class InvocationLog implements InvocationListener, FunctionLog {
 
     /** Lambda's {@code START} line, without its time. */
     public static String startLine(String requestId) {
-        return "START RequestId: " + requestId + " Version: $LATEST";
+        return "START RequestId: " + oneLine(requestId) + " Version: $LATEST";
     }
 
     /** Lambda's {@code END} line, without its time. */
     public static String endLine(String requestId) {
-        return "END RequestId: " + requestId;
+        return "END RequestId: " + oneLine(requestId);
+    }
+
+    /**
+     * {@code value} with its line ends (CR, LF, NEL, U+2028, U+2029) written as escapes, so it stays
+     * on the line it is printed on. Backslashes stay as they are: no escape makes a line break.
+     */
+    public static String oneLine(String value) {
+        StringBuilder escaped = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            String replacement = switch (c) {
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\u0085' -> "\\u0085";
+                case '\u2028' -> "\\u2028";
+                case '\u2029' -> "\\u2029";
+                default -> null;
+            };
+            if (replacement != null && escaped == null) {
+                escaped = new StringBuilder(value.length() + 8).append(value, 0, i);
+            }
+            if (escaped != null) {
+                if (replacement != null) {
+                    escaped.append(replacement);
+                } else {
+                    escaped.append(c);
+                }
+            }
+        }
+        return escaped == null ? value : escaped.toString();
     }
 
     /** Lambda's {@code REPORT} line, without its time. */
@@ -125,7 +160,7 @@ public final class InvocationLog implements InvocationListener, FunctionLog {
         StringBuilder report = new StringBuilder(String.format(
                 Locale.ROOT,
                 "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB",
-                requestId,
+                oneLine(requestId),
                 millis,
                 billedMillis(duration, init),
                 memoryMb));
@@ -146,7 +181,7 @@ public final class InvocationLog implements InvocationListener, FunctionLog {
     /** Our own line: how the invocation was made and what it did. */
     private static String localText(InvocationRecord record) {
         StringBuilder line = new StringBuilder("LOCAL RequestId: ")
-                .append(record.requestId())
+                .append(oneLine(record.requestId()))
                 .append("\tTrigger: ")
                 .append(record.trigger().name().toLowerCase(Locale.ROOT))
                 .append("\tColdStart: ")
@@ -168,7 +203,7 @@ public final class InvocationLog implements InvocationListener, FunctionLog {
         if (record.subTasks() > 0) {
             line.append("\tSubTasks: ").append(record.subTasks());
         }
-        record.error().ifPresent(error -> line.append("\tError: ").append(error));
+        record.error().ifPresent(error -> line.append("\tError: ").append(oneLine(error)));
         return line.toString();
     }
 

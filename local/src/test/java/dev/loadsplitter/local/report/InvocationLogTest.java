@@ -72,6 +72,48 @@ class InvocationLogTest {
     }
 
     @Test
+    void aLineEndInsideAnIdAMessageOrAnErrorCannotSplitATextLine() {
+        InvocationLog log = log(InvocationLog.Format.TEXT);
+        String forgedId = "req-1\n2026-11-26T15:00:00.200Z END RequestId: req-1";
+
+        log.started(new InvocationListener.Started(forgedId, Trigger.SQS, new byte[0], 1, true, START));
+        log.event(forgedId, START.plusMillis(5), "one event\r\n2026-11-26T15:00:00.129Z\treq-2\tforged");
+        log.ended(new InvocationRecord(
+                forgedId,
+                Trigger.SQS,
+                InvocationRecord.Kind.PROCESS,
+                0,
+                0,
+                1,
+                1,
+                0,
+                START,
+                END,
+                false,
+                Optional.empty(),
+                Optional.of("java.lang.IllegalStateException: bad\nREPORT RequestId: req-9")));
+
+        String id = "req-1\\n2026-11-26T15:00:00.200Z END RequestId: req-1";
+        assertThat(lines())
+                .containsExactly(
+                        "2026-11-26T15:00:00.123Z START RequestId: " + id + " Version: $LATEST",
+                        "2026-11-26T15:00:00.128Z\t" + id + "\tone event\\r\\n2026-11-26T15:00:00.129Z\treq-2\tforged",
+                        "2026-11-26T15:00:00.373Z END RequestId: " + id,
+                        "2026-11-26T15:00:00.373Z REPORT RequestId: " + id
+                                + "\tDuration: 250.00 ms\tBilled Duration: 250 ms\tMemory Size: 512 MB",
+                        "2026-11-26T15:00:00.373Z LOCAL RequestId: " + id + "\tTrigger: sqs\tColdStart: false\tKind: "
+                                + "process\tRecords: 1 (1 failed)\tError: java.lang.IllegalStateException: "
+                                + "bad\\nREPORT RequestId: req-9");
+    }
+
+    @Test
+    void backslashesAndOtherLineSeparatorsStayOnTheLine() {
+        assertThat(InvocationLog.oneLine("C:\\temp \u2028 \u2029 \u0085 end"))
+                .isEqualTo("C:\\temp \\u2028 \\u2029 \\u0085 end");
+        assertThat(InvocationLog.oneLine("plain")).isEqualTo("plain");
+    }
+
+    @Test
     void jsonIsOneObjectPerLineWithLambdasRecordsAndTheRequestOnEveryEvent() throws Exception {
         InvocationLog log = log(InvocationLog.Format.JSON);
 

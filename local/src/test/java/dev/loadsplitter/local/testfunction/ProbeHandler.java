@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * A function for testing the runtime, packed into its own jar by the tests and loaded like any
  * function. It uses the JDK only. Direct payloads are commands: {@code sleep:MS}, {@code fail:TEXT},
- * {@code env:NAME}, {@code whoami}, {@code context}, {@code meet:N:DIR} (wait, up to 10 s, until
+ * {@code env:NAME}, {@code whoami}, {@code context}, {@code bytes:N} (a response of exactly N bytes), {@code meet:N:DIR} (wait, up to 10 s, until
  * N invocations have arrived in DIR: proof they ran at once) and {@code block:DIR} (wait, up to
  * 60 s, until the test creates DIR/release). For an SQS batch, each record's body decides:
  * {@code ok}, {@code fail} (a batch item failure), {@code sleep:MS}, {@code block:DIR}, {@code crash} (the invocation
@@ -42,8 +42,15 @@ public final class ProbeHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         String payload = new String(input.readAllBytes(), StandardCharsets.UTF_8);
-        String response = payload.contains("\"Records\"") ? batch(payload) : command(payload.trim(), context);
+        String response = payload.contains("\"Records\"") ? batch(payload) : command(unquoted(payload.trim()), context);
         output.write(response.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A command sent as a JSON string (as the Invoke API requires JSON) is the same command. */
+    private static String unquoted(String payload) {
+        return payload.length() >= 2 && payload.startsWith("\"") && payload.endsWith("\"")
+                ? payload.substring(1, payload.length() - 1)
+                : payload;
     }
 
     private String command(String command, Context context) {
@@ -60,6 +67,10 @@ public final class ProbeHandler implements RequestStreamHandler {
             Path release = Path.of(command.substring("block:".length())).resolve("release");
             waitFor(() -> Files.exists(release), 60_000);
             return "{\"released\":" + Files.exists(release) + "}";
+        }
+        if (command.startsWith("bytes:")) {
+            // A JSON string of exactly N bytes, quotes included.
+            return "\"" + "x".repeat(Integer.parseInt(command.substring("bytes:".length())) - 2) + "\"";
         }
         if (command.startsWith("fail:")) {
             throw new IllegalStateException(command.substring("fail:".length()));
