@@ -82,6 +82,7 @@ public final class Simulation<T> {
     private final List<Running<T>> running = new ArrayList<>();
     private final Counts counts = new Counts();
     private long nextSweep;
+    private long cancelAt = Long.MAX_VALUE;
     private long ids;
     private final List<String> trace = new ArrayList<>();
 
@@ -164,6 +165,7 @@ public final class Simulation<T> {
     }
 
     private void submit(byte[] event) {
+        settings.cancelAfter().ifPresent(after -> cancelAt = clock.millis() + after.toMillis());
         asyncs.add(new Async(event, 1, clock.millis()));
         if (random.nextDouble() < settings.faults().duplicateDelivery()) {
             // EventBridge delivers at least once: the same event, at once.
@@ -176,7 +178,7 @@ public final class Simulation<T> {
         long limit = clock.millis()
                 + settings.jobDeadline().toMillis()
                 + settings.retention().toMillis()
-                + 3 * settings.sweepEvery().toMillis();
+                + 12 * settings.sweepEvery().toMillis();
         while (true) {
             if (++counts.steps > settings.maxSteps() || clock.millis() > limit) {
                 throw new StuckException("the schedule did not settle (seed " + settings.seed() + "): " + counts
@@ -222,6 +224,9 @@ public final class Simulation<T> {
             if (now >= nextSweep) {
                 options.add(this::sweep);
             }
+            if (now >= cancelAt) {
+                options.add(this::cancel);
+            }
             if (options.isEmpty()) {
                 if (settled()) {
                     return;
@@ -256,7 +261,7 @@ public final class Simulation<T> {
     }
 
     private long nextMoment(long now) {
-        long next = nextSweep;
+        long next = Math.min(nextSweep, cancelAt);
         for (Running<T> invocation : running) {
             if (invocation.actor().waiting != null) {
                 next = Math.min(next, Math.max(now + 1, invocation.actor().wakeAt));
@@ -459,6 +464,14 @@ public final class Simulation<T> {
         });
     }
 
+    /** Cancels every job not settled yet, as {@code load-splitter jobs cancel} does: from outside, never faulted. */
+    private void cancel() {
+        cancelAt = Long.MAX_VALUE;
+        Ledger ledger = ledger(memory);
+        ledger.unsettledJobs()
+                .forEach(jobId -> trace.add(clock.millis() + " cancel " + jobId + ": " + ledger.cancel(jobId)));
+    }
+
     private void sweep() {
         nextSweep = clock.millis() + settings.sweepEvery().toMillis();
         start("sweep", "{\"loadSplitterSweep\":{}}".getBytes(StandardCharsets.UTF_8), actor -> {});
@@ -590,8 +603,10 @@ public final class Simulation<T> {
             case FAIL -> throw new IllegalStateException("SendMessage to the parked queue failed (simulated)");
             default -> {}
         }
-        parked.add(new SimQueue.Message(
-                record.messageId(), record.body().orElse(""), record.messageAttributes(), clock.millis()));
+        Map<String, String> attributes = new HashMap<>(record.messageAttributes());
+        // As the function's parking does: the parked copy names the dead letter it stands for.
+        attributes.put(SubTaskAttribute.PARKED_FROM, record.messageId());
+        parked.add(new SimQueue.Message(record.messageId(), record.body().orElse(""), attributes, clock.millis()));
     }
 
     /** Queues sub-tasks on the simulated work queue, ten a call, as SendMessageBatch does. */
@@ -743,6 +758,13 @@ public final class Simulation<T> {
     }
 
     // -- what came of it
+
+    /** What happened so far, line by line: invocations, ledger writes and their faults, queue moves. */
+    public List<String> trace() {
+        return java.util.stream.Stream.of(trace, workQueue.trace(), deadLetterQueue.trace())
+                .flatMap(List::stream)
+                .toList();
+    }
 
     /** Everything a run left behind. */
     public Outcome outcome() {

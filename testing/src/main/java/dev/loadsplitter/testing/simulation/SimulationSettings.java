@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param workTime how long one item's work takes
  * @param sweepEvery how often the schedule invokes the ledger's sweep
  * @param maxSteps steps after which a schedule that has not settled counts as stuck
+ * @param cancelAfter when set, the job is cancelled (as {@code load-splitter jobs cancel} does) this long after
+ *     the event is sent
  */
 public record SimulationSettings(
         SplitPolicy policy,
@@ -29,7 +31,8 @@ public record SimulationSettings(
         Duration sweepEvery,
         Faults faults,
         long seed,
-        int maxSteps) {
+        int maxSteps,
+        java.util.Optional<Duration> cancelAfter) {
 
     public SimulationSettings {
         Objects.requireNonNull(policy, "policy");
@@ -42,6 +45,7 @@ public record SimulationSettings(
         Objects.requireNonNull(tolerance, "tolerance");
         Objects.requireNonNull(sweepEvery, "sweepEvery");
         Objects.requireNonNull(faults, "faults");
+        Objects.requireNonNull(cancelAfter, "cancelAfter");
         if (maxReceiveCount < 1 || batchSize < 1 || maxConcurrency < 1 || maxSteps < 1) {
             throw new IllegalArgumentException(
                     "maxReceiveCount, batchSize, maxConcurrency and maxSteps are at least 1");
@@ -65,7 +69,8 @@ public record SimulationSettings(
                 Duration.ofMinutes(1),
                 Faults.none(),
                 seed,
-                2_000_000);
+                2_000_000,
+                java.util.Optional.empty());
     }
 
     public SimulationSettings withFaults(Faults faults) {
@@ -84,6 +89,7 @@ public record SimulationSettings(
                 sweepEvery,
                 faults,
                 seed,
-                maxSteps);
+                maxSteps,
+                cancelAfter);
     }
 }

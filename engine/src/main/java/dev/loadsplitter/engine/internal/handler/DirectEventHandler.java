@@ -82,7 +82,9 @@ final class DirectEventHandler<T> {
                 // Lambda's attempts at an asynchronous event: the ledger counts them, as the event does not say.
                 attempt -> attempt >= deadLetters.invokeMaxAttempts(),
                 invocation,
-                scope);
+                scope,
+                // An original event seen again once it was dead-lettered is a redrive of its failed event.
+                true);
         DirectResponse response;
         try {
             ledger.startJob(lineage.jobId(), type.name(), items);

@@ -54,7 +54,13 @@ final class LedgeredTask<T> {
      * @param lastAttempt whether a failure of attempt {@code n} is the task's last (SQS's receive count,
      *     or Lambda's attempts at an asynchronous invocation)
      */
-    record Delivery(String owner, String sourceId, IntPredicate lastAttempt, Invocation invocation, JobScope scope) {}
+    record Delivery(
+            String owner,
+            String sourceId,
+            IntPredicate lastAttempt,
+            Invocation invocation,
+            JobScope scope,
+            boolean redrive) {}
 
     /** What the delivery came to, when it did not fail. */
     sealed interface Ran {
@@ -118,11 +124,23 @@ final class LedgeredTask<T> {
                 lineage.jobId(),
                 lineage.partId(),
                 delivery.owner(),
-                delivery.invocation().remainingTime());
+                delivery.invocation().remainingTime(),
+                delivery.redrive());
         switch (claim) {
             case Claim.Finished finished -> {
                 delivery.scope().touched(lineage.jobId());
                 return new Ran.Duplicate(finished.at());
+            }
+            case Claim.DeadLettered dead -> {
+                if (sameMessage(dead.by(), delivery.owner())) {
+                    // This very message dead-lettered it (a repeated or late delivery of it): it must reach the
+                    // dead-letter queue, where it is parked for redrive, so it is not acknowledged here.
+                    throw new TaskBusyException("sub-task " + lineage.jobId() + "/" + lineage.partId()
+                            + " was dead-lettered by this message's last receive; it goes on to the dead-letter queue");
+                }
+                // Another message of the same sub-task carried its dead letter: this one is a duplicate.
+                delivery.scope().touched(lineage.jobId());
+                return new Ran.Duplicate(delivery.invocation().startedAt());
             }
             case Claim.Held held ->
                 throw new TaskBusyException("sub-task " + lineage.jobId() + "/" + lineage.partId()
@@ -211,9 +229,16 @@ final class LedgeredTask<T> {
                 lineage.jobId(),
                 lineage.partId(),
                 delivery.owner(),
-                delivery.invocation().remainingTime());
+                delivery.invocation().remainingTime(),
+                false);
         switch (claim) {
             case Claim.Finished finished -> {
+                // Nothing to count, but its job may still wait to be closed or announced.
+                delivery.scope().touched(lineage.jobId());
+                return true;
+            }
+            case Claim.DeadLettered dead -> {
+                delivery.scope().touched(lineage.jobId());
                 return true;
             }
             case Claim.Held held -> {
@@ -233,6 +258,13 @@ final class LedgeredTask<T> {
                 return true;
             }
         }
+    }
+
+    /** Whether two owners ({@code requestId/messageId}) name the same message. */
+    private static boolean sameMessage(String a, String b) {
+        int x = a.lastIndexOf('/');
+        int y = b.lastIndexOf('/');
+        return x >= 0 && y >= 0 && a.substring(x + 1).equals(b.substring(y + 1));
     }
 
     /** Gives the claim back after a failed attempt, keeping the work's failure as the one reported. */

@@ -77,7 +77,11 @@ final class SubTaskRecordHandler<T> {
                 record.messageId(),
                 attempt -> deadLetters.isLastAttempt(record, attempt),
                 invocation,
-                scope);
+                scope,
+                // A parked dead letter sent back (by load-splitter dlq redrive, or SQS's own redrive of the parked
+                // queue) carries the id it had in the dead-letter queue: a redrive.
+                record.attribute(dev.loadsplitter.engine.message.SubTaskAttribute.PARKED_FROM)
+                        .isPresent());
         try {
             if (deadLetters.isDeadLetter(record)) {
                 return new Handled(deadLetter(record, received, delivery), Optional.empty());

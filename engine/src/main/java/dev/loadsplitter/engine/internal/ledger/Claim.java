@@ -23,6 +23,14 @@ public sealed interface Claim {
         }
     }
 
+    /**
+     * The sub-task was dead-lettered, and this delivery is no redrive: a late or repeated delivery. Nothing
+     * was taken.
+     *
+     * @param by who dead-lettered it: the request id and, for a record, the message id ({@code req/msg})
+     */
+    record DeadLettered(String by) implements Claim {}
+
     /** A duplicate: the sub-task was finished already, at {@code at}. */
     record Finished(Instant at) implements Claim {}
 

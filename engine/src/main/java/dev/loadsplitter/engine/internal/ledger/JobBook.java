@@ -231,8 +231,21 @@ final class JobBook {
                         Condition.or(Condition.equal(CLOSE, 0L), Condition.not(Condition.less(PUBLISHED, close))));
         Write closing = new Write.Update(LedgerKeys.header(jobId), changes, unchanged);
         try {
-            calls.retrying("closing job " + jobId, () -> calls.table.write(closing));
-        } catch (ConditionFailedException moved) {
+            if (close == 0 || inPlace) {
+                // Not announced yet: the job is on the sweep's list of unsettled jobs already.
+                calls.retrying("closing job " + jobId, () -> calls.table.write(closing));
+            } else {
+                // A new close of a job whose last close was announced: back on the sweep's list, in the same
+                // step, so its event cannot be forgotten.
+                long created = header.number(CREATED_AT);
+                Write listed = new Write.Put(
+                        LedgerKeys.unsettledEntry(Instant.ofEpochMilli(created), jobId),
+                        Map.of(JOB_ID, jobId, CREATED_AT, created, EXPIRES_AT, calls.expiresAt()),
+                        Condition.NONE);
+                calls.retrying(
+                        "closing job " + jobId, () -> calls.table.transact(List.of(closing, listed), calls.token()));
+            }
+        } catch (ConditionFailedException | TransactionCancelledException moved) {
             return Optional.empty();
         }
         Map<String, Object> after = new LinkedHashMap<>(header.attributes());

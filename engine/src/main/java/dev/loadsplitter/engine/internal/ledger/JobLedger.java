@@ -18,7 +18,13 @@ public interface JobLedger {
 
     Optional<Standing> standing(String jobId);
 
-    Claim claim(String jobId, String partId, String owner, Duration lease);
+    /**
+     * Claims a sub-task.
+     *
+     * @param redrive whether the delivery is a redrive (of a parked dead letter or a failed event): only a
+     *     redrive takes a dead-lettered sub-task, and opens its dead items again
+     */
+    Claim claim(String jobId, String partId, String owner, Duration lease, boolean redrive);
 
     void progress(String jobId, String partId, String owner, long queued);
 
@@ -71,7 +77,7 @@ public interface JobLedger {
             }
 
             @Override
-            public Claim claim(String jobId, String partId, String owner, Duration lease) {
+            public Claim claim(String jobId, String partId, String owner, Duration lease, boolean redrive) {
                 return new Claim.Claimed(1, 0);
             }
 

@@ -88,8 +88,8 @@ public final class Ledger implements JobLedger {
 
     /** Claims sub-task {@code partId} ({@code ""} for the original task) of the job for {@code lease}. */
     @Override
-    public Claim claim(String jobId, String partId, String owner, Duration lease) {
-        return claims.claim(jobId, partId, owner, lease);
+    public Claim claim(String jobId, String partId, String owner, Duration lease, boolean redrive) {
+        return claims.claim(jobId, partId, owner, lease, redrive);
     }
 
     /** A split's progress: parts covering its first {@code queued} items are queued. */

@@ -36,7 +36,7 @@ final class TaskClaims {
         this.calls = calls;
     }
 
-    Claim claim(String jobId, String partId, String owner, Duration lease) {
+    Claim claim(String jobId, String partId, String owner, Duration lease, boolean redriving) {
         ItemKey key = LedgerKeys.task(jobId, partId);
         return calls.retrying("claiming " + key, () -> {
             long now = calls.now();
@@ -75,7 +75,10 @@ final class TaskClaims {
                         return new Claim.Held(Instant.ofEpochMilli(item.number(LEASE_ENDS)));
                     }
                 }
-                // Failed, dead-lettered, or a lease run out: ours, if nobody moved it since we looked.
+                if (state.equals(TaskState.DEAD.name()) && !redriving) {
+                    return new Claim.DeadLettered(item.text(OWNER, ""));
+                }
+                // Failed, redriven, or a lease run out: ours, if nobody moved it since we looked.
                 boolean redrive = state.equals(TaskState.DEAD.name());
                 // A redrive starts a new generation: its split's parts are new sub-tasks, queued from the start.
                 long generation = item.number(GENERATION) + (redrive ? 1 : 0);

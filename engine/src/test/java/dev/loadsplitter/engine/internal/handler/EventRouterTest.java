@@ -289,7 +289,7 @@ class EventRouterTest {
     @Test
     void aSubTaskHeldByAnotherInvocationFailsAndComesBack() throws Exception {
         Ledger records = ledgerWithJob("job-9", 8);
-        records.claim("job-9", "5", "another-invocation", Duration.ofMinutes(5));
+        records.claim("job-9", "5", "another-invocation", Duration.ofMinutes(5), false);
         EventRouter<?> idempotent = withRecords(records);
 
         try (CapturedOutput output = CapturedOutput.start()) {

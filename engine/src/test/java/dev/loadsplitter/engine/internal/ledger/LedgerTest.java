@@ -78,14 +78,14 @@ class LedgerTest {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 3);
 
-        assertThat(ledger.claim("job-1", "1", "req-a/m-1", LEASE)).isEqualTo(new Claim.Claimed(1, 0));
-        assertThat(ledger.claim("job-1", "1", "req-a/m-1", LEASE))
+        assertThat(ledger.claim("job-1", "1", "req-a/m-1", LEASE, false)).isEqualTo(new Claim.Claimed(1, 0));
+        assertThat(ledger.claim("job-1", "1", "req-a/m-1", LEASE, false))
                 .as("the same claim sent again after its answer was lost")
                 .isEqualTo(new Claim.Claimed(1, 0));
-        assertThat(ledger.claim("job-1", "1", "req-b/m-1", LEASE)).isInstanceOf(Claim.Held.class);
+        assertThat(ledger.claim("job-1", "1", "req-b/m-1", LEASE, false)).isInstanceOf(Claim.Held.class);
 
         clock.advance(LEASE.plusMillis(1));
-        assertThat(ledger.claim("job-1", "1", "req-b/m-1", LEASE)).isEqualTo(new Claim.Claimed(2, 0));
+        assertThat(ledger.claim("job-1", "1", "req-b/m-1", LEASE, false)).isEqualTo(new Claim.Claimed(2, 0));
     }
 
     @Test
@@ -121,11 +121,12 @@ class LedgerTest {
     void aFinishedTaskIsADuplicate() {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 1);
-        ledger.claim("job-1", "1", "a", LEASE);
+        ledger.claim("job-1", "1", "a", LEASE, false);
 
-        ledger.record("job-1", Optional.of(new Ledger.Finish("1", TaskState.DONE)), "a", done(0), Map.of(), Optional.empty());
+        ledger.record(
+                "job-1", Optional.of(new Ledger.Finish("1", TaskState.DONE)), "a", done(0), Map.of(), Optional.empty());
 
-        assertThat(ledger.claim("job-1", "1", "b", LEASE)).isInstanceOf(Claim.Finished.class);
+        assertThat(ledger.claim("job-1", "1", "b", LEASE, false)).isInstanceOf(Claim.Finished.class);
     }
 
     @Test
@@ -265,7 +266,8 @@ class LedgerTest {
                 Optional.empty(),
                 "b",
                 List.of(new ItemOutcome.Skipped(2), new ItemOutcome.Skipped(3)),
-                Map.of(), Optional.empty());
+                Map.of(),
+                Optional.empty());
         assertThat(ledger.close("job-1", "b", LEASE)).isInstanceOfSatisfying(Closing.Publish.class, publish -> {
             assertThat(publish.job().status()).isEqualTo(JobStatus.FAILED);
             assertThat(publish.job().reason()).contains(CloseReason.TOLERANCE_EXCEEDED);
@@ -319,14 +321,14 @@ class LedgerTest {
     void aReleasedClaimIsTakenAtOnceAndCountsTheFailedAttemptOnce() {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 1);
-        ledger.claim("job-1", "1", "a", LEASE);
+        ledger.claim("job-1", "1", "a", LEASE, false);
 
         assertThat(ledger.release("job-1", "1", "a", "boom")).isTrue();
         assertThat(ledger.release("job-1", "1", "a", "boom"))
                 .as("a release sent twice counts once")
                 .isFalse();
 
-        assertThat(ledger.claim("job-1", "1", "b", LEASE)).isEqualTo(new Claim.Claimed(2, 0));
+        assertThat(ledger.claim("job-1", "1", "b", LEASE, false)).isEqualTo(new Claim.Claimed(2, 0));
         assertThat(ledger.standing("job-1").orElseThrow().failedAttempts()).isEqualTo(1);
         assertThat(ledger.firstError("job-1", "1")).contains("boom");
     }
@@ -335,22 +337,26 @@ class LedgerTest {
     void aSplitsProgressKeepsTheMostAnyAttemptReached() {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 100);
-        ledger.claim("job-1", "", "a", LEASE);
+        ledger.claim("job-1", "", "a", LEASE, false);
         ledger.progress("job-1", "", "a", 40);
         ledger.progress("job-1", "", "a", 20);
 
         clock.advance(LEASE.plusMillis(1));
-        assertThat(ledger.claim("job-1", "", "b", LEASE)).isEqualTo(new Claim.Claimed(2, 40));
+        assertThat(ledger.claim("job-1", "", "b", LEASE, false)).isEqualTo(new Claim.Claimed(2, 40));
     }
 
     @Test
     void aDeadLetteredTaskClaimedAgainIsARedrive() {
         Ledger ledger = ledger();
         ledger.startJob("job-1", "Order", 1);
-        ledger.claim("job-1", "1", "a", LEASE);
-        ledger.record("job-1", Optional.of(new Ledger.Finish("1", TaskState.DEAD)), "a", dead(0), Map.of(), Optional.empty());
+        ledger.claim("job-1", "1", "a", LEASE, false);
+        ledger.record(
+                "job-1", Optional.of(new Ledger.Finish("1", TaskState.DEAD)), "a", dead(0), Map.of(), Optional.empty());
 
-        assertThat(ledger.claim("job-1", "1", "b", LEASE)).isEqualTo(new Claim.Claimed(2, 0, true, 1));
+        assertThat(ledger.claim("job-1", "1", "b/m-2", LEASE, false))
+                .as("a late delivery takes nothing")
+                .isEqualTo(new Claim.DeadLettered("a"));
+        assertThat(ledger.claim("job-1", "1", "b/m-3", LEASE, true)).isEqualTo(new Claim.Claimed(2, 0, true, 1));
     }
 
     @Test
