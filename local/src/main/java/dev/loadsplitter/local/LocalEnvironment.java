@@ -20,6 +20,7 @@ import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.container.Trigger;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.esm.EventSourceMapping;
+import dev.loadsplitter.local.fault.FaultBroker;
 import dev.loadsplitter.local.fault.SqsFaultProxy;
 import dev.loadsplitter.local.forecast.Assumptions;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
@@ -118,6 +119,19 @@ public final class LocalEnvironment implements AutoCloseable {
     }
 
     /**
+     * What every local endpoint asks about each call the function makes (the SQS fault proxy does
+     * already; the DynamoDB and EventBridge endpoint will), with the counts of what it decided.
+     */
+    public FaultBroker callFaults() {
+        return (FaultBroker) function.callFaults();
+    }
+
+    /** The proxy the function reaches SQS through, when a fault needs one. */
+    public Optional<SqsFaultProxy> sqsFaultProxy() {
+        return Optional.ofNullable(faultProxy);
+    }
+
+    /**
      * Starts the server, creates the queues, loads the function and starts the mapping (unless disabled).
      *
      * @param listener hears every invocation
@@ -179,11 +193,16 @@ public final class LocalEnvironment implements AutoCloseable {
             }
             environment.put(EngineSettings.DEAD_LETTER_QUEUE_ARN.name(), queues.dlqArn());
             environment.put(EngineSettings.PARKED_QUEUE_URL.name(), parkedUrl);
+            // Which invocation made each of the function's calls, and what goes wrong with it: every endpoint asks.
+            // TODO(issue 18, merge with the DynamoDB endpoint's branch): pass `faults` to LocalAwsEndpoint.start
+            // once it takes a CallFaults, so the function's DynamoDB and EventBridge calls are faulted too.
+            FaultBroker faults = new FaultBroker(settings.faults());
             SqsFaultProxy proxy = null;
-            if (settings.sqsFaultRate() > 0) {
+            if (settings.sqsFaultRate() > 0 || !settings.faults().calls().isNone()) {
                 // The function reaches SQS through the proxy; the runtime's own polling does not.
                 proxy = SqsFaultProxy.start(
                         sqs.endpoint(),
+                        faults,
                         settings.sqsFaultRate(),
                         settings.faults().seed());
                 environment.put("AWS_ENDPOINT_URL_SQS", proxy.endpoint().toString());
@@ -203,14 +222,7 @@ public final class LocalEnvironment implements AutoCloseable {
                     ? EnvironmentBudget.per10Seconds(Assumptions.defaults().value(Assumptions.FUNCTION_SCALING), clock)
                     : EnvironmentBudget.unlimited();
             FunctionRuntime function = new FunctionRuntime(
-                    definition,
-                    arn,
-                    settings.reservedConcurrency(),
-                    clock,
-                    functionLog,
-                    listener,
-                    settings.faults(),
-                    budget);
+                    definition, arn, settings.reservedConcurrency(), clock, functionLog, listener, faults, budget);
             ObjectMapper json = EventJson.create();
             EventSourceMapping mapping = new EventSourceMapping(
                     sqs.client(),

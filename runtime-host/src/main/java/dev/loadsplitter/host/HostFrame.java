@@ -16,12 +16,18 @@ public sealed interface HostFrame {
     /** The system property that tells the host which loopback port to connect to. */
     String PORT_PROPERTY = "loadsplitter.host.port";
 
-    /** Runtime to host: run one invocation in {@code container}, initialising it first when new. */
-    record Invoke(int container, String requestId, long timeoutMillis, String functionArn, byte[] payload)
+    /**
+     * Runtime to host: run one invocation in {@code container}, initialising it first when new.
+     *
+     * @param traceHeader the invocation's X-Ray trace header ({@code Root=…;Parent=…;Sampled=0})
+     */
+    record Invoke(
+            int container, String requestId, long timeoutMillis, String functionArn, String traceHeader, byte[] payload)
             implements HostFrame {
         public Invoke {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(functionArn, "functionArn");
+            Objects.requireNonNull(traceHeader, "traceHeader");
             Objects.requireNonNull(payload, "payload");
         }
     }
@@ -71,6 +77,7 @@ public sealed interface HostFrame {
                 out.writeUTF(invoke.requestId());
                 out.writeLong(invoke.timeoutMillis());
                 out.writeUTF(invoke.functionArn());
+                out.writeUTF(invoke.traceHeader());
                 writeBytes(out, invoke.payload());
             }
             case Discard discard -> {
@@ -102,7 +109,7 @@ public sealed interface HostFrame {
     static HostFrame read(DataInputStream in) throws IOException {
         int type = in.readByte();
         return switch (type) {
-            case 1 -> new Invoke(in.readInt(), in.readUTF(), in.readLong(), in.readUTF(), readBytes(in));
+            case 1 -> new Invoke(in.readInt(), in.readUTF(), in.readLong(), in.readUTF(), in.readUTF(), readBytes(in));
             case 2 -> new Discard(in.readInt());
             case 3 -> new Initialised(in.readUTF(), in.readLong());
             case 4 -> new Result(in.readUTF(), Kind.values()[in.readByte()], readBytes(in));

@@ -4,6 +4,7 @@ import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
+import dev.loadsplitter.local.fault.InvocationIdentity;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -87,7 +88,9 @@ public final class AsyncInvoker implements AutoCloseable {
     private void deliver(byte[] payload) {
         int attempt = 1;
         while (true) {
-            InvocationResult result = function.invoke(payload, Trigger.ASYNC);
+            // Each attempt is an invocation of its own for faults inside the function; a throttle is not an attempt.
+            InvocationResult result =
+                    function.invoke(payload, Trigger.ASYNC, InvocationIdentity.event(payload, attempt));
             if (result instanceof InvocationResult.Success) {
                 return;
             }
