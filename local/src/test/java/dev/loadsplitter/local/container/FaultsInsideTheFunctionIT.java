@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.local.fault.CallFaults;
 import dev.loadsplitter.local.fault.FaultBroker;
 import dev.loadsplitter.local.fault.FaultPlan;
 import dev.loadsplitter.local.fault.InvocationIdentity;
@@ -19,8 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
 import java.util.function.LongPredicate;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -93,10 +97,14 @@ class FaultsInsideTheFunctionIT {
     }
 
     private FunctionRuntime runtime(Isolation isolation, FaultBroker faults) {
+        return runtime(isolation, faults, 10);
+    }
+
+    private FunctionRuntime runtime(Isolation isolation, FaultBroker faults, int reservedConcurrency) {
         FunctionRuntime runtime = new FunctionRuntime(
                 function(isolation),
                 ARN,
-                10,
+                reservedConcurrency,
                 Clock.systemUTC(),
                 (requestId, at, message) -> System.out.println(requestId + " " + message),
                 new InvocationListener() {
@@ -205,6 +213,69 @@ class FaultsInsideTheFunctionIT {
         // The container was discarded: the next invocation starts a new one.
         runtime.invoke(tracePayload(isolation), Trigger.SYNC);
         assertThat(runtime.coldStarts()).isEqualTo(2);
+    }
+
+    @Test
+    void theSameSeedMakesTheSameFaultsInTwoRunsWhoseInvocationsInterleaveDifferently() throws Exception {
+        String queueUrl = sqs.createQueue("replay-" + System.nanoTime());
+        // One proxy for both runs, so both send the very same payloads; each run asks a broker of its own.
+        CallFaults[] decider = new CallFaults[1];
+        SqsFaultProxy proxy = SqsFaultProxy.start(sqs.endpoint(), call -> decider[0].decide(call), 0, 1);
+        opened.add(proxy);
+        FaultPlan plan = FaultPlan.none()
+                .withCalls(new FaultPlan.CallRates(0.3, 0.3, 0, 0))
+                .withSeed(77);
+        List<byte[]> payloads = IntStream.range(0, 24)
+                .mapToObj(i ->
+                        ("calls:4 " + proxy.endpoint() + " " + queueUrl + " #" + i).getBytes(StandardCharsets.UTF_8))
+                .toList();
+
+        FaultBroker first = new FaultBroker(plan);
+        decider[0] = first;
+        FunctionRuntime oneAfterAnother = runtime(Isolation.NONE, first, payloads.size());
+        List<String> sequential = new ArrayList<>();
+        for (byte[] payload : payloads) {
+            sequential.add(outcome(oneAfterAnother.invoke(payload, Trigger.SYNC)));
+        }
+        // A crashed container's thread goes on sending: all four calls of every invocation reach the proxy.
+        awaitCalls(proxy, payloads.size() * 4);
+
+        FaultBroker second = new FaultBroker(plan);
+        decider[0] = second;
+        FunctionRuntime allAtOnce = runtime(Isolation.NONE, second, payloads.size());
+        List<String> concurrent;
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<CompletableFuture<String>> running = new ArrayList<>();
+            for (byte[] payload : payloads.reversed()) {
+                running.add(
+                        CompletableFuture.supplyAsync(() -> outcome(allAtOnce.invoke(payload, Trigger.SYNC)), threads));
+            }
+            concurrent = running.stream().map(CompletableFuture::join).toList().reversed();
+        }
+        awaitCalls(proxy, payloads.size() * 4 * 2);
+
+        assertThat(allAtOnce.peakConcurrency())
+                .as("the second run's invocations overlapped")
+                .isGreaterThan(1);
+        assertThat(concurrent).isEqualTo(sequential);
+        assertThat(second.counts()).isEqualTo(first.counts());
+        assertThat(sequential)
+                .as("the schedule has crashes, lost answers and clean invocations")
+                .anySatisfy(outcome -> assertThat(outcome).startsWith("Runtime.ExitError"))
+                .anySatisfy(outcome -> assertThat(outcome).contains("\"failed\":1"))
+                .anySatisfy(outcome -> assertThat(outcome).contains("\"failed\":0"));
+    }
+
+    /** An invocation's outcome without its random parts: the error and its message, or the answer. */
+    private static String outcome(InvocationResult result) {
+        return result instanceof InvocationResult.FunctionError error
+                ? error.errorType() + ": " + error.errorMessage()
+                : new String(result.payload(), StandardCharsets.UTF_8);
+    }
+
+    /** Waits until {@code count} calls reached the proxy, forwarded or refused. */
+    private static void awaitCalls(SqsFaultProxy proxy, long count) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> proxy.forwarded() + proxy.refused() == count);
     }
 
     @ParameterizedTest
