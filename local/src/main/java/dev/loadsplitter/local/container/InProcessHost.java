@@ -219,6 +219,9 @@ final class InProcessHost implements ContainerHost {
                     public void remove() {}
                 };
             }
+            // The first reflective call of a method spins its accessor, which can take tens of milliseconds on a
+            // busy machine: made now, while the runtime starts, not inside an invocation's function timeout.
+            call(remove, TRACE_ID_KEY);
             return new TraceSlot() {
                 @Override
                 public void put(String traceHeader) {

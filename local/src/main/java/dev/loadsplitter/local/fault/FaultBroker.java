@@ -100,12 +100,12 @@ public final class FaultBroker implements CallFaults {
      * what {@link #start} will do with it, for logs and tests.
      */
     public OptionalLong plannedCrash(InvocationIdentity identity) {
+        return plan.calls().crashInsideRate() == 0 ? OptionalLong.empty() : plannedCrash(identity.digest());
+    }
+
+    private OptionalLong plannedCrash(long digest) {
         double rate = plan.calls().crashInsideRate();
-        if (rate == 0) {
-            return OptionalLong.empty();
-        }
-        long digest = identity.digest();
-        if (draw(digest, CRASH_CHOSEN, 0) >= rate) {
+        if (rate == 0 || draw(digest, CRASH_CHOSEN, 0) >= rate) {
             return OptionalLong.empty();
         }
         double u = draw(digest, CRASH_INDEX, 0);
@@ -115,7 +115,9 @@ public final class FaultBroker implements CallFaults {
 
     /** Registers an invocation whose calls carry {@code trace}; close it when the invocation ends. */
     public Invocation start(TraceHeader trace, InvocationIdentity identity) {
-        Invocation invocation = new Invocation(trace.root(), identity.digest(), plannedCrash(identity), false);
+        // Without faults inside the function no digest is computed: an invocation then costs no hashing.
+        long digest = plan.calls().isNone() ? 0 : identity.digest();
+        Invocation invocation = new Invocation(trace.root(), digest, plannedCrash(digest), false);
         running.put(trace.root(), invocation);
         return invocation;
     }
