@@ -80,7 +80,10 @@ final class InProcessHost implements ContainerHost {
     public Running start(int id, String requestId, byte[] payload, Duration timeout, String traceHeader) {
         Container container = containers.computeIfAbsent(id, Container::new);
         Running running = new Running(new CompletableFuture<>(), new CompletableFuture<>());
+        // A container's thread inherits nothing from the runtime thread that starts it: the function's
+        // SdkInternalThreadLocal map is its invocation's own, never one shared with another container's thread.
         container.worker = Thread.ofVirtual()
+                .inheritInheritableThreadLocals(false)
                 .name(function.name() + "-" + id + "-" + requestId)
                 .start(() -> {
                     Thread.currentThread().setContextClassLoader(loader);
@@ -220,7 +223,9 @@ final class InProcessHost implements ContainerHost {
                 };
             }
             // The first reflective call of a method spins its accessor, which can take tens of milliseconds on a
-            // busy machine: made now, while the runtime starts, not inside an invocation's function timeout.
+            // busy machine: made now, while the runtime starts, not inside an invocation's function timeout. Both
+            // calls leave the starting thread without a map (put with null only removes).
+            call(put, TRACE_ID_KEY, null);
             call(remove, TRACE_ID_KEY);
             return new TraceSlot() {
                 @Override
