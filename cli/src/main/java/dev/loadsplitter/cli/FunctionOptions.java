@@ -7,7 +7,6 @@ import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.Isolation;
 import dev.loadsplitter.local.container.ProcessEnvironment;
 import dev.loadsplitter.local.esm.EsmSettings;
-import dev.loadsplitter.local.fault.FaultPlan;
 import dev.loadsplitter.local.invoke.AsyncSettings;
 import dev.loadsplitter.local.report.InvocationLog;
 import java.nio.file.Files;
@@ -184,7 +183,7 @@ final class FunctionOptions {
                 sqsPort,
                 awsPort,
                 async,
-                new FaultPlan(mapping.failRate, mapping.crashRate, mapping.timeoutRate, mapping.seed),
+                mapping.faultPlan(),
                 mapping.sqsFaultRate,
                 dataDirectory,
                 isolation());

@@ -1,6 +1,7 @@
 package dev.loadsplitter.cli;
 
 import dev.loadsplitter.local.esm.EsmScaling;
+import dev.loadsplitter.local.fault.FaultPlan;
 import dev.loadsplitter.local.forecast.Assumptions;
 import dev.loadsplitter.local.invoke.AsyncSettings;
 import java.time.Duration;
@@ -93,9 +94,50 @@ final class MappingOptions {
     double sqsFaultRate = 0.0;
 
     @Option(
+            names = "--crash-inside-rate",
+            paramLabel = "FRACTION",
+            description = "Share of invocations whose container dies just after one of the function's SQS, "
+                    + "DynamoDB or EventBridge calls took effect (the call drawn at random among its calls): the "
+                    + "invocation ends as Runtime.ExitError and nothing the container sends afterwards reaches "
+                    + "any endpoint; with --isolation none its thread is interrupted and its later calls refused "
+                    + "(default: none).")
+    double crashInsideRate = 0.0;
+
+    @Option(
+            names = "--lost-response-rate",
+            paramLabel = "FRACTION",
+            description = "Share of the function's SQS, DynamoDB and EventBridge calls applied, then answered "
+                    + "with a 500 or a dropped connection, so the SDK's retry sends them again (default: none).")
+    double lostResponseRate = 0.0;
+
+    @Option(
+            names = "--dynamodb-conflict-rate",
+            paramLabel = "FRACTION",
+            description = "Share of the function's DynamoDB writes and transactions failed as conflicting with "
+                    + "another transaction, on top of real conflicts (default: none).")
+    double dynamoDbConflictRate = 0.0;
+
+    @Option(
+            names = "--dynamodb-throttle-rate",
+            paramLabel = "FRACTION",
+            description =
+                    "Share of the function's DynamoDB calls throttled, on top of real throttling " + "(default: none).")
+    double dynamoDbThrottleRate = 0.0;
+
+    @Option(
+            names = "--invoke-throttle-rate",
+            paramLabel = "FRACTION",
+            description = "Share of the mapping's invocations throttled on top of --reserved-concurrency: the "
+                    + "function is not invoked and the records come back after the visibility timeout with their "
+                    + "receive count raised, as on AWS (default: none).")
+    double invokeThrottleRate = 0.0;
+
+    @Option(
             names = "--seed",
             paramLabel = "N",
-            description = "Seed of the fault draws, so a faulty run can be repeated (default: ${DEFAULT-VALUE}).")
+            description = "Seed of the fault draws, so a faulty run can be repeated; faults inside the function are "
+                    + "drawn from it and each invocation's identity, whatever the threads' timing "
+                    + "(default: ${DEFAULT-VALUE}).")
     long seed = 1L;
 
     @Option(
@@ -138,6 +180,36 @@ final class MappingOptions {
                     maximumPollers != null ? maximumPollers : 200);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage() + ". Fix --minimum-pollers or --maximum-pollers.");
+        }
+    }
+
+    /**
+     * The faults to inject, every rate checked before anything starts; a rate outside 0 to 1 is refused
+     * naming its option.
+     */
+    FaultPlan faultPlan() {
+        rate("--fail-rate", failRate);
+        rate("--crash-rate", crashRate);
+        rate("--timeout-rate", timeoutRate);
+        rate("--sqs-fault-rate", sqsFaultRate);
+        rate("--crash-inside-rate", crashInsideRate);
+        rate("--lost-response-rate", lostResponseRate);
+        rate("--dynamodb-conflict-rate", dynamoDbConflictRate);
+        rate("--dynamodb-throttle-rate", dynamoDbThrottleRate);
+        rate("--invoke-throttle-rate", invokeThrottleRate);
+        if (failRate + crashRate + timeoutRate > 1) {
+            throw new UsageException("--fail-rate, --crash-rate and --timeout-rate add up to "
+                    + (failRate + crashRate + timeoutRate) + "; together they can be at most 1.");
+        }
+        return new FaultPlan(failRate, crashRate, timeoutRate, seed)
+                .withInvokeThrottleRate(invokeThrottleRate)
+                .withCalls(new FaultPlan.CallRates(
+                        crashInsideRate, lostResponseRate, dynamoDbConflictRate, dynamoDbThrottleRate));
+    }
+
+    private static void rate(String option, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new UsageException(option + " must be a fraction from 0 to 1, got " + value + ".");
         }
     }
 

@@ -9,6 +9,7 @@ import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.local.LocalEnvironment;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.InvocationListener;
+import dev.loadsplitter.local.fault.FaultBroker;
 import dev.loadsplitter.local.memory.HeapGuard;
 import dev.loadsplitter.local.memory.ResidentMemory;
 import dev.loadsplitter.local.report.InvocationLog;
@@ -169,6 +170,11 @@ final class RunCommand implements Callable<Integer> {
                 // one.
                 node.put("isolation", environment.function().isolation().option());
                 node.put("scaling", settings.esm().scaling().name());
+                if (!settings.faults().calls().isNone() || settings.faults().invokeThrottleRate() > 0) {
+                    node.set(
+                            "faultsInside",
+                            faultsInside(mapper, environment.function().faultCounts()));
+                }
                 ResidentMemory.peakBytes(ProcessHandle.current().pid())
                         .ifPresent(bytes -> node.put("runtimePeakRssMb", bytes >> 20));
                 environment
@@ -247,6 +253,19 @@ final class RunCommand implements Callable<Integer> {
                 recorder.deliveredMessages(),
                 environment.sqs().depth(environment.queues().url()).total(),
                 job);
+    }
+
+    /** What the faults inside the function did: how many calls were attributed to an invocation, and each fault. */
+    static ObjectNode faultsInside(ObjectMapper mapper, FaultBroker.Counts counts) {
+        return mapper.createObjectNode()
+                .put("attributedCalls", counts.attributedCalls())
+                .put("unattributedCalls", counts.unattributedCalls())
+                .put("crashesInside", counts.crashesInside())
+                .put("refusedCalls", counts.refusedCalls())
+                .put("lostAnswers", counts.lostAnswers())
+                .put("dynamoDbConflicts", counts.conflicts())
+                .put("dynamoDbThrottles", counts.throttles())
+                .put("throttledInvocations", counts.throttledInvocations());
     }
 
     static ObjectNode toJson(

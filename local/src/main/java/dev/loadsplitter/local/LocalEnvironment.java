@@ -2,6 +2,7 @@ package dev.loadsplitter.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.loadsplitter.engine.config.Dispatch;
 import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Idempotency;
@@ -21,6 +22,8 @@ import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.container.Trigger;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.esm.EventSourceMapping;
+import dev.loadsplitter.local.fault.CallFaults;
+import dev.loadsplitter.local.fault.FaultBroker;
 import dev.loadsplitter.local.fault.SqsFaultProxy;
 import dev.loadsplitter.local.forecast.Assumptions;
 import dev.loadsplitter.local.invoke.AsyncEventStore;
@@ -34,7 +37,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -120,6 +125,20 @@ public final class LocalEnvironment implements AutoCloseable {
     }
 
     /**
+     * What every local endpoint asks about each call the function makes (the SQS fault proxy does
+     * already; the DynamoDB and EventBridge endpoint will). What it decided so far:
+     * {@code function().faultCounts()}.
+     */
+    public CallFaults callFaults() {
+        return function.callFaults();
+    }
+
+    /** The proxy the function reaches SQS through, when a fault needs one. */
+    public Optional<SqsFaultProxy> sqsFaultProxy() {
+        return Optional.ofNullable(faultProxy);
+    }
+
+    /**
      * Starts the server, creates the queues, loads the function and starts the mapping (unless disabled).
      *
      * @param listener hears every invocation
@@ -139,11 +158,13 @@ public final class LocalEnvironment implements AutoCloseable {
             FunctionLog functionLog,
             Clock clock,
             Sleeper sleeper) {
-        EmbeddedSqs sqs = settings.dataDirectory()
-                .map(directory -> EmbeddedSqs.startDurable(settings.sqsHost(), settings.sqsPort(), directory))
-                .orElseGet(() -> EmbeddedSqs.start(settings.sqsHost(), settings.sqsPort()));
-        LocalAwsEndpoint aws = null;
+        // Everything started so far, closed in reverse order should a later step fail.
+        Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
+            EmbeddedSqs sqs = settings.dataDirectory()
+                    .map(directory -> EmbeddedSqs.startDurable(settings.sqsHost(), settings.sqsPort(), directory))
+                    .orElseGet(() -> EmbeddedSqs.start(settings.sqsHost(), settings.sqsPort()));
+            started.push(sqs);
             EmbeddedSqs.QueuePair queues = sqs.createQueues(
                     settings.queueName(), settings.dlqName(), settings.maxReceiveCount(), settings.visibilityTimeout());
             String parkedUrl = sqs.createQueue(settings.parkedName());
@@ -156,7 +177,12 @@ public final class LocalEnvironment implements AutoCloseable {
                             settings.queueName());
                 }
             }
-            aws = LocalAwsEndpoint.start(settings.sqsHost(), settings.awsPort(), clock);
+            // Which invocation made each of the function's calls, and what goes wrong with it: every endpoint asks.
+            FaultBroker faults = new FaultBroker(settings.faults());
+            // TODO(issue 18, merge with the DynamoDB endpoint's branch): pass `faults` to LocalAwsEndpoint.start
+            // once it takes a CallFaults, so the function's DynamoDB and EventBridge calls are faulted too.
+            LocalAwsEndpoint aws = LocalAwsEndpoint.start(settings.sqsHost(), settings.awsPort(), clock);
+            started.push(aws);
             aws.createTable(settings.recordsTableName(), DynamoDbLedgerTable.PK, DynamoDbLedgerTable.SK);
             Map<String, String> environment = new HashMap<>(settings.environment());
             environment.putAll(sqs.environment(queues.url()));
@@ -173,22 +199,30 @@ public final class LocalEnvironment implements AutoCloseable {
             environment.put(
                     EngineSettings.INVOKE_MAX_ATTEMPTS.name(),
                     Integer.toString(settings.async().retries() + 1));
-            // DISPATCH=invoke: the function invokes itself asynchronously, through a Lambda endpoint of the runtime's.
-            int selfInvokePort = 0;
+            // DISPATCH=invoke: the function invokes itself asynchronously, through a Lambda endpoint of the
+            // runtime's. Its port is bound now, before the function's environment names it, and served later.
+            HttpServer selfInvokePort = null;
             if (invokesItself(settings.environment())) {
-                selfInvokePort = freePort(settings.sqsHost());
-                environment.put("AWS_ENDPOINT_URL_LAMBDA", "http://" + settings.sqsHost() + ":" + selfInvokePort);
+                HttpServer bound = LambdaApiServer.bind(settings.sqsHost(), 0);
+                started.push(() -> bound.stop(0));
+                selfInvokePort = bound;
+                environment.put(
+                        "AWS_ENDPOINT_URL_LAMBDA",
+                        "http://" + settings.sqsHost() + ":"
+                                + bound.getAddress().getPort());
                 environment.put(EngineSettings.FUNCTION_NAME.name(), settings.functionName());
             }
             environment.put(EngineSettings.DEAD_LETTER_QUEUE_ARN.name(), queues.dlqArn());
             environment.put(EngineSettings.PARKED_QUEUE_URL.name(), parkedUrl);
             SqsFaultProxy proxy = null;
-            if (settings.sqsFaultRate() > 0) {
+            if (settings.sqsFaultRate() > 0 || !settings.faults().calls().isNone()) {
                 // The function reaches SQS through the proxy; the runtime's own polling does not.
                 proxy = SqsFaultProxy.start(
                         sqs.endpoint(),
+                        faults,
                         settings.sqsFaultRate(),
                         settings.faults().seed());
+                started.push(proxy);
                 environment.put("AWS_ENDPOINT_URL_SQS", proxy.endpoint().toString());
             }
             FunctionDefinition definition = new FunctionDefinition(
@@ -206,14 +240,8 @@ public final class LocalEnvironment implements AutoCloseable {
                     ? EnvironmentBudget.per10Seconds(Assumptions.defaults().value(Assumptions.FUNCTION_SCALING), clock)
                     : EnvironmentBudget.unlimited();
             FunctionRuntime function = new FunctionRuntime(
-                    definition,
-                    arn,
-                    settings.reservedConcurrency(),
-                    clock,
-                    functionLog,
-                    listener,
-                    settings.faults(),
-                    budget);
+                    definition, arn, settings.reservedConcurrency(), clock, functionLog, listener, faults, budget);
+            started.push(function);
             ObjectMapper json = EventJson.create();
             EventSourceMapping mapping = new EventSourceMapping(
                     sqs.client(),
@@ -226,6 +254,7 @@ public final class LocalEnvironment implements AutoCloseable {
                     Trigger.SQS,
                     clock,
                     sleeper);
+            started.push(mapping);
             // The DLQ invokes the function too, in batches of 10, as the deployment's second mapping does: for our
             // handler, which counts dead letters into their jobs. Any other function's dead letters stay in the DLQ.
             boolean countsDeadLetters = countsDeadLetters(definition);
@@ -245,6 +274,7 @@ public final class LocalEnvironment implements AutoCloseable {
                     Trigger.DEAD_LETTERS,
                     clock,
                     sleeper);
+            started.push(deadLetterMapping);
             String failedEventsUrl = sqs.createQueue(settings.failedEventsName());
             // With --data-dir, accepted events are kept on disk until done, as Lambda's queue keeps them.
             AsyncInvoker async = AsyncInvoker.start(
@@ -260,12 +290,12 @@ public final class LocalEnvironment implements AutoCloseable {
                                     .messageBody(destinationRecord(json, arn, failed, clock.instant())
                                             .toJson()
                                             .toString())));
-            LambdaApiServer selfInvoke = selfInvokePort == 0
-                    ? null
-                    : LambdaApiServer.start(settings.sqsHost(), selfInvokePort, function, async, arn);
+            started.push(async);
+            LambdaApiServer selfInvoke =
+                    selfInvokePort == null ? null : LambdaApiServer.serve(selfInvokePort, function, async, arn);
             mapping.start();
             deadLetterMapping.start();
-            LocalEnvironment started = new LocalEnvironment(
+            LocalEnvironment environmentStarted = new LocalEnvironment(
                     settings,
                     sqs,
                     queues,
@@ -279,14 +309,22 @@ public final class LocalEnvironment implements AutoCloseable {
                     parkedUrl,
                     clock,
                     sleeper);
-            started.selfInvoke = selfInvoke;
-            return started;
-        } catch (RuntimeException e) {
-            if (aws != null) {
-                aws.close();
-            }
-            sqs.close();
+            environmentStarted.selfInvoke = selfInvoke;
+            return environmentStarted;
+        } catch (RuntimeException | Error e) {
+            closeAll(started, e);
             throw e;
+        }
+    }
+
+    /** Closes what a failed start had started, newest first, keeping what goes wrong with {@code failure}. */
+    private static void closeAll(Deque<AutoCloseable> started, Throwable failure) {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception | Error e) {
+                failure.addSuppressed(e);
+            }
         }
     }
 
@@ -296,14 +334,6 @@ public final class LocalEnvironment implements AutoCloseable {
             return EngineSettings.from(environment).dispatch() == Dispatch.INVOKE;
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    private static int freePort(String host) {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("No free port for the function's Lambda endpoint on " + host, e);
         }
     }
 

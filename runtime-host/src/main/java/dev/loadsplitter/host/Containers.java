@@ -11,6 +11,7 @@ import com.amazonaws.services.lambda.runtime.api.client.runtimeapi.dto.ErrorRequ
 import com.amazonaws.services.lambda.runtime.api.client.runtimeapi.dto.InvocationRequest;
 import java.io.ByteArrayOutputStream;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.utilslite.SdkInternalThreadLocal;
 
 /**
  * The function's containers in this JVM: each one a handler instance that Lambda's runtime
@@ -20,6 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Containers {
 
     private static final InheritableThreadLocal<String> REQUEST = new InheritableThreadLocal<>();
+
+    /**
+     * Where Lambda's runtime interface client keeps the invocation's trace header for the AWS SDK (in
+     * multi-concurrency mode, as several containers share this JVM): {@code AWSLambda.startRuntimeLoop}.
+     */
+    static final String TRACE_ID_KEY = "AWS_LAMBDA_X_TRACE_ID";
 
     private final String handler;
     private final ClassLoader functionLoader;
@@ -85,12 +92,18 @@ final class Containers {
                 request.setInvokedFunctionArn(invoke.functionArn());
                 request.setDeadlineTimeInMs(System.currentTimeMillis() + invoke.timeoutMillis());
                 request.setContent(invoke.payload());
+                request.setXrayTraceId(invoke.traceHeader());
                 HostFrame.Result result;
+                // The function's SDK is loaded parent-first, so it reads this very class, as on Lambda; the
+                // invocation's child threads inherit its map.
+                SdkInternalThreadLocal.put(TRACE_ID_KEY, invoke.traceHeader());
                 try {
                     ByteArrayOutputStream response = handler.call(request);
                     result = new HostFrame.Result(invoke.requestId(), HostFrame.Kind.SUCCESS, response.toByteArray());
                 } catch (Throwable t) {
                     result = new HostFrame.Result(invoke.requestId(), HostFrame.Kind.ERROR, reportError(t));
+                } finally {
+                    SdkInternalThreadLocal.remove(TRACE_ID_KEY);
                 }
                 output.flushThread();
                 channel.send(result);

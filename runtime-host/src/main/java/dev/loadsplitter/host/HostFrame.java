@@ -40,12 +40,18 @@ public sealed interface HostFrame {
         }
     }
 
-    /** Runtime to host: run one invocation in {@code container}, initialising it first when new. */
-    record Invoke(int container, String requestId, long timeoutMillis, String functionArn, byte[] payload)
+    /**
+     * Runtime to host: run one invocation in {@code container}, initialising it first when new.
+     *
+     * @param traceHeader the invocation's X-Ray trace header ({@code Root=…;Parent=…;Sampled=0})
+     */
+    record Invoke(
+            int container, String requestId, long timeoutMillis, String functionArn, String traceHeader, byte[] payload)
             implements HostFrame {
         public Invoke {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(functionArn, "functionArn");
+            Objects.requireNonNull(traceHeader, "traceHeader");
             Objects.requireNonNull(payload, "payload");
         }
     }
@@ -95,6 +101,7 @@ public sealed interface HostFrame {
                 out.writeUTF(invoke.requestId());
                 out.writeLong(invoke.timeoutMillis());
                 out.writeUTF(invoke.functionArn());
+                out.writeUTF(invoke.traceHeader());
                 writeBytes(out, invoke.payload());
             }
             case Discard discard -> {
@@ -154,7 +161,7 @@ public sealed interface HostFrame {
     static HostFrame read(DataInputStream in) throws IOException {
         int type = in.readByte();
         return switch (type) {
-            case 1 -> new Invoke(in.readInt(), in.readUTF(), in.readLong(), in.readUTF(), readBytes(in));
+            case 1 -> new Invoke(in.readInt(), in.readUTF(), in.readLong(), in.readUTF(), in.readUTF(), readBytes(in));
             case 2 -> new Discard(in.readInt());
             case 3 -> new Initialised(in.readUTF(), in.readLong());
             case 4 -> new Result(in.readUTF(), kind(in.readByte()), readBytes(in));

@@ -16,8 +16,10 @@ interface ContainerHost extends AutoCloseable {
      * new to the host.
      *
      * @param timeout the function timeout, which the handler's context counts down from its start
+     * @param traceHeader the invocation's X-Ray trace header, which Lambda's runtime puts where the function's AWS
+     *     SDK finds it (its {@code SdkInternalThreadLocal}) for the invocation's calls
      */
-    Running start(int container, String requestId, byte[] payload, Duration timeout);
+    Running start(int container, String requestId, byte[] payload, Duration timeout, String traceHeader);
 
     /** Whether {@code container} has a handler already, so its next invocation is warm. */
     boolean isWarm(int container);

@@ -1,14 +1,20 @@
 package dev.loadsplitter.local.container;
 
+import dev.loadsplitter.local.fault.CallFaults;
+import dev.loadsplitter.local.fault.FaultBroker;
 import dev.loadsplitter.local.fault.FaultPlan;
+import dev.loadsplitter.local.fault.InvocationIdentity;
+import dev.loadsplitter.local.fault.TraceHeader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * The containers live in a {@link ContainerHost}: a JVM of the function's own ({@link JvmHost}),
  * or this one ({@link InProcessHost}). Handler code runs on virtual threads either way, so a
  * thousand sleeping invocations cost little.
+ *
+ * <p>Every invocation gets an X-Ray trace header, as on Lambda, which the function's SDK sends on
+ * each of its calls; the runtime registers the invocation under it with its {@link FaultBroker}, so
+ * the local endpoints know which invocation made a call and what goes wrong with it ({@link
+ * #callFaults()}). A container that dies after one of its calls ends its invocation at once with
+ * {@code Runtime.ExitError}, and is discarded.
  */
 public final class FunctionRuntime implements AutoCloseable {
 
@@ -48,6 +60,7 @@ public final class FunctionRuntime implements AutoCloseable {
     private final AtomicInteger peakBusy = new AtomicInteger();
     private final AtomicInteger invocations = new AtomicInteger();
     private final FaultPlan.Faults faults;
+    private final FaultBroker broker;
     private final EnvironmentBudget budget;
     private final java.util.concurrent.ConcurrentHashMap<String, Observer> observers =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -68,7 +81,7 @@ public final class FunctionRuntime implements AutoCloseable {
     }
 
     /**
-     * @param faultPlan invocations that go wrong on purpose, at the runtime's boundary
+     * @param faultPlan invocations that go wrong on purpose, at the runtime's boundary and inside the function
      */
     public FunctionRuntime(
             FunctionDefinition function,
@@ -85,11 +98,12 @@ public final class FunctionRuntime implements AutoCloseable {
                 clock,
                 functionLog,
                 listener,
-                faultPlan,
+                new FaultBroker(faultPlan),
                 EnvironmentBudget.unlimited());
     }
 
     /**
+     * @param faults invocations and calls that go wrong on purpose; the local endpoints ask it about each call
      * @param budget how fast new execution environments may be created: Lambda's scaling rate with AWS's scaling
      */
     public FunctionRuntime(
@@ -99,7 +113,7 @@ public final class FunctionRuntime implements AutoCloseable {
             Clock clock,
             FunctionLog functionLog,
             InvocationListener listener,
-            FaultPlan faultPlan,
+            FaultBroker faults,
             EnvironmentBudget budget) {
         this.budget = Objects.requireNonNull(budget, "budget");
         this.function = Objects.requireNonNull(function, "function");
@@ -119,7 +133,18 @@ public final class FunctionRuntime implements AutoCloseable {
             }
         });
         this.capacity = new Semaphore(reservedConcurrency);
-        this.faults = faultPlan.start();
+        this.broker = Objects.requireNonNull(faults, "faults");
+        this.faults = faults.plan().start();
+    }
+
+    /** What the local endpoints ask about each of the function's calls. */
+    public CallFaults callFaults() {
+        return broker;
+    }
+
+    /** The faults decided inside the function so far. */
+    public FaultBroker.Counts faultCounts() {
+        return broker.counts();
     }
 
     public FunctionDefinition function() {
@@ -152,10 +177,11 @@ public final class FunctionRuntime implements AutoCloseable {
 
     /**
      * Invokes the function once and waits for the outcome. Returns {@link InvocationResult.Throttled}
-     * at once when every allowed container is busy.
+     * at once when every allowed container is busy. Faults inside the function take the invocation for the
+     * first attempt of its payload.
      */
     public InvocationResult invoke(byte[] payload, Trigger trigger) {
-        return invoke(payload, trigger, Observer.NONE);
+        return invoke(payload, trigger, Observer.NONE, InvocationIdentity.event(payload, 1));
     }
 
     /**
@@ -163,6 +189,23 @@ public final class FunctionRuntime implements AutoCloseable {
      * function's log events and its end (the Invoke API's {@code --log-type Tail}).
      */
     public InvocationResult invoke(byte[] payload, Trigger trigger, Observer observer) {
+        return invoke(payload, trigger, observer, InvocationIdentity.event(payload, 1));
+    }
+
+    /**
+     * Invokes the function once as the invocation {@code identity}: the SQS batch the mapping hands
+     * over, or the attempt of an asynchronous event. Faults inside the function are drawn for that
+     * identity; a share of the mapping's invocations is throttled ({@code --invoke-throttle-rate}).
+     */
+    public InvocationResult invoke(byte[] payload, Trigger trigger, InvocationIdentity identity) {
+        return invoke(payload, trigger, Observer.NONE, identity);
+    }
+
+    private InvocationResult invoke(byte[] payload, Trigger trigger, Observer observer, InvocationIdentity identity) {
+        if (trigger == Trigger.SQS && broker.throttlesInvocation(identity)) {
+            // As a reserved-concurrency throttle: the function never runs, and the mapping leaves the records.
+            return InvocationResult.Throttled.injected(reservedConcurrency);
+        }
         if (!capacity.tryAcquire()) {
             return new InvocationResult.Throttled(reservedConcurrency);
         }
@@ -171,7 +214,7 @@ public final class FunctionRuntime implements AutoCloseable {
             if (reused == null && !budget.tryTake()) {
                 return InvocationResult.Throttled.scalingRate(reservedConcurrency);
             }
-            return run(payload, trigger, observer, reused);
+            return run(payload, trigger, observer, reused, identity);
         } finally {
             capacity.release();
         }
@@ -182,95 +225,152 @@ public final class FunctionRuntime implements AutoCloseable {
         Observer NONE = (requestId, at, message) -> {};
     }
 
-    private InvocationResult run(byte[] payload, Trigger trigger, Observer observer, Integer reused) {
+    private InvocationResult run(
+            byte[] payload, Trigger trigger, Observer observer, Integer reused, InvocationIdentity identity) {
         int nowBusy = busy.incrementAndGet();
-        peakBusy.accumulateAndGet(nowBusy, Math::max);
-        invocations.incrementAndGet();
-        int container = reused != null ? reused : containers.incrementAndGet();
         String requestId = UUID.randomUUID().toString();
+        InvocationListener.Finished finished = null;
+        try {
+            peakBusy.accumulateAndGet(nowBusy, Math::max);
+            invocations.incrementAndGet();
+            finished = runInContainer(requestId, payload, trigger, observer, reused, identity);
+        } finally {
+            // Whatever happened (a listener that threw included), the container is not busy any more.
+            busy.decrementAndGet();
+            if (finished == null) {
+                observers.remove(requestId);
+            }
+        }
+        listener.finished(finished);
+        if (observers.remove(finished.started().requestId()) != null) {
+            observer.finished(finished);
+        }
+        return finished.result();
+    }
+
+    private InvocationListener.Finished runInContainer(
+            String requestId,
+            byte[] payload,
+            Trigger trigger,
+            Observer observer,
+            Integer reused,
+            InvocationIdentity identity) {
+        int container = reused != null ? reused : containers.incrementAndGet();
         InvocationListener.Started started = new InvocationListener.Started(
                 requestId, trigger, payload, container, !host.isWarm(container), clock.instant());
         if (observer != Observer.NONE) {
             observers.put(requestId, observer);
             observer.started(started);
         }
-        listener.started(started);
-        FaultPlan.Fault fault = trigger == Trigger.DEAD_LETTERS ? FaultPlan.Fault.NONE : faults.next();
+        boolean exempt = trigger == Trigger.DEAD_LETTERS;
+        TraceHeader trace = TraceHeader.create(started.at(), ThreadLocalRandom.current());
         InvocationResult result;
         Optional<Duration> init = Optional.empty();
         boolean keep = false;
         Optional<byte[]> lost = Optional.empty();
-        if (fault == FaultPlan.Fault.FAIL) {
-            // The function threw before doing anything: the container lives on.
-            result = new InvocationResult.FunctionError(
-                    "LoadSplitter.InjectedFailure", "injected failure (--fail-rate): the function threw");
-            keep = true;
-        } else {
-            // Initialisation has Lambda's own 10-second allowance; the function timeout runs from the handler's start.
-            ContainerHost.Running running = host.start(container, requestId, payload, function.timeout());
-            try {
-                init = running.initialised().get(INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                init.ifPresent(duration -> coldStarts.incrementAndGet());
-                InvocationResult answer =
-                        running.outcome().get(function.timeout().toMillis(), TimeUnit.MILLISECONDS);
-                boolean initFailed = answer instanceof InvocationResult.FunctionError error && error.initFailed();
-                if (initFailed) {
-                    coldStarts.decrementAndGet();
-                    log.warn("function {}: initialisation failed in {}: {}", function.name(), function.jar(), answer);
-                }
-                switch (fault) {
-                    case CRASH -> {
-                        result = new InvocationResult.FunctionError(
-                                "Runtime.ExitError",
-                                "injected crash (--crash-rate): the runtime exited before answering");
-                        lost = answer instanceof InvocationResult.Success success
-                                ? Optional.of(success.response())
-                                : Optional.empty();
-                    }
-                    case TIMEOUT -> {
-                        // The work is done but the answer comes too late: reported as Lambda reports a timeout, at
-                        // once rather than after waiting the timeout out, and the container is replaced.
-                        result = new InvocationResult.TimedOut(function.timeout());
-                        lost = answer instanceof InvocationResult.Success success
-                                ? Optional.of(success.response())
-                                : Optional.empty();
-                    }
-                    default -> {
-                        result = answer;
-                        keep = !initFailed
-                                && !(answer instanceof InvocationResult.FunctionError error
-                                        && error.errorType().equals("Runtime.ExitError"));
-                    }
-                }
-            } catch (TimeoutException e) {
-                result = running.initialised().isDone()
-                        ? new InvocationResult.TimedOut(function.timeout())
-                        : InvocationResult.FunctionError.initError(
-                                InvocationResult.INIT_ERROR,
-                                "initialisation took longer than " + INIT_TIMEOUT.toSeconds() + " s",
-                                java.util.List.of());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                result = new InvocationResult.FunctionError("Runtime.Interrupted", "the runtime was stopped");
-            } catch (ExecutionException e) {
+        // Registered before anything can throw, so the invocation's calls are known while it runs, and closed after.
+        try (FaultBroker.Invocation calls = exempt ? broker.startExempt(trace) : broker.start(trace, identity)) {
+            listener.started(started);
+            FaultPlan.Fault fault = exempt ? FaultPlan.Fault.NONE : faults.next();
+            if (fault == FaultPlan.Fault.FAIL) {
+                // The function threw before doing anything: the container lives on.
                 result = new InvocationResult.FunctionError(
-                        e.getCause().getClass().getName(),
-                        String.valueOf(e.getCause().getMessage()));
+                        "LoadSplitter.InjectedFailure", "injected failure (--fail-rate): the function threw");
+                keep = true;
+            } else {
+                // Initialisation has Lambda's own 10-second allowance; the function timeout runs from the handler's
+                // start.
+                ContainerHost.Running running =
+                        host.start(container, requestId, payload, function.timeout(), trace.value());
+                try {
+                    init = running.initialised().get(INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    init.ifPresent(duration -> coldStarts.incrementAndGet());
+                    // The answer, or the container's death just after one of its calls, whichever comes first.
+                    CompletableFuture.anyOf(running.outcome(), calls.crashed())
+                            .get(function.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                    Optional<FaultBroker.Crash> crash = calls.crashed().isDone()
+                            ? Optional.of(calls.crashed().join())
+                            : Optional.empty();
+                    InvocationResult answer =
+                            crash.isEmpty() ? running.outcome().join() : null;
+                    if (crash.isEmpty()
+                            && !(answer instanceof InvocationResult.FunctionError error && error.initFailed())) {
+                        // Chosen to die after more calls than it made: it dies after its last one, before answering.
+                        crash = calls.crashAtEnd();
+                    }
+                    if (crash.isPresent()) {
+                        log.warn(
+                                "function {}: request {}: {} ({})",
+                                function.name(),
+                                requestId,
+                                crash.get().message(),
+                                identity.describe());
+                        result = new InvocationResult.FunctionError(
+                                "Runtime.ExitError", crash.get().message());
+                        lost = answer instanceof InvocationResult.Success success
+                                ? Optional.of(success.response())
+                                : Optional.empty();
+                    } else {
+                        boolean initFailed =
+                                answer instanceof InvocationResult.FunctionError error && error.initFailed();
+                        if (initFailed) {
+                            coldStarts.decrementAndGet();
+                            log.warn(
+                                    "function {}: initialisation failed in {}: {}",
+                                    function.name(),
+                                    function.jar(),
+                                    answer);
+                        }
+                        switch (fault) {
+                            case CRASH -> {
+                                result = new InvocationResult.FunctionError(
+                                        "Runtime.ExitError",
+                                        "injected crash (--crash-rate): the runtime exited before answering");
+                                lost = answer instanceof InvocationResult.Success success
+                                        ? Optional.of(success.response())
+                                        : Optional.empty();
+                            }
+                            case TIMEOUT -> {
+                                // The work is done but the answer comes too late: reported as Lambda reports a
+                                // timeout, at once rather than after waiting the timeout out, and the container is
+                                // replaced.
+                                result = new InvocationResult.TimedOut(function.timeout());
+                                lost = answer instanceof InvocationResult.Success success
+                                        ? Optional.of(success.response())
+                                        : Optional.empty();
+                            }
+                            default -> {
+                                result = answer;
+                                keep = !initFailed
+                                        && !(answer instanceof InvocationResult.FunctionError error
+                                                && error.errorType().equals("Runtime.ExitError"));
+                            }
+                        }
+                    }
+                } catch (TimeoutException e) {
+                    result = running.initialised().isDone()
+                            ? new InvocationResult.TimedOut(function.timeout())
+                            : InvocationResult.FunctionError.initError(
+                                    InvocationResult.INIT_ERROR,
+                                    "initialisation took longer than " + INIT_TIMEOUT.toSeconds() + " s",
+                                    java.util.List.of());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    result = new InvocationResult.FunctionError("Runtime.Interrupted", "the runtime was stopped");
+                } catch (ExecutionException e) {
+                    result = new InvocationResult.FunctionError(
+                            e.getCause().getClass().getName(),
+                            String.valueOf(e.getCause().getMessage()));
+                }
+            }
+        } finally {
+            if (keep) {
+                idle.addFirst(container);
+            } else {
+                host.discard(container);
             }
         }
-        if (keep) {
-            idle.addFirst(container);
-        } else {
-            host.discard(container);
-        }
-        busy.decrementAndGet();
-        InvocationListener.Finished finished =
-                new InvocationListener.Finished(started, result, init, clock.instant(), lost);
-        listener.finished(finished);
-        if (observers.remove(requestId) != null) {
-            observer.finished(finished);
-        }
-        return result;
+        return new InvocationListener.Finished(started, result, init, clock.instant(), lost);
     }
 
     /** Where the containers run: {@link Isolation#PROCESS} or {@link Isolation#NONE}, never {@code AUTO}. */
@@ -299,7 +399,7 @@ public final class FunctionRuntime implements AutoCloseable {
         };
         String region = functionArn.split(":").length > 3 ? functionArn.split(":")[3] : "us-east-1";
         return inProcess
-                ? new InProcessHost(function, functionArn, clock, functionLog)
+                ? new InProcessHost(function, functionArn, region, clock, functionLog)
                 : new JvmHost(function, functionArn, region, functionLog, clock);
     }
 

@@ -133,14 +133,15 @@ final class HostProcess implements AutoCloseable {
         return warm.contains(container);
     }
 
-    ContainerHost.Running invoke(int container, String requestId, byte[] payload, Duration timeout, String arn) {
+    ContainerHost.Running invoke(
+            int container, String requestId, byte[] payload, Duration timeout, String arn, String traceHeader) {
         ContainerHost.Running running = new ContainerHost.Running(
                 new java.util.concurrent.CompletableFuture<>(), new java.util.concurrent.CompletableFuture<>());
         if (warm.contains(container)) {
             running.initialised().complete(Optional.empty());
         }
         pending.put(requestId, new Pending(container, running));
-        if (!send(new HostFrame.Invoke(container, requestId, timeout.toMillis(), arn, payload))) {
+        if (!send(new HostFrame.Invoke(container, requestId, timeout.toMillis(), arn, traceHeader, payload))) {
             fail(pending.remove(requestId));
         }
         return running;

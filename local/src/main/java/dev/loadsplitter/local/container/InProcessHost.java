@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,13 @@ import org.slf4j.LoggerFactory;
  * process environment and system properties stay as they are. Each container is a handler
  * instance on a virtual thread; the function's classes come from one {@link FunctionClassLoader}
  * per jar, so the statics of the function's classes (its log format among them) are shared by its
- * containers and by no other function.
+ * containers and by no other function. The map holds the function's variables and those Lambda
+ * sets ({@link ProcessEnvironment}), as its own JVM's environment would.
+ *
+ * <p>As Lambda's runtime interface client does, each invocation's trace header is put into the AWS
+ * SDK's {@code SdkInternalThreadLocal} under {@code AWS_LAMBDA_X_TRACE_ID} on the container's thread,
+ * and removed when the handler returns; the class is the function jar's own, so it is reached through
+ * the function's class loader. A jar without the SDK has none, and gets none.
  */
 final class InProcessHost implements ContainerHost {
 
@@ -33,14 +40,24 @@ final class InProcessHost implements ContainerHost {
     private final FunctionLog functionLog;
     private final FunctionClassLoader loader;
     private final ConcurrentHashMap<Integer, Container> containers = new ConcurrentHashMap<>();
+    private final Map<String, String> environment;
     private volatile Class<? extends RequestStreamHandler> handlerClass;
+    private final TraceSlot traceSlot;
 
-    InProcessHost(FunctionDefinition function, String functionArn, Clock clock, FunctionLog functionLog) {
+    /** The key Lambda's runtime interface client and the SDK's {@code TraceIdExecutionInterceptor} share. */
+    static final String TRACE_ID_KEY = "AWS_LAMBDA_X_TRACE_ID";
+
+    private static final String SDK_THREAD_LOCAL = "software.amazon.awssdk.utilslite.SdkInternalThreadLocal";
+
+    InProcessHost(
+            FunctionDefinition function, String functionArn, String region, Clock clock, FunctionLog functionLog) {
         this.function = function;
         this.functionArn = functionArn;
         this.clock = clock;
         this.functionLog = functionLog;
         this.loader = FunctionClassLoader.shared(function.jar(), InProcessHost.class.getClassLoader());
+        this.environment = Map.copyOf(ProcessEnvironment.of(function, region));
+        this.traceSlot = TraceSlot.in(loader);
     }
 
     /**
@@ -62,15 +79,18 @@ final class InProcessHost implements ContainerHost {
     }
 
     @Override
-    public Running start(int id, String requestId, byte[] payload, Duration timeout) {
+    public Running start(int id, String requestId, byte[] payload, Duration timeout, String traceHeader) {
         Container container = containers.computeIfAbsent(id, Container::new);
         Running running = new Running(new CompletableFuture<>(), new CompletableFuture<>());
+        // A container's thread inherits nothing from the runtime thread that starts it: the function's
+        // SdkInternalThreadLocal map is its invocation's own, never one shared with another container's thread.
         container.worker = Thread.ofVirtual()
+                .inheritInheritableThreadLocals(false)
                 .name(function.name() + "-" + id + "-" + requestId)
                 .start(() -> {
                     Thread.currentThread().setContextClassLoader(loader);
                     if (container.initialise(running.initialised())) {
-                        running.outcome().complete(container.handle(payload, requestId, timeout));
+                        running.outcome().complete(container.handle(payload, requestId, timeout, traceHeader));
                     } else {
                         containers.remove(id, container);
                         running.outcome().complete(container.initFailure);
@@ -133,8 +153,9 @@ final class InProcessHost implements ContainerHost {
             }
         }
 
-        InvocationResult handle(byte[] payload, String requestId, Duration timeout) {
+        InvocationResult handle(byte[] payload, String requestId, Duration timeout, String traceHeader) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
+            traceSlot.put(traceHeader);
             try {
                 handler.handleRequest(
                         new ByteArrayInputStream(payload),
@@ -146,10 +167,13 @@ final class InProcessHost implements ContainerHost {
                                 logStream(),
                                 clock.instant().plus(timeout),
                                 clock,
-                                functionLog));
+                                functionLog,
+                                traceHeader));
                 return new InvocationResult.Success(out.toByteArray());
             } catch (IOException | RuntimeException | Error e) {
                 return new InvocationResult.FunctionError(e.getClass().getName(), String.valueOf(e.getMessage()));
+            } finally {
+                traceSlot.remove();
             }
         }
 
@@ -174,7 +198,57 @@ final class InProcessHost implements ContainerHost {
     }
 
     private RequestStreamHandler newHandler() throws ReflectiveOperationException {
-        return handlerClass().getConstructor(Map.class).newInstance(function.environment());
+        return handlerClass().getConstructor(Map.class).newInstance(environment);
+    }
+
+    /** The function SDK's {@code SdkInternalThreadLocal}, on the calling thread: or nothing, for a jar without it. */
+    private interface TraceSlot {
+
+        void put(String traceHeader);
+
+        void remove();
+
+        static TraceSlot in(ClassLoader loader) {
+            Method put;
+            Method remove;
+            try {
+                Class<?> threadLocal = Class.forName(SDK_THREAD_LOCAL, true, loader);
+                put = threadLocal.getMethod("put", String.class, String.class);
+                remove = threadLocal.getMethod("remove", String.class);
+            } catch (ClassNotFoundException | NoSuchMethodException | LinkageError e) {
+                return new TraceSlot() {
+                    @Override
+                    public void put(String traceHeader) {}
+
+                    @Override
+                    public void remove() {}
+                };
+            }
+            // The first reflective call of a method spins its accessor, which can take tens of milliseconds on a
+            // busy machine: made now, while the runtime starts, not inside an invocation's function timeout. Both
+            // calls leave the starting thread without a map (put with null only removes).
+            call(put, TRACE_ID_KEY, null);
+            call(remove, TRACE_ID_KEY);
+            return new TraceSlot() {
+                @Override
+                public void put(String traceHeader) {
+                    call(put, TRACE_ID_KEY, traceHeader);
+                }
+
+                @Override
+                public void remove() {
+                    call(remove, TRACE_ID_KEY);
+                }
+            };
+        }
+
+        private static void call(Method method, Object... arguments) {
+            try {
+                method.invoke(null, arguments);
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("Could not reach the function's " + SDK_THREAD_LOCAL, e);
+            }
+        }
     }
 
     private Class<? extends RequestStreamHandler> handlerClass() throws ClassNotFoundException {

@@ -58,28 +58,51 @@ public sealed interface InvocationResult {
     }
 
     /**
-     * No invocation happened: the function was at its concurrency limit, or out of new execution
-     * environments for now (Lambda's scaling rate).
+     * No invocation happened: the function was at its concurrency limit, out of new execution
+     * environments for now (Lambda's scaling rate), or throttled on purpose.
      *
-     * @param scalingRate whether the scaling rate, not the concurrency limit, refused it
+     * @param cause what refused it
      */
-    record Throttled(int concurrencyLimit, boolean scalingRate) implements InvocationResult {
+    record Throttled(int concurrencyLimit, Cause cause) implements InvocationResult {
+
+        public Throttled {
+            java.util.Objects.requireNonNull(cause, "cause");
+        }
 
         /** At the concurrency limit. */
         public Throttled(int concurrencyLimit) {
-            this(concurrencyLimit, false);
+            this(concurrencyLimit, Cause.RESERVED_CONCURRENCY);
         }
 
         /** Out of new execution environments for now. */
         public static Throttled scalingRate(int concurrencyLimit) {
-            return new Throttled(concurrencyLimit, true);
+            return new Throttled(concurrencyLimit, Cause.SCALING_RATE);
+        }
+
+        /** Throttled by {@code --invoke-throttle-rate}, on top of the reserved concurrency. */
+        public static Throttled injected(int concurrencyLimit) {
+            return new Throttled(concurrencyLimit, Cause.INJECTED);
         }
 
         public String errorMessage() {
-            return scalingRate
-                    ? "Rate Exceeded. The function is gaining new execution environments as fast as Lambda allows "
-                            + "(1,000 every 10 seconds)."
-                    : "Rate Exceeded. The function is at its reserved concurrency of " + concurrencyLimit + ".";
+            return switch (cause) {
+                case SCALING_RATE ->
+                    "Rate Exceeded. The function is gaining new execution environments as fast as Lambda allows "
+                            + "(1,000 every 10 seconds).";
+                case RESERVED_CONCURRENCY ->
+                    "Rate Exceeded. The function is at its reserved concurrency of " + concurrencyLimit + ".";
+                case INJECTED -> "Rate Exceeded. Injected throttle (--invoke-throttle-rate).";
+            };
+        }
+
+        /** What refused an invocation. */
+        public enum Cause {
+            /** Every container the reserved concurrency allows was busy. */
+            RESERVED_CONCURRENCY,
+            /** Lambda's rate of new execution environments was used up. */
+            SCALING_RATE,
+            /** {@code --invoke-throttle-rate} chose it. */
+            INJECTED
         }
     }
 

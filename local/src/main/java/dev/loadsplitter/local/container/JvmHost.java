@@ -50,8 +50,8 @@ final class JvmHost implements ContainerHost {
     }
 
     @Override
-    public Running start(int container, String requestId, byte[] payload, Duration timeout) {
-        return process().invoke(container, requestId, payload, timeout, functionArn);
+    public Running start(int container, String requestId, byte[] payload, Duration timeout, String traceHeader) {
+        return process().invoke(container, requestId, payload, timeout, functionArn, traceHeader);
     }
 
     @Override

@@ -22,6 +22,7 @@ final class LocalContext implements Context {
     private final Instant deadline;
     private final Clock clock;
     private final FunctionLog log;
+    private final String traceHeader;
 
     LocalContext(
             String requestId,
@@ -30,7 +31,8 @@ final class LocalContext implements Context {
             String logStream,
             Instant deadline,
             Clock clock,
-            FunctionLog log) {
+            FunctionLog log,
+            String traceHeader) {
         this.requestId = requestId;
         this.function = function;
         this.functionArn = functionArn;
@@ -38,6 +40,12 @@ final class LocalContext implements Context {
         this.deadline = deadline;
         this.clock = clock;
         this.log = log;
+        this.traceHeader = traceHeader;
+    }
+
+    @Override
+    public String getXrayTraceId() {
+        return traceHeader;
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.loadsplitter.engine.message.LambdaSqsEvents;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
+import dev.loadsplitter.local.fault.InvocationIdentity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -245,8 +246,9 @@ public final class EventSourceMapping implements AutoCloseable {
     }
 
     /**
-     * Records whose invocation was throttled because the function was at its reserved concurrency.
-     * As on Lambda, they stay invisible until the visibility timeout and count toward maxReceiveCount.
+     * Records whose invocation was throttled: the function was at its reserved concurrency, or
+     * {@code --invoke-throttle-rate} chose it. As on Lambda, they stay invisible until the visibility
+     * timeout and count toward maxReceiveCount.
      */
     public long throttledRecords() {
         return throttledRecords.get();
@@ -372,8 +374,13 @@ public final class EventSourceMapping implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Could not write an SQS event", e);
         }
-        InvocationResult result = function.invoke(payload, trigger);
-        if (result instanceof InvocationResult.Throttled throttled && throttledRecords.getAndAdd(batch.size()) == 0) {
+        // The batch is the invocation's identity for faults: its records' contents and receive counts.
+        InvocationResult result = function.invoke(payload, trigger, InvocationIdentity.batch(batch));
+        if (result instanceof InvocationResult.Throttled throttled
+                && throttled.cause() == InvocationResult.Throttled.Cause.INJECTED) {
+            throttledRecords.addAndGet(batch.size());
+        } else if (result instanceof InvocationResult.Throttled throttled
+                && throttledRecords.getAndAdd(batch.size()) == 0) {
             log.warn(
                     "ESM: invocation throttled: {} {} record(s) stay invisible until the visibility timeout and count "
                             + "toward maxReceiveCount. Keep the mapping's maximum concurrency ({}) below the function's reserved "

@@ -6,6 +6,7 @@ import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import dev.loadsplitter.local.fault.InvocationIdentity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,6 +37,11 @@ public final class AsyncInvoker implements AutoCloseable {
     @FunctionalInterface
     public interface Invoker {
         InvocationResult invoke(byte[] payload);
+
+        /** Attempt {@code attempt} (1 for the first) at {@code payload}: an invocation of its own for faults. */
+        default InvocationResult invoke(byte[] payload, int attempt) {
+            return invoke(payload);
+        }
     }
 
     private final Invoker function;
@@ -77,7 +83,19 @@ public final class AsyncInvoker implements AutoCloseable {
             AsyncEventStore store,
             Consumer<FailedEvent> onFailure) {
         Objects.requireNonNull(function, "function");
-        return start(payload -> function.invoke(payload, Trigger.ASYNC), settings, clock, sleeper, store, onFailure);
+        Invoker invoker = new Invoker() {
+            @Override
+            public InvocationResult invoke(byte[] payload) {
+                return invoke(payload, 1);
+            }
+
+            @Override
+            public InvocationResult invoke(byte[] payload, int attempt) {
+                // Each attempt is an invocation of its own for faults inside the function; a throttle is not one.
+                return function.invoke(payload, Trigger.ASYNC, InvocationIdentity.event(payload, attempt));
+            }
+        };
+        return start(invoker, settings, clock, sleeper, store, onFailure);
     }
 
     /** As {@link #start(FunctionRuntime, AsyncSettings, Clock, Sleeper, AsyncEventStore, Consumer)}, with any invoker. */
@@ -160,7 +178,7 @@ public final class AsyncInvoker implements AutoCloseable {
                 }
                 continue;
             }
-            InvocationResult result = function.invoke(event.payload());
+            InvocationResult result = function.invoke(event.payload(), event.attempts() + 1);
             if (result instanceof InvocationResult.Success) {
                 store.remove(event.id());
                 return;

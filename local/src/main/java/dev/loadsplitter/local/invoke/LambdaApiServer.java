@@ -79,23 +79,40 @@ public final class LambdaApiServer implements AutoCloseable {
      */
     public static LambdaApiServer start(
             String host, int port, FunctionRuntime function, AsyncInvoker async, String functionArn) {
-        HttpServer server;
+        return serve(bind(host, port), function, async, functionArn);
+    }
+
+    /**
+     * Binds {@code host:port} (0 for a free port) for a Lambda API to {@link #serve} later: a port
+     * that must be known before the function exists (the one it invokes itself through) is bound at
+     * once, never probed and bound again. It answers 404 until served; stop it if it never is (a
+     * server never started would keep its socket open).
+     *
+     * @throws UncheckedIOException naming the address when it cannot be bound
+     */
+    public static HttpServer bind(String host, int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.start();
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "Could not serve the Lambda API on " + host + ":" + port + " (" + e.getMessage()
                             + "). Is another process using that port? Pick another one.",
                     e);
         }
+    }
+
+    /** Starts serving on a server {@link #bind} bound. */
+    public static LambdaApiServer serve(
+            HttpServer server, FunctionRuntime function, AsyncInvoker async, String functionArn) {
         LambdaApiServer api = new LambdaApiServer(
                 server,
                 Objects.requireNonNull(function, "function"),
                 Objects.requireNonNull(async, "async"),
                 Objects.requireNonNull(functionArn, "functionArn"));
         server.createContext("/", api::handle);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
         return api;
     }
 

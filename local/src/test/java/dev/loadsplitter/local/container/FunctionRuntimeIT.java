@@ -130,6 +130,29 @@ class FunctionRuntimeIT {
     }
 
     @Test
+    void aContainerIsNoLongerBusyWhenSomethingAroundItsInvocationThrows() {
+        FunctionDefinition definition =
+                new FunctionDefinition("probe", PROBE, jar, 512, Duration.ofSeconds(5), Map.of());
+        FunctionRuntime runtime = new FunctionRuntime(
+                definition, ARN, 1, Clock.systemUTC(), FunctionLog.none(), new InvocationListener() {
+                    @Override
+                    public void started(Started s) {
+                        throw new IllegalStateException("a listener broke");
+                    }
+                });
+        runtimes.add(runtime);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.invoke(bytes("whoami"), Trigger.SYNC))
+                .hasMessage("a listener broke");
+
+        assertThat(runtime.busy()).isZero();
+        // Its permit came back too: with a reserved concurrency of 1, the next one is not throttled.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.invoke(bytes("whoami"), Trigger.SYNC))
+                .hasMessage("a listener broke");
+        assertThat(runtime.busy()).isZero();
+    }
+
+    @Test
     void anInvocationPastTheTimeoutFailsLikeLambdaAndItsContainerIsReplaced(@TempDir Path gate) throws Exception {
         FunctionRuntime runtime = runtime(PROBE, Duration.ofMillis(200), 10, Map.of());
         runtime.invoke(bytes("whoami"), Trigger.SYNC);

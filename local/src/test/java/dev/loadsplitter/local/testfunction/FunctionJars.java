@@ -34,6 +34,13 @@ public final class FunctionJars {
                     out.write(Files.readAllBytes(classFile));
                     out.closeEntry();
                 }
+                // Where the AWS SDK keeps an invocation's trace header: a function jar with the SDK has it.
+                String threadLocal = "software/amazon/awssdk/utilslite/SdkInternalThreadLocal.class";
+                try (var bytes = FunctionJars.class.getClassLoader().getResourceAsStream(threadLocal)) {
+                    out.putNextEntry(new JarEntry(threadLocal));
+                    out.write(bytes.readAllBytes());
+                    out.closeEntry();
+                }
             }
             return jar;
         } catch (IOException e) {

@@ -6,23 +6,37 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.utilslite.SdkInternalThreadLocal;
 
 /**
  * A function for testing the runtime, packed into its own jar by the tests and loaded like any
- * function. It uses the JDK only. Direct payloads are commands: {@code sleep:MS}, {@code fail:TEXT},
- * {@code env:NAME}, {@code whoami}, {@code context}, {@code bytes:N} (a response of exactly N bytes), {@code meet:N:DIR} (wait, up to 10 s, until
- * N invocations have arrived in DIR: proof they ran at once) and {@code block:DIR} (wait, up to
- * 60 s, until the test creates DIR/release). For an SQS batch, each record's body decides:
+ * function. It uses the JDK only, and the AWS SDK's {@code SdkInternalThreadLocal} (packed beside it)
+ * where the SDK finds an invocation's trace header. Direct payloads are commands: {@code sleep:MS},
+ * {@code fail:TEXT}, {@code env:NAME}, {@code whoami}, {@code context}, {@code bytes:N} (a response of
+ * exactly N bytes), {@code meet:N:DIR} (wait, up to 10 s, until N invocations have arrived in DIR:
+ * proof they ran at once), {@code block:DIR} (wait, up to 60 s, until the test creates DIR/release),
+ * {@code trace} (the trace header the invocation's thread, a child thread and the context see) and
+ * {@code calls:N ENDPOINT QUEUE_URL} (N SQS {@code SendMessage} calls from a child thread, in the JSON
+ * protocol, each with the trace header as the SDK sends it; it goes on after a failed call, and after
+ * its invocation was ended). For an SQS batch, each record's body decides:
  * {@code ok}, {@code fail} (a batch item failure), {@code sleep:MS}, {@code block:DIR}, {@code crash} (the invocation
  * throws), {@code bogus} (the response names a record not in the batch).
  */
@@ -78,6 +92,15 @@ public final class ProbeHandler implements RequestStreamHandler {
         if (command.startsWith("env:")) {
             return "{\"value\":\"" + environment.get(command.substring("env:".length())) + "\"}";
         }
+        if (command.equals("trace")) {
+            return "{\"main\":\"" + SdkInternalThreadLocal.get(TRACE_ID_KEY) + "\",\"child\":\""
+                    + onChildThread(() -> SdkInternalThreadLocal.get(TRACE_ID_KEY)) + "\",\"context\":\""
+                    + context.getXrayTraceId() + "\"}";
+        }
+        if (command.startsWith("calls:")) {
+            String[] parts = command.substring("calls:".length()).split(" ");
+            return onChildThread(() -> sendMessages(Integer.parseInt(parts[0]), URI.create(parts[1]), parts[2]));
+        }
         if (command.equals("context")) {
             return "{\"requestId\":\"" + context.getAwsRequestId() + "\",\"function\":\"" + context.getFunctionName()
                     + "\",\"remaining\":" + context.getRemainingTimeInMillis() + ",\"memory\":"
@@ -114,6 +137,56 @@ public final class ProbeHandler implements RequestStreamHandler {
                     .append("\"}");
         }
         return json.append("]}").toString();
+    }
+
+    private static final String TRACE_ID_KEY = "AWS_LAMBDA_X_TRACE_ID";
+
+    /** Runs {@code work} on a child virtual thread, as the engine's thread-per-task executor does, and waits. */
+    private static String onChildThread(java.util.concurrent.Callable<String> work) {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<String> result = executor.submit(work);
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** What the AWS SDK would send for {@code count} SendMessage calls, trace header included. */
+    private static String sendMessages(int count, URI endpoint, String queueUrl) {
+        int sent = 0;
+        int failed = 0;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            for (int i = 0; i < count; i++) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+                        .header("Content-Type", "application/x-amz-json-1.0")
+                        .header("X-Amz-Target", "AmazonSQS.SendMessage")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"QueueUrl\":\"" + queueUrl + "\",\"MessageBody\":\"call-" + i + "\"}"));
+                String trace = SdkInternalThreadLocal.get(TRACE_ID_KEY);
+                if (trace != null) {
+                    request.header("X-Amzn-Trace-Id", trace);
+                }
+                try {
+                    int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
+                    if (status == 200) {
+                        sent++;
+                    } else {
+                        failed++;
+                    }
+                } catch (IOException e) {
+                    failed++;
+                } catch (InterruptedException e) {
+                    // A container whose invocation was ended goes on regardless, as a function that swallows
+                    // interrupts would.
+                    failed++;
+                }
+            }
+        }
+        return "{\"sent\":" + sent + ",\"failed\":" + failed + "}";
     }
 
     /** Leaves a mark in {@code dir} and waits for {@code count} marks; false when they did not all come. */

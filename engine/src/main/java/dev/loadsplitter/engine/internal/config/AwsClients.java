@@ -49,7 +49,8 @@ public final class AwsClients {
             "AWS_DEFAULT_REGION",
             "AWS_ACCESS_KEY_ID",
             "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN");
+            "AWS_SESSION_TOKEN",
+            "AWS_LAMBDA_FUNCTION_NAME");
 
     /** The access key the local runtime hands its functions (EmbeddedSqs.ACCESS_KEY). */
     static final String LOCAL_RUNTIME_KEY = "load-splitter-local";
@@ -109,6 +110,11 @@ public final class AwsClients {
             B builder, Map<String, String> environment, String serviceId) {
         builder.httpClient(
                 AwsCrtHttpClient.builder().maxConcurrency(MAX_CONNECTIONS).build());
+        // Lambda's trace header on every call, for a function whose environment is a map (the SDK's own
+        // interceptor reads only the process environment).
+        LambdaTraceHeader.forEnvironment(environment)
+                .ifPresent(interceptor ->
+                        builder.overrideConfiguration(override -> override.addExecutionInterceptor(interceptor)));
         String endpoint =
                 firstSet(environment, "AWS_ENDPOINT_URL_" + serviceId.toUpperCase(Locale.ROOT), "AWS_ENDPOINT_URL");
         if (endpoint != null) {
