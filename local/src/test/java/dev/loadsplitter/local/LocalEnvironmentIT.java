@@ -8,6 +8,7 @@ import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.container.Isolation;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.fault.FaultPlan;
+import dev.loadsplitter.local.invoke.AsyncSettings;
 import dev.loadsplitter.local.testfunction.FunctionJars;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,7 +67,7 @@ class LocalEnvironmentIT {
                 "127.0.0.1",
                 sqsPort,
                 awsPort,
-                Duration.ofMillis(10),
+                AsyncSettings.lambdaDefaults(Duration.ofMillis(10), AsyncSettings.DEFAULT_MAX_EVENT_AGE),
                 faults,
                 sqsFaultRate,
                 Optional.empty(),

@@ -25,8 +25,13 @@ class HostFrameTest {
     static Stream<HostFrame> everyKindOfFrame() {
         return Stream.of(
                 new HostFrame.Invoke(
-                        7, "req-1", 30_000, "arn:aws:lambda:us-east-1:000000000000:function:f", bytes("{}")),
-                new HostFrame.Invoke(0, "", 0, "", new byte[0]),
+                        7,
+                        "req-1",
+                        30_000,
+                        "arn:aws:lambda:us-east-1:000000000000:function:f",
+                        "Root=1-5e1b4151-5ac6c58f5b5dbd6a1d6a1d6a;Parent=53995c3f42cd8ad8;Sampled=0",
+                        bytes("{}")),
+                new HostFrame.Invoke(0, "", 0, "", "", new byte[0]),
                 new HostFrame.Discard(7),
                 new HostFrame.Initialised("req-1", 123_456_789L),
                 new HostFrame.Result("req-1", HostFrame.Kind.SUCCESS, bytes("\"ok\"")),

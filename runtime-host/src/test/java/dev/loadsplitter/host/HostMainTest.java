@@ -69,6 +69,7 @@ class HostMainTest {
                         "req-1",
                         30_000,
                         "arn:aws:lambda:us-east-1:000000000000:function:echo",
+                        "",
                         "{\"name\":\"a\"}".getBytes(StandardCharsets.UTF_8))),
                 containers);
 
