@@ -2,12 +2,10 @@ package dev.loadsplitter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loadsplitter.engine.internal.idempotency.DynamoDbProcessingRecords;
-import dev.loadsplitter.engine.message.TaskId;
+import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.testing.Dynalite;
 import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
@@ -76,11 +74,10 @@ class DlqCommandIT {
     void listShowsTheFirstErrorFromTheProcessingRecords() throws Exception {
         try (Dynalite dynalite = Dynalite.start()) {
             dynalite.createRecordsTable("records");
-            DynamoDbProcessingRecords records =
-                    new DynamoDbProcessingRecords(dynalite.client(), "records", Duration.ofHours(1));
-            records.claim(TaskId.parse("job-42/2"), Instant.now(), Duration.ofMinutes(1));
-            records.markFailed(
-                    TaskId.parse("job-42/2"), "detail.requestParameters.tagSet.items[0].key is missing", Instant.now());
+            Ledger records = JobsCommand.ledger(dynalite.client(), "records");
+            records.startJob("job-42", "test", 3);
+            records.claim("job-42", "2", "holder", Duration.ofMinutes(1), false);
+            records.release("job-42", "2", "holder", "detail.requestParameters.tagSet.items[0].key is missing");
 
             RunCommandIT.Result result = RunCommandIT.cli(
                     "dlq",

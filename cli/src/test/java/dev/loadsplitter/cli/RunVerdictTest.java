@@ -33,13 +33,16 @@ class RunVerdictTest {
                         "job-1",
                         "ec2-create-tags",
                         items,
-                        items,
                         processed,
-                        0,
                         deadLettered,
+                        0,
+                        0,
+                        0,
                         T,
                         T,
                         status,
+                        Optional.empty(),
+                        status.isClosed() ? 1 : 0,
                         Optional.empty())),
                 1);
     }

@@ -85,6 +85,8 @@ public final class LocalEnvironment implements AutoCloseable {
     private final LocalAwsEndpoint aws;
     /** The Lambda endpoint the function invokes itself through with DISPATCH=invoke; null otherwise. */
     private volatile LambdaApiServer selfInvoke;
+    /** The ledger's sweep on a schedule; null when the function keeps no jobs of ours. */
+    private volatile Sweeper sweeper;
 
     private final String parkedUrl;
     private final Clock clock;
@@ -295,6 +297,13 @@ public final class LocalEnvironment implements AutoCloseable {
                     selfInvokePort == null ? null : LambdaApiServer.serve(selfInvokePort, function, async, arn);
             mapping.start();
             deadLetterMapping.start();
+            // The ledger's sweep on a schedule, as the deployment's rule runs it: for our handler, keeping its jobs.
+            Sweeper sweeper = countsDeadLetters && settings.esm().enabled()
+                    ? Sweeper.start(function, environment, sleeper)
+                    : null;
+            if (sweeper != null) {
+                started.push(sweeper);
+            }
             LocalEnvironment environmentStarted = new LocalEnvironment(
                     settings,
                     sqs,
@@ -310,6 +319,7 @@ public final class LocalEnvironment implements AutoCloseable {
                     clock,
                     sleeper);
             environmentStarted.selfInvoke = selfInvoke;
+            environmentStarted.sweeper = sweeper;
             return environmentStarted;
         } catch (RuntimeException | Error e) {
             closeAll(started, e);
@@ -514,6 +524,9 @@ public final class LocalEnvironment implements AutoCloseable {
     public void stop(Duration grace) throws InterruptedException {
         Instant deadline = clock.instant().plus(grace);
         try {
+            if (sweeper != null) {
+                sweeper.close();
+            }
             mapping.stop(grace);
             deadLetterMapping.stop(grace);
             async.close();

@@ -37,8 +37,7 @@ class ContainersTest {
     }
 
     private static HostFrame.Invoke invoke(int container, String requestId, String payload) {
-        return new HostFrame.Invoke(
-                container, requestId, 30_000, ARN, "", payload.getBytes(StandardCharsets.UTF_8));
+        return new HostFrame.Invoke(container, requestId, 30_000, ARN, "", payload.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String body(HostFrame.Result result) {

@@ -12,7 +12,12 @@ public enum Trigger {
      * A batch from the dead-letter queue's mapping, which only counts sub-tasks into their jobs and
      * parks them: injected faults leave it alone, so a run with faults still ends.
      */
-    DEAD_LETTERS;
+    DEAD_LETTERS,
+    /**
+     * The schedule that runs the job ledger's sweep ({@code {"loadSplitterSweep": {}}}), as the
+     * deployment's EventBridge schedule invokes it: the safety net, which injected faults leave alone.
+     */
+    SCHEDULE;
 
     /** Whether the invocation's event is an SQS batch. */
     public boolean isSqs() {

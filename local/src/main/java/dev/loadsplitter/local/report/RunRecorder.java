@@ -86,6 +86,10 @@ public final class RunRecorder implements InvocationListener {
 
     @Override
     public void finished(Finished finished) {
+        if (finished.started().trigger() == dev.loadsplitter.local.container.Trigger.SCHEDULE) {
+            // The ledger's sweep: the schedule's, not the run's.
+            return;
+        }
         InvocationRecord record = finished.started().trigger().isSqs() ? ofSqsBatch(finished) : ofDirectEvent(finished);
         if (record.kind() == InvocationRecord.Kind.INVALID) {
             rejectedEvents.incrementAndGet();

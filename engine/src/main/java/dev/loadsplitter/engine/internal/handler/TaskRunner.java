@@ -201,7 +201,8 @@ final class TaskRunner<T> {
             Book book)
             throws Exception {
         int items = count(task);
-        WorkContext context = new WorkContext(lineage.jobId(), lineage.partId(), sourceId);
+        WorkContext context = new WorkContext(
+                lineage.jobId(), lineage.partId(), sourceId, lineage.firstItem(), Optional.of(deadline.at()));
         if (continuation.isEmpty() && !splitter.policy().isLarge(items)) {
             return process(task, items, lineage, context, deadline, book);
         }
@@ -390,7 +391,7 @@ final class TaskRunner<T> {
             throws Exception {
         int count = (int) (to - from);
         int offset = (int) (from - lineage.firstItem());
-        List<ItemWork.Outcome> outcomes = work.process(slice(task, offset, offset + count), count, context);
+        List<ItemWork.Outcome> outcomes = work.process(slice(task, offset, offset + count), count, context.from(from));
         List<ItemOutcome> marks = new ArrayList<>(count);
         int done = 0;
         for (int i = 0; i < count; i++) {
