@@ -4,11 +4,13 @@ import dev.loadsplitter.engine.internal.ledger.ItemOutcome;
 import dev.loadsplitter.engine.internal.queue.SubTaskSender;
 import dev.loadsplitter.engine.internal.split.SplitException;
 import dev.loadsplitter.engine.internal.split.Splitter;
+import dev.loadsplitter.engine.message.ItemResult;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.task.ItemNoun;
 import dev.loadsplitter.engine.task.TaskType;
 import dev.loadsplitter.engine.task.WorkContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -398,6 +400,15 @@ final class TaskRunner<T> {
             long index = from + i;
             open.remove(index);
             switch (outcomes.get(i)) {
+                case ItemWork.Outcome.Ok ok
+                when tooLarge(ok.result()) ->
+                    failures.put(
+                            index,
+                            new IllegalArgumentException("the item's result is "
+                                    + ok.result().orElseThrow().getBytes(StandardCharsets.UTF_8).length
+                                    + " bytes of JSON, over the limit of " + ItemResult.MAX_BYTES
+                                    + " bytes (ItemResult.MAX_BYTES); return less, or store it elsewhere (S3) and "
+                                    + "return where"));
                 case ItemWork.Outcome.Ok ok -> {
                     marks.add(new ItemOutcome.Done(index, ok.result()));
                     done++;
@@ -407,6 +418,13 @@ final class TaskRunner<T> {
         }
         book.record(marks, open.isEmpty() && failures.isEmpty());
         return done;
+    }
+
+    private static boolean tooLarge(Optional<String> result) {
+        // A UTF-8 byte is at least a char's worth of a String's length: count bytes only when it could matter.
+        return result.isPresent()
+                && result.get().length() * 3L > ItemResult.MAX_BYTES
+                && result.get().getBytes(StandardCharsets.UTF_8).length > ItemResult.MAX_BYTES;
     }
 
     /** The open items as runs of consecutive indexes, {@code [from, to)} each. */

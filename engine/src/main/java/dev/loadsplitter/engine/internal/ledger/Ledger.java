@@ -1,7 +1,12 @@
 package dev.loadsplitter.engine.internal.ledger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.CloseReason;
+import dev.loadsplitter.engine.message.ItemResult;
 import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.engine.message.JobStatus;
 import java.time.Clock;
@@ -173,6 +178,59 @@ public final class Ledger implements JobLedger {
     public void results(String jobId, Consumer<ItemMark> each) {
         long items = jobs.standing(jobId, true).map(Standing::items).orElse(0L);
         marks.forEach(jobId, 0, items, item -> each.accept(ItemMark.of(item)));
+    }
+
+    /**
+     * What became of each of the job's items, in item order, one each: for an open job the items
+     * finished so far; for a closed one every item, those it never started as {@link ItemResult.Skipped}.
+     *
+     * @return whether the job is closed, so that every item was given
+     * @throws UnknownJobException when there is no such job
+     */
+    public boolean itemResults(String jobId, Consumer<ItemResult> each) {
+        JobRecord record = jobs.record(jobId).orElseThrow(() -> new UnknownJobException(jobId));
+        boolean closed = record.status().isClosed();
+        long[] next = {0};
+        marks.forEach(jobId, 0, record.items(), item -> {
+            ItemMark mark = ItemMark.of(item);
+            if (closed) {
+                for (long gap = next[0]; gap < mark.index(); gap++) {
+                    each.accept(new ItemResult.Skipped(gap));
+                }
+            }
+            next[0] = mark.index() + 1;
+            toResult(mark).ifPresent(each);
+        });
+        if (closed) {
+            for (long gap = next[0]; gap < record.items(); gap++) {
+                each.accept(new ItemResult.Skipped(gap));
+            }
+        }
+        return closed;
+    }
+
+    private static Optional<ItemResult> toResult(ItemMark mark) {
+        return switch (mark.state()) {
+            case DONE ->
+                Optional.of(new ItemResult.Done(
+                        mark.index(), mark.result().map(Ledger::parse).orElse(NullNode.getInstance())));
+            case DEAD ->
+                Optional.of(new ItemResult.Failed(
+                        mark.index(),
+                        mark.errorType().orElse(""),
+                        mark.errorMessage().orElse("")));
+            case SKIPPED -> Optional.of(new ItemResult.Skipped(mark.index()));
+            case PENDING -> Optional.empty();
+        };
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return EventJson.shared().readTree(json);
+        } catch (java.io.IOException e) {
+            // Written by the engine's own mapper: unreadable only if the table was edited by hand.
+            return TextNode.valueOf(json);
+        }
     }
 
     /** What cancelling a job came to. */
