@@ -97,6 +97,28 @@ final class FunctionOptions {
     String dispatch = "sqs";
 
     @Option(
+            names = "--job-deadline",
+            paramLabel = "DURATION",
+            description = "How long a job may stay open before the sweep closes it as TIMED_OUT, its open items "
+                    + "counted as skipped (JOB_DEADLINE; default: the function's, 5d). The local runtime sweeps "
+                    + "every quarter of it, between 1s and 1m.")
+    Duration jobDeadline;
+
+    @Option(
+            names = "--tolerated-failure-count",
+            paramLabel = "N",
+            description = "The most dead-lettered items a job tolerates (TOLERATED_FAILURE_COUNT): when more fail, "
+                    + "the job stops, its items not started are skipped, and it closes FAILED (default: no bound).")
+    Long toleratedFailureCount;
+
+    @Option(
+            names = "--tolerated-failure-percentage",
+            paramLabel = "P",
+            description = "The same as a percentage of the job's items, 0 to 100 (TOLERATED_FAILURE_PERCENTAGE; "
+                    + "default: no bound).")
+    Double toleratedFailurePercentage;
+
+    @Option(
             names = "--log-format",
             paramLabel = "text|json",
             description = "Lambda's log format (AWS_LAMBDA_LOG_FORMAT): 'text', or 'json' for one JSON object per line "
@@ -122,6 +144,9 @@ final class FunctionOptions {
         ours.put(EngineSettings.MAX_RECEIVE_COUNT.name(), "--max-receive-count");
         ours.put(LOG_FORMAT, "--log-format");
         ours.put(EngineSettings.DISPATCH.name(), "--dispatch");
+        ours.put(EngineSettings.JOB_DEADLINE.name(), "--job-deadline");
+        ours.put(EngineSettings.TOLERATED_FAILURE_COUNT.name(), "--tolerated-failure-count");
+        ours.put(EngineSettings.TOLERATED_FAILURE_PERCENTAGE.name(), "--tolerated-failure-percentage");
         for (String name : LocalEnvironment.RUNTIME_VARIABLES) {
             ours.putIfAbsent(name, "the local runtime, which points the function at its own queues and endpoints");
         }
@@ -143,16 +168,23 @@ final class FunctionOptions {
         environment.put(EngineSettings.MAX_ITEMS_PER_TASK.name(), Integer.toString(maxItemsPerTask));
         environment.put(LOG_FORMAT, logFormat().lambdaName());
         environment.put(EngineSettings.DISPATCH.name(), dispatch);
+        if (jobDeadline != null) {
+            environment.put(EngineSettings.JOB_DEADLINE.name(), jobDeadline.toMillis() + "ms");
+        }
+        if (toleratedFailureCount != null) {
+            environment.put(EngineSettings.TOLERATED_FAILURE_COUNT.name(), Long.toString(toleratedFailureCount));
+        }
+        if (toleratedFailurePercentage != null) {
+            environment.put(EngineSettings.TOLERATED_FAILURE_PERCENTAGE.name(), toleratedFailurePercentage.toString());
+        }
         try {
             // Settings the function would refuse at its first invocation are refused here, before anything starts.
             EngineSettings.from(environment);
         } catch (InvalidSettingException e) {
             String name = e.setting().name();
-            throw new UsageException(e.problem() + ". Fix "
-                    + (name.equals(EngineSettings.MAX_ITEMS_PER_TASK.name())
-                            ? "--max-items-per-task"
-                            : name.equals(EngineSettings.DISPATCH.name()) ? "--dispatch" : "--env " + name + "=…")
-                    + ".");
+            String option = ours.getOrDefault(name, "");
+            throw new UsageException(
+                    e.problem() + ". Fix " + (option.startsWith("--") ? option : "--env " + name + "=…") + ".");
         }
         Duration visibility =
                 mapping.visibilityTimeout != null ? mapping.visibilityTimeout : functionTimeout.multipliedBy(6);

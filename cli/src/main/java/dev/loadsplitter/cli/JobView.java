@@ -1,37 +1,83 @@
 package dev.loadsplitter.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadsplitter.engine.internal.ledger.Ledger;
+import dev.loadsplitter.engine.internal.ledger.MarkState;
 import dev.loadsplitter.engine.message.JobCompletedEvent;
 import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.local.LocalEnvironment;
 import dev.loadsplitter.local.aws.EventBridgeBus;
+import dev.loadsplitter.local.report.RunRecorder;
 import dev.loadsplitter.local.report.RunSummary;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A run's job as the function kept it: its record (items counted when the event was first read)
- * and the completion events it published; read back at the end of a run to reconcile what the
- * runtime saw from outside with what the function counted.
+ * A run's job as the function's ledger keeps it, the completion events it published, and how it
+ * compares with what the runtime saw from outside: the ledger decides the verdict, the runtime's
+ * view cross-checks it.
  *
  * @param jobId the job's id, derived from the event as the function derives it
  * @param record the job record, when the function kept one
- * @param completedEvents how many "Job Completed" events the job published: one, once it is done
+ * @param events the details of the "Job Completed" events published for the job, in order
+ * @param check the ledger against the runtime's view, when there is a record
  */
-record JobView(String jobId, Optional<JobRecord> record, long completedEvents) {
+record JobView(String jobId, Optional<JobRecord> record, List<JsonNode> events, Optional<Check> check) {
 
     JobView {
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(record, "record");
+        events = List.copyOf(events);
+        Objects.requireNonNull(check, "check");
     }
 
-    static JobView of(LocalEnvironment environment, String jobId) {
-        long events = environment.aws().eventBridge().events().stream()
+    /**
+     * The ledger's items against the runtime's.
+     *
+     * @param doneMarks items the ledger marks DONE
+     * @param doneMarksSeen of those, the items the runtime saw done
+     * @param fromWorkLines whether the runtime's view is the work's own log lines, rather than the answers
+     */
+    record Check(long doneMarks, long doneMarksSeen, boolean fromWorkLines) {}
+
+    static JobView of(LocalEnvironment environment, String jobId, RunRecorder.ItemsSeen seen) {
+        List<JsonNode> events = environment.aws().eventBridge().events().stream()
                 .filter(event -> event.detailType().equals(JobCompletedEvent.DETAIL_TYPE)
                         && event.source().equals(JobCompletedEvent.SOURCE))
                 .map(EventBridgeBus.PutEvent::detail)
                 .filter(detail -> jobId.equals(detail.path("jobId").asText()))
-                .count();
-        return new JobView(jobId, environment.records().job(jobId), events);
+                .toList();
+        Ledger ledger = environment.records();
+        Optional<JobRecord> record = ledger.job(jobId);
+        Optional<Check> check = record.map(job -> {
+            long done = 0;
+            long doneSeen = 0;
+            for (Map.Entry<Long, MarkState> mark :
+                    ledger.marks(jobId, 0, job.items()).entrySet()) {
+                if (mark.getValue() == MarkState.DONE) {
+                    done++;
+                    doneSeen += seen.contains().test(mark.getKey()) ? 1 : 0;
+                }
+            }
+            return new Check(done, doneSeen, seen.fromWorkLines());
+        });
+        return new JobView(jobId, record, events, check);
+    }
+
+    /** How many "Job Completed" events the job published: one per close, a duplicate only when an answer was lost. */
+    long completedEvents() {
+        return events.size();
+    }
+
+    /** Whether the job closed and the event of its last close is on the bus. */
+    boolean closedAndPublished() {
+        return record.filter(job -> job.status().isClosed())
+                .map(job ->
+                        events.stream().anyMatch(event -> event.path("close").asInt() >= job.close()))
+                .orElse(false);
     }
 
     /** The items of the invoked task: the job's count when the function read the event, else what the runs' answers said. */
@@ -39,18 +85,35 @@ record JobView(String jobId, Optional<JobRecord> record, long completedEvents) {
         return record.map(JobRecord::items).filter(items -> items > 0).orElse(summary.items());
     }
 
-    /** Items the function counted as neither processed nor dead-lettered: never started. */
+    /** Items the function counted as neither processed, dead-lettered nor skipped. */
     long notStarted() {
         return record.map(JobRecord::outstanding).orElse(0L);
     }
 
-    /** {@code items == itemsProcessed + itemsDeadLettered + itemsNotStarted}, the runtime's view against the function's. */
+    /**
+     * The independent check: every item the ledger counts processed has a DONE mark, and the runtime
+     * saw each of them done. Without a record, the runtime's own count must add up.
+     */
     boolean reconciled(RunSummary summary) {
-        return summary.itemsProcessed() + summary.itemsDeadLettered() + notStarted() == items(summary);
+        if (record.isEmpty() || check.isEmpty()) {
+            return summary.itemsProcessed() + summary.itemsDeadLettered() == items(summary);
+        }
+        JobRecord job = record.get();
+        Check marks = check.get();
+        return marks.doneMarks() == job.processed() && marks.doneMarksSeen() == job.processed();
     }
 
     /** The job's status, or {@code NONE} when the function kept no record (IDEMPOTENCY=off, or memory in another JVM). */
     String status() {
         return record.map(job -> job.status().name()).orElse("NONE");
+    }
+
+    /** {@code run --json}'s {@code job}: the record as {@code jobs show --json} prints it, and the events counted. */
+    Optional<ObjectNode> toJson() {
+        return record.map(job -> {
+            ObjectNode node = job.toJson();
+            node.put("completedEvents", completedEvents());
+            return node;
+        });
     }
 }

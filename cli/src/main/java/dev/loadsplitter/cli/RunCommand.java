@@ -1,9 +1,13 @@
 package dev.loadsplitter.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.JobCompletedEvent;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.local.LocalEnvironment;
@@ -27,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,12 +46,12 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:every item was processed",
-            "1:not drained before --timeout",
+            "0:every item was processed: the job closed COMPLETED and its event was published",
+            "1:not drained, or the job not closed and published, before --timeout",
             "2:the command line, the event file or a setting was wrong",
             "3:the JVM heap filled up; rerun with a bigger -Xmx",
-            "4:the run finished, but items were dead-lettered, the event was rejected (400) or went to the "
-                    + "failed-events queue, or the function could not start"
+            "4:the run finished, but the job closed COMPLETED_WITH_FAILURES, FAILED, CANCELLED or TIMED_OUT, the "
+                    + "event was rejected (400) or went to the failed-events queue, or the function could not start"
         },
         description = "Starts everything, invokes the function with EVENT_FILE as EventBridge does "
                 + "(asynchronously), and waits until the queue is drained and every invocation has finished. "
@@ -121,10 +126,10 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(ExitCodes.HEAP_FULL);
         });
         try (heapGuard;
-                LocalEnvironment environment = LocalEnvironment.start(
-                        settings,
-                        listener,
-                        (requestId, at, message) -> status.print(line -> log.event(requestId, at, line), message))) {
+                LocalEnvironment environment = LocalEnvironment.start(settings, listener, (requestId, at, message) -> {
+                    recorder.functionLine(message);
+                    status.print(line -> log.event(requestId, at, line), message);
+                })) {
             long startupMs = Duration.between(
                             Instant.ofEpochMilli(
                                     ManagementFactory.getRuntimeMXBean().getStartTime()),
@@ -140,13 +145,22 @@ final class RunCommand implements Callable<Integer> {
             String jobId = JobIds.derive(EventJson.shared().readTree(event));
             status.start(() -> progress(environment, recorder, jobId));
             environment.async().submit(event);
+            Instant end = Instant.now().plus(timeout);
             boolean drained = environment.awaitDrained(timeout);
+            boolean publishes = !settings.environment()
+                    .getOrDefault(EngineSettings.EVENT_BUS_NAME.name(), "default")
+                    .isEmpty();
+            if (drained) {
+                awaitJob(environment, jobId, end, publishes);
+                // Closing may have taken a redelivery or a sweep: what it started has ended too.
+                drained = environment.awaitDrained(Duration.ofSeconds(2));
+            }
             status.stop();
             RunSummary summary = recorder.summary(
                     environment.function().coldStarts(),
                     environment.function().peakConcurrency(),
                     environment.deadLetters());
-            JobView job = JobView.of(environment, jobId);
+            JobView job = JobView.of(environment, jobId, recorder.itemsSeen());
             if (report != null) {
                 Files.writeString(
                         report,
@@ -209,7 +223,8 @@ final class RunCommand implements Callable<Integer> {
                     environment.async().failedEvents(),
                     environment.failedEventsUrl(),
                     environment.parkedUrl(),
-                    settings.maxReceiveCount()));
+                    settings.maxReceiveCount(),
+                    publishes));
             if (!verdict.line().isEmpty()) {
                 PrintWriter messages = spec.commandLine().getErr();
                 messages.println(verdict.line());
@@ -232,6 +247,46 @@ final class RunCommand implements Callable<Integer> {
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB here.";
     }
 
+    /**
+     * Waits, until {@code end}, for the job to close and the event of its close to be on the bus:
+     * a close left undone by a crash is done by a redelivery or the ledger's sweep. Stops early when
+     * nothing is left running and nothing but the job's deadline could close it before {@code end}.
+     */
+    private static void awaitJob(LocalEnvironment environment, String jobId, Instant end, boolean publishes)
+            throws InterruptedException {
+        Duration deadline =
+                EngineSettings.from(environment.settings().environment()).jobDeadline();
+        while (Instant.now().isBefore(end)) {
+            Optional<JobRecord> record = environment.records().job(jobId);
+            if (record.isEmpty()) {
+                // No ledger (IDEMPOTENCY=off, a function of its own), or the event was refused: the drain decides.
+                return;
+            }
+            JobRecord job = record.get();
+            boolean closed = job.status().isClosed();
+            if (closed && (!publishes || published(environment, jobId, job.close()))) {
+                return;
+            }
+            boolean idle = environment.isDrained();
+            boolean deadlineBeforeEnd = job.firstActivity().plus(deadline).isBefore(end);
+            if (idle
+                    && !closed
+                    && !deadlineBeforeEnd
+                    && !environment.async().failedEvents().isEmpty()) {
+                // The event failed every attempt: only a redrive or the deadline's sweep will close the job.
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean published(LocalEnvironment environment, String jobId, int close) {
+        return environment.aws().eventBridge().events().stream()
+                .anyMatch(event -> event.detailType().equals(JobCompletedEvent.DETAIL_TYPE)
+                        && jobId.equals(event.detail().path("jobId").asText())
+                        && event.detail().path("close").asInt() >= close);
+    }
+
     /** The live line: the runtime's counts, and the job's progress as the function counts it. */
     private String progress(LocalEnvironment environment, RunRecorder recorder, String jobId) {
         String job = environment
@@ -239,11 +294,12 @@ final class RunCommand implements Callable<Integer> {
                 .job(jobId)
                 .map(record -> String.format(
                         Locale.ROOT,
-                        " · job %s %,d/%,d processed, %,d dead-lettered",
+                        " · job %s %,d/%,d processed, %,d dead-lettered, %,d skipped",
                         record.status(),
                         record.processed(),
                         record.items(),
-                        record.deadLettered()))
+                        record.deadLettered(),
+                        record.skipped()))
                 .orElse("");
         return String.format(
                 Locale.ROOT,
@@ -289,10 +345,35 @@ final class RunCommand implements Callable<Integer> {
         node.put("jobId", job.jobId());
         node.put("jobStatus", job.status());
         node.put("jobCompletedEvents", job.completedEvents());
+        node.set("job", job.toJson().<JsonNode>map(record -> record).orElse(NullNode.getInstance()));
         node.put("failedEvents", failedEvents);
         node.put("drained", drained);
         node.put("startupMs", startupMs);
         return node;
+    }
+
+    /** The reconciliation line: the ledger's processed items against what the runtime saw done, or the runtime's sum. */
+    private static String reconciliation(RunSummary summary, JobView job) {
+        String verdict = job.reconciled(summary) ? "holds" : "DOES NOT HOLD";
+        if (job.record().isPresent() && job.check().isPresent()) {
+            JobView.Check check = job.check().get();
+            return String.format(
+                    Locale.ROOT,
+                    "%,d processed in the ledger, %,d marked done, %,d of them seen done by the runtime (%s): %s",
+                    job.record().get().processed(),
+                    check.doneMarks(),
+                    check.doneMarksSeen(),
+                    check.fromWorkLines() ? "the work's lines" : "the answers",
+                    verdict);
+        }
+        return String.format(
+                Locale.ROOT,
+                "%,d items = %,d processed + %,d dead-lettered + %,d not started: %s",
+                job.items(summary),
+                summary.itemsProcessed(),
+                summary.itemsDeadLettered(),
+                job.notStarted(),
+                verdict);
     }
 
     private static String text(RunSummary summary, JobView job, boolean drained, long startupMs) {
@@ -312,8 +393,8 @@ final class RunCommand implements Callable<Integer> {
                   serial estimate     %,.2f s   (processing time measured, as if one invocation did it all)
                   speedup             %.2fx
                   start-up            %,.2f s   (JVM and SQS server, not in wall time)
-                  reconciliation      %,d items = %,d processed + %,d dead-lettered + %,d not started: %s (%,d duplicates suppressed)
-                  job                 %s %s, %d completion event%s
+                  reconciliation      %s (%,d duplicates suppressed)
+                  job                 %s %s%s, %d completion event%s
                 """,
                 drained ? "" : " (NOT DRAINED: timed out)",
                 summary.invocations(),
@@ -327,14 +408,20 @@ final class RunCommand implements Callable<Integer> {
                 summary.serialEstimateMs() / 1000.0,
                 summary.speedup(),
                 startupMs / 1000.0,
-                job.items(summary),
-                summary.itemsProcessed(),
-                summary.itemsDeadLettered(),
-                job.notStarted(),
-                job.reconciled(summary) ? "holds" : "DOES NOT HOLD",
+                reconciliation(summary, job),
                 summary.duplicatesSuppressed(),
                 job.jobId(),
                 job.status(),
+                job.record()
+                        .map(record -> String.format(
+                                Locale.ROOT,
+                                " (%,d of %,d processed, %,d dead-lettered, %,d skipped%s)",
+                                record.processed(),
+                                record.items(),
+                                record.deadLettered(),
+                                record.skipped(),
+                                record.close() > 1 ? ", close " + record.close() : ""))
+                        .orElse(""),
                 job.completedEvents(),
                 job.completedEvents() == 1 ? "" : "s");
     }

@@ -2,6 +2,8 @@ package dev.loadsplitter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loadsplitter.engine.message.CloseReason;
 import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.engine.message.JobStatus;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
@@ -12,45 +14,66 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** A finished run's exit code and its one line, from what the run saw and what the function counted. */
+/** A finished run's exit code and its one line: from the job's ledger when there is one, else from what the run saw. */
 class RunVerdictTest {
 
     private static final Instant T = Instant.parse("2026-11-26T12:00:00Z");
     private static final String FAILED_EVENTS = "http://127.0.0.1:9324/000000000000/load-splitter-failed-events";
+    private static final RunVerdict.Waiting DRAINED =
+            new RunVerdict.Waiting(0, 0, 0, 0, Duration.ofSeconds(30), Duration.ofMinutes(10));
 
     private static RunSummary summary(long items, long processed, int deadLetteredMessages, long itemsDeadLettered) {
         return new RunSummary(
                 10, 9, processed, 0, deadLetteredMessages, 1, 5, 1_000, 5_000, 5.0, items, itemsDeadLettered, 0, 0, 0);
     }
 
-    private static JobView job(long items, long processed, long deadLettered) {
-        JobStatus status = processed + deadLettered < items
-                ? JobStatus.IN_PROGRESS
-                : deadLettered > 0 ? JobStatus.COMPLETED_WITH_FAILURES : JobStatus.COMPLETED;
-        return new JobView(
+    private static JobRecord record(
+            long items, long processed, long deadLettered, long skipped, JobStatus status, CloseReason reason) {
+        return new JobRecord(
                 "job-1",
-                Optional.of(new JobRecord(
-                        "job-1",
-                        "ec2-create-tags",
-                        items,
-                        processed,
-                        deadLettered,
-                        0,
-                        0,
-                        0,
-                        T,
-                        T,
-                        status,
-                        Optional.empty(),
-                        status.isClosed() ? 1 : 0,
-                        Optional.empty())),
-                1);
+                "ec2-create-tags",
+                items,
+                processed,
+                deadLettered,
+                skipped,
+                0,
+                0,
+                T,
+                T,
+                status,
+                Optional.ofNullable(reason),
+                status.isClosed() ? 1 : 0,
+                status.isClosed() ? Optional.of(T) : Optional.empty());
+    }
+
+    /** A job the ledger keeps, with its close's event on the bus when closed, and the runtime saw every DONE item. */
+    private static JobView ledgerJob(JobRecord record) {
+        List<JsonNode> events = record.status().isClosed() ? List.of(record.toJson()) : List.of();
+        return new JobView(
+                record.jobId(),
+                Optional.of(record),
+                events,
+                Optional.of(new JobView.Check(record.processed(), record.processed(), true)));
+    }
+
+    /** A run whose function keeps no ledger (IDEMPOTENCY=off, a function of its own). */
+    private static JobView noLedger() {
+        return new JobView("job-1", Optional.empty(), List.of(), Optional.empty());
     }
 
     private static RunVerdict verdict(RunSummary summary, JobView job, List<AsyncInvoker.FailedEvent> failedEvents) {
+        return verdict(true, DRAINED, summary, job, failedEvents);
+    }
+
+    private static RunVerdict verdict(
+            boolean drained,
+            RunVerdict.Waiting waiting,
+            RunSummary summary,
+            JobView job,
+            List<AsyncInvoker.FailedEvent> failedEvents) {
         return RunVerdict.of(new RunVerdict.Facts(
-                true,
-                null,
+                drained,
+                waiting,
                 summary,
                 job,
                 List.of(),
@@ -58,7 +81,8 @@ class RunVerdictTest {
                 failedEvents,
                 FAILED_EVENTS,
                 "load-splitter-dlq",
-                3));
+                3,
+                true));
     }
 
     private static AsyncInvoker.FailedEvent timedOut() {
@@ -66,16 +90,160 @@ class RunVerdictTest {
     }
 
     @Test
-    void everyItemProcessedIsExitZeroWithNothingToSay() {
-        RunVerdict verdict = verdict(summary(100, 100, 0, 0), job(100, 100, 0), List.of());
+    void aCompletedJobWithItsEventPublishedIsExitZeroWithNothingToSay() {
+        RunVerdict verdict = verdict(
+                summary(100, 100, 0, 0),
+                ledgerJob(record(100, 100, 0, 0, JobStatus.COMPLETED, CloseReason.ALL_PROCESSED)),
+                List.of());
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(verdict.line()).isEmpty();
     }
 
     @Test
+    void theLedgerDecidesNotTheRuntimesCount() {
+        // The runtime lost sight of items (answers lost), but the ledger counts them all done.
+        RunVerdict verdict = verdict(
+                summary(100, 60, 0, 0),
+                ledgerJob(record(100, 100, 0, 0, JobStatus.COMPLETED, CloseReason.ALL_PROCESSED)),
+                List.of());
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.OK);
+    }
+
+    @Test
+    void aCompletedJobWhoseEventIsNotOnTheBusIsExitOne() {
+        JobRecord record = record(100, 100, 0, 0, JobStatus.COMPLETED, CloseReason.ALL_PROCESSED);
+        JobView unpublished =
+                new JobView("job-1", Optional.of(record), List.of(), Optional.of(new JobView.Check(100, 100, true)));
+
+        RunVerdict verdict = verdict(summary(100, 100, 0, 0), unpublished, List.of());
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(verdict.line()).contains("completion event is not on the bus", "jobs show job-1");
+    }
+
+    @Test
+    void anEventOfAnEarlierCloseDoesNotAnnounceTheLaterOne() {
+        JobRecord first = record(100, 90, 10, 0, JobStatus.COMPLETED_WITH_FAILURES, CloseReason.DEAD_LETTERED);
+        JobRecord second = new JobRecord(
+                "job-1",
+                "ec2-create-tags",
+                100,
+                100,
+                0,
+                0,
+                0,
+                0,
+                T,
+                T,
+                JobStatus.COMPLETED,
+                Optional.of(CloseReason.ALL_PROCESSED),
+                2,
+                Optional.of(T));
+        JobView view = new JobView(
+                "job-1", Optional.of(second), List.of(first.toJson()), Optional.of(new JobView.Check(100, 100, true)));
+
+        assertThat(view.closedAndPublished()).isFalse();
+        assertThat(verdict(summary(100, 100, 0, 0), view, List.of()).exitCode()).isEqualTo(ExitCodes.FAILED);
+    }
+
+    @Test
+    void aJobStillOpenWhenNothingIsLeftRunningIsExitOneAndSaysWhereToLook() {
+        RunVerdict verdict = verdict(
+                summary(100, 40, 0, 0), ledgerJob(record(100, 40, 0, 0, JobStatus.IN_PROGRESS, null)), List.of());
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(verdict.line()).contains("job job-1 is still open: 40 of 100 items processed", "--job-deadline");
+    }
+
+    @Test
+    void aJobStillOpenWhenTheRunDidNotDrainSaysBoth() {
+        RunVerdict verdict = verdict(
+                false,
+                new RunVerdict.Waiting(2, 5, 1, 0, Duration.ofSeconds(30), Duration.ofMinutes(1)),
+                summary(100, 40, 0, 0),
+                ledgerJob(record(100, 40, 0, 0, JobStatus.IN_PROGRESS, null)),
+                List.of());
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(verdict.line()).contains("not drained after 1m", "2 invocations running", "job job-1 is still open");
+    }
+
+    @Test
+    void aJobWithDeadLetteredItemsIsExitFourAndCountsThemFromTheLedger() {
+        RunVerdict verdict = verdict(
+                summary(200, 139, 61, 61),
+                ledgerJob(record(200, 139, 61, 0, JobStatus.COMPLETED_WITH_FAILURES, CloseReason.DEAD_LETTERED)),
+                List.of());
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.ITEMS_FAILED);
+        assertThat(verdict.line()).contains("61 of the job's 200 items failed 3 receives", "jobs results job-1");
+    }
+
+    @Test
+    void aJobStoppedByItsToleranceIsExitFourAndNamesTheOptions() {
+        RunVerdict verdict = verdict(
+                summary(200, 20, 1, 1),
+                ledgerJob(record(200, 20, 1, 179, JobStatus.FAILED, CloseReason.TOLERANCE_EXCEEDED)),
+                List.of());
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.ITEMS_FAILED);
+        assertThat(verdict.line()).contains("--tolerated-failure-count", "179 skipped");
+    }
+
+    @Test
+    void aCancelledJobIsExitFour() {
+        RunVerdict verdict = verdict(
+                summary(200, 20, 0, 0),
+                ledgerJob(record(200, 20, 0, 180, JobStatus.CANCELLED, CloseReason.CANCELLED)),
+                List.of());
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.ITEMS_FAILED);
+        assertThat(verdict.line()).contains("was cancelled", "180 skipped");
+    }
+
+    @Test
+    void aTimedOutJobIsExitFourAndNamesTheDeadline() {
+        RunVerdict verdict = verdict(
+                summary(200, 20, 0, 0),
+                ledgerJob(record(200, 20, 0, 180, JobStatus.TIMED_OUT, CloseReason.TIMED_OUT)),
+                List.of());
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.ITEMS_FAILED);
+        assertThat(verdict.line()).contains("--job-deadline", "180 skipped");
+    }
+
+    @Test
+    void aLedgerTheRuntimeCannotConfirmKeepsItsExitCodeAndWarns() {
+        JobRecord record = record(100, 100, 0, 0, JobStatus.COMPLETED, CloseReason.ALL_PROCESSED);
+        JobView view = new JobView(
+                "job-1", Optional.of(record), List.of(record.toJson()), Optional.of(new JobView.Check(100, 97, true)));
+
+        RunVerdict verdict = verdict(summary(100, 97, 0, 0), view, List.of());
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(verdict.line()).contains("warning", "97 done", "do not reconcile");
+    }
+
+    @Test
+    void anOpenJobWhoseEventFailedEveryAttemptIsExitFourAndSaysHowToRedrive() {
+        RunVerdict verdict = verdict(
+                summary(100, 30, 0, 0),
+                ledgerJob(record(100, 30, 0, 0, JobStatus.IN_PROGRESS, null)),
+                List.of(timedOut()));
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.ITEMS_FAILED);
+        assertThat(verdict.line())
+                .contains("failed all 3 attempts", "dlq list --queue-url " + FAILED_EVENTS, "still open");
+    }
+
+    @Test
     void everyItemProcessedByAttemptsThatEachTimedOutIsExitZeroAndNamesTheFailedEventRecord() {
-        RunVerdict verdict = verdict(summary(100, 100, 0, 0), job(100, 100, 0), List.of(timedOut()));
+        RunVerdict verdict = verdict(
+                summary(100, 100, 0, 0),
+                ledgerJob(record(100, 100, 0, 0, JobStatus.COMPLETED, CloseReason.ALL_PROCESSED)),
+                List.of(timedOut()));
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(verdict.line())
@@ -83,8 +251,14 @@ class RunVerdictTest {
     }
 
     @Test
-    void aDeadLetteredSplitWhosePartsWereAllQueuedIsExitZeroAndSaysSo() {
-        RunVerdict verdict = verdict(summary(100, 100, 1, 0), job(100, 100, 0), List.of());
+    void withoutALedgerEveryItemProcessedIsExitZero() {
+        assertThat(verdict(summary(100, 100, 0, 0), noLedger(), List.of()).exitCode())
+                .isEqualTo(ExitCodes.OK);
+    }
+
+    @Test
+    void withoutALedgerADeadLetteredSplitWhosePartsWereAllQueuedIsExitZeroAndSaysSo() {
+        RunVerdict verdict = verdict(summary(100, 100, 1, 0), noLedger(), List.of());
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(verdict.line())
@@ -95,8 +269,8 @@ class RunVerdictTest {
     }
 
     @Test
-    void aFailedEventWithItemsLeftIsExitFourAndSaysHowToRedrive() {
-        RunVerdict verdict = verdict(summary(100, 30, 0, 0), job(100, 30, 0), List.of(timedOut()));
+    void withoutALedgerAFailedEventWithItemsLeftIsExitFourAndSaysHowToRedrive() {
+        RunVerdict verdict = verdict(summary(100, 30, 0, 0), noLedger(), List.of(timedOut()));
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCodes.ITEMS_FAILED);
         assertThat(verdict.line())
@@ -104,8 +278,8 @@ class RunVerdictTest {
     }
 
     @Test
-    void deadLetteredItemsAreExitFourAndCounted() {
-        RunVerdict verdict = verdict(summary(200, 139, 61, 61), job(200, 139, 61), List.of());
+    void withoutALedgerDeadLetteredItemsAreExitFourAndCounted() {
+        RunVerdict verdict = verdict(summary(200, 139, 61, 61), noLedger(), List.of());
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCodes.ITEMS_FAILED);
         assertThat(verdict.line()).contains("61 items in 61 sub-tasks failed 3 receives", "load-splitter-dlq");
@@ -113,17 +287,12 @@ class RunVerdictTest {
 
     @Test
     void aRunThatDidNotDrainWhileMessagesWaitOutTheirVisibilityTimeoutNamesTheOptionsThatShortenIt() {
-        RunVerdict verdict = RunVerdict.of(new RunVerdict.Facts(
+        RunVerdict verdict = verdict(
                 false,
                 new RunVerdict.Waiting(0, 0, 1, 0, Duration.ofMinutes(6), Duration.ofMinutes(1)),
                 summary(5, 4, 0, 0),
-                job(5, 4, 0),
-                List.of(),
-                Optional.empty(),
-                List.of(),
-                FAILED_EVENTS,
-                "load-splitter-dlq",
-                5));
+                noLedger(),
+                List.of());
 
         assertThat(verdict.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(verdict.line())

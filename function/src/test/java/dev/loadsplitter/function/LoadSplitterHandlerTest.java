@@ -39,7 +39,7 @@ class LoadSplitterHandlerTest {
                     .contains(
                             "job=0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e01, source=req-42: processing tag key=\"Name\" on [i-0abcd1234ef567890]")
                     .contains(
-                            "job=0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e01, source=req-42: done tag key=\"Name\" on [i-0abcd1234ef567890]")
+                            "job=0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e01, source=req-42: done tag key=\"Name\" on [i-0abcd1234ef567890] (item 0)")
                     .contains("requestId=req-42, job=0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e01: handled 1 tag");
         }
     }

@@ -506,13 +506,18 @@ public final class LocalEnvironment implements AutoCloseable {
             Map<String, String> attributes = SubTaskAttribute.stringsOf(message.messageAttributes());
             int items = SubTaskAttribute.ITEM_COUNT.intIn(attributes, 1);
             String part = SubTaskAttribute.taskIdOr(attributes, message.messageId());
-            long queued = SubTaskAttribute.lineageOf(attributes) instanceof SubTaskAttribute.ReceivedLineage.Known known
-                    ? known.lineage()
-                            .taskId()
-                            .map(id -> records.queued(id.jobId(), id.partId()))
-                            .orElse(0L)
-                    : 0;
-            deadLetters.add(new RunSummary.DeadLetter(part, (int) Math.max(0, items - queued)));
+            long queued = 0;
+            long firstItem = -1;
+            if (SubTaskAttribute.lineageOf(attributes) instanceof SubTaskAttribute.ReceivedLineage.Known known) {
+                firstItem = known.lineage().firstItem();
+                queued = known.lineage()
+                        .taskId()
+                        .map(id -> records.queued(id.jobId(), id.partId()))
+                        .orElse(0L);
+            }
+            // A split queues its parts in item order: what it had not queued is the tail of its range.
+            deadLetters.add(new RunSummary.DeadLetter(
+                    part, firstItem < 0 ? -1 : firstItem + queued, (int) Math.max(0, items - queued)));
         }
         return deadLetters;
     }

@@ -49,7 +49,13 @@ public final class TagWork {
         if (!delay.isZero()) {
             sleeper.sleep(delay);
         }
-        log.info("{}: done tag key={} on {}", context.describe(), quoted(key), task.resourceIds());
+        // "(item N)", N the tag's index in the event, lets the local runtime check the ledger against the work.
+        log.info(
+                "{}: done tag key={} on {} (item {})",
+                context.describe(),
+                quoted(key),
+                task.resourceIds(),
+                context.firstItem() + index);
     }
 
     /** The key as a JSON string, quoted and escaped by Jackson, so odd characters cannot forge or break a log line. */

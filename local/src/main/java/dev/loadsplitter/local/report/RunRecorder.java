@@ -17,12 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Watches a run from outside the function, through the Lambda contract only: the events it is
@@ -48,8 +52,12 @@ public final class RunRecorder implements InvocationListener {
     private final Set<String> deliveredMessages = ConcurrentHashMap.newKeySet();
     /** Every sub-task (job/part) delivered at least once. */
     private final Set<String> deliveredParts = ConcurrentHashMap.newKeySet();
-    /** Items of each sub-task (job/part) the first time it succeeded; later successes are duplicates. */
+    /** Items of each sub-task without a lineage (a plain function's messages), by message, the first time it succeeded. */
     private final ConcurrentHashMap<String, Integer> processedParts = new ConcurrentHashMap<>();
+    /** Items (indexes in the event) of the sub-tasks with a lineage that succeeded, and of direct tasks processed. */
+    private final ItemSet processedItems = new ItemSet();
+    /** Items the work itself logged as done ({@code done … (item N)}). */
+    private final ItemSet loggedDone = new ItemSet();
     /** Items of each distinct direct task (by its bytes), from its last successful response. */
     private final ConcurrentHashMap<String, Integer> directTasks = new ConcurrentHashMap<>();
     /** Items of each distinct small direct task processed in place. */
@@ -134,6 +142,7 @@ public final class RunRecorder implements InvocationListener {
                     }
                     if (lost.processed() && directProcessed.putIfAbsent(task, lost.count()) == null) {
                         serialNanos.addAndGet(finished.duration().toNanos());
+                        processedItems.add(0, lost.count());
                     }
                 });
         Optional<DirectResponse> answer = result instanceof InvocationResult.Success success
@@ -151,6 +160,7 @@ public final class RunRecorder implements InvocationListener {
                     duplicates.incrementAndGet();
                 } else {
                     serialNanos.addAndGet(finished.duration().toNanos());
+                    processedItems.add(0, items);
                 }
             } else if (response.split()) {
                 kind = InvocationRecord.Kind.SPLIT;
@@ -215,7 +225,11 @@ public final class RunRecorder implements InvocationListener {
                 split += failed.contains(messageId) ? 0 : itemCount;
                 continue;
             }
-            if (processedParts.putIfAbsent(partOf(record), itemCount) != null) {
+            OptionalLong firstItem = firstItemOf(record);
+            boolean firstTime = firstItem.isPresent()
+                    ? processedItems.add(firstItem.getAsLong(), firstItem.getAsLong() + itemCount) > 0
+                    : processedParts.putIfAbsent(partOf(record), itemCount) == null;
+            if (!firstTime) {
                 duplicates.incrementAndGet();
                 continue;
             }
@@ -234,6 +248,48 @@ public final class RunRecorder implements InvocationListener {
                 : split > 0 ? InvocationRecord.Kind.SPLIT : InvocationRecord.Kind.PROCESS;
         return record(finished, kind, processed, split, received.size(), failed.size(), 0, errorOf(result));
     }
+
+    /** The index in the event of the first item a record carries, when it carries a lineage. */
+    private static OptionalLong firstItemOf(SqsRecord record) {
+        return SubTaskAttribute.lineageOf(record.messageAttributes())
+                        instanceof SubTaskAttribute.ReceivedLineage.Known known
+                ? OptionalLong.of(known.lineage().firstItem())
+                : OptionalLong.empty();
+    }
+
+    /**
+     * A line the function logged: one that says an item is done and ends {@code (item N)}, N its index
+     * in the original event, counts item N as seen done by the work itself. Our sample function's
+     * {@code done tag key=… on […] (item 17)} is such a line.
+     */
+    public void functionLine(String line) {
+        Matcher matcher = ITEM_DONE.matcher(line);
+        if (matcher.find()) {
+            long item = Long.parseLong(matcher.group(1));
+            loggedDone.add(item, item + 1);
+        }
+    }
+
+    private static final Pattern ITEM_DONE = Pattern.compile("\\bdone\\b.*\\(item (\\d{1,10})\\)\\s*$");
+
+    /**
+     * What the runtime saw of the items from outside the function: the work's own lines when it logs
+     * them (see {@link #functionLine}), else the items of the sub-tasks and direct tasks that succeeded.
+     */
+    public ItemsSeen itemsSeen() {
+        return loggedDone.size() > 0
+                ? new ItemsSeen(true, loggedDone.size(), loggedDone::contains)
+                : new ItemsSeen(false, processedItems.size() + sum(processedParts), processedItems::contains);
+    }
+
+    /**
+     * The items the runtime saw done.
+     *
+     * @param fromWorkLines whether from the work's own lines, rather than from the invocations' answers
+     * @param count how many distinct items
+     * @param contains whether item N was seen done
+     */
+    public record ItemsSeen(boolean fromWorkLines, long count, LongPredicate contains) {}
 
     /** The sub-task a record carries ({@code jobId/partId}), or the message itself when it has no lineage. */
     private static String partOf(SqsRecord record) {
@@ -321,11 +377,23 @@ public final class RunRecorder implements InvocationListener {
             first = first == null || start.isBefore(first) ? start : first;
             last = last == null || record.end().isAfter(last) ? record.end() : last;
         }
-        long processed = sum(processedParts) + sum(directProcessed);
+        long processed = processedItems.size() + sum(processedParts);
         long deadLetteredItems = 0;
         Set<String> counted = new HashSet<>();
+        ItemSet dead = new ItemSet();
         for (RunSummary.DeadLetter deadLetter : deadLetters) {
             String part = deadLetter.part();
+            if (deadLetter.firstItem() >= 0) {
+                // A sub-task of ours: its items, not queued by a split of it, that no other delivery processed.
+                long from = deadLetter.firstItem();
+                long to = from + deadLetter.itemCount();
+                for (long item = from; item < to; item++) {
+                    if (!processedItems.contains(item)) {
+                        deadLetteredItems += dead.add(item, item + 1);
+                    }
+                }
+                continue;
+            }
             // A dead-lettered part whose split went through (its sub-tasks were delivered) is accounted
             // for by those sub-tasks; only a part with no processed or delivered descendant is lost here.
             String children = part + ".";

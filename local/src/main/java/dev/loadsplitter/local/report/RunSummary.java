@@ -46,7 +46,9 @@ public record RunSummary(
      * A sub-task in the dead-letter queue, by its message attributes.
      *
      * @param part its task id ({@code jobId/partId}), or its message id when it carries no lineage
-     * @param itemCount its items
+     * @param firstItem the index in the event of the first of its items that none of its splits queued (they are
+     *     the tail of its range); -1 when it carries no lineage
+     * @param itemCount those items
      */
-    public record DeadLetter(String part, int itemCount) {}
+    public record DeadLetter(String part, long firstItem, int itemCount) {}
 }
