@@ -63,7 +63,8 @@ class DynamoDbException extends RuntimeException {
      */
     static DynamoDbException throttled(String table, String readOrWrite) {
         ObjectNode fields = JsonNodeFactory.instance.objectNode();
-        fields.putArray("ThrottlingReasons")
+        // The wire name of the member is lower camel, as the SDK's model has it.
+        fields.putArray("throttlingReasons")
                 .addObject()
                 .put("reason", "Table" + readOrWrite + "KeyRangeThroughputExceeded")
                 .put("resource", TableSchema.arn(table));

@@ -17,13 +17,22 @@ final class ItemThrottle {
 
     private final ItemCapacity capacity;
     private final Clock clock;
-    private final long burstNanos;
+    /**
+     * The bucket's currency: a second of an item's capacity is {@code writeRate * 2 * readRate} ticks, so a
+     * write unit costs {@code 2 * readRate} ticks and half a read unit {@code writeRate} ticks, exactly.
+     */
+    private final long ticksPerSecond;
+
+    private final long burstTicks;
     private final Map<Table, ConcurrentHashMap<ItemKey, Bucket>> buckets = new ConcurrentHashMap<>();
 
     ItemThrottle(ItemCapacity capacity, Clock clock) {
         this.capacity = capacity;
         this.clock = clock;
-        this.burstNanos = capacity.burst().toNanos();
+        this.ticksPerSecond =
+                capacity.isUnlimited() ? 0 : capacity.writeUnitsPerSecond() * 2 * capacity.readUnitsPerSecond();
+        this.burstTicks =
+                capacity.isUnlimited() ? 0 : ticksPerSecond * capacity.burst().toMillis() / 1000;
     }
 
     ItemCapacity capacity() {
@@ -32,33 +41,24 @@ final class ItemThrottle {
 
     /** Whether the item may take {@code writeUnits} write units now; if so they are taken. */
     boolean tryWrite(Table table, ItemKey key, long writeUnits) {
-        return tryTake(table, key, cost(writeUnits, capacity.writeUnitsPerSecond()));
+        return capacity.isUnlimited() || bucket(table, key).take(writeUnits * 2 * capacity.readUnitsPerSecond(), now());
     }
 
     /** Whether the item may take {@code readHalves} half read units now; if so they are taken. */
     boolean tryRead(Table table, ItemKey key, long readHalves) {
-        return tryTake(table, key, cost(readHalves / 2.0, capacity.readUnitsPerSecond()));
+        return capacity.isUnlimited() || bucket(table, key).take(readHalves * capacity.writeUnitsPerSecond(), now());
     }
 
     /** Gives back what {@link #tryWrite} took, for a transaction that was cancelled after all. */
     void refundWrite(Table table, ItemKey key, long writeUnits) {
-        long cost = cost(writeUnits, capacity.writeUnitsPerSecond());
-        if (cost > 0) {
-            bucket(table, key).refund(cost);
+        if (!capacity.isUnlimited()) {
+            bucket(table, key).refund(writeUnits * 2 * capacity.readUnitsPerSecond());
         }
-    }
-
-    private static long cost(double units, double perSecond) {
-        return Double.isInfinite(perSecond) ? 0 : (long) Math.ceil(units * NANOS_PER_SECOND / perSecond);
-    }
-
-    private boolean tryTake(Table table, ItemKey key, long cost) {
-        return cost == 0 || bucket(table, key).take(cost, now());
     }
 
     private Bucket bucket(Table table, ItemKey key) {
         return buckets.computeIfAbsent(table, t -> new ConcurrentHashMap<>())
-                .computeIfAbsent(key, k -> new Bucket(burstNanos, now()));
+                .computeIfAbsent(key, k -> new Bucket(burstTicks, ticksPerSecond, now()));
     }
 
     private long now() {
@@ -88,15 +88,17 @@ final class ItemThrottle {
         return dropped;
     }
 
-    /** One item's capacity, in nanoseconds of its rate. */
+    /** One item's capacity, in ticks. */
     private static final class Bucket {
 
         private final long capacity;
+        private final long ticksPerSecond;
         private long available;
         private long refilledAt;
 
-        Bucket(long capacity, long now) {
+        Bucket(long capacity, long ticksPerSecond, long now) {
             this.capacity = capacity;
+            this.ticksPerSecond = ticksPerSecond;
             this.available = capacity;
             this.refilledAt = now;
         }
@@ -122,7 +124,10 @@ final class ItemThrottle {
 
         private void refill(long now) {
             if (now > refilledAt) {
-                available = Math.min(capacity, available + (now - refilledAt));
+                // Exact for every realistic rate and step (the product stays below 2^53); a long idle step
+                // only fills the bucket, which the minimum caps.
+                double ticks = (double) (now - refilledAt) * ticksPerSecond / NANOS_PER_SECOND;
+                available = (long) Math.min(capacity, available + ticks);
                 refilledAt = now;
             }
         }
