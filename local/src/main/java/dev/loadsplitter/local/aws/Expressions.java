@@ -23,7 +23,9 @@ import java.util.function.Predicate;
  * with {@code +}, {@code -}, {@code if_not_exists} and {@code list_append}, {@code REMOVE}, {@code ADD}
  * for numbers and sets, {@code DELETE} for sets); projections; and a Query's key condition. Paths are
  * attribute names, {@code #placeholders}, map entries ({@code a.b}) and list elements ({@code a[2]});
- * values are {@code :placeholders}. Anything else is refused with DynamoDB's {@code ValidationException}.
+ * values are {@code :placeholders}. An attribute named by one of DynamoDB's reserved words must go through a
+ * placeholder. Anything else is refused with DynamoDB's {@code ValidationException}.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html
  *
  * <p>An expression may be at most 4 KB long with at most 300 operators and functions, and, as a
  * document path may be at most 32 levels deep, this parser nests parentheses, {@code NOT}s and
@@ -41,7 +43,25 @@ final class Expressions {
     /** How deep parentheses, NOTs and functions nest; DynamoDB's limit on a document path's depth. */
     static final int MAX_DEPTH = 32;
 
+    /** DynamoDB's reserved words, which an expression may use as attribute names only through a #placeholder. */
+    private static final Set<String> RESERVED = reservedWords();
+
     private Expressions() {}
+
+    private static Set<String> reservedWords() {
+        try (var in = Expressions.class.getResourceAsStream("reserved-words.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("reserved-words.txt is missing beside " + Expressions.class);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Could not read DynamoDB's reserved words", e);
+        }
+    }
 
     /** A test of an item, from a ConditionExpression or a FilterExpression ({@code kind}, for messages). */
     static Predicate<Map<String, JsonNode>> condition(String kind, String text, Placeholders placeholders) {
@@ -689,7 +709,14 @@ final class Expressions {
             if (token == null || !token.kind().equals("name")) {
                 throw invalid("expected an attribute name");
             }
-            return token.text().startsWith("#") ? placeholders.name(token.text()) : token.text();
+            if (token.text().startsWith("#")) {
+                return placeholders.name(token.text());
+            }
+            if (RESERVED.contains(token.text().toUpperCase(Locale.ROOT))) {
+                throw DynamoDbException.validation("Invalid " + kind + ": Attribute name is a reserved keyword; "
+                        + "reserved keyword: " + token.text());
+            }
+            return token.text();
         }
 
         private JsonNode value() {

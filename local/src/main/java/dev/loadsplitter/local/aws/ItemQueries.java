@@ -14,7 +14,8 @@ import java.util.function.Predicate;
  * condition) and {@code Scan} (every item, optionally one segment of a parallel scan), with
  * {@code FilterExpression}, {@code ProjectionExpression}, {@code Select} ({@code COUNT} among them),
  * {@code Limit}, {@code ExclusiveStartKey}/{@code LastEvaluatedKey} paging and DynamoDB's 1 MB page:
- * {@code Limit} and the 1 MB count the items read before the filter, and a page that stopped at either
+ * {@code Limit} and the 1 MB count the items read before the filter (the item that crosses 1 MB ends the
+ * page), and a page that stopped at either
  * says where to go on, even when nothing is left. Both read committed items, without locks; they are
  * metered (a unit per 4 KB read, half that when eventually consistent) but not throttled per item.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.html
@@ -152,7 +153,8 @@ final class ItemQueries {
                 if (item == null || !segment.test(entry.getKey())) {
                     continue;
                 }
-                if (scanned == limit || scanned > 0 && bytes + item.size() > PAGE_BYTES) {
+                // The item that takes the page past 1 MB is the page's last, as in DynamoDB (and dynalite).
+                if (scanned == limit || bytes >= PAGE_BYTES) {
                     stopped = true;
                     break;
                 }
