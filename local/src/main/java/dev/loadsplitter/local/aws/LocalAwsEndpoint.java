@@ -159,7 +159,12 @@ public final class LocalAwsEndpoint implements AutoCloseable {
             Files.createDirectories(directory);
             FileChannel channel =
                     FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
+                lock = null;
+            }
             if (lock == null) {
                 channel.close();
                 throw new IllegalStateException("Another local AWS endpoint keeps its data in " + directory
