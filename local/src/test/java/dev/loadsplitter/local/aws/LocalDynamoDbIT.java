@@ -434,4 +434,55 @@ class LocalDynamoDbIT {
                 .hasMessageContaining(
                         "Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}");
     }
+
+    @ParameterizedTest
+    @MethodSource("endpoints")
+    void aFailedConditionCarriesTheItemWhenAskedAndReturnValuesSayWhatChanged(String endpoint) throws Exception {
+        DynamoDbClient dynamo = client(endpoint);
+        String table = newTable(dynamo);
+        Map<String, AttributeValue> key = Map.of("taskId", s("job#1"));
+        dynamo.putItem(r -> r.tableName(table).item(Map.of("taskId", s("job#1"), "n", n(1), "kept", s("yes"))));
+
+        var updated = dynamo.updateItem(r -> r.tableName(table)
+                .key(key)
+                .updateExpression("ADD n :one")
+                .expressionAttributeValues(Map.of(":one", n(1)))
+                .returnValues(ReturnValue.UPDATED_NEW));
+        assertThat(updated.attributes()).containsExactly(Map.entry("n", n(2)));
+        var old = dynamo.putItem(r ->
+                r.tableName(table).item(Map.of("taskId", s("job#1"), "n", n(7))).returnValues(ReturnValue.ALL_OLD));
+        assertThat(old.attributes()).containsEntry("kept", s("yes")).containsEntry("n", n(2));
+        assertThat(dynamo.getItem(r ->
+                                r.tableName(table).key(key).consistentRead(true).projectionExpression("n"))
+                        .item())
+                .containsExactly(Map.entry("n", n(7)));
+
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                endpoint.equals("local"), "dynalite predates ReturnValuesOnConditionCheckFailure (2023)");
+        assertThatThrownBy(() -> dynamo.deleteItem(r -> r.tableName(table)
+                        .key(key)
+                        .conditionExpression("n = :zero")
+                        .expressionAttributeValues(Map.of(":zero", n(0)))
+                        .returnValuesOnConditionCheckFailure("ALL_OLD")))
+                .isInstanceOfSatisfying(
+                        ConditionalCheckFailedException.class,
+                        e -> assertThat(e.item()).containsEntry("n", n(7)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("endpoints")
+    void aQueryNeedsItsPartitionKeyWithEqualsAndStaysInItsPartition(String endpoint) throws Exception {
+        DynamoDbClient dynamo = client(endpoint);
+        String table = newSortedTable(dynamo, "S");
+
+        assertThatThrownBy(() -> dynamo.query(r -> r.tableName(table)
+                        .keyConditionExpression("sk = :a")
+                        .expressionAttributeValues(Map.of(":a", s("a")))))
+                .hasMessageContaining("Query condition missed key schema element");
+        assertThatThrownBy(() -> dynamo.query(r -> r.tableName(table)
+                        .keyConditionExpression("pk = :p")
+                        .expressionAttributeValues(Map.of(":p", s("job-1")))
+                        .exclusiveStartKey(Map.of("pk", s("job-2"), "sk", s("a")))))
+                .hasMessageContaining("The provided starting key is outside query boundaries");
+    }
 }

@@ -203,4 +203,24 @@ class ThrottlingIT {
                     .isEqualTo(3);
         }
     }
+
+    @Test
+    void queriesAndScansAreMeteredByTheBytesTheyReadAndNotThrottledPerItem() {
+        for (int i = 0; i < 10; i++) {
+            putBig("hot");
+        }
+        DynamoDbUsage before = endpoint.dynamoDbUsage();
+        for (int i = 0; i < 200; i++) {
+            dynamo.query(r -> r.tableName(TABLE)
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s("hot")))
+                    .consistentRead(true));
+        }
+        dynamo.scan(r -> r.tableName(TABLE));
+
+        DynamoDbUsage spent = endpoint.dynamoDbUsage().minus(before);
+        assertThat(spent.operation("Query")).isEqualTo(new DynamoDbUsage.OperationUsage(200, 0, 200 * 25, 0));
+        assertThat(spent.operation("Scan")).isEqualTo(new DynamoDbUsage.OperationUsage(1, 0, 12.5, 0));
+        assertThat(spent.total().calls()).isEqualTo(201);
+    }
 }
