@@ -20,6 +20,7 @@ import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.container.Trigger;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.esm.EventSourceMapping;
+import dev.loadsplitter.local.fault.CallFaults;
 import dev.loadsplitter.local.fault.SqsFaultProxy;
 import dev.loadsplitter.local.forecast.Assumptions;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
@@ -154,8 +155,16 @@ public final class LocalEnvironment implements AutoCloseable {
                             settings.queueName());
                 }
             }
-            aws = LocalAwsEndpoint.start(settings.sqsHost(), settings.awsPort(), clock);
+            // The bus keeps events as long as the records last, so a job's completion event outlives it in neither.
+            aws = LocalAwsEndpoint.start(
+                    settings.sqsHost(),
+                    settings.awsPort(),
+                    clock,
+                    settings.awsEndpoint().withEventRetention(recordsTimeToLive(settings.environment())),
+                    CallFaults.NONE);
             aws.createTable(settings.recordsTableName(), DynamoDbProcessingRecords.KEY);
+            // As the deployment's table: DynamoDB's TTL removes records through expiresAt.
+            aws.enableTimeToLive(settings.recordsTableName(), DynamoDbProcessingRecords.TTL_ATTRIBUTE);
             Map<String, String> environment = new HashMap<>(settings.environment());
             environment.putAll(sqs.environment(queues.url()));
             // Processing and job records in DynamoDB, completion events on EventBridge, the DLQ counted and
@@ -280,6 +289,15 @@ public final class LocalEnvironment implements AutoCloseable {
             }
             sqs.close();
             throw e;
+        }
+    }
+
+    /** How long the function keeps its records (IDEMPOTENCY_TTL), a day when its settings do not say. */
+    private static Duration recordsTimeToLive(Map<String, String> environment) {
+        try {
+            return EngineSettings.from(environment).idempotencyTtl();
+        } catch (RuntimeException e) {
+            return Duration.ofDays(1);
         }
     }
 
