@@ -94,10 +94,31 @@ final class AttributeValues {
         };
     }
 
-    /** Compares strings by code point, which orders them as their UTF-8 bytes do (String.compareTo does not). */
+    /**
+     * Compares strings by code point, which orders them as their UTF-8 bytes do. String.compareTo
+     * compares UTF-16 units, which differs only where a surrogate (a code point above U+FFFF) meets a
+     * unit from U+E000 up; the first differing units decide, so only they need a closer look.
+     */
     static int compareCodePoints(String left, String right) {
-        int i = 0;
-        int j = 0;
+        int length = Math.min(left.length(), right.length());
+        for (int i = 0; i < length; i++) {
+            char a = left.charAt(i);
+            char b = right.charAt(i);
+            if (a != b) {
+                if (!Character.isSurrogate(a) && !Character.isSurrogate(b)) {
+                    return a - b;
+                }
+                // Decode from the start of the code point holding i (its high surrogate is common to both).
+                int from = i > 0 && Character.isHighSurrogate(left.charAt(i - 1)) ? i - 1 : i;
+                return byCodePoint(left, right, from);
+            }
+        }
+        return left.length() - right.length();
+    }
+
+    private static int byCodePoint(String left, String right, int from) {
+        int i = from;
+        int j = from;
         while (i < left.length() && j < right.length()) {
             int a = left.codePointAt(i);
             int b = right.codePointAt(j);
@@ -210,8 +231,15 @@ final class AttributeValues {
 
     private static int numberSize(String text) {
         String digits = number(text, "a number").unscaledValue().abs().toString();
-        String significant = digits.replaceAll("^0+", "").replaceAll("0+$", "");
-        return Math.max(1, (significant.length() + 1) / 2) + 1;
+        int first = 0;
+        int last = digits.length();
+        while (first < last && digits.charAt(first) == '0') {
+            first++;
+        }
+        while (last > first && digits.charAt(last - 1) == '0') {
+            last--;
+        }
+        return Math.max(1, (last - first + 1) / 2) + 1;
     }
 
     static int utf8Length(String text) {

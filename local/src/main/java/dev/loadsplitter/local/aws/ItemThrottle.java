@@ -16,6 +16,7 @@ final class ItemThrottle {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final ItemCapacity capacity;
+    private final boolean unlimited;
     private final Clock clock;
     /**
      * The bucket's currency: a second of an item's capacity is {@code writeRate * 2 * readRate} ticks, so a
@@ -28,6 +29,7 @@ final class ItemThrottle {
 
     ItemThrottle(ItemCapacity capacity, Clock clock) {
         this.capacity = capacity;
+        this.unlimited = capacity.isUnlimited();
         this.clock = clock;
         this.ticksPerSecond =
                 capacity.isUnlimited() ? 0 : capacity.writeUnitsPerSecond() * 2 * capacity.readUnitsPerSecond();
@@ -41,17 +43,17 @@ final class ItemThrottle {
 
     /** Whether the item may take {@code writeUnits} write units now; if so they are taken. */
     boolean tryWrite(Table table, ItemKey key, long writeUnits) {
-        return capacity.isUnlimited() || bucket(table, key).take(writeUnits * 2 * capacity.readUnitsPerSecond(), now());
+        return unlimited || bucket(table, key).take(writeUnits * 2 * capacity.readUnitsPerSecond(), now());
     }
 
     /** Whether the item may take {@code readHalves} half read units now; if so they are taken. */
     boolean tryRead(Table table, ItemKey key, long readHalves) {
-        return capacity.isUnlimited() || bucket(table, key).take(readHalves * capacity.writeUnitsPerSecond(), now());
+        return unlimited || bucket(table, key).take(readHalves * capacity.writeUnitsPerSecond(), now());
     }
 
     /** Gives back what {@link #tryWrite} took, for a transaction that was cancelled after all. */
     void refundWrite(Table table, ItemKey key, long writeUnits) {
-        if (!capacity.isUnlimited()) {
+        if (!unlimited) {
             bucket(table, key).refund(writeUnits * 2 * capacity.readUnitsPerSecond());
         }
     }

@@ -1,10 +1,9 @@
 package dev.loadsplitter.local.aws;
 
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.local.fault.CallFaults;
@@ -21,7 +20,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +49,10 @@ public final class LocalAwsEndpoint implements AutoCloseable {
     private static final String OURS = "LoadSplitterLocal.";
     private static final String DYNAMODB_ERROR = "com.amazonaws.dynamodb.v20120810#";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private JsonHttpServer server;
+    /** The threads answering a request now, so close can let them finish (and cut transaction windows short). */
+    private final Set<Thread> answering = ConcurrentHashMap.newKeySet();
+
     private final ScheduledExecutorService sweeper;
     private final DynamoDbApi dynamoDb;
     private final EventBridgeBus eventBridge;
@@ -60,21 +62,18 @@ public final class LocalAwsEndpoint implements AutoCloseable {
     private final Optional<FileLock> directoryLock;
 
     private LocalAwsEndpoint(
-            HttpServer server,
             DynamoDbApi dynamoDb,
             EventBridgeBus eventBridge,
             CallFaults faults,
             ObjectMapper json,
             ChangeLog changeLog,
             Optional<FileLock> directoryLock) {
-        this.server = server;
         this.dynamoDb = dynamoDb;
         this.eventBridge = eventBridge;
         this.faults = faults;
         this.json = json;
         this.changeLog = changeLog;
         this.directoryLock = directoryLock;
-        this.executor = Executors.newVirtualThreadPerTaskExecutor();
         this.sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("local-aws-sweep").factory());
     }
@@ -108,6 +107,9 @@ public final class LocalAwsEndpoint implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(faults, "faults");
         ObjectMapper json = EventJson.create();
+        // Requests run on virtual threads (one per connection), for which Jackson's default thread-local buffer
+        // pool hardly ever reuses a buffer: a shared pool does.
+        json.getFactory().setRecyclerPool(JsonRecyclerPools.sharedConcurrentDequePool());
         Optional<FileLock> lock = settings.dataDirectory().map(LocalAwsEndpoint::lockDirectory);
         ChangeLog changeLog = settings.dataDirectory()
                 .<ChangeLog>map(directory -> new TableLog(directory, json))
@@ -133,9 +135,9 @@ public final class LocalAwsEndpoint implements AutoCloseable {
             lock.ifPresent(LocalAwsEndpoint::release);
             throw e;
         }
-        HttpServer server;
+        LocalAwsEndpoint endpoint = new LocalAwsEndpoint(dynamoDb, bus, faults, json, changeLog, lock);
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            endpoint.server = JsonHttpServer.start(host, port, endpoint::handle);
         } catch (IOException e) {
             changeLog.close();
             bus.close();
@@ -145,10 +147,6 @@ public final class LocalAwsEndpoint implements AutoCloseable {
                             + "). Is another process using that port? Pick another one.",
                     e);
         }
-        LocalAwsEndpoint endpoint = new LocalAwsEndpoint(server, dynamoDb, bus, faults, json, changeLog, lock);
-        server.createContext("/", endpoint::handle);
-        server.setExecutor(endpoint.executor);
-        server.start();
         long sweep = settings.sweepInterval().toMillis();
         endpoint.sweeper.scheduleWithFixedDelay(endpoint::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
         return endpoint;
@@ -188,7 +186,7 @@ public final class LocalAwsEndpoint implements AutoCloseable {
 
     /** The endpoint's URL, for {@code AWS_ENDPOINT_URL_DYNAMODB} and {@code AWS_ENDPOINT_URL_EVENTBRIDGE}. */
     public URI url() {
-        InetSocketAddress address = server.getAddress();
+        InetSocketAddress address = server.address();
         return URI.create("http://" + address.getHostString() + ":" + address.getPort());
     }
 
@@ -283,30 +281,35 @@ public final class LocalAwsEndpoint implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
+    private JsonHttpServer.Answer handle(JsonHttpServer.Request http) {
+        answering.add(Thread.currentThread());
+        try {
+            return answer(http);
+        } finally {
+            answering.remove(Thread.currentThread());
+        }
+    }
+
+    private JsonHttpServer.Answer answer(JsonHttpServer.Request http) {
+        String target = String.valueOf(http.header("X-Amz-Target"));
         Route route = Route.of(target);
         Decision decision;
         try {
             decision = route.isFaultable()
                     ? faults.decide(new CallFaults.Call(
-                            route.service(),
-                            route.operation(),
-                            Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amzn-Trace-Id"))))
+                            route.service(), route.operation(), Optional.ofNullable(http.header("X-Amzn-Trace-Id"))))
                     : Decision.APPLY;
         } catch (RuntimeException e) {
             log.warn("local AWS endpoint: deciding the faults of {} failed: {}", target, e.toString());
-            respond(exchange, route, 500, internalError(route, "Deciding the request's faults failed: " + e));
-            return;
+            return respond(route, 500, internalError(route, "Deciding the request's faults failed: " + e));
         }
         if (decision == Decision.REFUSE) {
-            drop(exchange);
-            return;
+            return new JsonHttpServer.Drop();
         }
         int status = 200;
         JsonNode response;
         try {
-            JsonNode request = json.readTree(exchange.getRequestBody());
+            JsonNode request = json.readTree(http.body());
             if (request == null || !request.isObject()) {
                 throw new DynamoDbException("SerializationException", "The request body is not a JSON object");
             }
@@ -325,16 +328,12 @@ public final class LocalAwsEndpoint implements AutoCloseable {
             response = internalError(route, e.toString());
             log.warn("local AWS endpoint: {} failed: {}", target, e.toString());
         }
-        switch (decision) {
+        return switch (decision) {
             case LOSE_ANSWER_500 ->
-                respond(
-                        exchange,
-                        route,
-                        500,
-                        internalError(route, "Injected: the request was " + "applied and its answer lost"));
-            case LOSE_ANSWER_RESET, CRASH_AFTER -> drop(exchange);
-            default -> respond(exchange, route, status, response);
-        }
+                respond(route, 500, internalError(route, "Injected: the request was applied and its answer lost"));
+            case LOSE_ANSWER_RESET, CRASH_AFTER -> new JsonHttpServer.Drop();
+            default -> respond(route, status, response);
+        };
     }
 
     private JsonNode apply(Route route, Decision decision, JsonNode request) {
@@ -389,38 +388,33 @@ public final class LocalAwsEndpoint implements AutoCloseable {
                 .put("message", message);
     }
 
-    private void respond(HttpExchange exchange, Route route, int status, JsonNode response) throws IOException {
-        try (exchange) {
-            byte[] body = json.writeValueAsBytes(response);
-            exchange.getResponseHeaders()
-                    .set(
-                            "Content-Type",
-                            route.isDynamoDb() ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1");
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
+    private JsonHttpServer.Answer respond(Route route, int status, JsonNode response) {
+        try {
+            return new JsonHttpServer.Respond(
+                    status,
+                    route.isDynamoDb() ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1",
+                    json.writeValueAsBytes(response));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write an answer as JSON", e);
         }
-    }
-
-    /**
-     * Closes the connection without an answer: the exchange is closed before any response header is
-     * sent, which makes the server close the connection, so the client sees it end (an I/O error its
-     * SDK retries), as when a container dies or a network drops the answer.
-     */
-    private static void drop(HttpExchange exchange) {
-        exchange.close();
     }
 
     @Override
     public void close() {
         sweeper.shutdownNow();
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
+        // Requests still being answered finish (a transaction in its window commits at once) before the log closes.
+        answering.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("local AWS endpoint: requests still running after 10 s at close");
+            while (!answering.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!answering.isEmpty()) {
+            log.warn("local AWS endpoint: {} requests still running 10 s after close", answering.size());
         }
         changeLog.close();
         eventBridge.close();

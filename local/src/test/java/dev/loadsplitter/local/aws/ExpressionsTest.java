@@ -103,4 +103,32 @@ class ExpressionsTest {
                 .hasMessage(
                         "One or more parameter values were invalid: Type mismatch for key sk expected: S actual: N");
     }
+
+    @Test
+    void stringsCompareAsTheirUtf8BytesForAnyMixOfPlanes() {
+        java.util.Random random = new java.util.Random(18);
+        int[] points = {'a', 'z', 0xE9, 0xD7FF, 0xE000, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
+        int compared = 0;
+        for (int n = 0; n < 20_000; n++) {
+            String left = randomString(random, points);
+            String right = randomString(random, points);
+            int expected = java.util.Arrays.compareUnsigned(
+                    left.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    right.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(Integer.signum(AttributeValues.compareCodePoints(left, right)))
+                    .as("%s vs %s", left, right)
+                    .isEqualTo(Integer.signum(expected));
+            compared++;
+        }
+        assertThat(compared).isEqualTo(20_000);
+    }
+
+    private static String randomString(java.util.Random random, int[] points) {
+        StringBuilder text = new StringBuilder();
+        int length = random.nextInt(4);
+        for (int i = 0; i < length; i++) {
+            text.appendCodePoint(points[random.nextInt(points.length)]);
+        }
+        return text.toString();
+    }
 }
