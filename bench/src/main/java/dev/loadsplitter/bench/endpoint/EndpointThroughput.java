@@ -154,15 +154,10 @@ public final class EndpointThroughput {
                 "AWS_SECRET_ACCESS_KEY", "local"))) {
             List<String> scenarios = Arrays.asList(options.get("scenarios").split(","));
             AtomicInteger tables = new AtomicInteger();
-            // One warm-up round of every scenario, then the rounds, interleaved, so JIT warm-up favours none.
+            // A full warm-up round of every scenario (the JIT compiles on the endpoint JVM's CPU), then the rounds,
+            // interleaved, so JIT warm-up favours none.
             for (String scenario : scenarios) {
-                run(
-                        dynamo,
-                        endpoint,
-                        scenario,
-                        "warm-" + tables.incrementAndGet(),
-                        threads,
-                        Math.max(1_000, items / 5));
+                run(dynamo, endpoint, scenario, "warm-" + tables.incrementAndGet(), threads, items);
             }
             Map<String, List<Round>> results = new LinkedHashMap<>();
             for (int round = 0; round < rounds; round++) {

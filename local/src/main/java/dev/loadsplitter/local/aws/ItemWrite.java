@@ -78,7 +78,8 @@ final class ItemWrite {
             putItem = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> attribute : item.properties()) {
                 AttributeValues.type(attribute.getValue());
-                putItem.put(attribute.getKey(), attribute.getValue().deepCopy());
+                // The request's own nodes: nothing changes a request once it is parsed.
+                putItem.put(attribute.getKey(), attribute.getValue());
             }
             keyJson = schema.keyJson(putItem);
         } else {

@@ -1,6 +1,5 @@
 package dev.loadsplitter.local.aws;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -124,7 +123,7 @@ final class JsonHttpServer implements AutoCloseable {
         try (connection) {
             connection.setTcpNoDelay(true);
             connection.setSoTimeout(IDLE_MILLIS);
-            InputStream in = new BufferedInputStream(connection.getInputStream(), 16 * 1024);
+            Input in = new Input(connection.getInputStream());
             OutputStream out = new BufferedOutputStream(connection.getOutputStream(), 16 * 1024);
             while (!closing) {
                 Request request = read(in, out);
@@ -160,6 +159,53 @@ final class JsonHttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection's bytes through a buffer of our own: the head is read a byte at a time, and
+     * BufferedInputStream takes a lock for each.
+     */
+    private static final class Input {
+        private final InputStream in;
+        private final byte[] buffer = new byte[16 * 1024];
+        private int position;
+        private int limit;
+
+        Input(InputStream in) {
+            this.in = in;
+        }
+
+        int read() throws IOException {
+            if (position == limit && !fill()) {
+                return -1;
+            }
+            return buffer[position++] & 0xFF;
+        }
+
+        byte[] readNBytes(int count) throws IOException {
+            byte[] bytes = new byte[count];
+            int copied = Math.min(count, limit - position);
+            System.arraycopy(buffer, position, bytes, 0, copied);
+            position += copied;
+            while (copied < count) {
+                int read = in.read(bytes, copied, count - copied);
+                if (read < 0) {
+                    return java.util.Arrays.copyOf(bytes, copied);
+                }
+                copied += read;
+            }
+            return bytes;
+        }
+
+        private boolean fill() throws IOException {
+            int read = in.read(buffer, 0, buffer.length);
+            if (read <= 0) {
+                return false;
+            }
+            position = 0;
+            limit = read;
+            return true;
+        }
+    }
+
     /** A request too broken to answer normally. */
     private static final class BadRequest extends IOException {
         BadRequest(String message) {
@@ -168,7 +214,7 @@ final class JsonHttpServer implements AutoCloseable {
     }
 
     /** The next request on the connection, or null at its end. */
-    private static Request read(InputStream in, OutputStream out) throws IOException {
+    private static Request read(Input in, OutputStream out) throws IOException {
         String requestLine = line(in, true);
         while (requestLine != null && requestLine.isEmpty()) {
             requestLine = line(in, true); // a stray CRLF between requests
@@ -223,7 +269,7 @@ final class JsonHttpServer implements AutoCloseable {
         return new Request(parts[0], parts[1], headers, body);
     }
 
-    private static byte[] chunked(InputStream in, OutputStream out) throws IOException {
+    private static byte[] chunked(Input in, OutputStream out) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
             String sizeLine = line(in, false);
@@ -254,7 +300,7 @@ final class JsonHttpServer implements AutoCloseable {
     }
 
     /** One CRLF-terminated line; null at the end of the stream when {@code endAllowed}. */
-    private static String line(InputStream in, boolean endAllowed) throws IOException {
+    private static String line(Input in, boolean endAllowed) throws IOException {
         StringBuilder line = new StringBuilder(256);
         while (true) {
             int c = in.read();

@@ -1,10 +1,6 @@
 package dev.loadsplitter.local.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,56 +9,67 @@ import java.util.Set;
 /**
  * A 64-bit digest of a request's parameters, the same whatever order its objects' fields come in,
  * so a repeat with a ClientRequestToken can be told from a different request with the same token
- * without keeping the request itself.
+ * without keeping the request itself. Not cryptographic: two different requests with one token
+ * collide with a chance of about 2^-64.
  */
 final class RequestDigest {
+
+    private static final long PRIME = 0x100000001b3L;
 
     private RequestDigest() {}
 
     /** The digest of {@code request} without the fields named in {@code ignored}. */
     static long of(JsonNode request, Set<String> ignored) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JDK has SHA-256", e);
-        }
-        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-        request.properties().forEach(fields::add);
-        fields.sort(Map.Entry.comparingByKey());
-        for (Map.Entry<String, JsonNode> field : fields) {
+        long hash = 0xcbf29ce484222325L;
+        for (Map.Entry<String, JsonNode> field : sorted(request)) {
             if (!ignored.contains(field.getKey())) {
-                update(sha, field.getKey());
-                feed(sha, field.getValue());
+                hash = feed(text(hash, field.getKey()), field.getValue());
             }
         }
-        return ByteBuffer.wrap(sha.digest()).getLong();
+        return mix(hash);
     }
 
-    private static void feed(MessageDigest sha, JsonNode node) {
+    private static List<Map.Entry<String, JsonNode>> sorted(JsonNode object) {
+        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(object.size());
+        object.properties().forEach(fields::add);
+        fields.sort(Map.Entry.comparingByKey());
+        return fields;
+    }
+
+    private static long feed(long hash, JsonNode node) {
         if (node.isObject()) {
-            sha.update((byte) '{');
-            List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-            node.properties().forEach(fields::add);
-            fields.sort(Map.Entry.comparingByKey());
-            for (Map.Entry<String, JsonNode> field : fields) {
-                update(sha, field.getKey());
-                feed(sha, field.getValue());
+            hash = step(hash, '{');
+            for (Map.Entry<String, JsonNode> field : sorted(node)) {
+                hash = feed(text(hash, field.getKey()), field.getValue());
             }
-            sha.update((byte) '}');
-        } else if (node.isArray()) {
-            sha.update((byte) '[');
-            node.forEach(element -> feed(sha, element));
-            sha.update((byte) ']');
-        } else {
-            sha.update((byte) node.getNodeType().ordinal());
-            update(sha, node.asText());
+            return step(hash, '}');
         }
+        if (node.isArray()) {
+            hash = step(hash, '[');
+            for (JsonNode element : node) {
+                hash = feed(hash, element);
+            }
+            return step(hash, ']');
+        }
+        return text(step(hash, node.getNodeType().ordinal()), node.asText());
     }
 
-    private static void update(MessageDigest sha, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-        sha.update(bytes);
+    /** FNV-1a over a text and its length, so "ab"+"c" and "a"+"bc" differ. */
+    private static long text(long hash, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            hash = step(hash, text.charAt(i));
+        }
+        return step(hash, 0x10000 + text.length());
+    }
+
+    private static long step(long hash, int value) {
+        return (hash ^ value) * PRIME;
+    }
+
+    /** A final avalanche (from SplitMix64), so near requests spread over all 64 bits. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 }

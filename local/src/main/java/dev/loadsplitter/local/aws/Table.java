@@ -3,18 +3,23 @@ package dev.loadsplitter.local.aws;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * One table's items, sorted by partition key and, within a partition, by sort key, as DynamoDB
  * orders them: a Query reads one contiguous range, a Scan pages through all in a stable order.
  * Each item has its own {@link ItemSlot}, so writes to different items never wait for each other;
- * a write to one item holds that item's lock only.
+ * a write to one item holds that item's lock only. A hash index beside the sorted map finds one item
+ * without comparing keys, which GetItem and every write do.
  */
 final class Table {
 
     private final TableSchema schema;
     private final ConcurrentSkipListMap<ItemKey, ItemSlot> slots = new ConcurrentSkipListMap<>();
+    /** The same slots by key; a slot enters both maps at once and leaves both before anyone can take it again. */
+    private final ConcurrentHashMap<ItemKey, ItemSlot> index = new ConcurrentHashMap<>();
+
     private volatile Optional<String> timeToLiveAttribute = Optional.empty();
 
     Table(TableSchema schema) {
@@ -40,14 +45,18 @@ final class Table {
 
     /** The committed item at {@code key}, or null. */
     StoredItem get(ItemKey key) {
-        ItemSlot slot = slots.get(key);
+        ItemSlot slot = index.get(key);
         return slot == null ? null : slot.committed();
     }
 
     /** The slot of {@code key}, locked by the caller, who must {@link #release} it. */
     ItemSlot lock(ItemKey key) {
         while (true) {
-            ItemSlot slot = slots.computeIfAbsent(key, k -> new ItemSlot());
+            ItemSlot slot = index.computeIfAbsent(key, k -> {
+                ItemSlot created = new ItemSlot();
+                slots.put(k, created);
+                return created;
+            });
             slot.lock();
             if (!slot.isUnlinked()) {
                 return slot;
@@ -60,6 +69,7 @@ final class Table {
     void release(ItemKey key, ItemSlot slot) {
         if (slot.isEmpty()) {
             slot.markUnlinked();
+            index.remove(key, slot);
             slots.remove(key, slot);
         }
         slot.unlock();
