@@ -88,6 +88,22 @@ final class RunCommand implements Callable<Integer> {
             description = "Give up waiting for the run to drain after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    /** run's transaction window: see docs/local-runtime.md for the measurement behind it. */
+    static final String TRANSACTION_WINDOW = "0s";
+
+    @Mixin
+    DynamoDbOptions dynamoDb;
+
+    @Option(
+            names = "--dynamodb-transaction-window",
+            defaultValue = TRANSACTION_WINDOW,
+            paramLabel = "DURATION",
+            description = "How long a TransactWriteItems holds its items pending in the local DynamoDB before it "
+                    + "commits; another transaction touching one meanwhile is cancelled (TransactionConflict) and a "
+                    + "plain write refused (TransactionConflictException), as on DynamoDB. 0s commits at once and "
+                    + "never conflicts; at most 10s (default: ${DEFAULT-VALUE}).")
+    Duration transactionWindow;
+
     @Option(
             names = "--sqs-port",
             defaultValue = "0",
@@ -100,7 +116,8 @@ final class RunCommand implements Callable<Integer> {
         byte[] event = Events.read(eventFile);
         PrintWriter out = spec.commandLine().getOut();
         PrintStream err = System.err;
-        LocalSettings settings = function.toSettings(mapping, "127.0.0.1", sqsPort, true);
+        LocalSettings settings = function.toSettings(mapping, "127.0.0.1", sqsPort, true)
+                .withAws(dynamoDb.settings(transactionWindow, "--dynamodb-transaction-window"));
         ObjectMapper mapper = JsonMapper.builder().build();
         InvocationLog log = new InvocationLog(err, settings.memoryMb(), function.logFormat());
         TerminalStatus status = TerminalStatus.onTerminal(err);

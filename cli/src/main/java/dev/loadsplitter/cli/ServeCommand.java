@@ -69,6 +69,22 @@ final class ServeCommand implements Callable<Integer> {
                     + "(table load-splitter-records) and its completion events (default: ${DEFAULT-VALUE}).")
     int awsPort;
 
+    /** serve's transaction window: see docs/local-runtime.md for the measurement behind it. */
+    static final String TRANSACTION_WINDOW = "0s";
+
+    @Mixin
+    DynamoDbOptions dynamoDb;
+
+    @Option(
+            names = "--dynamodb-transaction-window",
+            defaultValue = TRANSACTION_WINDOW,
+            paramLabel = "DURATION",
+            description = "How long a TransactWriteItems holds its items pending in the local DynamoDB before it "
+                    + "commits; another transaction touching one meanwhile is cancelled (TransactionConflict) and a "
+                    + "plain write refused (TransactionConflictException), as on DynamoDB. 0s commits at once and "
+                    + "never conflicts; at most 10s (default: ${DEFAULT-VALUE}).")
+    Duration transactionWindow;
+
     @Option(
             names = "--esm-enabled",
             defaultValue = "true",
@@ -81,8 +97,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
-            description = "Keep queues and messages in an H2 database under DIR, so stopping the server, even with "
-                    + "kill -9, loses no queued message (default: memory only).")
+            description = "Keep queues and messages in an H2 database under DIR, and the DynamoDB tables and the "
+                    + "EventBridge bus in DIR/aws, each change written before it is answered, so stopping the server, "
+                    + "even with kill -9, loses no queued message, record or event (default: memory only).")
     java.nio.file.Path dataDirectory;
 
     @Option(
@@ -130,7 +147,8 @@ final class ServeCommand implements Callable<Integer> {
         Ports.requireFree(host, lambdaPort, "--lambda-port");
         Ports.requireFree(host, awsPort, "--aws-port");
         LocalSettings settings = function.toSettings(
-                mapping, host, sqsPort, awsPort, esmEnabled, java.util.Optional.ofNullable(dataDirectory));
+                        mapping, host, sqsPort, awsPort, esmEnabled, java.util.Optional.ofNullable(dataDirectory))
+                .withAws(dynamoDb.settings(transactionWindow, "--dynamodb-transaction-window"));
         InvocationLog log = new InvocationLog(err, settings.memoryMb(), function.logFormat());
         RunRecorder recorder = new RunRecorder(
                 JsonMapper.builder().build(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.loadsplitter.engine.config.Dispatch;
+import dev.loadsplitter.engine.config.DurationSetting;
 import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Idempotency;
 import dev.loadsplitter.engine.internal.config.AwsClients;
@@ -11,6 +12,7 @@ import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
+import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.aws.LocalAwsEndpoint;
@@ -181,11 +183,17 @@ public final class LocalEnvironment implements AutoCloseable {
             }
             // Which invocation made each of the function's calls, and what goes wrong with it: every endpoint asks.
             FaultBroker faults = new FaultBroker(settings.faults());
-            // TODO(issue 18, merge with the DynamoDB endpoint's branch): pass `faults` to LocalAwsEndpoint.start
-            // once it takes a CallFaults, so the function's DynamoDB and EventBridge calls are faulted too.
-            LocalAwsEndpoint aws = LocalAwsEndpoint.start(settings.sqsHost(), settings.awsPort(), clock);
+            // The bus keeps events as long as the records last, so a job's completion event outlives it in neither.
+            LocalAwsEndpoint aws = LocalAwsEndpoint.start(
+                    settings.sqsHost(),
+                    settings.awsPort(),
+                    clock,
+                    settings.awsEndpoint().withEventRetention(recordsTimeToLive(settings.environment())),
+                    faults);
             started.push(aws);
             aws.createTable(settings.recordsTableName(), DynamoDbLedgerTable.PK, DynamoDbLedgerTable.SK);
+            // As the deployment's table: DynamoDB's TTL removes records through expiresAt.
+            aws.enableTimeToLive(settings.recordsTableName(), MemoryLedgerTable.EXPIRES_AT);
             Map<String, String> environment = new HashMap<>(settings.environment());
             environment.putAll(sqs.environment(queues.url()));
             // Processing and job records in DynamoDB, completion events on EventBridge, the DLQ counted and
@@ -335,6 +343,15 @@ public final class LocalEnvironment implements AutoCloseable {
             } catch (Exception | Error e) {
                 failure.addSuppressed(e);
             }
+        }
+    }
+
+    /** How long the function keeps its records (IDEMPOTENCY_TTL), its default when its settings do not say. */
+    private static Duration recordsTimeToLive(Map<String, String> environment) {
+        try {
+            return EngineSettings.from(environment).idempotencyTtl();
+        } catch (RuntimeException e) {
+            return DurationSetting.read(EngineSettings.IDEMPOTENCY_TTL, Map.of());
         }
     }
 

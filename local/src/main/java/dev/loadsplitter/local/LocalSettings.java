@@ -1,5 +1,6 @@
 package dev.loadsplitter.local;
 
+import dev.loadsplitter.local.aws.LocalAwsSettings;
 import dev.loadsplitter.local.container.Isolation;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.fault.FaultPlan;
@@ -32,6 +33,8 @@ import java.util.Optional;
  * @param sqsFaultRate share of the function's SQS requests answered with a 500 or a throttle
  * @param dataDirectory where the SQS server keeps queues and messages across restarts; empty for memory only
  * @param isolation where the function's containers run
+ * @param aws how strict the local DynamoDB and EventBridge endpoint is (transaction window, per-item capacity);
+ *     its data directory comes from {@code dataDirectory}
  */
 public record LocalSettings(
         Path functionJar,
@@ -51,7 +54,8 @@ public record LocalSettings(
         FaultPlan faults,
         double sqsFaultRate,
         Optional<Path> dataDirectory,
-        Isolation isolation) {
+        Isolation isolation,
+        LocalAwsSettings aws) {
 
     /** The function's name on AWS and here. */
     public static final String FUNCTION_NAME = "load-splitter";
@@ -73,6 +77,7 @@ public record LocalSettings(
         Objects.requireNonNull(faults, "faults");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(isolation, "isolation");
+        Objects.requireNonNull(aws, "aws");
         if (!(sqsFaultRate >= 0 && sqsFaultRate <= 1)) {
             throw new IllegalArgumentException("SQS fault rate must be from 0 to 1, got " + sqsFaultRate);
         }
@@ -89,6 +94,82 @@ public record LocalSettings(
         if (awsPort < 0 || awsPort > 65_535) {
             throw new IllegalArgumentException("DynamoDB/EventBridge port must be from 0 to 65535, got " + awsPort);
         }
+    }
+
+    /** The same settings, with the endpoint's defaults ({@link LocalAwsSettings#defaults()}). */
+    public LocalSettings(
+            Path functionJar,
+            String functionName,
+            String handler,
+            int memoryMb,
+            Duration functionTimeout,
+            int reservedConcurrency,
+            Map<String, String> environment,
+            Duration visibilityTimeout,
+            int maxReceiveCount,
+            EsmSettings esm,
+            String sqsHost,
+            int sqsPort,
+            int awsPort,
+            AsyncSettings async,
+            FaultPlan faults,
+            double sqsFaultRate,
+            Optional<Path> dataDirectory,
+            Isolation isolation) {
+        this(
+                functionJar,
+                functionName,
+                handler,
+                memoryMb,
+                functionTimeout,
+                reservedConcurrency,
+                environment,
+                visibilityTimeout,
+                maxReceiveCount,
+                esm,
+                sqsHost,
+                sqsPort,
+                awsPort,
+                async,
+                faults,
+                sqsFaultRate,
+                dataDirectory,
+                isolation,
+                LocalAwsSettings.defaults());
+    }
+
+    /** The same settings with the local DynamoDB and EventBridge endpoint's {@code aws}. */
+    public LocalSettings withAws(LocalAwsSettings aws) {
+        return new LocalSettings(
+                functionJar,
+                functionName,
+                handler,
+                memoryMb,
+                functionTimeout,
+                reservedConcurrency,
+                environment,
+                visibilityTimeout,
+                maxReceiveCount,
+                esm,
+                sqsHost,
+                sqsPort,
+                awsPort,
+                async,
+                faults,
+                sqsFaultRate,
+                dataDirectory,
+                isolation,
+                aws);
+    }
+
+    /**
+     * The endpoint's settings as it starts: {@link #aws()}, keeping its tables and bus in
+     * {@code <dataDirectory>/aws} when there is a data directory.
+     */
+    public LocalAwsSettings awsEndpoint() {
+        return dataDirectory
+                .map(directory -> aws.withDataDirectory(directory.resolve("aws")))
+                .orElse(aws);
     }
 
     /** The work queue's name: {@code load-splitter-queue}. */

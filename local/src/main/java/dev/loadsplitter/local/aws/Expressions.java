@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,25 +16,56 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * DynamoDB's condition and update expressions, the part of the language a Lambda function's
- * bookkeeping uses: comparisons ({@code = <> < <= > >=}), {@code BETWEEN}, {@code IN},
- * {@code AND}/{@code OR}/{@code NOT} and parentheses, the functions {@code attribute_exists},
- * {@code attribute_not_exists}, {@code attribute_type}, {@code begins_with}, {@code contains} and
- * {@code size}; updates with {@code SET} (with {@code +}, {@code -}, {@code if_not_exists} and
- * {@code list_append}), {@code REMOVE}, {@code ADD} (numbers and sets) and {@code DELETE} (sets).
- * Paths are attribute names, {@code #placeholders} and map entries ({@code a.b}); values are
- * {@code :placeholders}. Anything else is refused with DynamoDB's {@code ValidationException}.
+ * DynamoDB's expressions, the part of the language a Lambda function's bookkeeping uses: conditions
+ * and filters (comparisons {@code = <> < <= > >=}, {@code BETWEEN}, {@code IN}, {@code AND}/{@code OR}/
+ * {@code NOT} and parentheses, the functions {@code attribute_exists}, {@code attribute_not_exists},
+ * {@code attribute_type}, {@code begins_with}, {@code contains} and {@code size}); updates ({@code SET}
+ * with {@code +}, {@code -}, {@code if_not_exists} and {@code list_append}, {@code REMOVE}, {@code ADD}
+ * for numbers and sets, {@code DELETE} for sets); projections; and a Query's key condition. Paths are
+ * attribute names, {@code #placeholders}, map entries ({@code a.b}) and list elements ({@code a[2]});
+ * values are {@code :placeholders}. An attribute named by one of DynamoDB's reserved words must go through a
+ * placeholder. Anything else is refused with DynamoDB's {@code ValidationException}.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html
+ *
+ * <p>An expression may be at most 4 KB long with at most 300 operators and functions, and, as a
+ * document path may be at most 32 levels deep, this parser nests parentheses, {@code NOT}s and
+ * functions at most 32 deep: a bounded recursion, whatever a request holds.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-expression-parameters
  */
 final class Expressions {
 
+    /** DynamoDB's limit on an expression's length, in bytes. */
+    static final int MAX_LENGTH = 4096;
+    /** DynamoDB's limit on the operators and functions of one expression. */
+    static final int MAX_OPERATORS = 300;
+    /** How deep parentheses, NOTs and functions nest; DynamoDB's limit on a document path's depth. */
+    static final int MAX_DEPTH = 32;
+
+    /** DynamoDB's reserved words, which an expression may use as attribute names only through a #placeholder. */
+    private static final Set<String> RESERVED = reservedWords();
+
     private Expressions() {}
 
-    /** Parses a condition expression (or a filter expression) into a test of an item. */
-    static Predicate<Map<String, JsonNode>> condition(
-            String text, Map<String, String> names, Map<String, JsonNode> values) {
-        Parser parser = new Parser(text, names, values);
+    private static Set<String> reservedWords() {
+        try (var in = Expressions.class.getResourceAsStream("reserved-words.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("reserved-words.txt is missing beside " + Expressions.class);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Could not read DynamoDB's reserved words", e);
+        }
+    }
+
+    /** A test of an item, from a ConditionExpression or a FilterExpression ({@code kind}, for messages). */
+    static Predicate<Map<String, JsonNode>> condition(String kind, String text, Placeholders placeholders) {
+        Parser parser = new Parser(kind, text, placeholders);
         Predicate<Map<String, JsonNode>> condition = parser.or();
         parser.expectEnd();
         return condition;
@@ -44,19 +76,38 @@ final class Expressions {
         void apply(Map<String, JsonNode> item);
     }
 
-    /** Parses an update expression into its actions. */
-    static List<Action> update(String text, Map<String, String> names, Map<String, JsonNode> values) {
-        Parser parser = new Parser(text, names, values);
+    /** The actions of an UpdateExpression. */
+    static List<Action> update(String text, Placeholders placeholders) {
+        Parser parser = new Parser("UpdateExpression", text, placeholders);
         List<Action> actions = parser.updates();
         parser.expectEnd();
         return actions;
+    }
+
+    /** The paths of a ProjectionExpression. */
+    static List<DocumentPath> projection(String text, Placeholders placeholders) {
+        Parser parser = new Parser("ProjectionExpression", text, placeholders);
+        List<DocumentPath> paths = new ArrayList<>();
+        do {
+            paths.add(parser.path());
+        } while (parser.symbol(","));
+        parser.expectEnd();
+        return paths;
+    }
+
+    /** A Query's KeyConditionExpression against the table's key schema. */
+    static KeyCondition keyCondition(String text, Placeholders placeholders, TableSchema schema) {
+        Parser parser = new Parser("KeyConditionExpression", text, placeholders);
+        KeyCondition condition = parser.keyCondition(schema);
+        parser.expectEnd();
+        return condition;
     }
 
     // ---------------------------------------------------------------------------------------------
 
     private record Token(String kind, String text) {}
 
-    private static List<Token> tokens(String text) {
+    private static List<Token> tokens(String kind, String text) {
         List<Token> tokens = new ArrayList<>();
         int i = 0;
         while (i < text.length()) {
@@ -86,53 +137,11 @@ final class Expressions {
                 tokens.add(new Token("symbol", Character.toString(c)));
                 i++;
             } else {
-                throw DynamoDbException.validation(
-                        "Invalid expression: unexpected character '" + c + "' at " + i + " in: " + text);
+                throw DynamoDbException.validation("Invalid " + kind + ": Syntax error; unexpected character '" + c
+                        + "' at " + i + " in: " + text);
             }
         }
         return tokens;
-    }
-
-    /** A path to an attribute: its name and any map entries below it. */
-    private record Path(List<String> segments) {
-
-        JsonNode get(Map<String, JsonNode> item) {
-            JsonNode value = item.get(segments.getFirst());
-            for (int i = 1; i < segments.size() && value != null; i++) {
-                value = AttributeValues.entry(value, segments.get(i));
-            }
-            return value;
-        }
-
-        void set(Map<String, JsonNode> item, JsonNode value) {
-            if (segments.size() == 1) {
-                item.put(segments.getFirst(), value);
-                return;
-            }
-            ObjectNode map = parent(item);
-            map.set(segments.getLast(), value);
-        }
-
-        void remove(Map<String, JsonNode> item) {
-            if (segments.size() == 1) {
-                item.remove(segments.getFirst());
-                return;
-            }
-            ObjectNode map = parent(item);
-            map.remove(segments.getLast());
-        }
-
-        private ObjectNode parent(Map<String, JsonNode> item) {
-            JsonNode value = item.get(segments.getFirst());
-            for (int i = 1; i < segments.size() - 1 && value != null; i++) {
-                value = AttributeValues.entry(value, segments.get(i));
-            }
-            if (value == null || !"M".equals(AttributeValues.type(value))) {
-                throw DynamoDbException.validation("The document path provided in the update expression is invalid "
-                        + "for update: " + String.join(".", segments));
-            }
-            return (ObjectNode) value.get("M");
-        }
     }
 
     /** Something that yields a value from an item: a path, a placeholder, or a function of them. */
@@ -143,34 +152,68 @@ final class Expressions {
 
     private static final class Parser {
 
+        private final String kind;
         private final String text;
         private final List<Token> tokens;
-        private final Map<String, String> names;
-        private final Map<String, JsonNode> values;
+        private final Placeholders placeholders;
         private int at;
+        private int depth;
+        private int operators;
 
-        Parser(String text, Map<String, String> names, Map<String, JsonNode> values) {
+        Parser(String kind, String text, Placeholders placeholders) {
+            this.kind = kind;
             this.text = text;
-            this.tokens = tokens(text);
-            this.names = names;
-            this.values = values;
+            int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_LENGTH) {
+                throw DynamoDbException.validation("Invalid " + kind + ": Expression size has exceeded the maximum "
+                        + "allowed size; expression size: " + bytes + " bytes, the limit is " + MAX_LENGTH);
+            }
+            if (text.isBlank()) {
+                throw DynamoDbException.validation("Invalid " + kind + ": The expression can not be empty;");
+            }
+            this.tokens = tokens(kind, text);
+            this.placeholders = placeholders;
+        }
+
+        /** Enters one level of nesting, refusing to go deeper than {@link #MAX_DEPTH}. */
+        private void enter() {
+            if (++depth > MAX_DEPTH) {
+                throw DynamoDbException.validation("Invalid " + kind + ": The expression is nested too deeply: more "
+                        + "than " + MAX_DEPTH + " levels of parentheses, NOT and functions (token " + at
+                        + "); simplify it");
+            }
+        }
+
+        private void leave() {
+            depth--;
+        }
+
+        private void countOperator() {
+            if (++operators > MAX_OPERATORS) {
+                throw DynamoDbException.validation("Invalid " + kind + ": The expression contains too many operators "
+                        + "and functions; the limit is " + MAX_OPERATORS);
+            }
         }
 
         // -- conditions --
 
         Predicate<Map<String, JsonNode>> or() {
+            enter();
             Predicate<Map<String, JsonNode>> left = and();
             while (keyword("OR")) {
+                countOperator();
                 Predicate<Map<String, JsonNode>> right = and();
                 Predicate<Map<String, JsonNode>> l = left;
                 left = item -> l.test(item) || right.test(item);
             }
+            leave();
             return left;
         }
 
         private Predicate<Map<String, JsonNode>> and() {
             Predicate<Map<String, JsonNode>> left = not();
             while (keyword("AND")) {
+                countOperator();
                 Predicate<Map<String, JsonNode>> right = not();
                 Predicate<Map<String, JsonNode>> l = left;
                 left = item -> l.test(item) && right.test(item);
@@ -180,7 +223,10 @@ final class Expressions {
 
         private Predicate<Map<String, JsonNode>> not() {
             if (keyword("NOT")) {
+                countOperator();
+                enter();
                 Predicate<Map<String, JsonNode>> inner = not();
+                leave();
                 return inner.negate();
             }
             return primary();
@@ -197,48 +243,36 @@ final class Expressions {
                 String function = next.text().toLowerCase(Locale.ROOT);
                 switch (function) {
                     case "attribute_exists", "attribute_not_exists" -> {
-                        at++;
-                        expect("(");
-                        Path path = path();
-                        expect(")");
+                        functionStart();
+                        DocumentPath path = path();
+                        functionEnd();
                         boolean exists = function.equals("attribute_exists");
                         return item -> (path.get(item) != null) == exists;
                     }
                     case "attribute_type" -> {
-                        at++;
-                        expect("(");
-                        Path path = path();
+                        functionStart();
+                        DocumentPath path = path();
                         expect(",");
                         JsonNode type = value();
-                        expect(")");
+                        functionEnd();
                         return item -> path.get(item) != null
                                 && AttributeValues.type(path.get(item))
                                         .equals(type.path("S").asText());
                     }
                     case "begins_with" -> {
-                        at++;
-                        expect("(");
+                        functionStart();
                         Operand subject = operand();
                         expect(",");
                         Operand prefix = operand();
-                        expect(")");
-                        return item -> {
-                            JsonNode s = subject.valueIn(item);
-                            JsonNode p = prefix.valueIn(item);
-                            return s != null
-                                    && p != null
-                                    && s.has("S")
-                                    && p.has("S")
-                                    && s.get("S").asText().startsWith(p.get("S").asText());
-                        };
+                        functionEnd();
+                        return item -> beginsWith(subject.valueIn(item), prefix.valueIn(item));
                     }
                     case "contains" -> {
-                        at++;
-                        expect("(");
+                        functionStart();
                         Operand subject = operand();
                         expect(",");
                         Operand element = operand();
-                        expect(")");
+                        functionEnd();
                         return item -> contains(subject.valueIn(item), element.valueIn(item));
                     }
                     default -> {
@@ -248,6 +282,7 @@ final class Expressions {
             }
             Operand left = operand();
             if (keyword("BETWEEN")) {
+                countOperator();
                 Operand low = operand();
                 if (!keyword("AND")) {
                     throw invalid("BETWEEN needs AND");
@@ -264,6 +299,7 @@ final class Expressions {
                 };
             }
             if (keyword("IN")) {
+                countOperator();
                 expect("(");
                 List<Operand> candidates = new ArrayList<>();
                 do {
@@ -282,26 +318,55 @@ final class Expressions {
                     || !Set.of("=", "<>", "<", "<=", ">", ">=").contains(comparator.text())) {
                 throw invalid("expected a comparator after an operand");
             }
+            countOperator();
             Operand right = operand();
             String op = comparator.text();
-            return item -> {
-                JsonNode l = left.valueIn(item);
-                JsonNode r = right.valueIn(item);
-                return switch (op) {
-                    case "=" -> AttributeValues.same(l, r);
-                    case "<>" -> l != null && r != null && !AttributeValues.same(l, r);
-                    default -> {
-                        OptionalInt order = AttributeValues.compare(l, r);
-                        yield order.isPresent()
-                                && switch (op) {
-                                    case "<" -> order.getAsInt() < 0;
-                                    case "<=" -> order.getAsInt() <= 0;
-                                    case ">" -> order.getAsInt() > 0;
-                                    default -> order.getAsInt() >= 0;
-                                };
-                    }
-                };
+            return item -> compare(op, left.valueIn(item), right.valueIn(item));
+        }
+
+        private static boolean compare(String op, JsonNode l, JsonNode r) {
+            return switch (op) {
+                case "=" -> AttributeValues.same(l, r);
+                case "<>" -> l != null && r != null && !AttributeValues.same(l, r);
+                default -> {
+                    OptionalInt order = AttributeValues.compare(l, r);
+                    yield order.isPresent()
+                            && switch (op) {
+                                case "<" -> order.getAsInt() < 0;
+                                case "<=" -> order.getAsInt() <= 0;
+                                case ">" -> order.getAsInt() > 0;
+                                default -> order.getAsInt() >= 0;
+                            };
+                }
             };
+        }
+
+        private static boolean beginsWith(JsonNode subject, JsonNode prefix) {
+            if (subject == null || prefix == null) {
+                return false;
+            }
+            if (subject.has("S") && prefix.has("S")) {
+                return subject.get("S").asText().startsWith(prefix.get("S").asText());
+            }
+            if (subject.has("B") && prefix.has("B")) {
+                byte[] bytes = AttributeValues.bytes(subject);
+                byte[] start = AttributeValues.bytes(prefix);
+                return bytes.length >= start.length
+                        && java.util.Arrays.equals(bytes, 0, start.length, start, 0, start.length);
+            }
+            return false;
+        }
+
+        private void functionStart() {
+            countOperator();
+            at++;
+            expect("(");
+            enter();
+        }
+
+        private void functionEnd() {
+            leave();
+            expect(")");
         }
 
         private static boolean contains(JsonNode subject, JsonNode element) {
@@ -315,13 +380,13 @@ final class Expressions {
                             && subject.get("S")
                                     .asText()
                                     .contains(element.get("S").asText());
-                case "SS", "NS" -> {
+                case "SS", "NS", "BS" -> {
                     String elementType = type.substring(0, 1);
                     boolean found = false;
                     for (JsonNode member : subject.get(type)) {
                         found |= element.has(elementType)
-                                && member.asText()
-                                        .equals(element.get(elementType).asText());
+                                && AttributeValues.same(
+                                        JsonNodeFactory.instance.objectNode().set(elementType, member), element);
                     }
                     yield found;
                 }
@@ -346,10 +411,9 @@ final class Expressions {
                 return item -> value;
             }
             if (next.kind().equals("name") && next.text().equalsIgnoreCase("size") && peekSymbol(1, "(")) {
-                at++;
-                expect("(");
-                Path path = path();
-                expect(")");
+                functionStart();
+                DocumentPath path = path();
+                functionEnd();
                 return item -> {
                     JsonNode value = path.get(item);
                     if (value == null) {
@@ -357,14 +421,82 @@ final class Expressions {
                     }
                     String type = AttributeValues.type(value);
                     int size = switch (type) {
-                        case "S", "B" -> value.get(type).asText().length();
+                        case "S" -> AttributeValues.utf8Length(value.get("S").asText());
+                        case "B" -> AttributeValues.bytes(value).length;
+                        case "N", "BOOL", "NULL" -> -1;
                         default -> value.get(type).size();
                     };
-                    return AttributeValues.number(BigDecimal.valueOf(size));
+                    return size < 0 ? null : AttributeValues.number(BigDecimal.valueOf(size));
                 };
             }
-            Path path = path();
+            DocumentPath path = path();
             return path::get;
+        }
+
+        // -- key conditions --
+
+        KeyCondition keyCondition(TableSchema schema) {
+            KeyCondition.Builder builder = new KeyCondition.Builder(schema);
+            keyClause(builder, schema);
+            while (keyword("AND")) {
+                keyClause(builder, schema);
+            }
+            return builder.build();
+        }
+
+        private void keyClause(KeyCondition.Builder builder, TableSchema schema) {
+            if (symbol("(")) {
+                enter();
+                keyClause(builder, schema);
+                while (keyword("AND")) {
+                    keyClause(builder, schema);
+                }
+                leave();
+                expect(")");
+                return;
+            }
+            Token next = peek();
+            if (next != null && next.kind().equals("name") && peekSymbol(1, "(")) {
+                if (!next.text().equalsIgnoreCase("begins_with")) {
+                    throw DynamoDbException.validation("Invalid KeyConditionExpression: Invalid function name; "
+                            + "function: " + next.text() + " (a key condition takes begins_with only)");
+                }
+                functionStart();
+                String attribute = keyName();
+                expect(",");
+                JsonNode prefix = value();
+                functionEnd();
+                builder.beginsWith(attribute, prefix);
+                return;
+            }
+            String attribute = keyName();
+            if (keyword("BETWEEN")) {
+                JsonNode low = value();
+                if (!keyword("AND")) {
+                    throw invalid("BETWEEN needs AND");
+                }
+                JsonNode high = value();
+                builder.between(attribute, low, high);
+                return;
+            }
+            Token comparator = next();
+            if (comparator == null
+                    || !comparator.kind().equals("symbol")
+                    || !Set.of("=", "<", "<=", ">", ">=").contains(comparator.text())) {
+                throw DynamoDbException.validation("Invalid operator used in KeyConditionExpression: "
+                        + (comparator == null ? "(end)" : comparator.text())
+                        + "; a key condition takes =, <, <=, >, >=, BETWEEN and begins_with");
+            }
+            builder.compare(attribute, comparator.text(), value());
+        }
+
+        private String keyName() {
+            DocumentPath path = path();
+            if (path.segments().size() != 1) {
+                throw DynamoDbException.validation("Invalid KeyConditionExpression: a key condition names key "
+                        + "attributes, not the document path " + path);
+            }
+            return path.attribute();
         }
 
         // -- updates --
@@ -382,11 +514,12 @@ final class Expressions {
                                     : "expected SET, REMOVE, ADD or DELETE");
                 }
                 do {
+                    countOperator();
                     actions.add(
                             switch (name) {
                                 case "SET" -> set();
                                 case "REMOVE" -> {
-                                    Path path = path();
+                                    DocumentPath path = path();
                                     yield path::remove;
                                 }
                                 case "ADD" -> add();
@@ -402,14 +535,14 @@ final class Expressions {
         }
 
         private Action set() {
-            Path path = path();
+            DocumentPath path = path();
             expect("=");
             Operand value = setValue();
             return item -> {
                 JsonNode computed = value.valueIn(item);
                 if (computed == null) {
                     throw DynamoDbException.validation(
-                            "The provided expression refers to an attribute that does not " + "exist in the item");
+                            "The provided expression refers to an attribute that does not exist in the item");
                 }
                 path.set(item, computed);
             };
@@ -418,6 +551,7 @@ final class Expressions {
         private Operand setValue() {
             Operand left = setOperand();
             if (symbol("+") || symbol("-")) {
+                countOperator();
                 boolean plus = tokens.get(at - 1).text().equals("+");
                 Operand right = setOperand();
                 return item -> {
@@ -439,34 +573,33 @@ final class Expressions {
             if (next != null && next.kind().equals("name") && peekSymbol(1, "(")) {
                 String function = next.text().toLowerCase(Locale.ROOT);
                 if (function.equals("if_not_exists")) {
-                    at++;
-                    expect("(");
-                    Path path = path();
+                    functionStart();
+                    DocumentPath path = path();
                     expect(",");
                     Operand fallback = setValue();
-                    expect(")");
+                    functionEnd();
                     return item -> {
                         JsonNode present = path.get(item);
                         return present != null ? present : fallback.valueIn(item);
                     };
                 }
                 if (function.equals("list_append")) {
-                    at++;
-                    expect("(");
+                    functionStart();
                     Operand first = setValue();
                     expect(",");
                     Operand second = setValue();
-                    expect(")");
+                    functionEnd();
                     return item -> {
                         JsonNode a = first.valueIn(item);
                         JsonNode b = second.valueIn(item);
                         if (a == null || b == null || !a.has("L") || !b.has("L")) {
-                            throw DynamoDbException.validation("list_append needs two lists");
+                            throw DynamoDbException.validation("An operand in the update expression has an incorrect "
+                                    + "data type: list_append needs two lists");
                         }
                         ObjectNode list = JsonNodeFactory.instance.objectNode();
                         ArrayNode joined = list.putArray("L");
-                        joined.addAll((ArrayNode) a.get("L"));
-                        joined.addAll((ArrayNode) b.get("L"));
+                        a.get("L").forEach(element -> joined.add(element.deepCopy()));
+                        b.get("L").forEach(element -> joined.add(element.deepCopy()));
                         return list;
                     };
                 }
@@ -476,12 +609,13 @@ final class Expressions {
         }
 
         private Action add() {
-            Path path = path();
+            DocumentPath path = path();
             JsonNode value = value();
             String type = AttributeValues.type(value);
             if (!Set.of("N", "SS", "NS", "BS").contains(type)) {
                 throw DynamoDbException.validation(
-                        "Incorrect operand type for operator or function; operator: ADD, " + "operand type: " + type);
+                        "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, "
+                                + "operand type: " + type);
             }
             return item -> {
                 JsonNode current = path.get(item);
@@ -490,8 +624,7 @@ final class Expressions {
                 } else if (type.equals("N")) {
                     path.set(
                             item,
-                            AttributeValues.number(AttributeValues.numberOf(
-                                            current, path.segments().toString())
+                            AttributeValues.number(AttributeValues.numberOf(current, path.toString())
                                     .add(AttributeValues.numberOf(value, "the ADD value"))));
                 } else {
                     path.set(item, union(current, value, type));
@@ -500,13 +633,23 @@ final class Expressions {
         }
 
         private Action delete() {
-            Path path = path();
+            DocumentPath path = path();
             JsonNode value = value();
             String type = AttributeValues.type(value);
+            if (!Set.of("SS", "NS", "BS").contains(type)) {
+                throw DynamoDbException.validation(
+                        "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, "
+                                + "operand type: " + type);
+            }
             return item -> {
                 JsonNode current = path.get(item);
                 if (current == null) {
                     return;
+                }
+                if (!current.has(type)) {
+                    throw DynamoDbException.validation(
+                            "An operand in the update expression has an incorrect data type: " + path + " is not "
+                                    + type);
                 }
                 Set<String> remaining = new LinkedHashSet<>();
                 current.get(type).forEach(member -> remaining.add(member.asText()));
@@ -537,16 +680,28 @@ final class Expressions {
 
         // -- pieces --
 
-        private Path path() {
-            List<String> segments = new ArrayList<>();
+        DocumentPath path() {
+            List<Object> segments = new ArrayList<>();
             segments.add(name());
-            while (symbol(".")) {
-                segments.add(name());
+            while (true) {
+                if (symbol(".")) {
+                    segments.add(name());
+                } else if (symbol("[")) {
+                    Token index = next();
+                    if (index == null || !index.kind().equals("number")) {
+                        throw invalid("a list index is a number, as in a[2]");
+                    }
+                    segments.add(Integer.parseInt(index.text()));
+                    expect("]");
+                } else {
+                    break;
+                }
+                if (segments.size() > MAX_DEPTH) {
+                    throw DynamoDbException.validation("Invalid " + kind + ": The document path is nested too deeply: "
+                            + "more than " + MAX_DEPTH + " levels in " + String.valueOf(segments));
+                }
             }
-            if (peekSymbol(0, "[")) {
-                throw invalid("list elements in paths are not supported here");
-            }
-            return new Path(segments);
+            return new DocumentPath(segments);
         }
 
         private String name() {
@@ -555,12 +710,11 @@ final class Expressions {
                 throw invalid("expected an attribute name");
             }
             if (token.text().startsWith("#")) {
-                String name = names.get(token.text());
-                if (name == null) {
-                    throw DynamoDbException.validation("Value provided in ExpressionAttributeNames unused in "
-                            + "expressions or undefined: " + token.text());
-                }
-                return name;
+                return placeholders.name(token.text());
+            }
+            if (RESERVED.contains(token.text().toUpperCase(Locale.ROOT))) {
+                throw DynamoDbException.validation("Invalid " + kind + ": Attribute name is a reserved keyword; "
+                        + "reserved keyword: " + token.text());
             }
             return token.text();
         }
@@ -570,12 +724,7 @@ final class Expressions {
             if (token == null || !token.kind().equals("value")) {
                 throw invalid("expected a :value");
             }
-            JsonNode value = values.get(token.text());
-            if (value == null) {
-                throw DynamoDbException.validation("An expression attribute value used in expression is not defined; "
-                        + "attribute value: " + token.text());
-            }
-            return value;
+            return placeholders.value(token.text());
         }
 
         private boolean keyword(String word) {
@@ -587,7 +736,7 @@ final class Expressions {
             return false;
         }
 
-        private boolean symbol(String symbol) {
+        boolean symbol(String symbol) {
             if (peekSymbol(0, symbol)) {
                 at++;
                 return true;
@@ -623,7 +772,8 @@ final class Expressions {
         }
 
         private DynamoDbException invalid(String problem) {
-            return DynamoDbException.validation("Invalid expression: " + problem + " (token " + at + ") in: " + text);
+            return DynamoDbException.validation(
+                    "Invalid " + kind + ": Syntax error; " + problem + " (token " + at + ") in: " + text);
         }
     }
 }
