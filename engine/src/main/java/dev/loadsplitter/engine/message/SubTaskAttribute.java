@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 public enum SubTaskAttribute {
     JOB_ID("jobId", "String", subTask -> subTask.lineage().jobId()),
     PART_ID("partId", "String", subTask -> subTask.lineage().partId()),
-    PART_INDEX("partIndex", "Number", subTask -> Integer.toString(subTask.partIndex())),
     PART_COUNT("partCount", "Number", subTask -> Integer.toString(subTask.partCount())),
     SPLIT_DEPTH(
             "splitDepth",
@@ -29,20 +28,23 @@ public enum SubTaskAttribute {
     FIRST_ITEM("firstItem", "Number", subTask -> Long.toString(subTask.lineage().firstItem())),
     ITEM_COUNT("itemCount", "Number", subTask -> Integer.toString(subTask.itemCount())),
     TASK_TYPE("taskType", "String", SubTask::taskType),
-    /** Only on the rest of a split that ran short of time: the index of the first part still to send. */
-    CONTINUES_AT(
-            "continuesAt",
-            "Number",
+    /**
+     * Only on the rest of a split that ran short of time: {@code <nextPart>/<sliceSize>}, the index of
+     * the first part still to send and the items per part the split used.
+     */
+    CONTINUATION(
+            "continuation",
+            "String",
             subTask -> subTask.continuation()
-                    .map(c -> Integer.toString(c.nextPart()))
-                    .orElse("")),
-    /** Only on the rest of a split: the items per part the split used. */
-    SLICE_SIZE(
-            "sliceSize",
-            "Number",
-            subTask -> subTask.continuation()
-                    .map(c -> Integer.toString(c.sliceSize()))
+                    .map(c -> c.nextPart() + "/" + c.sliceSize())
                     .orElse(""));
+
+    /**
+     * The most message attributes SQS takes on one message. A sub-task carries at most nine of ours,
+     * so that a parked dead letter can carry {@link #PARKED_FROM} besides them.
+     * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html
+     */
+    public static final int SQS_MAX_ATTRIBUTES = 10;
 
     private final String attributeName;
     private final String dataType;
@@ -184,17 +186,24 @@ public enum SubTaskAttribute {
                     HOPS.attributeName, hopsText.orElse(""), "a whole number no smaller than splitDepth");
         }
         Lineage lineage = new Lineage(jobId.get(), partId.get(), lineageDepth, (int) hops, firstItem);
-        Optional<String> continuesAt = CONTINUES_AT.in(attributes);
-        if (continuesAt.isPresent()) {
-            int next = CONTINUES_AT.intIn(attributes, 0);
-            int slice = SLICE_SIZE.intIn(attributes, 0);
-            if (next < 1 || slice < 1 || !lineage.isContinuation()) {
+        Optional<String> continuation = CONTINUATION.in(attributes);
+        if (continuation.isPresent()) {
+            String text = continuation.get().trim();
+            int slash = text.indexOf('/');
+            long next = slash < 0 ? -1 : wholeNumber(text.substring(0, slash));
+            long slice = slash < 0 ? -1 : wholeNumber(text.substring(slash + 1));
+            if (next < 1
+                    || slice < 1
+                    || next > Integer.MAX_VALUE
+                    || slice > Integer.MAX_VALUE
+                    || !lineage.isContinuation()) {
                 return new ReceivedLineage.Malformed(
-                        CONTINUES_AT.attributeName,
-                        continuesAt.get(),
-                        "a part index of 1 or more, with a sliceSize of 1 or more and a partId of the form <part>~<index>");
+                        CONTINUATION.attributeName,
+                        continuation.get(),
+                        "<nextPart>/<sliceSize>, two whole numbers of 1 or more, on a partId of the form "
+                                + "<part>~<index>");
             }
-            return new ReceivedLineage.Known(lineage, Optional.of(new SubTask.Continuation(next, slice)));
+            return new ReceivedLineage.Known(lineage, Optional.of(new SubTask.Continuation((int) next, (int) slice)));
         }
         return new ReceivedLineage.Known(lineage, Optional.empty());
     }

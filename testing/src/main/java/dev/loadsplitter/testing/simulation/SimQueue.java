@@ -1,5 +1,6 @@
 package dev.loadsplitter.testing.simulation;
 
+import dev.loadsplitter.engine.message.SubTaskAttribute;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,6 +24,12 @@ public final class SimQueue {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(body, "body");
             attributes = Map.copyOf(attributes);
+            if (attributes.size() > SubTaskAttribute.SQS_MAX_ATTRIBUTES) {
+                // As SQS refuses it: InvalidParameterValue, the message not sent.
+                throw new IllegalArgumentException(
+                        "Number of message attributes [" + attributes.size() + "] exceeds the allowed maximum ["
+                                + SubTaskAttribute.SQS_MAX_ATTRIBUTES + "] (simulated SQS)");
+            }
         }
     }
 

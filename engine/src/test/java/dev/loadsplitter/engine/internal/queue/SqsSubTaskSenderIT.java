@@ -115,8 +115,8 @@ class SqsSubTaskSenderIT {
                 .findFirst()
                 .orElseThrow();
         assertThat(first.messageAttributes().get("jobId").stringValue()).isEqualTo("job-1");
-        assertThat(first.messageAttributes().get("partIndex").stringValue()).isEqualTo("17");
-        assertThat(first.messageAttributes().get("partIndex").dataType()).isEqualTo("Number");
+        assertThat(first.messageAttributes().get("firstItem").stringValue()).isEqualTo("16");
+        assertThat(first.messageAttributes().get("firstItem").dataType()).isEqualTo("Number");
         assertThat(first.messageAttributes().get("partCount").stringValue()).isEqualTo("1000");
         assertThat(first.messageAttributes().get("splitDepth").stringValue()).isEqualTo("1");
         assertThat(first.messageAttributes().get("itemCount").stringValue()).isEqualTo("1");

@@ -9,6 +9,7 @@ import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SubTask;
+import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.engine.task.JsonItemList;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.engine.testing.OrderTaskType;
@@ -193,8 +194,27 @@ class SplitterTest {
         SubTask subTask = split(SplitPolicy.defaultPolicy(), 1 + 1).getFirst();
         int bodyBytes = subTask.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
 
-        // jobId(5+6+5) partId(6+6+1) partIndex(9+6+1) partCount(9+6+1) splitDepth(10+6+1) hops(4+6+1)
+        // jobId(5+6+5) partId(6+6+1) partCount(9+6+1) splitDepth(10+6+1) hops(4+6+1)
         // firstItem(9+6+1) itemCount(9+6+1) taskType(8+6+5)
-        assertThat(subTask.messageBytes() - bodyBytes).isEqualTo(16 + 13 + 16 + 16 + 17 + 11 + 16 + 16 + 19);
+        assertThat(subTask.messageBytes() - bodyBytes).isEqualTo(16 + 13 + 16 + 17 + 11 + 16 + 16 + 19);
+    }
+
+    @Test
+    void theRestOfASplitCarriesFewEnoughAttributesThatItsParkedCopyStillFitsSqsLimit() {
+        SubTask rest = new SubTask(
+                "{}",
+                new dev.loadsplitter.engine.message.Lineage("job-1", "3~101", 2, 4, 1_000),
+                1,
+                1,
+                50,
+                "Order",
+                java.util.Optional.of(new SubTask.Continuation(101, 10)));
+        long carried = java.util.Arrays.stream(SubTaskAttribute.values())
+                .filter(attribute -> !attribute.valueOf(rest).isEmpty())
+                .count();
+
+        assertThat(carried).isEqualTo(SubTaskAttribute.values().length);
+        // The parked copy adds the dead-lettered message's id.
+        assertThat(carried + 1).isLessThanOrEqualTo(SubTaskAttribute.SQS_MAX_ATTRIBUTES);
     }
 }
