@@ -100,7 +100,21 @@ record JobView(String jobId, Optional<JobRecord> record, List<JsonNode> events, 
         }
         JobRecord job = record.get();
         Check marks = check.get();
-        return marks.doneMarks() == job.processed() && marks.doneMarksSeen() == job.processed();
+        return marks.doneMarks() == job.processed() && marks.doneMarksSeen() == job.processed() && eventsAgree();
+    }
+
+    /** Every event announcing the record's last close carries the record's status and counts. */
+    boolean eventsAgree() {
+        return record.map(job -> events.stream()
+                        .filter(event -> event.path("close").asInt() == job.close())
+                        .allMatch(event -> event.path("status")
+                                        .asText()
+                                        .equals(job.status().name())
+                                && event.path("items").asLong() == job.items()
+                                && event.path("processed").asLong() == job.processed()
+                                && event.path("deadLettered").asLong() == job.deadLettered()
+                                && event.path("skipped").asLong() == job.skipped()))
+                .orElse(true);
     }
 
     /** The job's status, or {@code NONE} when the function kept no record (IDEMPOTENCY=off, or memory in another JVM). */
@@ -113,6 +127,7 @@ record JobView(String jobId, Optional<JobRecord> record, List<JsonNode> events, 
         return record.map(job -> {
             ObjectNode node = job.toJson();
             node.put("completedEvents", completedEvents());
+            node.put("eventsAgree", eventsAgree());
             return node;
         });
     }

@@ -2,6 +2,7 @@ package dev.loadsplitter.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadsplitter.engine.config.DurationSetting;
 import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.LedgerTolerance;
@@ -10,7 +11,11 @@ import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
 import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.message.JobCompletedEvent;
 import dev.loadsplitter.engine.message.JobRecord;
+import dev.loadsplitter.local.aws.EventBridgeBus;
+import dev.loadsplitter.local.aws.EventFilter;
+import dev.loadsplitter.local.aws.LocalEventsClient;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Clock;
@@ -131,6 +136,38 @@ final class JobsCommand {
                 e);
     }
 
+    /**
+     * The job's "Job Completed" events on the local bus, read through the local endpoint's own
+     * ListEvents; empty for a table on AWS, whose EventBridge keeps no list to read back.
+     */
+    Optional<List<EventBridgeBus.PutEvent>> completionEvents(String jobId) {
+        String url = endpoint != null ? endpoint : table.equals(LOCAL_TABLE) ? LOCAL_ENDPOINT : null;
+        if (url == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalEventsClient.create(URI.create(url))
+                    .events(EventFilter.any()
+                            .source(JobCompletedEvent.SOURCE)
+                            .detailType(JobCompletedEvent.DETAIL_TYPE)
+                            .detail("jobId", jobId)));
+        } catch (RuntimeException e) {
+            // A DynamoDB endpoint that is not ours (dynalite, DynamoDB Local) serves no bus.
+            return Optional.empty();
+        }
+    }
+
+    /** "2 (closes 1, 2)": how many completion events, and the closes they announce. */
+    static String describe(List<EventBridgeBus.PutEvent> events) {
+        return events.size()
+                + (events.isEmpty()
+                        ? ""
+                        : events.stream()
+                                .map(event -> Integer.toString(
+                                        event.detail().path("close").asInt()))
+                                .collect(java.util.stream.Collectors.joining(", ", " (close ", ")")));
+    }
+
     static String line(JobRecord job) {
         return String.format(
                 Locale.ROOT,
@@ -238,8 +275,11 @@ final class JobsCommand {
                 return ExitCodes.FAILED;
             }
             JobRecord record = job.get();
+            Optional<List<EventBridgeBus.PutEvent>> events = jobs.completionEvents(jobId);
             if (jobs.json) {
-                out.println(JSON.writeValueAsString(record.toJson()));
+                ObjectNode node = record.toJson();
+                events.ifPresent(found -> node.put("completedEvents", found.size()));
+                out.println(JSON.writeValueAsString(node));
             } else {
                 out.printf(
                         Locale.ROOT,
@@ -258,6 +298,7 @@ final class JobsCommand {
                         first activity   %s
                         last activity    %s
                         completed        %s
+                        completion events %s
                         """,
                         record.jobId(),
                         record.taskType(),
@@ -273,7 +314,9 @@ final class JobsCommand {
                         record.failedAttempts(),
                         record.firstActivity(),
                         record.lastActivity(),
-                        record.completedAt().map(Object::toString).orElse("-"));
+                        record.completedAt().map(Object::toString).orElse("-"),
+                        events.map(JobsCommand::describe)
+                                .orElse("- (the bus is not readable here: AWS keeps no list of put events)"));
             }
             out.flush();
             return ExitCodes.OK;
