@@ -192,25 +192,20 @@ class TerraformChecksIT {
 
     @Test
     void theVisibilityTimeoutIsAtLeastSixTimesTheFunctionTimeoutByDefault() {
-        Map<String, Long> defaults = numericDefaults();
         JsonNode work = terraform.block("resource", "aws_sqs_queue", "work");
         String expression = work.path("visibility_timeout_seconds").asText();
-        Matcher local = Pattern.compile("^\\$\\{local\\.(\\w+)}$").matcher(expression);
-        if (local.matches()) {
-            expression = terraform.locals().get(local.group(1)).asText();
-        }
-        long visibility = Arithmetic.evaluate(expression, defaults);
-        long timeout = defaults.get("timeout_seconds");
+        long visibility = wholeNumber(expression, defaults());
+        long timeout = defaultNumber("timeout_seconds");
 
         assertThat(visibility)
                 .as("visibility timeout %s against function timeout %d s", expression, timeout)
                 .isGreaterThanOrEqualTo(6 * timeout);
-        assertThat(Arithmetic.evaluate(
+        assertThat(wholeNumber(
                         terraform
                                 .block("resource", "aws_lambda_function", "function")
                                 .path("timeout")
                                 .asText(),
-                        defaults))
+                        defaults()))
                 .isEqualTo(timeout);
     }
 
@@ -312,7 +307,7 @@ class TerraformChecksIT {
                         .asText())
                 .contains("aws_sqs_queue.dlq.arn")
                 .contains("var.max_receive_count");
-        assertThat(numericDefaults().get("max_receive_count")).isGreaterThanOrEqualTo(5);
+        assertThat(defaultNumber("max_receive_count")).isGreaterThanOrEqualTo(5);
     }
 
     @Test
@@ -459,12 +454,7 @@ class TerraformChecksIT {
         if (!queue.has("max_message_size")) {
             return -1;
         }
-        String expression = queue.path("max_message_size").asText();
-        Matcher local = Pattern.compile("^\\$\\{local\\.(\\w+)}$").matcher(expression);
-        if (local.matches()) {
-            expression = terraform.locals().get(local.group(1)).asText();
-        }
-        return Arithmetic.evaluate(expression, numericDefaults());
+        return wholeNumber(queue.path("max_message_size").asText(), defaults());
     }
 
     @Test
@@ -520,13 +510,13 @@ class TerraformChecksIT {
                 .as("preconditions of aws_lambda_function.function on reserved_concurrency")
                 .hasSize(1);
         String condition = onReservedConcurrency.getFirst().path("condition").asText();
-        assertThat(Condition.evaluate(condition, Map.of("dispatch", "invoke", "reserved_concurrency", -1L)))
+        assertThat(Expression.condition(condition, Map.of("dispatch", "invoke", "reserved_concurrency", -1L)))
                 .as("dispatch = invoke, unreserved: %s", condition)
                 .isFalse();
-        assertThat(Condition.evaluate(condition, Map.of("dispatch", "invoke", "reserved_concurrency", 200L)))
+        assertThat(Expression.condition(condition, Map.of("dispatch", "invoke", "reserved_concurrency", 200L)))
                 .as("dispatch = invoke, 200 reserved")
                 .isTrue();
-        assertThat(Condition.evaluate(condition, Map.of("dispatch", "sqs", "reserved_concurrency", -1L)))
+        assertThat(Expression.condition(condition, Map.of("dispatch", "sqs", "reserved_concurrency", -1L)))
                 .as("dispatch = sqs, unreserved (the default)")
                 .isTrue();
         assertThat(onReservedConcurrency.getFirst().path("error_message").asText())
@@ -619,14 +609,56 @@ class TerraformChecksIT {
         return statements;
     }
 
-    private static Map<String, Long> numericDefaults() {
-        Map<String, Long> defaults = new HashMap<>();
+    /** Every variable's default as {@link Expression} takes it: numbers, strings, bools, lists and null. */
+    private static Map<String, Object> defaults() {
+        Map<String, Object> defaults = new HashMap<>();
         terraform.variables().forEach((name, variable) -> {
-            JsonNode value = variable.path("default");
-            if (value.isNumber()) {
-                defaults.put(name, value.asLong());
+            if (variable.has("default")) {
+                defaults.put(name, plain(variable.path("default")));
             }
         });
         return defaults;
+    }
+
+    private static Object plain(JsonNode value) {
+        if (value.isNumber()) {
+            return value.decimalValue();
+        }
+        if (value.isTextual() || value.isBoolean()) {
+            return value.isTextual() ? value.asText() : value.asBoolean();
+        }
+        if (value.isArray()) {
+            List<Object> list = new ArrayList<>();
+            value.forEach(element -> list.add(plain(element)));
+            return list;
+        }
+        return value.isNull() ? null : value;
+    }
+
+    /** The defaults with some variables set otherwise, {@code null} allowed. */
+    private static Map<String, Object> defaultsWith(Object... nameValuePairs) {
+        Map<String, Object> variables = defaults();
+        for (int i = 0; i < nameValuePairs.length; i += 2) {
+            String name = (String) nameValuePairs[i];
+            assertThat(variables).as("a variable to set").containsKey(name);
+            variables.put(name, nameValuePairs[i + 1]);
+        }
+        return variables;
+    }
+
+    private static long defaultNumber(String variable) {
+        return wholeNumber("${var." + variable + "}", defaults());
+    }
+
+    /** Every local's expression, for {@link Expression}'s {@code local.} references. */
+    private static Map<String, String> localExpressions() {
+        Map<String, String> locals = new HashMap<>();
+        terraform.locals().forEach((name, value) -> locals.put(name, value.asText()));
+        return locals;
+    }
+
+    /** A whole-number expression, its {@code local.} references followed. */
+    private static long wholeNumber(String expression, Map<String, Object> variables) {
+        return Expression.number(expression, variables, localExpressions()).longValueExact();
     }
 }
