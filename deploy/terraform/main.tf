@@ -292,7 +292,7 @@ resource "aws_lambda_event_source_mapping" "work" {
       error_message = "maximum_pollers must be at least minimum_pollers."
     }
     precondition {
-      condition     = local.provisioned_mode || var.reserved_concurrency == -1 || var.maximum_concurrency < var.reserved_concurrency
+      condition     = local.provisioned_mode || var.reserved_concurrency == -1 || var.maximum_concurrency == null ? true : var.maximum_concurrency < var.reserved_concurrency
       error_message = "maximum_concurrency must stay below reserved_concurrency, leaving room for EventBridge's invocations; otherwise throttled batches count toward max_receive_count and can reach the DLQ."
     }
   }

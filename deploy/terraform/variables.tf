@@ -226,13 +226,16 @@ variable "maximum_batching_window_in_seconds" {
   }
 }
 
+# A validation of a variable that may be null guards with "x == null ? true : …", not "x == null || …":
+# Terraform 1.11 evaluates both sides of || and fails on a null operand ("argument must not be null"),
+# so the || form refuses the very null it means to allow. The conditional evaluates only the branch it takes.
 variable "maximum_concurrency" {
   description = "The mapping's maximum concurrent invocations (2 to 1000) in standard mode. Keep it at or below reserved_concurrency minus room for direct invocations. Set it to null to use provisioned mode (minimum_pollers, maximum_pollers): AWS takes one or the other."
   type        = number
   default     = 100
 
   validation {
-    condition     = var.maximum_concurrency == null || (var.maximum_concurrency >= 2 && var.maximum_concurrency <= 1000)
+    condition     = var.maximum_concurrency == null ? true : var.maximum_concurrency >= 2 && var.maximum_concurrency <= 1000
     error_message = "maximum_concurrency must be from 2 to 1000, the range Lambda accepts, or null for provisioned mode."
   }
 }
@@ -256,7 +259,7 @@ variable "minimum_pollers" {
   default     = null
 
   validation {
-    condition     = var.minimum_pollers == null || (var.minimum_pollers >= 2 && var.minimum_pollers <= 200)
+    condition     = var.minimum_pollers == null ? true : var.minimum_pollers >= 2 && var.minimum_pollers <= 200
     error_message = "minimum_pollers must be from 2 to 200 for an SQS event source mapping, or null."
   }
 }
@@ -267,7 +270,7 @@ variable "maximum_pollers" {
   default     = null
 
   validation {
-    condition     = var.maximum_pollers == null || (var.maximum_pollers >= 2 && var.maximum_pollers <= 2000)
+    condition     = var.maximum_pollers == null ? true : var.maximum_pollers >= 2 && var.maximum_pollers <= 2000
     error_message = "maximum_pollers must be from 2 to 2000, or null."
   }
 }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * {@code true}, {@code false}, {@code null} and lists; {@code var.} and {@code local.} references (a local is
  * evaluated from its own expression); {@code + - * / %}, comparisons, {@code ==}, {@code !=}, {@code !},
  * {@code &&}, {@code ||} and the conditional {@code ?:}; the functions {@code max}, {@code min}, {@code floor},
- * {@code tostring}, {@code contains}, {@code regex} and {@code can} (around {@code regex} only). Enough to check
+ * {@code tostring}, {@code contains}, {@code regex}, {@code can} and {@code try}. Enough to check
  * that a validation or a precondition refuses what it should and lets the rest through, and what a derived
  * setting comes to.
  *
@@ -80,11 +80,15 @@ final class Expression {
         Object evaluate();
     }
 
-    /** {@code regex} found nothing: what {@code can} turns into false. */
-    private static final class NoMatch extends RuntimeException {
+    /**
+     * An error Terraform itself would raise (a null operand, a wrong type, a {@code regex} that matches nothing):
+     * what {@code can} and {@code try} catch. What this class cannot evaluate is a plain
+     * {@link IllegalArgumentException}, which they let through.
+     */
+    static final class TerraformError extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
-        NoMatch(String message) {
+        TerraformError(String message) {
             super(message);
         }
     }
@@ -327,11 +331,11 @@ final class Expression {
                             (String) Objects.requireNonNull(arguments.get(0).evaluate(), "pattern");
                     Object subject = arguments.get(1).evaluate();
                     if (!(subject instanceof String string)) {
-                        throw new IllegalArgumentException("regex() needs a string, got " + subject);
+                        throw new TerraformError("regex() needs a string, got " + subject);
                     }
                     var matcher = Pattern.compile(pattern).matcher(string);
                     if (!matcher.find()) {
-                        throw new NoMatch("pattern did not match any part of the given string");
+                        throw new TerraformError("pattern did not match any part of the given string");
                     }
                     return matcher.group();
                 };
@@ -340,9 +344,21 @@ final class Expression {
                     try {
                         single(function, arguments).evaluate();
                         return true;
-                    } catch (NoMatch e) {
+                    } catch (TerraformError e) {
                         return false;
                     }
+                };
+            case "try" ->
+                () -> {
+                    TerraformError last = new TerraformError("try() needs an argument");
+                    for (Node argument : arguments) {
+                        try {
+                            return argument.evaluate();
+                        } catch (TerraformError e) {
+                            last = e;
+                        }
+                    }
+                    throw last;
                 };
             default -> throw new IllegalArgumentException("The function " + function + "() is not supported here");
         };
@@ -400,7 +416,7 @@ final class Expression {
         if (value instanceof Boolean bool) {
             return bool;
         }
-        throw new IllegalArgumentException(
+        throw new TerraformError(
                 value == null
                         ? "argument must not be null (" + operator + ")"
                         : operator + " expects a bool, got " + value);
@@ -410,7 +426,7 @@ final class Expression {
         if (value instanceof BigDecimal number) {
             return number;
         }
-        throw new IllegalArgumentException(
+        throw new TerraformError(
                 value == null
                         ? "argument must not be null (" + operator + ")"
                         : operator + " expects a number, got " + value);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.loadsplitter.engine.config.Setting;
 import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.function.FunctionSettings;
+import java.math.BigDecimal;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -257,6 +258,85 @@ class TerraformChecksIT {
         assertThat(validation("maximum_pollers")).contains(">= 2").contains("<= 2000");
         assertThat(terraform.variables().get("minimum_pollers").path("default").isNull())
                 .isTrue();
+    }
+
+    @Test
+    void everyValidationHoldsAtItsDefaultAndTheOnesThatTakeNullHoldAtNull() {
+        Map<String, String> problems = new TreeMap<>();
+        List<String> checked = new ArrayList<>();
+        List<String> takeNull = new ArrayList<>();
+        terraform
+                .variables()
+                .forEach((name, variable) -> variable.path("validation").forEach(validation -> {
+                    String condition = validation.path("condition").asText();
+                    checked.add(name);
+                    expectTrue(problems, "var." + name + " at its default", condition, defaults());
+                    if (condition.contains("== null") || condition.contains("!= null")) {
+                        takeNull.add(name);
+                        expectTrue(problems, "var." + name + " = null", condition, defaultsWith(name, null));
+                    }
+                }));
+
+        assertThat(checked).as("variables with a validation").isNotEmpty();
+        assertThat(takeNull)
+                .as("validations that let null through")
+                .contains("maximum_concurrency", "minimum_pollers", "maximum_pollers");
+        // Terraform 1.11 evaluates both sides of ||: "x == null || x >= 2" fails on a null x.
+        assertThat(problems)
+                .as("validations refusing their own default or null")
+                .isEmpty();
+    }
+
+    @Test
+    void theMappingsPreconditionsHoldInStandardModeAndInProvisionedMode() {
+        List<String> conditions = preconditions(terraform.block("resource", "aws_lambda_event_source_mapping", "work"));
+        Map<String, Map<String, Object>> setups = new TreeMap<>();
+        setups.put("the defaults (standard mode)", defaults());
+        setups.put("standard mode, 200 reserved", defaultsWith("reserved_concurrency", new BigDecimal(200)));
+        setups.put(
+                "provisioned mode, 200 reserved",
+                defaultsWith(
+                        "maximum_concurrency",
+                        null,
+                        "minimum_pollers",
+                        new BigDecimal(10),
+                        "maximum_pollers",
+                        new BigDecimal(100),
+                        "reserved_concurrency",
+                        new BigDecimal(200)));
+        Map<String, String> problems = new TreeMap<>();
+        setups.forEach((setup, variables) ->
+                conditions.forEach(condition -> expectTrue(problems, setup + ": " + condition, condition, variables)));
+
+        assertThat(conditions).as("preconditions of the work queue's mapping").isNotEmpty();
+        assertThat(problems).as("preconditions refusing a valid setup").isEmpty();
+        Map<String, Object> both =
+                defaultsWith("minimum_pollers", new BigDecimal(10), "maximum_pollers", new BigDecimal(100));
+        assertThat(conditions)
+                .as("pollers with maximum_concurrency too are refused")
+                .anySatisfy(condition -> assertThat(Expression.condition(condition, both, localExpressions()))
+                        .isFalse());
+    }
+
+    /** Records in {@code problems} why {@code condition} is not true for {@code variables}. */
+    private static void expectTrue(
+            Map<String, String> problems, String where, String condition, Map<String, Object> variables) {
+        try {
+            if (!Expression.condition(condition, variables, localExpressions())) {
+                problems.put(where, "false: " + condition);
+            }
+        } catch (Expression.TerraformError e) {
+            problems.put(where, "Terraform fails: " + e.getMessage() + " in " + condition);
+        }
+    }
+
+    private static List<String> preconditions(JsonNode block) {
+        List<String> conditions = new ArrayList<>();
+        block.path("lifecycle")
+                .forEach(lifecycle -> lifecycle
+                        .path("precondition")
+                        .forEach(p -> conditions.add(p.path("condition").asText())));
+        return conditions;
     }
 
     private String validation(String variable) {
