@@ -121,20 +121,30 @@ resource "aws_sqs_queue_policy" "tls_only" {
   policy    = data.aws_iam_policy_document.tls_only[each.key].json
 }
 
-# Processing records (IDEMPOTENCY=dynamodb): one item per sub-task, removed by TTL ------------------
+# The job ledger (IDEMPOTENCY=dynamodb): claims, per-item marks and counts, removed by TTL --------------
 
+# Partition key pk, sort key sk (DynamoDbLedgerTable.PK and SK): one partition per job, holding its header,
+# its counter shards, one mark per item in index order and one claim per sub-task, so the function reads a
+# job's items with Query; beside them, a jobs index per day and the 'jobs/unsettled' list the sweep reads.
 resource "aws_dynamodb_table" "processing_records" {
   count = var.idempotency == "dynamodb" ? 1 : 0
 
   name         = "${var.prefix}-processing-records"
   billing_mode = "PAY_PER_REQUEST"
-  hash_key     = "taskId"
+  hash_key     = "pk"
+  range_key    = "sk"
 
   attribute {
-    name = "taskId"
+    name = "pk"
     type = "S"
   }
 
+  attribute {
+    name = "sk"
+    type = "S"
+  }
+
+  # Every record carries expiresAt, its last change plus IDEMPOTENCY_TTL, in epoch seconds.
   ttl {
     attribute_name = "expiresAt"
     enabled        = true

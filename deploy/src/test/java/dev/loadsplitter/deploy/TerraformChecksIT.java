@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loadsplitter.engine.config.Setting;
 import dev.loadsplitter.engine.config.SplitPolicy;
+import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
+import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
 import dev.loadsplitter.function.FunctionSettings;
 import java.math.BigDecimal;
 import java.net.URL;
@@ -41,6 +43,18 @@ class TerraformChecksIT {
     private static final Pattern DATA = Pattern.compile("(?<![\\w.])data\\.([A-Za-z_][\\w-]*)\\.([A-Za-z_][\\w-]*)");
     private static final Pattern RESOURCE = Pattern.compile("(?<![\\w.])(aws_[\\w-]+)\\.([A-Za-z_][\\w-]*)");
     private static final Path SHADED_JAR = Path.of("..", "function", "target", "load-splitter-function.jar");
+    private static final Path LEDGER_TABLE_SOURCE = Path.of(
+            "..",
+            "engine",
+            "src",
+            "main",
+            "java",
+            "dev",
+            "loadsplitter",
+            "engine",
+            "internal",
+            "ledger",
+            "DynamoDbLedgerTable.java");
 
     private static TerraformModel terraform;
 
@@ -149,7 +163,11 @@ class TerraformChecksIT {
                         "logs:CreateLogStream",
                         "logs:PutLogEvents",
                         "dynamodb:GetItem",
+                        "dynamodb:PutItem",
                         "dynamodb:UpdateItem",
+                        "dynamodb:DeleteItem",
+                        "dynamodb:Query",
+                        "dynamodb:ConditionCheckItem",
                         "events:PutEvents",
                         "lambda:InvokeFunction");
         assertThat(grants.get("lambda:InvokeFunction"))
@@ -158,9 +176,9 @@ class TerraformChecksIT {
         assertThat(grants.get("events:PutEvents"))
                 .as("completion events only on the configured bus")
                 .containsExactly("${statement.value.arn}");
-        for (String action : List.of("dynamodb:GetItem", "dynamodb:UpdateItem")) {
+        for (String action : LEDGER_ACTIONS) {
             assertThat(grants.get(action))
-                    .as(action + " only on the processing-records table")
+                    .as(action + " only on the ledger's table")
                     .containsExactly("${statement.value.arn}");
         }
         List<String> dynamics = new ArrayList<>();
@@ -350,13 +368,86 @@ class TerraformChecksIT {
     }
 
     @Test
-    void theProcessingRecordsTableExpiresItemsAndIsEncrypted() {
+    void theLedgerTableIsKeyedByPkAndSkExpiresItemsOnExpiresAtAndIsOnDemand() {
         JsonNode table = terraform.block("resource", "aws_dynamodb_table", "processing_records");
-        assertThat(table.path("hash_key").asText()).isEqualTo("taskId");
-        assertThat(table.path("ttl").get(0).path("attribute_name").asText()).isEqualTo("expiresAt");
+        Map<String, String> attributes = new TreeMap<>();
+        table.path("attribute")
+                .forEach(attribute -> attributes.put(
+                        attribute.path("name").asText(), attribute.path("type").asText()));
+
+        assertThat(table.path("hash_key").asText()).isEqualTo(DynamoDbLedgerTable.PK);
+        assertThat(table.path("range_key").asText()).isEqualTo(DynamoDbLedgerTable.SK);
+        assertThat(attributes)
+                .as("the key attributes, both strings; no other attribute is declared without an index")
+                .containsExactlyEntriesOf(
+                        new TreeMap<>(Map.of(DynamoDbLedgerTable.PK, "S", DynamoDbLedgerTable.SK, "S")));
+        assertThat(table.path("ttl").get(0).path("attribute_name").asText()).isEqualTo(MemoryLedgerTable.EXPIRES_AT);
+        assertThat(table.path("ttl").get(0).path("enabled").asBoolean()).isTrue();
+        assertThat(table.path("billing_mode").asText()).isEqualTo("PAY_PER_REQUEST");
         assertThat(table.path("server_side_encryption").get(0).path("enabled").asBoolean())
                 .isTrue();
         assertThat(table.path("count").asText()).contains("var.idempotency == \"dynamodb\"");
+    }
+
+    /** What the function may do on the ledger's table: each call the ledger makes, as IAM authorises it. */
+    private static final List<String> LEDGER_ACTIONS = List.of(
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query",
+            "dynamodb:ConditionCheckItem");
+
+    @Test
+    void theRoleGrantsTheLedgerEveryDynamoDbActionItsCodeCallsAndNoOther() throws Exception {
+        String source = Files.readString(LEDGER_TABLE_SOURCE);
+        Set<String> called = new TreeSet<>();
+        Pattern.compile("dynamo\\.(\\w+)\\(")
+                .matcher(source)
+                .results()
+                .map(m -> m.group(1))
+                .forEach(call -> {
+                    if (!call.equals("transactWriteItems")) {
+                        called.add("dynamodb:" + Character.toUpperCase(call.charAt(0)) + call.substring(1));
+                    }
+                });
+        // TransactWriteItems has no IAM action of its own: each item is authorised as its own operation, and a
+        // ConditionCheck item as dynamodb:ConditionCheckItem.
+        // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+        Map<String, String> transactionItems = Map.of(
+                "put", "dynamodb:PutItem",
+                "update", "dynamodb:UpdateItem",
+                "delete", "dynamodb:DeleteItem",
+                "conditionCheck", "dynamodb:ConditionCheckItem");
+        Set<String> kinds = new TreeSet<>();
+        Pattern.compile("TransactWriteItem\\.builder\\(\\)\\s*\\.(\\w+)\\(")
+                .matcher(source)
+                .results()
+                .forEach(m -> kinds.add(m.group(1)));
+        assertThat(kinds)
+                .as("kinds of TransactWriteItem in %s", LEDGER_TABLE_SOURCE)
+                .isNotEmpty();
+        assertThat(transactionItems)
+                .as("the IAM action of each kind the ledger writes")
+                .containsKeys(kinds.toArray(String[]::new));
+        kinds.forEach(kind -> called.add(transactionItems.get(kind)));
+
+        JsonNode ledger = statements(terraform.block("data", "aws_iam_policy_document", "function")).stream()
+                .filter(statement -> statement.path("sid").asText().equals("JobLedger"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no JobLedger statement in iam.tf"));
+        List<String> granted = new ArrayList<>();
+        ledger.path("actions").forEach(action -> granted.add(action.asText()));
+
+        assertThat(called).as("DynamoDB calls in %s", LEDGER_TABLE_SOURCE).contains("dynamodb:Query");
+        assertThat(granted).as("the JobLedger statement's actions").containsExactlyInAnyOrderElementsOf(called);
+        assertThat(granted).containsExactlyInAnyOrderElementsOf(LEDGER_ACTIONS);
+        assertThat(ledger.path("resources")).extracting(JsonNode::asText).containsExactly("${statement.value.arn}");
+        assertThat(Files.readString(TerraformModel.TERRAFORM.resolve("iam.tf")))
+                .as("iam.tf's comment on transactions")
+                .contains("dynamodb:ConditionCheckItem")
+                .contains("https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html")
+                .doesNotContain("authorised per item as dynamodb:UpdateItem");
     }
 
     @Test
