@@ -28,6 +28,27 @@ locals {
   # argument is unset: a queue created without it refuses every sub-task over 256 KiB for good.
   # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
   queue_max_message_size = 1048576
+
+  # The ledger must outlive every message of its jobs, or a late duplicate runs again and a redrive counts
+  # into a job that is gone. The longest a sub-task message lives, counted from its first send: the work
+  # queue, then the DLQ, which on a standard queue keeps the message's original enqueue timestamp (so the
+  # two together last at most the longer retention); then the parked queue, where the function re-sends it
+  # as a new message with that queue's own retention; then a redrive, a new message on the work queue.
+  # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html
+  message_lifetime_seconds = max(var.work_queue_retention_seconds, var.dlq_retention_seconds) + var.parked_queue_retention_seconds + var.work_queue_retention_seconds
+
+  # A day of margin on each derived duration: for the last invocation's own time, the sweep's schedule and clocks.
+  ledger_margin_seconds = 86400
+
+  # IDEMPOTENCY_TTL: 14 + 14 + 4 days + 1 day = 2,851,200 s (33 days) with the default retention.
+  minimum_idempotency_ttl_seconds = local.message_lifetime_seconds + local.ledger_margin_seconds
+  idempotency_ttl_seconds         = var.idempotency_ttl_seconds == null ? local.minimum_idempotency_ttl_seconds : var.idempotency_ttl_seconds
+
+  # JOB_DEADLINE: by the work queue's retention, every sub-task sent as the job began is done, dead-lettered
+  # or gone, deleted by SQS unreceived (an expired message is not dead-lettered, so its items are never
+  # counted and the job would stay open); a day later the sweep closes what is still open as TIMED_OUT.
+  # 4 days + 1 day = 432,000 s (5 days) by default.
+  job_deadline_seconds = var.job_deadline_seconds == null ? var.work_queue_retention_seconds + local.ledger_margin_seconds : var.job_deadline_seconds
 }
 
 # Queues ----------------------------------------------------------------------------------------
@@ -35,7 +56,7 @@ locals {
 resource "aws_sqs_queue" "work" {
   name                       = "${var.prefix}-queue"
   visibility_timeout_seconds = local.visibility_timeout_seconds
-  message_retention_seconds  = 345600 # 4 days, the SQS default
+  message_retention_seconds  = var.work_queue_retention_seconds
   max_message_size           = local.queue_max_message_size
   sqs_managed_sse_enabled    = true
 
@@ -47,18 +68,28 @@ resource "aws_sqs_queue" "work" {
 
 resource "aws_sqs_queue" "dlq" {
   name                      = "${var.prefix}-dlq"
-  message_retention_seconds = 1209600 # 14 days, the most SQS keeps a message
+  message_retention_seconds = var.dlq_retention_seconds
   max_message_size          = local.queue_max_message_size
   sqs_managed_sse_enabled   = true
   # The DLQ invokes the function too (its records are counted into their jobs and parked): the same
   # visibility timeout as any queue with an event source mapping.
   visibility_timeout_seconds = local.visibility_timeout_seconds
+
+  lifecycle {
+    # A moved message keeps its enqueue timestamp, so a DLQ that keeps messages for less time than the work
+    # queue deletes a late dead letter before the function can count it into its job; AWS recommends longer.
+    # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html
+    precondition {
+      condition     = var.dlq_retention_seconds >= var.work_queue_retention_seconds
+      error_message = "dlq_retention_seconds must be at least work_queue_retention_seconds: a standard queue's message keeps its original enqueue timestamp in the DLQ, so a shorter DLQ retention deletes dead letters before they are counted into their jobs."
+    }
+  }
 }
 
 # Dead-lettered sub-tasks, once counted into their jobs, wait here for 'load-splitter dlq list|redrive'.
 resource "aws_sqs_queue" "parked" {
   name                      = "${var.prefix}-parked"
-  message_retention_seconds = 1209600
+  message_retention_seconds = var.parked_queue_retention_seconds
   max_message_size          = local.queue_max_message_size
   sqs_managed_sse_enabled   = true
 }
@@ -186,6 +217,16 @@ resource "aws_lambda_function" "function" {
       condition     = var.dispatch != "invoke" || var.reserved_concurrency != -1
       error_message = "dispatch = \"invoke\" needs reserved_concurrency: each sub-task is an invocation of its own, so one fan-out could take the account's whole concurrency (1,000 per Region by default, less in a new account) and throttle every other function. Set reserved_concurrency to the most this function may use, at most the account's concurrency minus the 100 AWS keeps unreserved ('aws lambda get-account-settings' shows both)."
     }
+    # A TTL of one's own may not cut the ledger short of the longest path a message takes (locals above).
+    precondition {
+      condition     = local.idempotency_ttl_seconds >= local.minimum_idempotency_ttl_seconds
+      error_message = "idempotency_ttl_seconds must be at least ${local.minimum_idempotency_ttl_seconds} (max(work, DLQ retention) + parked retention + work retention + 1 day), or null to derive it: a shorter TTL lets a late duplicate or a redrive find its job gone."
+    }
+    # The sweep finds a job past its deadline only while the job's records are kept.
+    precondition {
+      condition     = local.job_deadline_seconds < local.idempotency_ttl_seconds
+      error_message = "job_deadline_seconds must be below the ledger's TTL, ${local.idempotency_ttl_seconds} s: a job whose records expire first is never closed as TIMED_OUT."
+    }
   }
 
   # Exactly the variables the function reads (FunctionSettings.all()); a check in deploy/src/test holds them equal.
@@ -207,7 +248,8 @@ resource "aws_lambda_function" "function" {
       PROCESSING_DELAY   = var.processing_delay
       IDEMPOTENCY        = var.idempotency
       IDEMPOTENCY_TABLE  = var.idempotency == "dynamodb" ? aws_dynamodb_table.processing_records[0].name : ""
-      IDEMPOTENCY_TTL    = var.idempotency_ttl
+      IDEMPOTENCY_TTL    = "${local.idempotency_ttl_seconds}s"
+      JOB_DEADLINE       = "${local.job_deadline_seconds}s"
       EVENT_BUS_NAME     = var.event_bus_name
       MAX_RECEIVE_COUNT  = tostring(var.max_receive_count)
       # dispatch = "invoke": Lambda's attempts at an asynchronous invocation; the last failure counts as dead-lettered.

@@ -185,13 +185,62 @@ variable "idempotency" {
   }
 }
 
-variable "idempotency_ttl" {
-  description = "IDEMPOTENCY_TTL: how long a processing record is kept; longer than the visibility timeout."
-  type        = string
-  default     = "24h"
+variable "idempotency_ttl_seconds" {
+  description = "IDEMPOTENCY_TTL, in seconds: how long the ledger keeps a record after its last change. null (the default) derives it from the queues' retention: the longest path a message can take, max(work, DLQ) + parked + work retention, plus a day (2,851,200 s, 33 days, with the default retention). A value of your own must be at least that."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.idempotency_ttl_seconds == null ? true : var.idempotency_ttl_seconds >= 1 && floor(var.idempotency_ttl_seconds) == var.idempotency_ttl_seconds
+    error_message = "idempotency_ttl_seconds must be a whole number of seconds above zero, or null to derive it from the queues' retention."
+  }
+}
+
+variable "job_deadline_seconds" {
+  description = "JOB_DEADLINE, in seconds: how long a job may stay open before the sweep closes it as TIMED_OUT, its open items skipped. null (the default) derives it: the work queue's retention plus a day (432,000 s, 5 days, by default). Below the ledger's TTL."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.job_deadline_seconds == null ? true : var.job_deadline_seconds >= 1 && floor(var.job_deadline_seconds) == var.job_deadline_seconds
+    error_message = "job_deadline_seconds must be a whole number of seconds above zero, or null to derive it from the work queue's retention."
+  }
 }
 
 # Queues and the event source mapping -----------------------------------------------------------
+
+variable "work_queue_retention_seconds" {
+  description = "How long the work queue keeps a sub-task (60 to 1209600; default 345600, 4 days, SQS's default). The ledger's TTL and the job deadline are derived from it."
+  type        = number
+  default     = 345600
+
+  validation {
+    condition     = var.work_queue_retention_seconds >= 60 && var.work_queue_retention_seconds <= 1209600 && floor(var.work_queue_retention_seconds) == var.work_queue_retention_seconds
+    error_message = "work_queue_retention_seconds must be a whole number from 60 to 1209600 (14 days), the range SQS accepts."
+  }
+}
+
+variable "dlq_retention_seconds" {
+  description = "How long the dead-letter queue keeps a message, counted from its first send to the work queue (a standard queue keeps a moved message's enqueue timestamp): 60 to 1209600, at least work_queue_retention_seconds; default 1209600, 14 days. The ledger's TTL is derived from it."
+  type        = number
+  default     = 1209600
+
+  validation {
+    condition     = var.dlq_retention_seconds >= 60 && var.dlq_retention_seconds <= 1209600 && floor(var.dlq_retention_seconds) == var.dlq_retention_seconds
+    error_message = "dlq_retention_seconds must be a whole number from 60 to 1209600 (14 days), the range SQS accepts."
+  }
+}
+
+variable "parked_queue_retention_seconds" {
+  description = "How long a dead-lettered sub-task waits in the parked queue for 'load-splitter dlq redrive' (60 to 1209600; default 1209600, 14 days). The ledger's TTL is derived from it."
+  type        = number
+  default     = 1209600
+
+  validation {
+    condition     = var.parked_queue_retention_seconds >= 60 && var.parked_queue_retention_seconds <= 1209600 && floor(var.parked_queue_retention_seconds) == var.parked_queue_retention_seconds
+    error_message = "parked_queue_retention_seconds must be a whole number from 60 to 1209600 (14 days), the range SQS accepts."
+  }
+}
 
 variable "max_receive_count" {
   description = "Receives before SQS moves a sub-task to the dead-letter queue. At least 5, so a throttle or a timeout does not dead-letter a good message."

@@ -3,6 +3,8 @@ package dev.loadsplitter.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loadsplitter.engine.config.DurationSetting;
+import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Setting;
 import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
@@ -14,6 +16,7 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -467,10 +470,12 @@ class TerraformChecksIT {
         });
         assertThat(queues).as("aws_sqs_queue blocks checked").isNotEmpty();
         assertThat(problems).as("unencrypted queues").isEmpty();
-        assertThat(terraform
-                        .block("resource", "aws_sqs_queue", "dlq")
-                        .path("message_retention_seconds")
-                        .asLong())
+        assertThat(wholeNumber(
+                        terraform
+                                .block("resource", "aws_sqs_queue", "dlq")
+                                .path("message_retention_seconds")
+                                .asText(),
+                        defaults()))
                 .isEqualTo(14 * 24 * 3600);
         assertThat(terraform
                         .block("resource", "aws_sqs_queue", "work")
@@ -548,6 +553,151 @@ class TerraformChecksIT {
         assertThat(set)
                 .as("environment variables in main.tf against FunctionSettings.all()")
                 .isEqualTo(read);
+    }
+
+    private static final long DAY = 86_400;
+
+    @Test
+    void theLedgerTtlIsTheLongestPathAMessageTakesPlusADayAndNoOverrideMayBeShorter() {
+        // Work queue, then the DLQ (a moved message keeps its enqueue timestamp: the longer retention of the two),
+        // then parked (a new message), then redriven (a new message on the work queue), and a day of margin.
+        Map<String, Object> defaults = defaults();
+        long path = Math.max(retention("work", defaults), retention("dlq", defaults))
+                + retention("parked", defaults)
+                + retention("work", defaults);
+        String ttl = environment().get("IDEMPOTENCY_TTL");
+        Matcher seconds = SECONDS_OF_LOCAL.matcher(ttl);
+        assertThat(seconds.matches())
+                .as("IDEMPOTENCY_TTL = %s, whole seconds of a local", ttl)
+                .isTrue();
+        String local = "${local." + seconds.group(1) + "}";
+
+        assertThat(wholeNumber(local, defaults)).isEqualTo(path + DAY).isEqualTo(33 * DAY);
+        assertThat(DurationSetting.parse(wholeNumber(local, defaults) + "s"))
+                .as("what the function reads from IDEMPOTENCY_TTL, against the engine's own default")
+                .isEqualTo(Duration.ofDays(33))
+                .isEqualTo(DurationSetting.parse(EngineSettings.IDEMPOTENCY_TTL.defaultValue()));
+        Map<String, Object> otherRetention = defaultsWith(
+                "work_queue_retention_seconds", new BigDecimal(7 * DAY),
+                "parked_queue_retention_seconds", new BigDecimal(3 * DAY));
+        assertThat(wholeNumber(local, otherRetention))
+                .as("7-day work queue, 14-day DLQ, 3-day parked queue: 14 + 3 + 7 + 1 days")
+                .isEqualTo(25 * DAY);
+        assertThat(wholeNumber(local, defaultsWith("idempotency_ttl_seconds", new BigDecimal(40 * DAY))))
+                .isEqualTo(40 * DAY);
+
+        String condition = functionPrecondition("local.minimum_idempotency_ttl_seconds");
+        assertThat(Expression.condition(
+                        condition,
+                        defaultsWith("idempotency_ttl_seconds", new BigDecimal(33 * DAY - 1)),
+                        localExpressions()))
+                .as("an override a second short of the path")
+                .isFalse();
+        assertThat(Expression.condition(
+                        condition,
+                        defaultsWith("idempotency_ttl_seconds", new BigDecimal(33 * DAY)),
+                        localExpressions()))
+                .isTrue();
+        assertThat(Expression.condition(condition, otherRetention, localExpressions()))
+                .as("derived, whatever the retention")
+                .isTrue();
+        String validation = validation("idempotency_ttl_seconds");
+        assertThat(Expression.condition(validation, defaultsWith("idempotency_ttl_seconds", BigDecimal.ZERO)))
+                .isFalse();
+        assertThat(Expression.condition(validation, defaultsWith("idempotency_ttl_seconds", new BigDecimal("1.5"))))
+                .isFalse();
+        assertThat(Expression.condition(validation, defaultsWith("idempotency_ttl_seconds", null)))
+                .isTrue();
+    }
+
+    @Test
+    void theJobDeadlineIsTheWorkQueuesRetentionPlusADayAndStaysBelowTheTtl() {
+        Map<String, Object> defaults = defaults();
+        String deadline = environment().get("JOB_DEADLINE");
+        Matcher seconds = SECONDS_OF_LOCAL.matcher(deadline);
+        assertThat(seconds.matches())
+                .as("JOB_DEADLINE = %s, whole seconds of a local", deadline)
+                .isTrue();
+        String local = "${local." + seconds.group(1) + "}";
+
+        assertThat(wholeNumber(local, defaults))
+                .isEqualTo(retention("work", defaults) + DAY)
+                .isEqualTo(5 * DAY);
+        assertThat(DurationSetting.parse(wholeNumber(local, defaults) + "s"))
+                .as("what the function reads from JOB_DEADLINE, against the engine's own default")
+                .isEqualTo(DurationSetting.parse(EngineSettings.JOB_DEADLINE.defaultValue()));
+        assertThat(wholeNumber(local, defaultsWith("job_deadline_seconds", new BigDecimal(3600))))
+                .isEqualTo(3600);
+
+        String condition = functionPrecondition("local.job_deadline_seconds");
+        assertThat(Expression.condition(
+                        condition, defaultsWith("job_deadline_seconds", new BigDecimal(33 * DAY)), localExpressions()))
+                .as("a deadline equal to the TTL")
+                .isFalse();
+        assertThat(Expression.condition(
+                        condition,
+                        defaultsWith("job_deadline_seconds", new BigDecimal(33 * DAY - 1)),
+                        localExpressions()))
+                .isTrue();
+        String validation = validation("job_deadline_seconds");
+        assertThat(Expression.condition(validation, defaultsWith("job_deadline_seconds", BigDecimal.ZERO)))
+                .isFalse();
+        assertThat(Expression.condition(validation, defaultsWith("job_deadline_seconds", new BigDecimal(-60))))
+                .isFalse();
+        assertThat(Expression.condition(validation, defaultsWith("job_deadline_seconds", BigDecimal.ONE)))
+                .isTrue();
+        assertThat(Expression.condition(validation, defaultsWith("job_deadline_seconds", null)))
+                .isTrue();
+    }
+
+    @Test
+    void theDeadLetterQueueKeepsMessagesAtLeastAsLongAsTheWorkQueue() {
+        List<String> conditions = preconditions(terraform.block("resource", "aws_sqs_queue", "dlq"));
+        Map<String, Object> shorter = defaultsWith("dlq_retention_seconds", new BigDecimal(3 * DAY));
+
+        assertThat(conditions).as("preconditions of aws_sqs_queue.dlq").hasSize(1);
+        assertThat(Expression.condition(conditions.getFirst(), defaults())).isTrue();
+        assertThat(Expression.condition(conditions.getFirst(), shorter))
+                .as("a 3-day DLQ behind a 4-day work queue")
+                .isFalse();
+        assertThat(retention("work", defaults())).isEqualTo(4 * DAY);
+    }
+
+    private static final Pattern SECONDS_OF_LOCAL = Pattern.compile("^\\$\\{local\\.(\\w+)}s$");
+
+    /** A queue's {@code message_retention_seconds} with the given variables. */
+    private static long retention(String queue, Map<String, Object> variables) {
+        return wholeNumber(
+                terraform
+                        .block("resource", "aws_sqs_queue", queue)
+                        .path("message_retention_seconds")
+                        .asText(),
+                variables);
+    }
+
+    /** The function's one precondition that names {@code reference}. */
+    private static String functionPrecondition(String reference) {
+        List<String> matching = preconditions(terraform.block("resource", "aws_lambda_function", "function")).stream()
+                .filter(condition -> condition.contains(reference))
+                .toList();
+        assertThat(matching)
+                .as("preconditions of aws_lambda_function.function on %s", reference)
+                .hasSize(1);
+        return matching.getFirst();
+    }
+
+    /** The function's environment as written: each variable's expression. */
+    private static Map<String, String> environment() {
+        Map<String, String> environment = new TreeMap<>();
+        terraform
+                .block("resource", "aws_lambda_function", "function")
+                .path("environment")
+                .get(0)
+                .path("variables")
+                .properties()
+                .forEach(entry ->
+                        environment.put(entry.getKey(), entry.getValue().asText()));
+        return environment;
     }
 
     @Test
