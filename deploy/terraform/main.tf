@@ -193,6 +193,44 @@ resource "aws_cloudwatch_log_group" "function" {
   retention_in_days = var.log_retention_days
 }
 
+# The function's environment: exactly the variables it reads (FunctionSettings.all()), the tolerances
+# included; a check in deploy/src/test holds them equal.
+locals {
+  function_environment = {
+    TASK_TYPE = var.task_type
+    DISPATCH  = var.dispatch
+    # With SnapStart the function invokes itself at its 'live' alias, as EventBridge and the mapping do.
+    DISPATCH_QUALIFIER = var.snap_start ? "live" : ""
+    QUEUE_URL          = aws_sqs_queue.work.url
+    QUEUE_NAME         = aws_sqs_queue.work.name
+    MAX_ITEMS_PER_TASK = tostring(var.max_items_per_task)
+    MAX_MESSAGE_BYTES  = tostring(var.max_message_bytes)
+    MAX_SPLIT_DEPTH    = tostring(var.max_split_depth)
+    FAN_OUT_LIMIT      = tostring(var.fan_out_limit)
+    SEND_CONCURRENCY   = tostring(var.send_concurrency)
+    SEND_MAX_ATTEMPTS  = tostring(var.send_max_attempts)
+    RECORD_CONCURRENCY = tostring(var.record_concurrency)
+    PROCESSING_DELAY   = var.processing_delay
+    IDEMPOTENCY        = var.idempotency
+    IDEMPOTENCY_TABLE  = var.idempotency == "dynamodb" ? aws_dynamodb_table.processing_records[0].name : ""
+    IDEMPOTENCY_TTL    = "${local.idempotency_ttl_seconds}s"
+    JOB_DEADLINE       = "${local.job_deadline_seconds}s"
+    EVENT_BUS_NAME     = var.event_bus_name
+    MAX_RECEIVE_COUNT  = tostring(var.max_receive_count)
+    # dispatch = "invoke": Lambda's attempts at an asynchronous invocation; the last failure counts as dead-lettered.
+    INVOKE_MAX_ATTEMPTS = tostring(var.async_max_retry_attempts + 1)
+    # The DLQ's records are counted into their jobs as dead-lettered, then parked (the mapping below).
+    DEAD_LETTER_QUEUE_ARN = aws_sqs_queue.dlq.arn
+    PARKED_QUEUE_URL      = aws_sqs_queue.parked.url
+  }
+
+  # Set only when given: unset, a job tolerates any number of dead-lettered items, as before tolerances.
+  function_tolerances = {
+    TOLERATED_FAILURE_COUNT      = var.tolerated_failure_count == null ? null : tostring(var.tolerated_failure_count)
+    TOLERATED_FAILURE_PERCENTAGE = var.tolerated_failure_percentage == null ? null : tostring(var.tolerated_failure_percentage)
+  }
+}
+
 resource "aws_lambda_function" "function" {
   function_name    = local.function_name
   description      = "Load Splitter: splits large tasks into sub-tasks on SQS and processes them in parallel."
@@ -229,35 +267,8 @@ resource "aws_lambda_function" "function" {
     }
   }
 
-  # Exactly the variables the function reads (FunctionSettings.all()); a check in deploy/src/test holds them equal.
   environment {
-    variables = {
-      TASK_TYPE = var.task_type
-      DISPATCH  = var.dispatch
-      # With SnapStart the function invokes itself at its 'live' alias, as EventBridge and the mapping do.
-      DISPATCH_QUALIFIER = var.snap_start ? "live" : ""
-      QUEUE_URL          = aws_sqs_queue.work.url
-      QUEUE_NAME         = aws_sqs_queue.work.name
-      MAX_ITEMS_PER_TASK = tostring(var.max_items_per_task)
-      MAX_MESSAGE_BYTES  = tostring(var.max_message_bytes)
-      MAX_SPLIT_DEPTH    = tostring(var.max_split_depth)
-      FAN_OUT_LIMIT      = tostring(var.fan_out_limit)
-      SEND_CONCURRENCY   = tostring(var.send_concurrency)
-      SEND_MAX_ATTEMPTS  = tostring(var.send_max_attempts)
-      RECORD_CONCURRENCY = tostring(var.record_concurrency)
-      PROCESSING_DELAY   = var.processing_delay
-      IDEMPOTENCY        = var.idempotency
-      IDEMPOTENCY_TABLE  = var.idempotency == "dynamodb" ? aws_dynamodb_table.processing_records[0].name : ""
-      IDEMPOTENCY_TTL    = "${local.idempotency_ttl_seconds}s"
-      JOB_DEADLINE       = "${local.job_deadline_seconds}s"
-      EVENT_BUS_NAME     = var.event_bus_name
-      MAX_RECEIVE_COUNT  = tostring(var.max_receive_count)
-      # dispatch = "invoke": Lambda's attempts at an asynchronous invocation; the last failure counts as dead-lettered.
-      INVOKE_MAX_ATTEMPTS = tostring(var.async_max_retry_attempts + 1)
-      # The DLQ's records are counted into their jobs as dead-lettered, then parked (the mapping below).
-      DEAD_LETTER_QUEUE_ARN = aws_sqs_queue.dlq.arn
-      PARKED_QUEUE_URL      = aws_sqs_queue.parked.url
-    }
+    variables = merge(local.function_environment, { for name, value in local.function_tolerances : name => value if value != null })
   }
 
   logging_config {

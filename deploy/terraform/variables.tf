@@ -207,6 +207,28 @@ variable "job_deadline_seconds" {
   }
 }
 
+variable "tolerated_failure_count" {
+  description = "TOLERATED_FAILURE_COUNT: the most dead-lettered items a job tolerates; when more fail, it stops (no work starts, items not started are skipped) and closes FAILED with reason TOLERANCE_EXCEEDED. null (the default) sets nothing: no limit."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.tolerated_failure_count == null ? true : var.tolerated_failure_count >= 0 && var.tolerated_failure_count <= 2147483647 && floor(var.tolerated_failure_count) == var.tolerated_failure_count
+    error_message = "tolerated_failure_count must be a whole number from 0 to 2147483647, or null for no limit."
+  }
+}
+
+variable "tolerated_failure_percentage" {
+  description = "TOLERATED_FAILURE_PERCENTAGE: the most dead-lettered items a job tolerates, as a percentage of its items (0 to 100, such as 5 or 2.5); with tolerated_failure_count too, the smaller bound counts. null (the default) sets nothing: no limit."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.tolerated_failure_percentage == null ? true : var.tolerated_failure_percentage >= 0 && var.tolerated_failure_percentage <= 100
+    error_message = "tolerated_failure_percentage must be from 0 to 100, such as 5 or 2.5, or null for no limit."
+  }
+}
+
 # Queues and the event source mapping -----------------------------------------------------------
 
 variable "work_queue_retention_seconds" {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loadsplitter.engine.config.DurationSetting;
 import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.config.LedgerTolerance;
 import dev.loadsplitter.engine.config.Setting;
 import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
@@ -540,19 +541,93 @@ class TerraformChecksIT {
 
     @Test
     void theEnvironmentTerraformSetsIsExactlyWhatTheFunctionReads() {
-        JsonNode variables = terraform
+        String variables = terraform
                 .block("resource", "aws_lambda_function", "function")
                 .path("environment")
                 .get(0)
-                .path("variables");
-        Set<String> set = new TreeSet<>();
-        variables.fieldNames().forEachRemaining(set::add);
+                .path("variables")
+                .asText();
+        Set<String> always = new TreeSet<>();
+        terraform.locals().get("function_environment").fieldNames().forEachRemaining(always::add);
+        Set<String> whenGiven = new TreeSet<>();
+        terraform.locals().get("function_tolerances").fieldNames().forEachRemaining(whenGiven::add);
+        Set<String> set = new TreeSet<>(always);
+        set.addAll(whenGiven);
         Set<String> read = new TreeSet<>();
         FunctionSettings.all().stream().map(Setting::name).forEach(read::add);
 
+        assertThat(variables)
+                .as("the function's environment: both locals, the tolerances only when not null")
+                .startsWith("${merge(local.function_environment,")
+                .contains("for name, value in local.function_tolerances : name => value if value != null");
+        assertThat(always).as("variables set in both locals").doesNotContainAnyElementsOf(whenGiven);
         assertThat(set)
                 .as("environment variables in main.tf against FunctionSettings.all()")
                 .isEqualTo(read);
+    }
+
+    @Test
+    void theToleranceVariablesSetTheirEnvironmentVariablesOnlyWhenGivenInAFormTheEngineReads() {
+        Map<String, String> tolerances = new TreeMap<>();
+        terraform
+                .locals()
+                .get("function_tolerances")
+                .properties()
+                .forEach(
+                        entry -> tolerances.put(entry.getKey(), entry.getValue().asText()));
+        String count = tolerances.get(EngineSettings.TOLERATED_FAILURE_COUNT.name());
+        String percentage = tolerances.get(EngineSettings.TOLERATED_FAILURE_PERCENTAGE.name());
+        Map<String, Object> unset = defaults();
+        Map<String, Object> given = defaultsWith(
+                "tolerated_failure_count", new BigDecimal(3), "tolerated_failure_percentage", new BigDecimal("2.5"));
+
+        assertThat(tolerances).as("local.function_tolerances").hasSize(2);
+        assertThat(unset)
+                .containsEntry("tolerated_failure_count", null)
+                .containsEntry("tolerated_failure_percentage", null);
+        assertThat(Expression.value(count, unset, localExpressions()))
+                .as("null: not set")
+                .isNull();
+        assertThat(Expression.value(percentage, unset, localExpressions()))
+                .as("null: not set")
+                .isNull();
+        String countValue = (String) Expression.value(count, given, localExpressions());
+        String percentageValue = (String) Expression.value(percentage, given, localExpressions());
+        assertThat(countValue).isEqualTo("3");
+        assertThat(percentageValue).isEqualTo("2.5");
+        Map<String, String> environment = Map.of(
+                EngineSettings.TOLERATED_FAILURE_COUNT.name(), countValue,
+                EngineSettings.TOLERATED_FAILURE_PERCENTAGE.name(), percentageValue);
+        assertThat(EngineSettings.from(environment).tolerance())
+                .as("what the engine reads from them")
+                .isEqualTo(new LedgerTolerance(3, 2.5));
+
+        String countRule = validation("tolerated_failure_count");
+        assertThat(Expression.condition(countRule, defaultsWith("tolerated_failure_count", new BigDecimal(-1))))
+                .isFalse();
+        assertThat(Expression.condition(countRule, defaultsWith("tolerated_failure_count", new BigDecimal("1.5"))))
+                .isFalse();
+        assertThat(Expression.condition(countRule, defaultsWith("tolerated_failure_count", BigDecimal.ZERO)))
+                .isTrue();
+        assertThat(Expression.condition(
+                        countRule, defaultsWith("tolerated_failure_count", new BigDecimal(Integer.MAX_VALUE))))
+                .as("the engine's ceiling, Integer.MAX_VALUE")
+                .isTrue();
+        assertThat(Expression.condition(
+                        countRule, defaultsWith("tolerated_failure_count", new BigDecimal(Integer.MAX_VALUE + 1L))))
+                .isFalse();
+        String percentageRule = validation("tolerated_failure_percentage");
+        assertThat(Expression.condition(
+                        percentageRule, defaultsWith("tolerated_failure_percentage", new BigDecimal("-0.5"))))
+                .isFalse();
+        assertThat(Expression.condition(
+                        percentageRule, defaultsWith("tolerated_failure_percentage", new BigDecimal("100.5"))))
+                .isFalse();
+        assertThat(Expression.condition(percentageRule, defaultsWith("tolerated_failure_percentage", BigDecimal.ZERO)))
+                .isTrue();
+        assertThat(Expression.condition(
+                        percentageRule, defaultsWith("tolerated_failure_percentage", new BigDecimal(100))))
+                .isTrue();
     }
 
     private static final long DAY = 86_400;
@@ -686,14 +761,12 @@ class TerraformChecksIT {
         return matching.getFirst();
     }
 
-    /** The function's environment as written: each variable's expression. */
+    /** The variables the function always gets, as written: each one's expression. */
     private static Map<String, String> environment() {
         Map<String, String> environment = new TreeMap<>();
         terraform
-                .block("resource", "aws_lambda_function", "function")
-                .path("environment")
-                .get(0)
-                .path("variables")
+                .locals()
+                .get("function_environment")
                 .properties()
                 .forEach(entry ->
                         environment.put(entry.getKey(), entry.getValue().asText()));
