@@ -409,6 +409,35 @@ resource "aws_cloudwatch_event_target" "job_completed" {
   arn            = var.job_completed_target_arn
 }
 
+# The ledger's sweep: a schedule invokes the function ---------------------------------------------
+
+# The ledger's safety net: on every tick the function closes jobs whose counts are complete but that nobody
+# closed (the closer died between the last count and the close), publishes completion events nobody
+# published, and closes jobs open past JOB_DEADLINE as TIMED_OUT. A tick costs one invocation and a Query
+# of the ledger's 'jobs/unsettled' partition (more only for the jobs it finds there). Scheduled rules live
+# on the default bus. https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+resource "aws_cloudwatch_event_rule" "sweep" {
+  name                = "${var.prefix}-sweep"
+  description         = "Load Splitter: sweeps the job ledger (closes and publications left undone, jobs past their deadline)."
+  schedule_expression = var.sweep_schedule
+}
+
+resource "aws_cloudwatch_event_target" "sweep" {
+  rule = aws_cloudwatch_event_rule.sweep.name
+  arn  = local.invoke_target_arn
+  # The event the handler takes for a sweep (SweepHandler: an object whose one key is loadSplitterSweep).
+  input = "{\"loadSplitterSweep\":{}}"
+}
+
+resource "aws_lambda_permission" "sweep" {
+  statement_id  = "AllowSweepSchedule"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.function.function_name
+  qualifier     = local.invoke_qualifier
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.sweep.arn
+}
+
 # Large tasks: EventBridge invokes the function asynchronously ------------------------------------
 
 resource "aws_lambda_function_event_invoke_config" "function" {

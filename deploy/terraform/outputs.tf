@@ -33,6 +33,11 @@ output "failed_events_queue_url" {
   value       = aws_sqs_queue.failed_events.url
 }
 
+output "sweep_rule" {
+  description = "The schedule that sweeps the job ledger every sweep_schedule."
+  value       = aws_cloudwatch_event_rule.sweep.name
+}
+
 output "invoke_command" {
   description = "Run from the repository root: invokes the function with the 5-tag sample event."
   value = join(" ", compact([

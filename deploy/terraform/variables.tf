@@ -229,6 +229,17 @@ variable "tolerated_failure_percentage" {
   }
 }
 
+variable "sweep_schedule" {
+  description = "How often EventBridge invokes the function to sweep the job ledger (closes and completion events a crash left undone, jobs past JOB_DEADLINE): a rate(...) or cron(...) expression. Each tick is one invocation and one Query of the ledger."
+  type        = string
+  default     = "rate(15 minutes)"
+
+  validation {
+    condition     = can(regex("^(rate|cron)[(].+[)]$", var.sweep_schedule))
+    error_message = "sweep_schedule must be an EventBridge schedule expression, rate(...) or cron(...), such as rate(15 minutes) or cron(0/15 * * * ? *)."
+  }
+}
+
 # Queues and the event source mapping -----------------------------------------------------------
 
 variable "work_queue_retention_seconds" {

@@ -3,6 +3,7 @@ package dev.loadsplitter.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.engine.config.DurationSetting;
 import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.LedgerTolerance;
@@ -11,6 +12,7 @@ import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
 import dev.loadsplitter.function.FunctionSettings;
+import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -771,6 +773,54 @@ class TerraformChecksIT {
                 .forEach(entry ->
                         environment.put(entry.getKey(), entry.getValue().asText()));
         return environment;
+    }
+
+    @Test
+    void aScheduleInvokesTheFunctionWithTheSweepEventTheHandlerTakes() throws Exception {
+        JsonNode rule = terraform.block("resource", "aws_cloudwatch_event_rule", "sweep");
+        JsonNode target = terraform.block("resource", "aws_cloudwatch_event_target", "sweep");
+        JsonNode permission = terraform.block("resource", "aws_lambda_permission", "sweep");
+
+        assertThat(rule.path("schedule_expression").asText()).isEqualTo("${var.sweep_schedule}");
+        assertThat(rule.has("count")).as("the sweep runs in every deployment").isFalse();
+        assertThat(rule.has("event_bus_name"))
+                .as("scheduled rules live on the default bus")
+                .isFalse();
+        assertThat(rule.has("event_pattern")).isFalse();
+        assertThat(target.path("rule").asText()).isEqualTo("${aws_cloudwatch_event_rule.sweep.name}");
+        assertThat(target.path("arn").asText())
+                .as("the same target as every other trigger: the 'live' alias with SnapStart")
+                .isEqualTo("${local.invoke_target_arn}");
+        String input = target.path("input").asText();
+        assertThat(input).isEqualTo("{\"loadSplitterSweep\":{}}");
+        JsonNode event = new ObjectMapper().readTree(input);
+        Method isSweep = Class.forName("dev.loadsplitter.engine.internal.handler.SweepHandler")
+                .getDeclaredMethod("isSweep", JsonNode.class);
+        isSweep.setAccessible(true);
+        assertThat(isSweep.invoke(null, event))
+                .as("SweepHandler.isSweep(%s)", input)
+                .isEqualTo(true);
+
+        assertThat(permission.path("principal").asText()).isEqualTo("events.amazonaws.com");
+        assertThat(permission.path("action").asText()).isEqualTo("lambda:InvokeFunction");
+        assertThat(permission.path("source_arn").asText()).isEqualTo("${aws_cloudwatch_event_rule.sweep.arn}");
+        assertThat(permission.path("function_name").asText())
+                .isEqualTo("${aws_lambda_function.function.function_name}");
+        assertThat(permission.path("qualifier").asText()).isEqualTo("${local.invoke_qualifier}");
+
+        assertThat(terraform.variables().get("sweep_schedule").path("default").asText())
+                .isEqualTo("rate(15 minutes)");
+        String schedule = validation("sweep_schedule");
+        for (String accepted : List.of("rate(15 minutes)", "rate(1 hour)", "cron(0/15 * * * ? *)")) {
+            assertThat(Expression.condition(schedule, defaultsWith("sweep_schedule", accepted)))
+                    .as(accepted)
+                    .isTrue();
+        }
+        for (String refused : List.of("every 15 minutes", "rate()", "", "15m")) {
+            assertThat(Expression.condition(schedule, defaultsWith("sweep_schedule", refused)))
+                    .as("'%s'", refused)
+                    .isFalse();
+        }
     }
 
     @Test
