@@ -59,14 +59,24 @@ data "aws_iam_policy_document" "function" {
     resources = [aws_sqs_queue.failed_events.arn]
   }
 
-  # Processing and job records, when they live in DynamoDB: claim and update items, one at a time or two in
-  # a transaction (TransactWriteItems is authorised per item as dynamodb:UpdateItem).
+  # The job ledger, when it lives in DynamoDB: single-item reads and conditional writes, Query for a job's
+  # items and the sweep's list, and TransactWriteItems. A transaction has no action of its own: each item in
+  # it is authorised as its own operation (Put as PutItem, Update as UpdateItem, Delete as DeleteItem), and a
+  # ConditionCheck item as dynamodb:ConditionCheckItem.
+  # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
   dynamic "statement" {
     for_each = aws_dynamodb_table.processing_records
     content {
-      sid       = "ProcessingRecords"
-      effect    = "Allow"
-      actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+      sid    = "JobLedger"
+      effect = "Allow"
+      actions = [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:Query",
+        "dynamodb:ConditionCheckItem",
+      ]
       resources = [statement.value.arn]
     }
   }

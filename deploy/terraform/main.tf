@@ -28,6 +28,27 @@ locals {
   # argument is unset: a queue created without it refuses every sub-task over 256 KiB for good.
   # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
   queue_max_message_size = 1048576
+
+  # The ledger must outlive every message of its jobs, or a late duplicate runs again and a redrive counts
+  # into a job that is gone. The longest a sub-task message lives, counted from its first send: the work
+  # queue, then the DLQ, which on a standard queue keeps the message's original enqueue timestamp (so the
+  # two together last at most the longer retention); then the parked queue, where the function re-sends it
+  # as a new message with that queue's own retention; then a redrive, a new message on the work queue.
+  # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html
+  message_lifetime_seconds = max(var.work_queue_retention_seconds, var.dlq_retention_seconds) + var.parked_queue_retention_seconds + var.work_queue_retention_seconds
+
+  # A day of margin on each derived duration: for the last invocation's own time, the sweep's schedule and clocks.
+  ledger_margin_seconds = 86400
+
+  # IDEMPOTENCY_TTL: 14 + 14 + 4 days + 1 day = 2,851,200 s (33 days) with the default retention.
+  minimum_idempotency_ttl_seconds = local.message_lifetime_seconds + local.ledger_margin_seconds
+  idempotency_ttl_seconds         = var.idempotency_ttl_seconds == null ? local.minimum_idempotency_ttl_seconds : var.idempotency_ttl_seconds
+
+  # JOB_DEADLINE: by the work queue's retention, every sub-task sent as the job began is done, dead-lettered
+  # or gone, deleted by SQS unreceived (an expired message is not dead-lettered, so its items are never
+  # counted and the job would stay open); a day later the sweep closes what is still open as TIMED_OUT.
+  # 4 days + 1 day = 432,000 s (5 days) by default.
+  job_deadline_seconds = var.job_deadline_seconds == null ? var.work_queue_retention_seconds + local.ledger_margin_seconds : var.job_deadline_seconds
 }
 
 # Queues ----------------------------------------------------------------------------------------
@@ -35,7 +56,7 @@ locals {
 resource "aws_sqs_queue" "work" {
   name                       = "${var.prefix}-queue"
   visibility_timeout_seconds = local.visibility_timeout_seconds
-  message_retention_seconds  = 345600 # 4 days, the SQS default
+  message_retention_seconds  = var.work_queue_retention_seconds
   max_message_size           = local.queue_max_message_size
   sqs_managed_sse_enabled    = true
 
@@ -47,18 +68,28 @@ resource "aws_sqs_queue" "work" {
 
 resource "aws_sqs_queue" "dlq" {
   name                      = "${var.prefix}-dlq"
-  message_retention_seconds = 1209600 # 14 days, the most SQS keeps a message
+  message_retention_seconds = var.dlq_retention_seconds
   max_message_size          = local.queue_max_message_size
   sqs_managed_sse_enabled   = true
   # The DLQ invokes the function too (its records are counted into their jobs and parked): the same
   # visibility timeout as any queue with an event source mapping.
   visibility_timeout_seconds = local.visibility_timeout_seconds
+
+  lifecycle {
+    # A moved message keeps its enqueue timestamp, so a DLQ that keeps messages for less time than the work
+    # queue deletes a late dead letter before the function can count it into its job; AWS recommends longer.
+    # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html
+    precondition {
+      condition     = var.dlq_retention_seconds >= var.work_queue_retention_seconds
+      error_message = "dlq_retention_seconds must be at least work_queue_retention_seconds: a standard queue's message keeps its original enqueue timestamp in the DLQ, so a shorter DLQ retention deletes dead letters before they are counted into their jobs."
+    }
+  }
 }
 
 # Dead-lettered sub-tasks, once counted into their jobs, wait here for 'load-splitter dlq list|redrive'.
 resource "aws_sqs_queue" "parked" {
   name                      = "${var.prefix}-parked"
-  message_retention_seconds = 1209600
+  message_retention_seconds = var.parked_queue_retention_seconds
   max_message_size          = local.queue_max_message_size
   sqs_managed_sse_enabled   = true
 }
@@ -121,20 +152,30 @@ resource "aws_sqs_queue_policy" "tls_only" {
   policy    = data.aws_iam_policy_document.tls_only[each.key].json
 }
 
-# Processing records (IDEMPOTENCY=dynamodb): one item per sub-task, removed by TTL ------------------
+# The job ledger (IDEMPOTENCY=dynamodb): claims, per-item marks and counts, removed by TTL --------------
 
+# Partition key pk, sort key sk (DynamoDbLedgerTable.PK and SK): one partition per job, holding its header,
+# its counter shards, one mark per item in index order and one claim per sub-task, so the function reads a
+# job's items with Query; beside them, a jobs index per day and the 'jobs/unsettled' list the sweep reads.
 resource "aws_dynamodb_table" "processing_records" {
   count = var.idempotency == "dynamodb" ? 1 : 0
 
   name         = "${var.prefix}-processing-records"
   billing_mode = "PAY_PER_REQUEST"
-  hash_key     = "taskId"
+  hash_key     = "pk"
+  range_key    = "sk"
 
   attribute {
-    name = "taskId"
+    name = "pk"
     type = "S"
   }
 
+  attribute {
+    name = "sk"
+    type = "S"
+  }
+
+  # Every record carries expiresAt, its last change plus IDEMPOTENCY_TTL, in epoch seconds.
   ttl {
     attribute_name = "expiresAt"
     enabled        = true
@@ -150,6 +191,44 @@ resource "aws_dynamodb_table" "processing_records" {
 resource "aws_cloudwatch_log_group" "function" {
   name              = "/aws/lambda/${local.function_name}"
   retention_in_days = var.log_retention_days
+}
+
+# The function's environment: exactly the variables it reads (FunctionSettings.all()), the tolerances
+# included; a check in deploy/src/test holds them equal.
+locals {
+  function_environment = {
+    TASK_TYPE = var.task_type
+    DISPATCH  = var.dispatch
+    # With SnapStart the function invokes itself at its 'live' alias, as EventBridge and the mapping do.
+    DISPATCH_QUALIFIER = var.snap_start ? "live" : ""
+    QUEUE_URL          = aws_sqs_queue.work.url
+    QUEUE_NAME         = aws_sqs_queue.work.name
+    MAX_ITEMS_PER_TASK = tostring(var.max_items_per_task)
+    MAX_MESSAGE_BYTES  = tostring(var.max_message_bytes)
+    MAX_SPLIT_DEPTH    = tostring(var.max_split_depth)
+    FAN_OUT_LIMIT      = tostring(var.fan_out_limit)
+    SEND_CONCURRENCY   = tostring(var.send_concurrency)
+    SEND_MAX_ATTEMPTS  = tostring(var.send_max_attempts)
+    RECORD_CONCURRENCY = tostring(var.record_concurrency)
+    PROCESSING_DELAY   = var.processing_delay
+    IDEMPOTENCY        = var.idempotency
+    IDEMPOTENCY_TABLE  = var.idempotency == "dynamodb" ? aws_dynamodb_table.processing_records[0].name : ""
+    IDEMPOTENCY_TTL    = "${local.idempotency_ttl_seconds}s"
+    JOB_DEADLINE       = "${local.job_deadline_seconds}s"
+    EVENT_BUS_NAME     = var.event_bus_name
+    MAX_RECEIVE_COUNT  = tostring(var.max_receive_count)
+    # dispatch = "invoke": Lambda's attempts at an asynchronous invocation; the last failure counts as dead-lettered.
+    INVOKE_MAX_ATTEMPTS = tostring(var.async_max_retry_attempts + 1)
+    # The DLQ's records are counted into their jobs as dead-lettered, then parked (the mapping below).
+    DEAD_LETTER_QUEUE_ARN = aws_sqs_queue.dlq.arn
+    PARKED_QUEUE_URL      = aws_sqs_queue.parked.url
+  }
+
+  # Set only when given: unset, a job tolerates any number of dead-lettered items, as before tolerances.
+  function_tolerances = {
+    TOLERATED_FAILURE_COUNT      = var.tolerated_failure_count == null ? null : tostring(var.tolerated_failure_count)
+    TOLERATED_FAILURE_PERCENTAGE = var.tolerated_failure_percentage == null ? null : tostring(var.tolerated_failure_percentage)
+  }
 }
 
 resource "aws_lambda_function" "function" {
@@ -176,36 +255,20 @@ resource "aws_lambda_function" "function" {
       condition     = var.dispatch != "invoke" || var.reserved_concurrency != -1
       error_message = "dispatch = \"invoke\" needs reserved_concurrency: each sub-task is an invocation of its own, so one fan-out could take the account's whole concurrency (1,000 per Region by default, less in a new account) and throttle every other function. Set reserved_concurrency to the most this function may use, at most the account's concurrency minus the 100 AWS keeps unreserved ('aws lambda get-account-settings' shows both)."
     }
+    # A TTL of one's own may not cut the ledger short of the longest path a message takes (locals above).
+    precondition {
+      condition     = local.idempotency_ttl_seconds >= local.minimum_idempotency_ttl_seconds
+      error_message = "idempotency_ttl_seconds must be at least ${local.minimum_idempotency_ttl_seconds} (max(work, DLQ retention) + parked retention + work retention + 1 day), or null to derive it: a shorter TTL lets a late duplicate or a redrive find its job gone."
+    }
+    # The sweep finds a job past its deadline only while the job's records are kept.
+    precondition {
+      condition     = local.job_deadline_seconds < local.idempotency_ttl_seconds
+      error_message = "job_deadline_seconds must be below the ledger's TTL, ${local.idempotency_ttl_seconds} s: a job whose records expire first is never closed as TIMED_OUT."
+    }
   }
 
-  # Exactly the variables the function reads (FunctionSettings.all()); a check in deploy/src/test holds them equal.
   environment {
-    variables = {
-      TASK_TYPE = var.task_type
-      DISPATCH  = var.dispatch
-      # With SnapStart the function invokes itself at its 'live' alias, as EventBridge and the mapping do.
-      DISPATCH_QUALIFIER = var.snap_start ? "live" : ""
-      QUEUE_URL          = aws_sqs_queue.work.url
-      QUEUE_NAME         = aws_sqs_queue.work.name
-      MAX_ITEMS_PER_TASK = tostring(var.max_items_per_task)
-      MAX_MESSAGE_BYTES  = tostring(var.max_message_bytes)
-      MAX_SPLIT_DEPTH    = tostring(var.max_split_depth)
-      FAN_OUT_LIMIT      = tostring(var.fan_out_limit)
-      SEND_CONCURRENCY   = tostring(var.send_concurrency)
-      SEND_MAX_ATTEMPTS  = tostring(var.send_max_attempts)
-      RECORD_CONCURRENCY = tostring(var.record_concurrency)
-      PROCESSING_DELAY   = var.processing_delay
-      IDEMPOTENCY        = var.idempotency
-      IDEMPOTENCY_TABLE  = var.idempotency == "dynamodb" ? aws_dynamodb_table.processing_records[0].name : ""
-      IDEMPOTENCY_TTL    = var.idempotency_ttl
-      EVENT_BUS_NAME     = var.event_bus_name
-      MAX_RECEIVE_COUNT  = tostring(var.max_receive_count)
-      # dispatch = "invoke": Lambda's attempts at an asynchronous invocation; the last failure counts as dead-lettered.
-      INVOKE_MAX_ATTEMPTS = tostring(var.async_max_retry_attempts + 1)
-      # The DLQ's records are counted into their jobs as dead-lettered, then parked (the mapping below).
-      DEAD_LETTER_QUEUE_ARN = aws_sqs_queue.dlq.arn
-      PARKED_QUEUE_URL      = aws_sqs_queue.parked.url
-    }
+    variables = merge(local.function_environment, { for name, value in local.function_tolerances : name => value if value != null })
   }
 
   logging_config {
@@ -292,7 +355,7 @@ resource "aws_lambda_event_source_mapping" "work" {
       error_message = "maximum_pollers must be at least minimum_pollers."
     }
     precondition {
-      condition     = local.provisioned_mode || var.reserved_concurrency == -1 || var.maximum_concurrency < var.reserved_concurrency
+      condition     = local.provisioned_mode || var.reserved_concurrency == -1 || var.maximum_concurrency == null ? true : var.maximum_concurrency < var.reserved_concurrency
       error_message = "maximum_concurrency must stay below reserved_concurrency, leaving room for EventBridge's invocations; otherwise throttled batches count toward max_receive_count and can reach the DLQ."
     }
   }
@@ -344,6 +407,35 @@ resource "aws_cloudwatch_event_target" "job_completed" {
   rule           = aws_cloudwatch_event_rule.job_completed[0].name
   event_bus_name = var.event_bus_name
   arn            = var.job_completed_target_arn
+}
+
+# The ledger's sweep: a schedule invokes the function ---------------------------------------------
+
+# The ledger's safety net: on every tick the function closes jobs whose counts are complete but that nobody
+# closed (the closer died between the last count and the close), publishes completion events nobody
+# published, and closes jobs open past JOB_DEADLINE as TIMED_OUT. A tick costs one invocation and a Query
+# of the ledger's 'jobs/unsettled' partition (more only for the jobs it finds there). Scheduled rules live
+# on the default bus. https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+resource "aws_cloudwatch_event_rule" "sweep" {
+  name                = "${var.prefix}-sweep"
+  description         = "Load Splitter: sweeps the job ledger (closes and publications left undone, jobs past their deadline)."
+  schedule_expression = var.sweep_schedule
+}
+
+resource "aws_cloudwatch_event_target" "sweep" {
+  rule = aws_cloudwatch_event_rule.sweep.name
+  arn  = local.invoke_target_arn
+  # The event the handler takes for a sweep (SweepHandler: an object whose one key is loadSplitterSweep).
+  input = "{\"loadSplitterSweep\":{}}"
+}
+
+resource "aws_lambda_permission" "sweep" {
+  statement_id  = "AllowSweepSchedule"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.function.function_name
+  qualifier     = local.invoke_qualifier
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.sweep.arn
 }
 
 # Large tasks: EventBridge invokes the function asynchronously ------------------------------------

@@ -33,6 +33,21 @@ output "failed_events_queue_url" {
   value       = aws_sqs_queue.failed_events.url
 }
 
+output "idempotency_ttl" {
+  description = "IDEMPOTENCY_TTL as the function gets it: give 'load-splitter jobs' and 'dlq list' the same in their environment."
+  value       = local.function_environment.IDEMPOTENCY_TTL
+}
+
+output "job_deadline" {
+  description = "JOB_DEADLINE as the function gets it: likewise for the CLI."
+  value       = local.function_environment.JOB_DEADLINE
+}
+
+output "sweep_rule" {
+  description = "The schedule that sweeps the job ledger every sweep_schedule."
+  value       = aws_cloudwatch_event_rule.sweep.name
+}
+
 output "invoke_command" {
   description = "Run from the repository root: invokes the function with the 5-tag sample event."
   value = join(" ", compact([

@@ -185,13 +185,95 @@ variable "idempotency" {
   }
 }
 
-variable "idempotency_ttl" {
-  description = "IDEMPOTENCY_TTL: how long a processing record is kept; longer than the visibility timeout."
+variable "idempotency_ttl_seconds" {
+  description = "IDEMPOTENCY_TTL, in seconds: how long the ledger keeps a record after its last change. null (the default) derives it from the queues' retention: the longest path a message can take, max(work, DLQ) + parked + work retention, plus a day (2,851,200 s, 33 days, with the default retention). A value of your own must be at least that."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.idempotency_ttl_seconds == null ? true : var.idempotency_ttl_seconds >= 1 && floor(var.idempotency_ttl_seconds) == var.idempotency_ttl_seconds
+    error_message = "idempotency_ttl_seconds must be a whole number of seconds above zero, or null to derive it from the queues' retention."
+  }
+}
+
+variable "job_deadline_seconds" {
+  description = "JOB_DEADLINE, in seconds: how long a job may stay open before the sweep closes it as TIMED_OUT, its open items skipped. null (the default) derives it: the work queue's retention plus a day (432,000 s, 5 days, by default). Below the ledger's TTL."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.job_deadline_seconds == null ? true : var.job_deadline_seconds >= 1 && floor(var.job_deadline_seconds) == var.job_deadline_seconds
+    error_message = "job_deadline_seconds must be a whole number of seconds above zero, or null to derive it from the work queue's retention."
+  }
+}
+
+variable "tolerated_failure_count" {
+  description = "TOLERATED_FAILURE_COUNT: the most dead-lettered items a job tolerates; when more fail, it stops (no work starts, items not started are skipped) and closes FAILED with reason TOLERANCE_EXCEEDED. null (the default) sets nothing: no limit."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.tolerated_failure_count == null ? true : var.tolerated_failure_count >= 0 && var.tolerated_failure_count <= 2147483647 && floor(var.tolerated_failure_count) == var.tolerated_failure_count
+    error_message = "tolerated_failure_count must be a whole number from 0 to 2147483647, or null for no limit."
+  }
+}
+
+variable "tolerated_failure_percentage" {
+  description = "TOLERATED_FAILURE_PERCENTAGE: the most dead-lettered items a job tolerates, as a percentage of its items (0 to 100, such as 5 or 2.5); with tolerated_failure_count too, the smaller bound counts. null (the default) sets nothing: no limit."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.tolerated_failure_percentage == null ? true : var.tolerated_failure_percentage >= 0 && var.tolerated_failure_percentage <= 100
+    error_message = "tolerated_failure_percentage must be from 0 to 100, such as 5 or 2.5, or null for no limit."
+  }
+}
+
+variable "sweep_schedule" {
+  description = "How often EventBridge invokes the function to sweep the job ledger (closes and completion events a crash left undone, jobs past JOB_DEADLINE): a rate(...) or cron(...) expression. Each tick is one invocation and one Query of the ledger."
   type        = string
-  default     = "24h"
+  default     = "rate(15 minutes)"
+
+  validation {
+    condition     = can(regex("^(rate|cron)[(].+[)]$", var.sweep_schedule))
+    error_message = "sweep_schedule must be an EventBridge schedule expression, rate(...) or cron(...), such as rate(15 minutes) or cron(0/15 * * * ? *)."
+  }
 }
 
 # Queues and the event source mapping -----------------------------------------------------------
+
+variable "work_queue_retention_seconds" {
+  description = "How long the work queue keeps a sub-task (60 to 1209600; default 345600, 4 days, SQS's default). The ledger's TTL and the job deadline are derived from it."
+  type        = number
+  default     = 345600
+
+  validation {
+    condition     = var.work_queue_retention_seconds >= 60 && var.work_queue_retention_seconds <= 1209600 && floor(var.work_queue_retention_seconds) == var.work_queue_retention_seconds
+    error_message = "work_queue_retention_seconds must be a whole number from 60 to 1209600 (14 days), the range SQS accepts."
+  }
+}
+
+variable "dlq_retention_seconds" {
+  description = "How long the dead-letter queue keeps a message, counted from its first send to the work queue (a standard queue keeps a moved message's enqueue timestamp): 60 to 1209600, at least work_queue_retention_seconds; default 1209600, 14 days. The ledger's TTL is derived from it."
+  type        = number
+  default     = 1209600
+
+  validation {
+    condition     = var.dlq_retention_seconds >= 60 && var.dlq_retention_seconds <= 1209600 && floor(var.dlq_retention_seconds) == var.dlq_retention_seconds
+    error_message = "dlq_retention_seconds must be a whole number from 60 to 1209600 (14 days), the range SQS accepts."
+  }
+}
+
+variable "parked_queue_retention_seconds" {
+  description = "How long a dead-lettered sub-task waits in the parked queue for 'load-splitter dlq redrive' (60 to 1209600; default 1209600, 14 days). The ledger's TTL is derived from it."
+  type        = number
+  default     = 1209600
+
+  validation {
+    condition     = var.parked_queue_retention_seconds >= 60 && var.parked_queue_retention_seconds <= 1209600 && floor(var.parked_queue_retention_seconds) == var.parked_queue_retention_seconds
+    error_message = "parked_queue_retention_seconds must be a whole number from 60 to 1209600 (14 days), the range SQS accepts."
+  }
+}
 
 variable "max_receive_count" {
   description = "Receives before SQS moves a sub-task to the dead-letter queue. At least 5, so a throttle or a timeout does not dead-letter a good message."
@@ -226,13 +308,16 @@ variable "maximum_batching_window_in_seconds" {
   }
 }
 
+# A validation of a variable that may be null guards with "x == null ? true : …", not "x == null || …":
+# Terraform 1.11 evaluates both sides of || and fails on a null operand ("argument must not be null"),
+# so the || form refuses the very null it means to allow. The conditional evaluates only the branch it takes.
 variable "maximum_concurrency" {
   description = "The mapping's maximum concurrent invocations (2 to 1000) in standard mode. Keep it at or below reserved_concurrency minus room for direct invocations. Set it to null to use provisioned mode (minimum_pollers, maximum_pollers): AWS takes one or the other."
   type        = number
   default     = 100
 
   validation {
-    condition     = var.maximum_concurrency == null || (var.maximum_concurrency >= 2 && var.maximum_concurrency <= 1000)
+    condition     = var.maximum_concurrency == null ? true : var.maximum_concurrency >= 2 && var.maximum_concurrency <= 1000
     error_message = "maximum_concurrency must be from 2 to 1000, the range Lambda accepts, or null for provisioned mode."
   }
 }
@@ -256,7 +341,7 @@ variable "minimum_pollers" {
   default     = null
 
   validation {
-    condition     = var.minimum_pollers == null || (var.minimum_pollers >= 2 && var.minimum_pollers <= 200)
+    condition     = var.minimum_pollers == null ? true : var.minimum_pollers >= 2 && var.minimum_pollers <= 200
     error_message = "minimum_pollers must be from 2 to 200 for an SQS event source mapping, or null."
   }
 }
@@ -267,7 +352,7 @@ variable "maximum_pollers" {
   default     = null
 
   validation {
-    condition     = var.maximum_pollers == null || (var.maximum_pollers >= 2 && var.maximum_pollers <= 2000)
+    condition     = var.maximum_pollers == null ? true : var.maximum_pollers >= 2 && var.maximum_pollers <= 2000
     error_message = "maximum_pollers must be from 2 to 2000, or null."
   }
 }

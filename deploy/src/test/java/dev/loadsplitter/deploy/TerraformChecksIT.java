@@ -3,14 +3,23 @@ package dev.loadsplitter.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.config.DurationSetting;
+import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.config.LedgerTolerance;
 import dev.loadsplitter.engine.config.Setting;
 import dev.loadsplitter.engine.config.SplitPolicy;
+import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
+import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
 import dev.loadsplitter.function.FunctionSettings;
+import java.lang.reflect.Method;
+import java.math.BigDecimal;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -40,6 +49,18 @@ class TerraformChecksIT {
     private static final Pattern DATA = Pattern.compile("(?<![\\w.])data\\.([A-Za-z_][\\w-]*)\\.([A-Za-z_][\\w-]*)");
     private static final Pattern RESOURCE = Pattern.compile("(?<![\\w.])(aws_[\\w-]+)\\.([A-Za-z_][\\w-]*)");
     private static final Path SHADED_JAR = Path.of("..", "function", "target", "load-splitter-function.jar");
+    private static final Path LEDGER_TABLE_SOURCE = Path.of(
+            "..",
+            "engine",
+            "src",
+            "main",
+            "java",
+            "dev",
+            "loadsplitter",
+            "engine",
+            "internal",
+            "ledger",
+            "DynamoDbLedgerTable.java");
 
     private static TerraformModel terraform;
 
@@ -148,7 +169,11 @@ class TerraformChecksIT {
                         "logs:CreateLogStream",
                         "logs:PutLogEvents",
                         "dynamodb:GetItem",
+                        "dynamodb:PutItem",
                         "dynamodb:UpdateItem",
+                        "dynamodb:DeleteItem",
+                        "dynamodb:Query",
+                        "dynamodb:ConditionCheckItem",
                         "events:PutEvents",
                         "lambda:InvokeFunction");
         assertThat(grants.get("lambda:InvokeFunction"))
@@ -157,9 +182,9 @@ class TerraformChecksIT {
         assertThat(grants.get("events:PutEvents"))
                 .as("completion events only on the configured bus")
                 .containsExactly("${statement.value.arn}");
-        for (String action : List.of("dynamodb:GetItem", "dynamodb:UpdateItem")) {
+        for (String action : LEDGER_ACTIONS) {
             assertThat(grants.get(action))
-                    .as(action + " only on the processing-records table")
+                    .as(action + " only on the ledger's table")
                     .containsExactly("${statement.value.arn}");
         }
         List<String> dynamics = new ArrayList<>();
@@ -192,25 +217,20 @@ class TerraformChecksIT {
 
     @Test
     void theVisibilityTimeoutIsAtLeastSixTimesTheFunctionTimeoutByDefault() {
-        Map<String, Long> defaults = numericDefaults();
         JsonNode work = terraform.block("resource", "aws_sqs_queue", "work");
         String expression = work.path("visibility_timeout_seconds").asText();
-        Matcher local = Pattern.compile("^\\$\\{local\\.(\\w+)}$").matcher(expression);
-        if (local.matches()) {
-            expression = terraform.locals().get(local.group(1)).asText();
-        }
-        long visibility = Arithmetic.evaluate(expression, defaults);
-        long timeout = defaults.get("timeout_seconds");
+        long visibility = wholeNumber(expression, defaults());
+        long timeout = defaultNumber("timeout_seconds");
 
         assertThat(visibility)
                 .as("visibility timeout %s against function timeout %d s", expression, timeout)
                 .isGreaterThanOrEqualTo(6 * timeout);
-        assertThat(Arithmetic.evaluate(
+        assertThat(wholeNumber(
                         terraform
                                 .block("resource", "aws_lambda_function", "function")
                                 .path("timeout")
                                 .asText(),
-                        defaults))
+                        defaults()))
                 .isEqualTo(timeout);
     }
 
@@ -264,6 +284,85 @@ class TerraformChecksIT {
                 .isTrue();
     }
 
+    @Test
+    void everyValidationHoldsAtItsDefaultAndTheOnesThatTakeNullHoldAtNull() {
+        Map<String, String> problems = new TreeMap<>();
+        List<String> checked = new ArrayList<>();
+        List<String> takeNull = new ArrayList<>();
+        terraform
+                .variables()
+                .forEach((name, variable) -> variable.path("validation").forEach(validation -> {
+                    String condition = validation.path("condition").asText();
+                    checked.add(name);
+                    expectTrue(problems, "var." + name + " at its default", condition, defaults());
+                    if (condition.contains("== null") || condition.contains("!= null")) {
+                        takeNull.add(name);
+                        expectTrue(problems, "var." + name + " = null", condition, defaultsWith(name, null));
+                    }
+                }));
+
+        assertThat(checked).as("variables with a validation").isNotEmpty();
+        assertThat(takeNull)
+                .as("validations that let null through")
+                .contains("maximum_concurrency", "minimum_pollers", "maximum_pollers");
+        // Terraform 1.11 evaluates both sides of ||: "x == null || x >= 2" fails on a null x.
+        assertThat(problems)
+                .as("validations refusing their own default or null")
+                .isEmpty();
+    }
+
+    @Test
+    void theMappingsPreconditionsHoldInStandardModeAndInProvisionedMode() {
+        List<String> conditions = preconditions(terraform.block("resource", "aws_lambda_event_source_mapping", "work"));
+        Map<String, Map<String, Object>> setups = new TreeMap<>();
+        setups.put("the defaults (standard mode)", defaults());
+        setups.put("standard mode, 200 reserved", defaultsWith("reserved_concurrency", new BigDecimal(200)));
+        setups.put(
+                "provisioned mode, 200 reserved",
+                defaultsWith(
+                        "maximum_concurrency",
+                        null,
+                        "minimum_pollers",
+                        new BigDecimal(10),
+                        "maximum_pollers",
+                        new BigDecimal(100),
+                        "reserved_concurrency",
+                        new BigDecimal(200)));
+        Map<String, String> problems = new TreeMap<>();
+        setups.forEach((setup, variables) ->
+                conditions.forEach(condition -> expectTrue(problems, setup + ": " + condition, condition, variables)));
+
+        assertThat(conditions).as("preconditions of the work queue's mapping").isNotEmpty();
+        assertThat(problems).as("preconditions refusing a valid setup").isEmpty();
+        Map<String, Object> both =
+                defaultsWith("minimum_pollers", new BigDecimal(10), "maximum_pollers", new BigDecimal(100));
+        assertThat(conditions)
+                .as("pollers with maximum_concurrency too are refused")
+                .anySatisfy(condition -> assertThat(Expression.condition(condition, both, localExpressions()))
+                        .isFalse());
+    }
+
+    /** Records in {@code problems} why {@code condition} is not true for {@code variables}. */
+    private static void expectTrue(
+            Map<String, String> problems, String where, String condition, Map<String, Object> variables) {
+        try {
+            if (!Expression.condition(condition, variables, localExpressions())) {
+                problems.put(where, "false: " + condition);
+            }
+        } catch (Expression.TerraformError e) {
+            problems.put(where, "Terraform fails: " + e.getMessage() + " in " + condition);
+        }
+    }
+
+    private static List<String> preconditions(JsonNode block) {
+        List<String> conditions = new ArrayList<>();
+        block.path("lifecycle")
+                .forEach(lifecycle -> lifecycle
+                        .path("precondition")
+                        .forEach(p -> conditions.add(p.path("condition").asText())));
+        return conditions;
+    }
+
     private String validation(String variable) {
         return terraform
                 .variables()
@@ -275,13 +374,86 @@ class TerraformChecksIT {
     }
 
     @Test
-    void theProcessingRecordsTableExpiresItemsAndIsEncrypted() {
+    void theLedgerTableIsKeyedByPkAndSkExpiresItemsOnExpiresAtAndIsOnDemand() {
         JsonNode table = terraform.block("resource", "aws_dynamodb_table", "processing_records");
-        assertThat(table.path("hash_key").asText()).isEqualTo("taskId");
-        assertThat(table.path("ttl").get(0).path("attribute_name").asText()).isEqualTo("expiresAt");
+        Map<String, String> attributes = new TreeMap<>();
+        table.path("attribute")
+                .forEach(attribute -> attributes.put(
+                        attribute.path("name").asText(), attribute.path("type").asText()));
+
+        assertThat(table.path("hash_key").asText()).isEqualTo(DynamoDbLedgerTable.PK);
+        assertThat(table.path("range_key").asText()).isEqualTo(DynamoDbLedgerTable.SK);
+        assertThat(attributes)
+                .as("the key attributes, both strings; no other attribute is declared without an index")
+                .containsExactlyEntriesOf(
+                        new TreeMap<>(Map.of(DynamoDbLedgerTable.PK, "S", DynamoDbLedgerTable.SK, "S")));
+        assertThat(table.path("ttl").get(0).path("attribute_name").asText()).isEqualTo(MemoryLedgerTable.EXPIRES_AT);
+        assertThat(table.path("ttl").get(0).path("enabled").asBoolean()).isTrue();
+        assertThat(table.path("billing_mode").asText()).isEqualTo("PAY_PER_REQUEST");
         assertThat(table.path("server_side_encryption").get(0).path("enabled").asBoolean())
                 .isTrue();
         assertThat(table.path("count").asText()).contains("var.idempotency == \"dynamodb\"");
+    }
+
+    /** What the function may do on the ledger's table: each call the ledger makes, as IAM authorises it. */
+    private static final List<String> LEDGER_ACTIONS = List.of(
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query",
+            "dynamodb:ConditionCheckItem");
+
+    @Test
+    void theRoleGrantsTheLedgerEveryDynamoDbActionItsCodeCallsAndNoOther() throws Exception {
+        String source = Files.readString(LEDGER_TABLE_SOURCE);
+        Set<String> called = new TreeSet<>();
+        Pattern.compile("dynamo\\.(\\w+)\\(")
+                .matcher(source)
+                .results()
+                .map(m -> m.group(1))
+                .forEach(call -> {
+                    if (!call.equals("transactWriteItems")) {
+                        called.add("dynamodb:" + Character.toUpperCase(call.charAt(0)) + call.substring(1));
+                    }
+                });
+        // TransactWriteItems has no IAM action of its own: each item is authorised as its own operation, and a
+        // ConditionCheck item as dynamodb:ConditionCheckItem.
+        // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+        Map<String, String> transactionItems = Map.of(
+                "put", "dynamodb:PutItem",
+                "update", "dynamodb:UpdateItem",
+                "delete", "dynamodb:DeleteItem",
+                "conditionCheck", "dynamodb:ConditionCheckItem");
+        Set<String> kinds = new TreeSet<>();
+        Pattern.compile("TransactWriteItem\\.builder\\(\\)\\s*\\.(\\w+)\\(")
+                .matcher(source)
+                .results()
+                .forEach(m -> kinds.add(m.group(1)));
+        assertThat(kinds)
+                .as("kinds of TransactWriteItem in %s", LEDGER_TABLE_SOURCE)
+                .isNotEmpty();
+        assertThat(transactionItems)
+                .as("the IAM action of each kind the ledger writes")
+                .containsKeys(kinds.toArray(String[]::new));
+        kinds.forEach(kind -> called.add(transactionItems.get(kind)));
+
+        JsonNode ledger = statements(terraform.block("data", "aws_iam_policy_document", "function")).stream()
+                .filter(statement -> statement.path("sid").asText().equals("JobLedger"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no JobLedger statement in iam.tf"));
+        List<String> granted = new ArrayList<>();
+        ledger.path("actions").forEach(action -> granted.add(action.asText()));
+
+        assertThat(called).as("DynamoDB calls in %s", LEDGER_TABLE_SOURCE).contains("dynamodb:Query");
+        assertThat(granted).as("the JobLedger statement's actions").containsExactlyInAnyOrderElementsOf(called);
+        assertThat(granted).containsExactlyInAnyOrderElementsOf(LEDGER_ACTIONS);
+        assertThat(ledger.path("resources")).extracting(JsonNode::asText).containsExactly("${statement.value.arn}");
+        assertThat(Files.readString(TerraformModel.TERRAFORM.resolve("iam.tf")))
+                .as("iam.tf's comment on transactions")
+                .contains("dynamodb:ConditionCheckItem")
+                .contains("https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html")
+                .doesNotContain("authorised per item as dynamodb:UpdateItem");
     }
 
     @Test
@@ -301,10 +473,12 @@ class TerraformChecksIT {
         });
         assertThat(queues).as("aws_sqs_queue blocks checked").isNotEmpty();
         assertThat(problems).as("unencrypted queues").isEmpty();
-        assertThat(terraform
-                        .block("resource", "aws_sqs_queue", "dlq")
-                        .path("message_retention_seconds")
-                        .asLong())
+        assertThat(wholeNumber(
+                        terraform
+                                .block("resource", "aws_sqs_queue", "dlq")
+                                .path("message_retention_seconds")
+                                .asText(),
+                        defaults()))
                 .isEqualTo(14 * 24 * 3600);
         assertThat(terraform
                         .block("resource", "aws_sqs_queue", "work")
@@ -312,7 +486,7 @@ class TerraformChecksIT {
                         .asText())
                 .contains("aws_sqs_queue.dlq.arn")
                 .contains("var.max_receive_count");
-        assertThat(numericDefaults().get("max_receive_count")).isGreaterThanOrEqualTo(5);
+        assertThat(defaultNumber("max_receive_count")).isGreaterThanOrEqualTo(5);
     }
 
     @Test
@@ -369,19 +543,284 @@ class TerraformChecksIT {
 
     @Test
     void theEnvironmentTerraformSetsIsExactlyWhatTheFunctionReads() {
-        JsonNode variables = terraform
+        String variables = terraform
                 .block("resource", "aws_lambda_function", "function")
                 .path("environment")
                 .get(0)
-                .path("variables");
-        Set<String> set = new TreeSet<>();
-        variables.fieldNames().forEachRemaining(set::add);
+                .path("variables")
+                .asText();
+        Set<String> always = new TreeSet<>();
+        terraform.locals().get("function_environment").fieldNames().forEachRemaining(always::add);
+        Set<String> whenGiven = new TreeSet<>();
+        terraform.locals().get("function_tolerances").fieldNames().forEachRemaining(whenGiven::add);
+        Set<String> set = new TreeSet<>(always);
+        set.addAll(whenGiven);
         Set<String> read = new TreeSet<>();
         FunctionSettings.all().stream().map(Setting::name).forEach(read::add);
 
+        assertThat(variables)
+                .as("the function's environment: both locals, the tolerances only when not null")
+                .startsWith("${merge(local.function_environment,")
+                .contains("for name, value in local.function_tolerances : name => value if value != null");
+        assertThat(always).as("variables set in both locals").doesNotContainAnyElementsOf(whenGiven);
         assertThat(set)
                 .as("environment variables in main.tf against FunctionSettings.all()")
                 .isEqualTo(read);
+    }
+
+    @Test
+    void theToleranceVariablesSetTheirEnvironmentVariablesOnlyWhenGivenInAFormTheEngineReads() {
+        Map<String, String> tolerances = new TreeMap<>();
+        terraform
+                .locals()
+                .get("function_tolerances")
+                .properties()
+                .forEach(
+                        entry -> tolerances.put(entry.getKey(), entry.getValue().asText()));
+        String count = tolerances.get(EngineSettings.TOLERATED_FAILURE_COUNT.name());
+        String percentage = tolerances.get(EngineSettings.TOLERATED_FAILURE_PERCENTAGE.name());
+        Map<String, Object> unset = defaults();
+        Map<String, Object> given = defaultsWith(
+                "tolerated_failure_count", new BigDecimal(3), "tolerated_failure_percentage", new BigDecimal("2.5"));
+
+        assertThat(tolerances).as("local.function_tolerances").hasSize(2);
+        assertThat(unset)
+                .containsEntry("tolerated_failure_count", null)
+                .containsEntry("tolerated_failure_percentage", null);
+        assertThat(Expression.value(count, unset, localExpressions()))
+                .as("null: not set")
+                .isNull();
+        assertThat(Expression.value(percentage, unset, localExpressions()))
+                .as("null: not set")
+                .isNull();
+        String countValue = (String) Expression.value(count, given, localExpressions());
+        String percentageValue = (String) Expression.value(percentage, given, localExpressions());
+        assertThat(countValue).isEqualTo("3");
+        assertThat(percentageValue).isEqualTo("2.5");
+        Map<String, String> environment = Map.of(
+                EngineSettings.TOLERATED_FAILURE_COUNT.name(), countValue,
+                EngineSettings.TOLERATED_FAILURE_PERCENTAGE.name(), percentageValue);
+        assertThat(EngineSettings.from(environment).tolerance())
+                .as("what the engine reads from them")
+                .isEqualTo(new LedgerTolerance(3, 2.5));
+
+        String countRule = validation("tolerated_failure_count");
+        assertThat(Expression.condition(countRule, defaultsWith("tolerated_failure_count", new BigDecimal(-1))))
+                .isFalse();
+        assertThat(Expression.condition(countRule, defaultsWith("tolerated_failure_count", new BigDecimal("1.5"))))
+                .isFalse();
+        assertThat(Expression.condition(countRule, defaultsWith("tolerated_failure_count", BigDecimal.ZERO)))
+                .isTrue();
+        assertThat(Expression.condition(
+                        countRule, defaultsWith("tolerated_failure_count", new BigDecimal(Integer.MAX_VALUE))))
+                .as("the engine's ceiling, Integer.MAX_VALUE")
+                .isTrue();
+        assertThat(Expression.condition(
+                        countRule, defaultsWith("tolerated_failure_count", new BigDecimal(Integer.MAX_VALUE + 1L))))
+                .isFalse();
+        String percentageRule = validation("tolerated_failure_percentage");
+        assertThat(Expression.condition(
+                        percentageRule, defaultsWith("tolerated_failure_percentage", new BigDecimal("-0.5"))))
+                .isFalse();
+        assertThat(Expression.condition(
+                        percentageRule, defaultsWith("tolerated_failure_percentage", new BigDecimal("100.5"))))
+                .isFalse();
+        assertThat(Expression.condition(percentageRule, defaultsWith("tolerated_failure_percentage", BigDecimal.ZERO)))
+                .isTrue();
+        assertThat(Expression.condition(
+                        percentageRule, defaultsWith("tolerated_failure_percentage", new BigDecimal(100))))
+                .isTrue();
+    }
+
+    private static final long DAY = 86_400;
+
+    @Test
+    void theLedgerTtlIsTheLongestPathAMessageTakesPlusADayAndNoOverrideMayBeShorter() {
+        // Work queue, then the DLQ (a moved message keeps its enqueue timestamp: the longer retention of the two),
+        // then parked (a new message), then redriven (a new message on the work queue), and a day of margin.
+        Map<String, Object> defaults = defaults();
+        long path = Math.max(retention("work", defaults), retention("dlq", defaults))
+                + retention("parked", defaults)
+                + retention("work", defaults);
+        String ttl = environment().get("IDEMPOTENCY_TTL");
+        Matcher seconds = SECONDS_OF_LOCAL.matcher(ttl);
+        assertThat(seconds.matches())
+                .as("IDEMPOTENCY_TTL = %s, whole seconds of a local", ttl)
+                .isTrue();
+        String local = "${local." + seconds.group(1) + "}";
+
+        assertThat(wholeNumber(local, defaults)).isEqualTo(path + DAY).isEqualTo(33 * DAY);
+        assertThat(DurationSetting.parse(wholeNumber(local, defaults) + "s"))
+                .as("what the function reads from IDEMPOTENCY_TTL, against the engine's own default")
+                .isEqualTo(Duration.ofDays(33))
+                .isEqualTo(DurationSetting.parse(EngineSettings.IDEMPOTENCY_TTL.defaultValue()));
+        Map<String, Object> otherRetention = defaultsWith(
+                "work_queue_retention_seconds", new BigDecimal(7 * DAY),
+                "parked_queue_retention_seconds", new BigDecimal(3 * DAY));
+        assertThat(wholeNumber(local, otherRetention))
+                .as("7-day work queue, 14-day DLQ, 3-day parked queue: 14 + 3 + 7 + 1 days")
+                .isEqualTo(25 * DAY);
+        assertThat(wholeNumber(local, defaultsWith("idempotency_ttl_seconds", new BigDecimal(40 * DAY))))
+                .isEqualTo(40 * DAY);
+
+        String condition = functionPrecondition("local.minimum_idempotency_ttl_seconds");
+        assertThat(Expression.condition(
+                        condition,
+                        defaultsWith("idempotency_ttl_seconds", new BigDecimal(33 * DAY - 1)),
+                        localExpressions()))
+                .as("an override a second short of the path")
+                .isFalse();
+        assertThat(Expression.condition(
+                        condition,
+                        defaultsWith("idempotency_ttl_seconds", new BigDecimal(33 * DAY)),
+                        localExpressions()))
+                .isTrue();
+        assertThat(Expression.condition(condition, otherRetention, localExpressions()))
+                .as("derived, whatever the retention")
+                .isTrue();
+        String validation = validation("idempotency_ttl_seconds");
+        assertThat(Expression.condition(validation, defaultsWith("idempotency_ttl_seconds", BigDecimal.ZERO)))
+                .isFalse();
+        assertThat(Expression.condition(validation, defaultsWith("idempotency_ttl_seconds", new BigDecimal("1.5"))))
+                .isFalse();
+        assertThat(Expression.condition(validation, defaultsWith("idempotency_ttl_seconds", null)))
+                .isTrue();
+    }
+
+    @Test
+    void theJobDeadlineIsTheWorkQueuesRetentionPlusADayAndStaysBelowTheTtl() {
+        Map<String, Object> defaults = defaults();
+        String deadline = environment().get("JOB_DEADLINE");
+        Matcher seconds = SECONDS_OF_LOCAL.matcher(deadline);
+        assertThat(seconds.matches())
+                .as("JOB_DEADLINE = %s, whole seconds of a local", deadline)
+                .isTrue();
+        String local = "${local." + seconds.group(1) + "}";
+
+        assertThat(wholeNumber(local, defaults))
+                .isEqualTo(retention("work", defaults) + DAY)
+                .isEqualTo(5 * DAY);
+        assertThat(DurationSetting.parse(wholeNumber(local, defaults) + "s"))
+                .as("what the function reads from JOB_DEADLINE, against the engine's own default")
+                .isEqualTo(DurationSetting.parse(EngineSettings.JOB_DEADLINE.defaultValue()));
+        assertThat(wholeNumber(local, defaultsWith("job_deadline_seconds", new BigDecimal(3600))))
+                .isEqualTo(3600);
+
+        String condition = functionPrecondition("local.job_deadline_seconds");
+        assertThat(Expression.condition(
+                        condition, defaultsWith("job_deadline_seconds", new BigDecimal(33 * DAY)), localExpressions()))
+                .as("a deadline equal to the TTL")
+                .isFalse();
+        assertThat(Expression.condition(
+                        condition,
+                        defaultsWith("job_deadline_seconds", new BigDecimal(33 * DAY - 1)),
+                        localExpressions()))
+                .isTrue();
+        String validation = validation("job_deadline_seconds");
+        assertThat(Expression.condition(validation, defaultsWith("job_deadline_seconds", BigDecimal.ZERO)))
+                .isFalse();
+        assertThat(Expression.condition(validation, defaultsWith("job_deadline_seconds", new BigDecimal(-60))))
+                .isFalse();
+        assertThat(Expression.condition(validation, defaultsWith("job_deadline_seconds", BigDecimal.ONE)))
+                .isTrue();
+        assertThat(Expression.condition(validation, defaultsWith("job_deadline_seconds", null)))
+                .isTrue();
+    }
+
+    @Test
+    void theDeadLetterQueueKeepsMessagesAtLeastAsLongAsTheWorkQueue() {
+        List<String> conditions = preconditions(terraform.block("resource", "aws_sqs_queue", "dlq"));
+        Map<String, Object> shorter = defaultsWith("dlq_retention_seconds", new BigDecimal(3 * DAY));
+
+        assertThat(conditions).as("preconditions of aws_sqs_queue.dlq").hasSize(1);
+        assertThat(Expression.condition(conditions.getFirst(), defaults())).isTrue();
+        assertThat(Expression.condition(conditions.getFirst(), shorter))
+                .as("a 3-day DLQ behind a 4-day work queue")
+                .isFalse();
+        assertThat(retention("work", defaults())).isEqualTo(4 * DAY);
+    }
+
+    private static final Pattern SECONDS_OF_LOCAL = Pattern.compile("^\\$\\{local\\.(\\w+)}s$");
+
+    /** A queue's {@code message_retention_seconds} with the given variables. */
+    private static long retention(String queue, Map<String, Object> variables) {
+        return wholeNumber(
+                terraform
+                        .block("resource", "aws_sqs_queue", queue)
+                        .path("message_retention_seconds")
+                        .asText(),
+                variables);
+    }
+
+    /** The function's one precondition that names {@code reference}. */
+    private static String functionPrecondition(String reference) {
+        List<String> matching = preconditions(terraform.block("resource", "aws_lambda_function", "function")).stream()
+                .filter(condition -> condition.contains(reference))
+                .toList();
+        assertThat(matching)
+                .as("preconditions of aws_lambda_function.function on %s", reference)
+                .hasSize(1);
+        return matching.getFirst();
+    }
+
+    /** The variables the function always gets, as written: each one's expression. */
+    private static Map<String, String> environment() {
+        Map<String, String> environment = new TreeMap<>();
+        terraform
+                .locals()
+                .get("function_environment")
+                .properties()
+                .forEach(entry ->
+                        environment.put(entry.getKey(), entry.getValue().asText()));
+        return environment;
+    }
+
+    @Test
+    void aScheduleInvokesTheFunctionWithTheSweepEventTheHandlerTakes() throws Exception {
+        JsonNode rule = terraform.block("resource", "aws_cloudwatch_event_rule", "sweep");
+        JsonNode target = terraform.block("resource", "aws_cloudwatch_event_target", "sweep");
+        JsonNode permission = terraform.block("resource", "aws_lambda_permission", "sweep");
+
+        assertThat(rule.path("schedule_expression").asText()).isEqualTo("${var.sweep_schedule}");
+        assertThat(rule.has("count")).as("the sweep runs in every deployment").isFalse();
+        assertThat(rule.has("event_bus_name"))
+                .as("scheduled rules live on the default bus")
+                .isFalse();
+        assertThat(rule.has("event_pattern")).isFalse();
+        assertThat(target.path("rule").asText()).isEqualTo("${aws_cloudwatch_event_rule.sweep.name}");
+        assertThat(target.path("arn").asText())
+                .as("the same target as every other trigger: the 'live' alias with SnapStart")
+                .isEqualTo("${local.invoke_target_arn}");
+        String input = target.path("input").asText();
+        assertThat(input).isEqualTo("{\"loadSplitterSweep\":{}}");
+        JsonNode event = new ObjectMapper().readTree(input);
+        Method isSweep = Class.forName("dev.loadsplitter.engine.internal.handler.SweepHandler")
+                .getDeclaredMethod("isSweep", JsonNode.class);
+        isSweep.setAccessible(true);
+        assertThat(isSweep.invoke(null, event))
+                .as("SweepHandler.isSweep(%s)", input)
+                .isEqualTo(true);
+
+        assertThat(permission.path("principal").asText()).isEqualTo("events.amazonaws.com");
+        assertThat(permission.path("action").asText()).isEqualTo("lambda:InvokeFunction");
+        assertThat(permission.path("source_arn").asText()).isEqualTo("${aws_cloudwatch_event_rule.sweep.arn}");
+        assertThat(permission.path("function_name").asText())
+                .isEqualTo("${aws_lambda_function.function.function_name}");
+        assertThat(permission.path("qualifier").asText()).isEqualTo("${local.invoke_qualifier}");
+
+        assertThat(terraform.variables().get("sweep_schedule").path("default").asText())
+                .isEqualTo("rate(15 minutes)");
+        String schedule = validation("sweep_schedule");
+        for (String accepted : List.of("rate(15 minutes)", "rate(1 hour)", "cron(0/15 * * * ? *)")) {
+            assertThat(Expression.condition(schedule, defaultsWith("sweep_schedule", accepted)))
+                    .as(accepted)
+                    .isTrue();
+        }
+        for (String refused : List.of("every 15 minutes", "rate()", "", "15m")) {
+            assertThat(Expression.condition(schedule, defaultsWith("sweep_schedule", refused)))
+                    .as("'%s'", refused)
+                    .isFalse();
+        }
     }
 
     @Test
@@ -459,12 +898,7 @@ class TerraformChecksIT {
         if (!queue.has("max_message_size")) {
             return -1;
         }
-        String expression = queue.path("max_message_size").asText();
-        Matcher local = Pattern.compile("^\\$\\{local\\.(\\w+)}$").matcher(expression);
-        if (local.matches()) {
-            expression = terraform.locals().get(local.group(1)).asText();
-        }
-        return Arithmetic.evaluate(expression, numericDefaults());
+        return wholeNumber(queue.path("max_message_size").asText(), defaults());
     }
 
     @Test
@@ -520,13 +954,13 @@ class TerraformChecksIT {
                 .as("preconditions of aws_lambda_function.function on reserved_concurrency")
                 .hasSize(1);
         String condition = onReservedConcurrency.getFirst().path("condition").asText();
-        assertThat(Condition.evaluate(condition, Map.of("dispatch", "invoke", "reserved_concurrency", -1L)))
+        assertThat(Expression.condition(condition, Map.of("dispatch", "invoke", "reserved_concurrency", -1L)))
                 .as("dispatch = invoke, unreserved: %s", condition)
                 .isFalse();
-        assertThat(Condition.evaluate(condition, Map.of("dispatch", "invoke", "reserved_concurrency", 200L)))
+        assertThat(Expression.condition(condition, Map.of("dispatch", "invoke", "reserved_concurrency", 200L)))
                 .as("dispatch = invoke, 200 reserved")
                 .isTrue();
-        assertThat(Condition.evaluate(condition, Map.of("dispatch", "sqs", "reserved_concurrency", -1L)))
+        assertThat(Expression.condition(condition, Map.of("dispatch", "sqs", "reserved_concurrency", -1L)))
                 .as("dispatch = sqs, unreserved (the default)")
                 .isTrue();
         assertThat(onReservedConcurrency.getFirst().path("error_message").asText())
@@ -619,14 +1053,56 @@ class TerraformChecksIT {
         return statements;
     }
 
-    private static Map<String, Long> numericDefaults() {
-        Map<String, Long> defaults = new HashMap<>();
+    /** Every variable's default as {@link Expression} takes it: numbers, strings, bools, lists and null. */
+    private static Map<String, Object> defaults() {
+        Map<String, Object> defaults = new HashMap<>();
         terraform.variables().forEach((name, variable) -> {
-            JsonNode value = variable.path("default");
-            if (value.isNumber()) {
-                defaults.put(name, value.asLong());
+            if (variable.has("default")) {
+                defaults.put(name, plain(variable.path("default")));
             }
         });
         return defaults;
+    }
+
+    private static Object plain(JsonNode value) {
+        if (value.isNumber()) {
+            return value.decimalValue();
+        }
+        if (value.isTextual() || value.isBoolean()) {
+            return value.isTextual() ? value.asText() : value.asBoolean();
+        }
+        if (value.isArray()) {
+            List<Object> list = new ArrayList<>();
+            value.forEach(element -> list.add(plain(element)));
+            return list;
+        }
+        return value.isNull() ? null : value;
+    }
+
+    /** The defaults with some variables set otherwise, {@code null} allowed. */
+    private static Map<String, Object> defaultsWith(Object... nameValuePairs) {
+        Map<String, Object> variables = defaults();
+        for (int i = 0; i < nameValuePairs.length; i += 2) {
+            String name = (String) nameValuePairs[i];
+            assertThat(variables).as("a variable to set").containsKey(name);
+            variables.put(name, nameValuePairs[i + 1]);
+        }
+        return variables;
+    }
+
+    private static long defaultNumber(String variable) {
+        return wholeNumber("${var." + variable + "}", defaults());
+    }
+
+    /** Every local's expression, for {@link Expression}'s {@code local.} references. */
+    private static Map<String, String> localExpressions() {
+        Map<String, String> locals = new HashMap<>();
+        terraform.locals().forEach((name, value) -> locals.put(name, value.asText()));
+        return locals;
+    }
+
+    /** A whole-number expression, its {@code local.} references followed. */
+    private static long wholeNumber(String expression, Map<String, Object> variables) {
+        return Expression.number(expression, variables, localExpressions()).longValueExact();
     }
 }
