@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The user's path from nothing to a local run: {@code mvn archetype:generate} with our archetype,
- * {@code mvn package} of the generated project (its unit test included), and
+ * {@code mvn package} of the generated project (its unit tests included, one through the test kit), and
  * {@code load-splitter run --function-jar … --handler …} with its sample event.
  */
 class ArchetypeIT {
@@ -49,10 +49,11 @@ class ArchetypeIT {
         assertThat(readme)
                 .contains("--function-jar target/doc-stats.jar --handler " + HANDLER)
                 .contains("function_jar_path")
+                .contains("TestRun.of(new DocumentTaskType())")
                 .doesNotContain("${");
 
         String build = UserProject.maven(project, repository, "package");
-        assertThat(build).contains("Tests run: 3, Failures: 0, Errors: 0");
+        assertThat(build).contains("Tests run: 4, Failures: 0, Errors: 0");
         Path jar = project.resolve("target/doc-stats.jar");
         assertThat(Files.size(jar)).as("the deployable jar's size").isBetween(5_000_000L, 25_000_000L);
         try (JarFile entries = new JarFile(jar.toFile())) {

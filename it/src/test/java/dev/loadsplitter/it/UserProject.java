@@ -42,10 +42,10 @@ final class UserProject {
         return new Result(code, out.toString(), err.toString());
     }
 
-    /** A local repository holding the parent, the engine, the Lambda handler and the archetype of this build. */
+    /** A local repository holding the parent, the engine, the test kit, the Lambda handler and the archetype of this build. */
     static Path installOurArtifacts(Path repository) throws IOException {
         install(repository, "load-splitter-parent", ROOT.resolve("pom.xml"), null);
-        for (String module : List.of("engine", "lambda")) {
+        for (String module : List.of("engine", "testing", "lambda")) {
             String artifactId = "load-splitter-" + module;
             install(
                     repository,

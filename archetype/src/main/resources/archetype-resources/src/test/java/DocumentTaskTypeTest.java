@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.message.JobStatus;
 import dev.loadsplitter.engine.task.JsonItemList;
 import dev.loadsplitter.engine.task.Reading;
+import dev.loadsplitter.testing.TestRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,23 @@ class DocumentTaskTypeTest {
 
     private final DocumentTaskType type = new DocumentTaskType();
     private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void theSampleRunsThroughTheWholePatternAndEveryDocumentGivesItsSummary() throws Exception {
+        // The function, its queue, its dead-letter queue and its ledger, in memory: the event is split into six
+        // sub-tasks, run at once; now and then a container dies mid-work or SQS delivers a batch twice.
+        TestRun.Result run = TestRun.of(type)
+                .crashRate(0.1)
+                .duplicateDeliveryRate(0.1)
+                .run(Files.readString(Path.of("events/sample.json")));
+
+        assertEquals(JobStatus.COMPLETED, run.job().status());
+        assertEquals(6, run.job().processed());
+        assertEquals(6, run.lines().size());
+        assertEquals("{\"index\":1,\"result\":{\"words\":3,"
+                + "\"sha256\":\"458f3ceeeec730139693560ecf66c9c22d9c7bc7dcb0599e8e10b667dfeac043\"}}",
+                run.lines().get(1));
+    }
 
     @Test
     void theSampleEventIsReadAndSlicedIntoSubTasksOfTheSameShape() throws Exception {
@@ -27,10 +46,11 @@ class DocumentTaskTypeTest {
     }
 
     @Test
-    void aDocumentWithoutTextIsInvalidAndNamesTheField() throws Exception {
+    void aDocumentWithoutTextIsInvalidAndNamesTheDocument() throws Exception {
         Reading<JsonItemList> reading = type.read(json.readTree("{\"documents\":[{\"id\":\"a\"}]}"));
 
-        assertEquals("documents[0].text is missing", assertInstanceOf(Reading.Invalid.class, reading).describe());
+        assertEquals("documents[0] needs a string \"text\", got nothing",
+                assertInstanceOf(Reading.Invalid.class, reading).describe());
     }
 
     @Test

@@ -37,6 +37,13 @@ class TaskTypesTest {
         public Unbuildable(String unused) {}
     }
 
+    /** A one-method task type whose work is a lambda, in a public no-argument class as ServiceLoader needs. */
+    public static final class Squares extends JsonArrayTaskType.OfWork {
+        public Squares() {
+            super("Squares", (item, context) -> item.asLong() * item.asLong(), "numbers");
+        }
+    }
+
     private static ClassLoader listing(Path dir, String... classNames) throws Exception {
         Path services = dir.resolve("META-INF/services/" + TaskType.class.getName());
         Files.createDirectories(services.getParent());
@@ -49,6 +56,17 @@ class TaskTypesTest {
         TaskType<?> type = TaskTypes.find(Map.of(), listing(dir, OrderTaskType.class.getName()));
 
         assertThat(type).isExactlyInstanceOf(OrderTaskType.class);
+    }
+
+    @Test
+    void aJsonArrayTaskTypeIsFoundListedOrNamedLikeAnyOther(@TempDir Path dir) throws Exception {
+        TaskType<?> listed = TaskTypes.find(Map.of(), listing(dir, Squares.class.getName()));
+        TaskType<?> named = TaskTypes.find(
+                Map.of("TASK_TYPE", Squares.class.getName()), getClass().getClassLoader());
+
+        assertThat(listed.getClass().getName()).isEqualTo(Squares.class.getName());
+        assertThat(listed.name()).isEqualTo("Squares");
+        assertThat(named).isExactlyInstanceOf(Squares.class);
     }
 
     @Test

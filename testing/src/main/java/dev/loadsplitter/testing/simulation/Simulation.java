@@ -18,6 +18,7 @@ import dev.loadsplitter.engine.internal.queue.SendReport;
 import dev.loadsplitter.engine.internal.queue.SubTaskSendException;
 import dev.loadsplitter.engine.internal.queue.SubTaskSender;
 import dev.loadsplitter.engine.internal.split.Splitter;
+import dev.loadsplitter.engine.internal.task.PerItemWork;
 import dev.loadsplitter.engine.message.BatchResponse;
 import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.engine.message.SqsRecord;
@@ -31,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -705,13 +707,20 @@ public final class Simulation<T> {
         }
     }
 
-    /** The task type, its work made a step whose time passes and where faults strike. */
-    private static final class SimulatedWork<T> implements TaskType<T> {
+    /**
+     * The task type, its work made a step whose time passes and where faults strike. It keeps the
+     * type's per-item work (a {@code JsonArrayTaskType}'s), so items fail alone and give results as
+     * they do in the real handler, and hands the work a deadline on the system clock, where
+     * {@link WorkContext#timeLeft()} reads it, as far ahead as the simulated deadline is.
+     */
+    private static final class SimulatedWork<T> implements TaskType<T>, PerItemWork<T> {
         private final TaskType<T> type;
+        private final Optional<PerItemWork<T>> each;
         private final Simulation<T> simulation;
 
         SimulatedWork(TaskType<T> type, Simulation<T> simulation) {
             this.type = type;
+            this.each = PerItemWork.of(type);
             this.simulation = simulation;
         }
 
@@ -747,13 +756,39 @@ public final class Simulation<T> {
 
         @Override
         public void process(T task, WorkContext context) throws Exception {
+            step(task, context);
+            type.process(task, onSystemClock(context));
+        }
+
+        @Override
+        public List<PerItemWork.Outcome> processEach(T slice, WorkContext context) throws Exception {
+            int items = step(slice, context);
+            if (each.isPresent()) {
+                return each.get().processEach(slice, onSystemClock(context));
+            }
+            type.process(slice, onSystemClock(context));
+            return new ArrayList<>(Collections.nCopies(items, new PerItemWork.Outcome.Ok(Optional.empty())));
+        }
+
+        /** The work's step: its time passes, and a fault may fail it or kill its container. */
+        private int step(T task, WorkContext context) {
             int items = type.itemCount(task);
             switch (simulation.stepAt("work", context.describe(), simulation.workMillis() * items)) {
                 case FAIL -> throw new IllegalStateException("the work failed this time (simulated)");
                 case CRASH -> throw simulation.dieNow("the container died in the middle of the work");
                 default -> {}
             }
-            type.process(task, context);
+            return items;
+        }
+
+        private WorkContext onSystemClock(WorkContext context) {
+            Instant now = simulation.clock.instant();
+            return new WorkContext(
+                    context.jobId(),
+                    context.partId(),
+                    context.sourceId(),
+                    context.firstItem(),
+                    context.deadline().map(at -> Instant.now().plus(Duration.between(now, at))));
         }
     }
 

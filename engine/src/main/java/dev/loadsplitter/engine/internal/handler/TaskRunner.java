@@ -4,6 +4,7 @@ import dev.loadsplitter.engine.internal.ledger.ItemOutcome;
 import dev.loadsplitter.engine.internal.queue.SubTaskSender;
 import dev.loadsplitter.engine.internal.split.SplitException;
 import dev.loadsplitter.engine.internal.split.Splitter;
+import dev.loadsplitter.engine.internal.task.PerItemWork;
 import dev.loadsplitter.engine.message.ItemResult;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SubTask;
@@ -48,14 +49,14 @@ final class TaskRunner<T> {
     private static final int FIRST_CHUNK = 10;
 
     private final TaskType<T> type;
-    private final ItemWork<T> work;
+    private final SliceWork<T> work;
     private final Splitter splitter;
     private final SubTaskSender sender;
     private final Clock clock;
 
     TaskRunner(TaskType<T> type, Splitter splitter, SubTaskSender sender, Clock clock) {
         this.type = Objects.requireNonNull(type, "type");
-        this.work = new ItemWork<>(type);
+        this.work = new SliceWork<>(type);
         this.splitter = Objects.requireNonNull(splitter, "splitter");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -393,14 +394,15 @@ final class TaskRunner<T> {
             throws Exception {
         int count = (int) (to - from);
         int offset = (int) (from - lineage.firstItem());
-        List<ItemWork.Outcome> outcomes = work.process(slice(task, offset, offset + count), count, context.from(from));
+        List<PerItemWork.Outcome> outcomes =
+                work.process(slice(task, offset, offset + count), count, context.from(from));
         List<ItemOutcome> marks = new ArrayList<>(count);
         int done = 0;
         for (int i = 0; i < count; i++) {
             long index = from + i;
             open.remove(index);
             switch (outcomes.get(i)) {
-                case ItemWork.Outcome.Ok ok
+                case PerItemWork.Outcome.Ok ok
                 when tooLarge(ok.result()) ->
                     failures.put(
                             index,
@@ -409,11 +411,11 @@ final class TaskRunner<T> {
                                     + " bytes of JSON, over the limit of " + ItemResult.MAX_BYTES
                                     + " bytes (ItemResult.MAX_BYTES); return less, or store it elsewhere (S3) and "
                                     + "return where"));
-                case ItemWork.Outcome.Ok ok -> {
+                case PerItemWork.Outcome.Ok ok -> {
                     marks.add(new ItemOutcome.Done(index, ok.result()));
                     done++;
                 }
-                case ItemWork.Outcome.Failed failed -> failures.put(index, failed.error());
+                case PerItemWork.Outcome.Failed failed -> failures.put(index, failed.error());
             }
         }
         book.record(marks, open.isEmpty() && failures.isEmpty());

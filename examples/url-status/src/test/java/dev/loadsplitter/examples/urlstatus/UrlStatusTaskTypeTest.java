@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.loadsplitter.engine.message.JobStatus;
 import dev.loadsplitter.engine.task.JsonItemList;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.engine.task.WorkContext;
+import dev.loadsplitter.testing.TestRun;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -87,13 +90,54 @@ class UrlStatusTaskTypeTest {
     }
 
     @Test
-    void aServerErrorFailsTheSubTaskSoItIsFetchedAgain() throws Exception {
+    void aUrlsResultIsItsStatusSizeAndSha256() throws Exception {
         UrlStatusTaskType type = new UrlStatusTaskType(new UrlFetcher(Duration.ofSeconds(5)));
-        JsonItemList task = accepted(type, "{\"urls\":[\"" + url("/broken") + "\"]}");
 
-        IOException error = assertThrows(IOException.class, () -> type.process(task, new WorkContext("job", "1", "m")));
+        UrlFetcher.Result result =
+                type.processItem(json.readTree("\"" + url("/page") + "\""), new WorkContext("j", "1", "m"));
+
+        assertEquals(
+                new UrlFetcher.Result(
+                        url("/page"),
+                        200,
+                        PAGE.length,
+                        "7e537e903df5bfa9c9de2dc590d2646f8b4aa71dd14877bd3e2eceda829a4618"),
+                result);
+    }
+
+    @Test
+    void aServerErrorFailsTheUrlSoItIsFetchedAgain() throws Exception {
+        UrlStatusTaskType type = new UrlStatusTaskType(new UrlFetcher(Duration.ofSeconds(5)));
+
+        IOException error = assertThrows(
+                IOException.class,
+                () -> type.processItem(json.readTree("\"" + url("/broken") + "\""), new WorkContext("job", "1", "m")));
 
         assertEquals(url("/broken") + " answered 503; it is fetched again later", error.getMessage());
+    }
+
+    @Test
+    void twentyUrlsThroughTheWholePatternGiveEachItsStatusAndTheBrokenOneItsError() throws Exception {
+        UrlStatusTaskType type = new UrlStatusTaskType(new UrlFetcher(Duration.ofSeconds(5)));
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            urls.add("\"" + url(i == 7 ? "/broken" : i % 2 == 0 ? "/page" : "/gone") + "\"");
+        }
+
+        TestRun.Result run =
+                TestRun.of(type).maxItemsPerTask(3).maxReceiveCount(2).run("{\"urls\":" + urls + "}");
+
+        assertEquals(JobStatus.COMPLETED_WITH_FAILURES, run.job().status());
+        assertEquals(19, run.job().processed());
+        assertEquals(
+                "{\"index\":7,\"error\":{\"type\":\"java.io.IOException\",\"message\":\"" + url("/broken")
+                        + " answered 503; it is fetched again later\"}}",
+                run.lines().get(7));
+        assertEquals(
+                "{\"index\":1,\"result\":{\"url\":\"" + url("/gone") + "\",\"status\":404,\"bytes\":0,"
+                        + "\"sha256\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"}}",
+                run.lines().get(1));
+        assertEquals(2, served.stream().filter("/broken"::equals).count(), "the broken URL, once per receive");
     }
 
     @Test
@@ -116,7 +160,7 @@ class UrlStatusTaskTypeTest {
                 "urls[1] must be an absolute http or https URL, got 'ftp://x/'",
                 invalid(type, "{\"urls\":[\"http://a.example/\",\"ftp://x/\"]}"));
         assertEquals("urls[0] must be a string, got a number", invalid(type, "{\"urls\":[7]}"));
-        assertEquals("urls is empty: list at least one URL", invalid(type, "{\"urls\":[]}"));
+        assertEquals("urls is empty: send at least one URL", invalid(type, "{\"urls\":[]}"));
         assertEquals("urls is missing", invalid(type, "{\"links\":[]}"));
     }
 
