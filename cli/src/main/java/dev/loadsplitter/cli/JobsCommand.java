@@ -11,6 +11,10 @@ import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
 import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.jobs.CancelOutcome;
+import dev.loadsplitter.engine.jobs.Jobs;
+import dev.loadsplitter.engine.jobs.JobsUnavailableException;
+import dev.loadsplitter.engine.jobs.NoSuchJobException;
 import dev.loadsplitter.engine.message.JobCompletedEvent;
 import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.local.aws.EventBridgeBus;
@@ -31,18 +35,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /** {@code load-splitter jobs list|show}: the job records the function keeps beside its processing records. */
 @Command(
         name = "jobs",
         mixinStandardHelpOptions = true,
-        description = "Shows the jobs the function keeps in its processing-records table: items, sub-tasks queued, "
-                + "processed, failed attempts, dead-lettered, status. Works against 'load-splitter serve' (the "
-                + "default) and against AWS (--records-table with standard credentials).",
-        subcommands = {JobsCommand.ListCommand.class, JobsCommand.ShowCommand.class})
+        description =
+                "Shows the jobs the function keeps in its job ledger: items processed, dead-lettered and skipped, "
+                        + "status; streams a job's results; cancels a job. Works against 'load-splitter serve' (the "
+                        + "default) and against AWS (--records-table with standard credentials).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done (for cancel: the job is stopped, now or before)",
+            "1:no such job, or the table could not be read (the message says which)",
+            "2:the command line was wrong",
+            "4:cancel only: the job had closed otherwise (completed, failed or timed out)"
+        },
+        subcommands = {
+            JobsCommand.ListCommand.class,
+            JobsCommand.ShowCommand.class,
+            JobsCommand.ResultsCommand.class,
+            JobsCommand.CancelCommand.class
+        })
 final class JobsCommand {
 
     static final String LOCAL_TABLE = "load-splitter-records";
@@ -80,10 +95,6 @@ final class JobsCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    Ledger records(DynamoDbClient dynamo) {
-        return ledger(dynamo, table);
-    }
-
     /**
      * The job ledger in {@code table}, with the TTL the function uses: IDEMPOTENCY_TTL, read from this
      * process's environment with the function's default, so both keep records as long.
@@ -101,7 +112,25 @@ final class JobsCommand {
     }
 
     DynamoDbClient client() {
+        return AwsClients.dynamoDb(clientEnvironment());
+    }
+
+    /** The jobs of the table these options name. */
+    Jobs connect() {
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.keySet().removeIf(name -> name.startsWith("AWS_"));
+        environment.putAll(clientEnvironment());
+        return Jobs.connect(table, environment);
+    }
+
+    /** Where the table is: the endpoint, region and credentials these options and the environment give. */
+    private Map<String, String> clientEnvironment() {
         Map<String, String> environment = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("AWS_")) {
+                environment.put(name, value);
+            }
+        });
         String url = endpoint != null ? endpoint : table.equals(LOCAL_TABLE) ? LOCAL_ENDPOINT : null;
         if (url != null) {
             environment.put("AWS_ENDPOINT_URL_DYNAMODB", url);
@@ -114,13 +143,13 @@ final class JobsCommand {
         if (chosen != null) {
             environment.put("AWS_REGION", chosen);
         }
-        return AwsClients.dynamoDb(environment);
+        return environment;
     }
 
     /** What to say when the table cannot be read: which endpoint, and for the local one, how to start it. */
-    RuntimeException unreachable(RuntimeException e) {
+    RuntimeException unreachable(JobsUnavailableException e) {
         String where = endpoint != null ? endpoint : table.equals(LOCAL_TABLE) ? LOCAL_ENDPOINT : "AWS";
-        if (e instanceof ResourceNotFoundException) {
+        if (e.reason() == JobsUnavailableException.Reason.NO_SUCH_TABLE) {
             return new IllegalStateException(
                     "There is no table " + table + " at " + where + ". Give the table the "
                             + "deployment created (terraform output records_table) with --records-table.",
@@ -128,7 +157,7 @@ final class JobsCommand {
         }
         boolean local = where.startsWith("http://127.0.0.1") || where.startsWith("http://localhost");
         return new IllegalStateException(
-                "Cannot read the job records at " + where + " (" + e.getMessage() + "). "
+                "Cannot read the job records at " + where + " (" + e.getCause().getMessage() + "). "
                         + (local
                                 ? "Start them with './load-splitter serve' (port "
                                         + URI.create(where).getPort() + " is its --aws-port)."
@@ -221,9 +250,9 @@ final class JobsCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             List<JobRecord> all;
-            try (DynamoDbClient dynamo = jobs.client()) {
-                all = jobs.records(dynamo).jobs(limit);
-            } catch (SdkClientException | ResourceNotFoundException e) {
+            try (Jobs ledger = jobs.connect()) {
+                all = ledger.list(limit);
+            } catch (JobsUnavailableException e) {
                 throw jobs.unreachable(e);
             }
             if (jobs.json) {
@@ -262,9 +291,9 @@ final class JobsCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             Optional<JobRecord> job;
-            try (DynamoDbClient dynamo = jobs.client()) {
-                job = jobs.records(dynamo).job(jobId);
-            } catch (SdkClientException | ResourceNotFoundException e) {
+            try (Jobs ledger = jobs.connect()) {
+                job = ledger.show(jobId);
+            } catch (JobsUnavailableException e) {
                 throw jobs.unreachable(e);
             }
             if (job.isEmpty()) {
@@ -320,6 +349,107 @@ final class JobsCommand {
             }
             out.flush();
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(
+            name = "results",
+            mixinStandardHelpOptions = true,
+            description = "What became of each item of a job, in item order, as JSON Lines on stdout whatever --json "
+                    + "says: {\"index\":0,\"result\":…} (null when the work returned none), "
+                    + "{\"index\":7,\"error\":{\"type\":…,\"message\":…}} for a dead-lettered item, "
+                    + "{\"index\":9,\"skipped\":true} for one the job never started. For a job still open, the "
+                    + "items finished so far, and a last line on stderr that says so. Exit code 1 when there is "
+                    + "no such job.")
+    static final class ResultsCommand implements Callable<Integer> {
+
+        @ParentCommand
+        JobsCommand jobs;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "JOB_ID", description = "The job's id (run --json prints it as jobId).")
+        String jobId;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            boolean closed;
+            long[] lines = {0};
+            try (Jobs ledger = jobs.connect()) {
+                closed = ledger.results(jobId, result -> {
+                    out.println(result.toJson().toString());
+                    lines[0]++;
+                });
+            } catch (NoSuchJobException e) {
+                out.flush();
+                spec.commandLine()
+                        .getErr()
+                        .println("load-splitter: no such job " + jobId + " in " + jobs.table
+                                + "; 'load-splitter jobs list' shows the jobs there.");
+                return ExitCodes.FAILED;
+            } catch (JobsUnavailableException e) {
+                throw jobs.unreachable(e);
+            }
+            out.flush();
+            if (!closed) {
+                spec.commandLine()
+                        .getErr()
+                        .println("load-splitter: job " + jobId + " is still open: these " + lines[0]
+                                + " lines are the items finished so far.");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(
+            name = "cancel",
+            mixinStandardHelpOptions = true,
+            description = "Stops a job: no work starts after this (a sub-task already running finishes its item), "
+                    + "the items not started are counted as skipped, and the job closes CANCELLED with one "
+                    + "completion event once its work in flight ends. Exit code 0 when it is stopped (now or "
+                    + "before), 1 when there is no such job, 4 when it had closed otherwise.")
+    static final class CancelCommand implements Callable<Integer> {
+
+        @ParentCommand
+        JobsCommand jobs;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "JOB_ID", description = "The job's id (run --json prints it as jobId).")
+        String jobId;
+
+        @Override
+        public Integer call() throws Exception {
+            CancelOutcome outcome;
+            try (Jobs ledger = jobs.connect()) {
+                outcome = ledger.cancel(jobId);
+            } catch (JobsUnavailableException e) {
+                throw jobs.unreachable(e);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            switch (outcome) {
+                case STOPPED ->
+                    out.println("load-splitter: job " + jobId + " stopped; it closes CANCELLED when its "
+                            + "work in flight ends ('load-splitter jobs show " + jobId + "').");
+                case ALREADY_STOPPED -> out.println("load-splitter: job " + jobId + " was stopped already.");
+                case ALREADY_CLOSED ->
+                    err.println("load-splitter: job " + jobId + " had closed already; " + "'load-splitter jobs show "
+                            + jobId + "' says how.");
+                case NO_SUCH_JOB ->
+                    err.println("load-splitter: no such job " + jobId + " in " + jobs.table
+                            + "; 'load-splitter jobs list' shows the jobs there.");
+            }
+            out.flush();
+            err.flush();
+            return switch (outcome) {
+                case STOPPED, ALREADY_STOPPED -> ExitCodes.OK;
+                case NO_SUCH_JOB -> ExitCodes.FAILED;
+                case ALREADY_CLOSED -> ExitCodes.ITEMS_FAILED;
+            };
         }
     }
 }

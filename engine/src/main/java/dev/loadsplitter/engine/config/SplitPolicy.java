@@ -77,6 +77,18 @@ public record SplitPolicy(int maxItemsPerTask, int maxMessageBytes, int maxSplit
         return (int) (((long) itemCount + fanOutLimit - 1) / fanOutLimit);
     }
 
+    /**
+     * The hops from a task of {@code itemCount} items down to the sub-tasks that process its items:
+     * 0 for a small task, 1 when its parts are small, and so on, one more per level of splitting.
+     */
+    public int levelsBelow(int itemCount) {
+        int levels = 0;
+        for (int items = itemCount; isLarge(items); items = itemsPerSubTask(items)) {
+            levels++;
+        }
+        return levels;
+    }
+
     /** True when a task of {@code itemCount} items must be split rather than processed. */
     public boolean isLarge(int itemCount) {
         return itemCount > maxItemsPerTask;

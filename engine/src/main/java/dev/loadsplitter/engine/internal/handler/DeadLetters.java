@@ -53,6 +53,14 @@ public record DeadLetters(Optional<String> queueArn, int maxReceiveCount, int in
         return parking != Parking.NONE;
     }
 
+    /**
+     * Whether the function consumes its dead-letter queue (DEAD_LETTER_QUEUE_ARN is set): it then
+     * counts a dead-lettered leaf's items, and finishes queuing a dead-lettered split's parts.
+     */
+    boolean finishesSplits() {
+        return queueArn.isPresent();
+    }
+
     /** Whether {@code record} came from the dead-letter queue. */
     boolean isDeadLetter(SqsRecord record) {
         return queueArn.isPresent() && queueArn.get().equals(record.eventSourceArn());

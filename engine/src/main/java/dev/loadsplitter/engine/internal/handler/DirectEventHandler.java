@@ -84,7 +84,9 @@ final class DirectEventHandler<T> {
                 invocation,
                 scope,
                 // An original event seen again once it was dead-lettered is a redrive of its failed event.
-                true);
+                true,
+                // Lambda sends a failed asynchronous event to its on-failure destination, which nothing consumes.
+                false);
         DirectResponse response;
         try {
             ledger.startJob(lineage.jobId(), type.name(), items);

@@ -53,6 +53,10 @@ final class LedgeredTask<T> {
      * @param sourceId the message id or request id, for the task type's context
      * @param lastAttempt whether a failure of attempt {@code n} is the task's last (SQS's receive count,
      *     or Lambda's attempts at an asynchronous invocation)
+     * @param redrive whether the delivery is a redrive of the task once dead-lettered
+     * @param deadLetterQueueFinishesSplits whether a split that fails its last attempt goes on to a
+     *     dead-letter queue whose consumer, this function, finishes queuing its parts: its items are then
+     *     not counted as dead-lettered, since an attempt may have queued parts it did not live to record
      */
     record Delivery(
             String owner,
@@ -60,7 +64,8 @@ final class LedgeredTask<T> {
             IntPredicate lastAttempt,
             Invocation invocation,
             JobScope scope,
-            boolean redrive) {}
+            boolean redrive,
+            boolean deadLetterQueueFinishesSplits) {}
 
     /** What the delivery came to, when it did not fail. */
     sealed interface Ran {
@@ -199,7 +204,9 @@ final class LedgeredTask<T> {
             boolean permanent = e instanceof SplitException
                     || e instanceof TaskTypeException
                     || e instanceof dev.loadsplitter.engine.internal.ledger.UnknownJobException;
-            if (permanent || delivery.lastAttempt().test(claimed.attempt())) {
+            boolean last = delivery.lastAttempt().test(claimed.attempt())
+                    && !(splits && delivery.deadLetterQueueFinishesSplits());
+            if (permanent || last) {
                 try {
                     deadLetter(lineage, items, splits, book, e);
                 } catch (RuntimeException bookkeeping) {

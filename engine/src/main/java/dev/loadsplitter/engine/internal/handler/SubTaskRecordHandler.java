@@ -81,7 +81,10 @@ final class SubTaskRecordHandler<T> {
                 // A parked dead letter sent back (by load-splitter dlq redrive, or SQS's own redrive of the parked
                 // queue) carries the id it had in the dead-letter queue: a redrive.
                 record.attribute(dev.loadsplitter.engine.message.SubTaskAttribute.PARKED_FROM)
-                        .isPresent());
+                        .isPresent(),
+                // From the work queue, a split's last failure takes it to the dead-letter queue, whose
+                // consumer (below) finishes queuing its parts.
+                deadLetters.finishesSplits() && !deadLetters.isDeadLetter(record));
         try {
             if (deadLetters.isDeadLetter(record)) {
                 return new Handled(deadLetter(record, received, delivery), Optional.empty());
@@ -214,12 +217,33 @@ final class SubTaskRecordHandler<T> {
         return "dead-lettered at once and parked";
     }
 
-    /** A record of the dead-letter queue: its open items counted as dead-lettered, and it parked for redrive. */
+    /**
+     * A record of the dead-letter queue. A leaf's open items are counted as dead-lettered, and it is
+     * parked for redrive. A split's parts are queued instead, as far as its attempts had not queued
+     * them: an attempt may have queued parts and died before it recorded so, so counting its items
+     * dead-lettered could count items whose parts are still on their way, and close the job early.
+     */
     private String deadLetter(SqsRecord record, ReceivedLineage received, LedgeredTask.Delivery delivery)
             throws Exception {
         if (received instanceof ReceivedLineage.Known known) {
             int items = itemsOf(record);
             boolean splits = known.continuation().isPresent() || items > maxItemsPerTask;
+            if (splits) {
+                LedgeredTask.Delivery finishing = new LedgeredTask.Delivery(
+                        delivery.owner(),
+                        delivery.sourceId(),
+                        attempt -> false,
+                        delivery.invocation(),
+                        delivery.scope(),
+                        false,
+                        false);
+                Handled handled = run(record, received, finishing);
+                log.info(
+                        "messageId={}: a dead-lettered split, finished here: {}",
+                        record.messageId(),
+                        handled.summary());
+                return "finished a dead-lettered split: " + handled.summary();
+            }
             Exception reason =
                     new IllegalStateException("dead-lettered after " + deadLetters.maxReceiveCount() + " receives");
             try {

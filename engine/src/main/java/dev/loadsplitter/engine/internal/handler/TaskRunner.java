@@ -242,8 +242,10 @@ final class TaskRunner<T> {
                 && plan.firstItems().get(sent) + parts.get(sent).itemCount() <= queuedBefore) {
             sent++;
         }
-        // A rest of the split is one hop more, and its parts one more again: allowed only below the limit.
-        boolean mayCutShort = lineage.hops() + 2 <= splitter.policy().maxSplitDepth();
+        // A rest of the split is one hop more, and so is everything below it: its parts (one more again) and
+        // the levels those parts split into. Allowed only if the deepest of them stays within the limit.
+        boolean mayCutShort = lineage.hops() + 2 + splitter.policy().levelsBelow(plan.sliceSize())
+                <= splitter.policy().maxSplitDepth();
         if (sent == 0 && mayCutShort && !deadline.fits(Duration.ZERO)) {
             // Starting cold ate the time already: the whole split goes on in the few messages of its rest.
             List<SubTask> rest = rest(task, parent, plan, 0);

@@ -56,10 +56,14 @@ class DeadlineAwareSplitTest {
     }
 
     private EventRouter<?> router(OrderTaskType type, int maxItemsPerTask) {
+        return router(type, new SplitPolicy(maxItemsPerTask, SplitPolicy.SQS_MAX_MESSAGE_BYTES, 8));
+    }
+
+    private EventRouter<?> router(OrderTaskType type, SplitPolicy policy) {
         return new EventRouter<>(new EngineParts<>(
                 type,
                 json,
-                new Splitter(new SplitPolicy(maxItemsPerTask, SplitPolicy.SQS_MAX_MESSAGE_BYTES, 8), json),
+                new Splitter(policy, json),
                 (subTasks, context) -> {
                     clock.advance(Duration.ofMillis(10L * subTasks.size()));
                     queued.addAll(subTasks);
@@ -134,6 +138,22 @@ class DeadlineAwareSplitTest {
                 .containsExactlyElementsOf(whole.subList(60, 300).stream()
                         .map(s -> s.lineage().partId() + " " + s.body() + " " + s.partCount())
                         .toList());
+    }
+
+    @Test
+    void aSplitShortOfTimeQueuesNoRestWhenTheLevelsBelowItWouldThenPassTheHopLimit() throws Exception {
+        // 300 lines, fan-out 100: 100 parts of 3 lines, each split into 3 more: leaves 2 hops down, the limit.
+        // A rest would be one hop more for all of them, so the split goes on one batch at a time instead.
+        EventRouter<?> router =
+                router(new OrderTaskType(), new SplitPolicy(1, SplitPolicy.SQS_MAX_MESSAGE_BYTES, 2, 100));
+
+        JsonNode answer = invoke(router, OrderTaskType.orderJson("o-4", 300), Duration.ofSeconds(1));
+
+        assertThat(answer.path("statusCode").asInt()).isEqualTo(202);
+        assertThat(queued).hasSize(100).allSatisfy(part -> {
+            assertThat(part.lineage().isContinuation()).isFalse();
+            assertThat(part.itemCount()).isEqualTo(3);
+        });
     }
 
     @Test

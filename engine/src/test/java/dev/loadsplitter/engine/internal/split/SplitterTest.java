@@ -200,6 +200,17 @@ class SplitterTest {
     }
 
     @Test
+    void theLevelsBelowATaskCountEverySplitDownToTheSubTasksThatProcess() {
+        SplitPolicy policy = new SplitPolicy(1, 1_024, 8, 1_000);
+
+        assertThat(policy.levelsBelow(1)).isZero();
+        assertThat(policy.levelsBelow(1_000)).isEqualTo(1);
+        // 2,000 items: 1,000 parts of 2, each split into 2 of 1.
+        assertThat(policy.levelsBelow(2_000)).isEqualTo(2);
+        assertThat(new SplitPolicy(10, 1_024, 8, 10).levelsBelow(1_001)).isEqualTo(3);
+    }
+
+    @Test
     void theRestOfASplitCarriesFewEnoughAttributesThatItsParkedCopyStillFitsSqsLimit() {
         SubTask rest = new SubTask(
                 "{}",
