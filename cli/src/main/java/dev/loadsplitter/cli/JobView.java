@@ -128,6 +128,10 @@ record JobView(String jobId, Optional<JobRecord> record, List<JsonNode> events, 
             ObjectNode node = job.toJson();
             node.put("completedEvents", completedEvents());
             node.put("eventsAgree", eventsAgree());
+            check.ifPresent(marks -> node.putObject("check")
+                    .put("doneMarks", marks.doneMarks())
+                    .put("doneMarksSeenByTheRuntime", marks.doneMarksSeen())
+                    .put("seenFrom", marks.fromWorkLines() ? "work log lines" : "invocation answers"));
             return node;
         });
     }

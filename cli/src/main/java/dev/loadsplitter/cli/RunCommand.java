@@ -82,6 +82,14 @@ final class RunCommand implements Callable<Integer> {
     Path report;
 
     @Option(
+            names = "--results",
+            paramLabel = "FILE",
+            description = "When the run ends, write what became of each item to FILE as JSON Lines, in item order, as "
+                    + "'load-splitter jobs results' prints them: {\"index\":0,\"result\":…}, "
+                    + "{\"index\":7,\"error\":{…}}, {\"index\":9,\"skipped\":true}.")
+    Path results;
+
+    @Option(
             names = "--timeout",
             defaultValue = "10m",
             paramLabel = "DURATION",
@@ -189,6 +197,9 @@ final class RunCommand implements Callable<Integer> {
                         StandardCharsets.UTF_8);
                 err.println("load-splitter: timeline written to " + report.toAbsolutePath());
             }
+            if (results != null) {
+                writeResults(environment, jobId, job, err);
+            }
             if (json) {
                 ObjectNode node = toJson(
                         mapper,
@@ -249,6 +260,45 @@ final class RunCommand implements Callable<Integer> {
             }
             return verdict.exitCode();
         }
+    }
+
+    /** Writes the job's item results to {@code --results}, or says why there are none. */
+    private void writeResults(LocalEnvironment environment, String jobId, JobView job, PrintStream err)
+            throws java.io.IOException {
+        if (job.record().isEmpty()) {
+            err.println(
+                    "load-splitter: no results to write to " + results + ": the function kept no job record (results "
+                            + "live in the job ledger, which needs IDEMPOTENCY=dynamodb, the local runtime's default; a "
+                            + "function of your own keeps none).");
+            return;
+        }
+        long[] lines = {0};
+        boolean closed;
+        try (java.io.BufferedWriter writer = Files.newBufferedWriter(results, StandardCharsets.UTF_8)) {
+            java.io.UncheckedIOException[] failure = {null};
+            closed = environment.records().itemResults(jobId, result -> {
+                if (failure[0] != null) {
+                    return;
+                }
+                try {
+                    writer.write(result.toJson().toString());
+                    writer.newLine();
+                    lines[0]++;
+                } catch (java.io.IOException e) {
+                    failure[0] = new java.io.UncheckedIOException(e);
+                }
+            });
+            if (failure[0] != null) {
+                throw failure[0].getCause();
+            }
+        }
+        err.printf(
+                Locale.ROOT,
+                "load-splitter: %,d result line%s written to %s%s%n",
+                lines[0],
+                lines[0] == 1 ? "" : "s",
+                results.toAbsolutePath(),
+                closed ? "" : " (the job is still open: the items finished so far)");
     }
 
     /**

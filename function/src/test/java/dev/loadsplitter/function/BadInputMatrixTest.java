@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,7 +37,7 @@ class BadInputMatrixTest {
 
     @BeforeAll
     static void start() {
-        handler = new LoadSplitterHandler(Map.of("PROCESSING_DELAY", "0"));
+        handler = new LoadSplitterHandler(OwnLedger.environment(Map.of("PROCESSING_DELAY", "0")));
     }
 
     @AfterAll
@@ -230,7 +231,7 @@ class BadInputMatrixTest {
         return padding;
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aBatchOfTenWithOneBadRecordFailsOnlyThatRecord() throws Exception {
         ObjectNode event = JSON.createObjectNode();
         ArrayNode records = event.putArray("Records");
@@ -242,7 +243,11 @@ class BadInputMatrixTest {
                             "body",
                             i == 6
                                     ? "{\"detail\":{\"eventName\":\"CreateTags\",\"requestParameters\":[]}}"
-                                    : Events.example("create-tags-1.json"));
+                                    // ten distinct events: the same event twice is one job, a duplicate
+                                    : Events.example("create-tags-1.json")
+                                            .replace(
+                                                    "0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e01",
+                                                    "0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e1" + i));
             record.putObject("attributes").put("ApproximateReceiveCount", "2");
         }
         try (CapturedOutput output = CapturedOutput.start()) {

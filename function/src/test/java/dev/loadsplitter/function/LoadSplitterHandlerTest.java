@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The direct-event contract of the sample, through the Lambda entry class, with no queue needed. */
 class LoadSplitterHandlerTest {
 
-    private final LoadSplitterHandler handler = new LoadSplitterHandler(Map.of("PROCESSING_DELAY", "0"));
+    private final LoadSplitterHandler handler =
+            new LoadSplitterHandler(OwnLedger.environment(Map.of("PROCESSING_DELAY", "0")));
 
     @AfterEach
     void close() throws Exception {

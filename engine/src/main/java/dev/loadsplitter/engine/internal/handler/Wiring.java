@@ -11,6 +11,7 @@ import dev.loadsplitter.engine.internal.jobs.CompletionEvents;
 import dev.loadsplitter.engine.internal.jobs.EventBridgeCompletionEvents;
 import dev.loadsplitter.engine.internal.jobs.JobCompletion;
 import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.internal.ledger.ContainerLedger;
 import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.JobLedger;
 import dev.loadsplitter.engine.internal.ledger.Ledger;
@@ -31,6 +32,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -186,8 +188,7 @@ public final class Wiring {
         }
     }
 
-    private static final java.util.concurrent.ConcurrentHashMap<String, MemoryLedgerTable> SHARED_MEMORY =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, MemoryLedgerTable> SHARED_MEMORY = new ConcurrentHashMap<>();
 
     /**
      * The ledger the settings ask for. In memory it is shared by every handler of this class loader
@@ -198,13 +199,13 @@ public final class Wiring {
                 LedgerSettings.of(settings.idempotencyTtl(), settings.jobDeadline(), settings.tolerance());
         return switch (settings.idempotency()) {
             case MEMORY ->
-                new Ledger(
+                new ContainerLedger(new Ledger(
                         SHARED_MEMORY.computeIfAbsent(
                                 settings.queueUrl().or(settings::queueName).orElse(""),
                                 queue -> new MemoryLedgerTable(clock)),
                         clock,
                         ledgerSettings,
-                        Sleeper.system());
+                        Sleeper.system()));
             case DYNAMODB ->
                 new Ledger(
                         new DynamoDbLedgerTable(
