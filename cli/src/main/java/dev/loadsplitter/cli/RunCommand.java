@@ -150,7 +150,10 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             Runtime.getRuntime().halt(ExitCodes.HEAP_FULL);
         });
+        // A function in this JVM (--isolation none) writes its log to stdout, not through frames: its
+        // lines reach the recorder through a tee. Lines seen twice are harmless, items are a set.
         try (heapGuard;
+                AutoCloseable functionStdout = LineTee.onStdout(recorder::functionLine);
                 LocalEnvironment environment = LocalEnvironment.start(settings, listener, (requestId, at, message) -> {
                     recorder.functionLine(message);
                     status.print(line -> log.event(requestId, at, line), message);

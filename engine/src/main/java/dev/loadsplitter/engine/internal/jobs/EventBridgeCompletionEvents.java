@@ -30,7 +30,7 @@ public final class EventBridgeCompletionEvents implements CompletionEvents {
                 .putEvents(request -> request.entries(entry -> entry.eventBusName(busName)
                         .source(JobCompletedEvent.SOURCE)
                         .detailType(JobCompletedEvent.DETAIL_TYPE)
-                        .detail(job.toJson().toString())));
+                        .detail(JobCompletedEvent.detail(job).toString())));
         if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
             var entry = response.entries().getFirst();
             throw new IllegalStateException("EventBridge refused the completion event of job " + job.jobId()
