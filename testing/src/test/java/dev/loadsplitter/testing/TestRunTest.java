@@ -182,13 +182,10 @@ class TestRunTest {
     @Test
     void theWorkSeesTheTimeLeftOfItsSimulatedInvocation() {
         List<Duration> left = new java.util.concurrent.CopyOnWriteArrayList<>();
-        JsonArrayTaskType timed = JsonArrayTaskType.of(
-                "Timed",
-                (item, context) -> {
-                    left.add(context.timeLeft());
-                    return null;
-                },
-                "numbers");
+        JsonArrayTaskType timed = JsonArrayTaskType.of("Timed", "numbers", (item, context) -> {
+            left.add(context.timeLeft());
+            return null;
+        });
 
         TestRun.Result run = TestRun.of(timed).run(numbers(3));
 

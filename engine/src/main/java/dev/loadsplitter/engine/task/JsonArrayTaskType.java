@@ -182,11 +182,16 @@ public abstract class JsonArrayTaskType implements TaskType<JsonItemList> {
     }
 
     /**
-     * A task type from a name, its work and the array path, for where no class of its own is needed
-     * (a test); the generic handler needs a class: extend {@link OfWork}.
+     * A task type from a name, the array's field and its work, for where no class of its own is
+     * needed (a test); the generic handler needs a class: extend {@link OfWork}.
      */
-    public static JsonArrayTaskType of(String name, ItemWork work, String... arrayPath) {
-        return new OfWork(name, work, arrayPath);
+    public static JsonArrayTaskType of(String name, String arrayField, ItemWork work) {
+        return new OfWork(name, arrayField, work);
+    }
+
+    /** The same, for an array further down: {@code List.of("detail", "items")}. */
+    public static JsonArrayTaskType of(String name, List<String> arrayPath, ItemWork work) {
+        return new OfWork(name, arrayPath, work);
     }
 
     /**
@@ -196,7 +201,7 @@ public abstract class JsonArrayTaskType implements TaskType<JsonItemList> {
      * <pre>{@code
      * public final class Squares extends JsonArrayTaskType.OfWork {
      *     public Squares() {
-     *         super("Squares", (item, context) -> item.asLong() * item.asLong(), "numbers");
+     *         super("Squares", "numbers", (item, context) -> item.asLong() * item.asLong());
      *     }
      * }
      * }</pre>
@@ -205,8 +210,13 @@ public abstract class JsonArrayTaskType implements TaskType<JsonItemList> {
 
         private final ItemWork work;
 
-        protected OfWork(String name, ItemWork work, String... arrayPath) {
-            super(name, arrayPath);
+        protected OfWork(String name, String arrayField, ItemWork work) {
+            super(name, arrayField);
+            this.work = Objects.requireNonNull(work, "work");
+        }
+
+        protected OfWork(String name, List<String> arrayPath, ItemWork work) {
+            super(name, Objects.requireNonNull(arrayPath, "arrayPath").toArray(String[]::new));
             this.work = Objects.requireNonNull(work, "work");
         }
 

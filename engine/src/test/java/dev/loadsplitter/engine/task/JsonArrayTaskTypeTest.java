@@ -86,7 +86,7 @@ class JsonArrayTaskTypeTest {
     void anEmptyArrayIsInvalidAndSaysWhatToSendInTheItemsOwnNoun() throws Exception {
         assertThat(read(squares, "{\"detail\":{\"items\":[]}}"))
                 .isEqualTo(Reading.invalid("detail.items", "is empty: send at least one number"));
-        assertThat(read(JsonArrayTaskType.of("Plain", (item, context) -> null, "things"), "{\"things\":[]}"))
+        assertThat(read(JsonArrayTaskType.of("Plain", "things", (item, context) -> null), "{\"things\":[]}"))
                 .isEqualTo(Reading.invalid("things", "is empty: send at least one item"));
     }
 
@@ -98,7 +98,7 @@ class JsonArrayTaskTypeTest {
 
     @Test
     void byDefaultEveryItemIsAcceptedAndTheItemsAreCalledItems() throws Exception {
-        JsonArrayTaskType plain = JsonArrayTaskType.of("Plain", (item, context) -> null, "things");
+        JsonArrayTaskType plain = JsonArrayTaskType.of("Plain", "things", (item, context) -> null);
 
         assertThat(plain.itemCount(accepted(plain, "{\"things\":[1,\"two\",null,{}]}")))
                 .isEqualTo(4);
@@ -121,11 +121,11 @@ class JsonArrayTaskTypeTest {
     void theWorkCanBeALambdaInAClassOfItsOwnOrInAnInstance() throws Exception {
         final class Cubes extends JsonArrayTaskType.OfWork {
             Cubes() {
-                super("Cubes", (item, context) -> item.asLong() * item.asLong() * item.asLong(), "numbers");
+                super("Cubes", "numbers", (item, context) -> item.asLong() * item.asLong() * item.asLong());
             }
         }
         JsonArrayTaskType cubes = new Cubes();
-        JsonArrayTaskType negatives = JsonArrayTaskType.of("Negatives", (item, context) -> -item.asLong(), "numbers");
+        JsonArrayTaskType negatives = JsonArrayTaskType.of("Negatives", "numbers", (item, context) -> -item.asLong());
         JsonNode three = json.readTree("3");
         WorkContext context = new WorkContext("job", "", "req-1");
 
@@ -139,17 +139,17 @@ class JsonArrayTaskTypeTest {
     void aNameAndAnArrayPathAreRequiredAndSaySo() {
         JsonArrayTaskType.ItemWork none = (item, context) -> null;
 
-        assertThatThrownBy(() -> JsonArrayTaskType.of("NoPath", none))
+        assertThatThrownBy(() -> JsonArrayTaskType.of("NoPath", List.of(), none))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "The array path needs at least one field name, such as \"documents\" for {\"documents\": [...]}");
-        assertThatThrownBy(() -> JsonArrayTaskType.of("EmptyField", none, "detail", ""))
+        assertThatThrownBy(() -> JsonArrayTaskType.of("EmptyField", List.of("detail", ""), none))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("The array path's field names must not be null or empty, got [detail, ]");
-        assertThatThrownBy(() -> JsonArrayTaskType.of(" ", none, "items"))
+        assertThatThrownBy(() -> JsonArrayTaskType.of(" ", "items", none))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("A task type's name must not be blank");
-        assertThatThrownBy(() -> JsonArrayTaskType.of("NoWork", null, "items"))
+        assertThatThrownBy(() -> JsonArrayTaskType.of("NoWork", "items", null))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("work");
     }

@@ -40,7 +40,7 @@ class TaskTypesTest {
     /** A one-method task type whose work is a lambda, in a public no-argument class as ServiceLoader needs. */
     public static final class Squares extends JsonArrayTaskType.OfWork {
         public Squares() {
-            super("Squares", (item, context) -> item.asLong() * item.asLong(), "numbers");
+            super("Squares", "numbers", (item, context) -> item.asLong() * item.asLong());
         }
     }
 

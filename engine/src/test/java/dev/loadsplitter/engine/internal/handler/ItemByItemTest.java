@@ -59,23 +59,20 @@ class ItemByItemTest {
     private final Set<Long> failOnce = ConcurrentHashMap.newKeySet();
 
     /** {"numbers": [...]}: each squared; a negative number always fails, an item in failOnce fails once. */
-    private final JsonArrayTaskType squares = JsonArrayTaskType.of(
-            "Squares",
-            (item, context) -> {
-                long index = context.firstItem();
-                runs.merge(index, 1, Integer::sum);
-                if (failOnce.remove(index)) {
-                    throw new IllegalStateException("item " + index + " is busy, try again");
-                }
-                if (item.asLong() < 0) {
-                    throw new IllegalArgumentException("negative: " + item.asLong());
-                }
-                if (item.asLong() == 1_000) {
-                    return "x".repeat(ItemResult.MAX_BYTES);
-                }
-                return item.asLong() * item.asLong();
-            },
-            "numbers");
+    private final JsonArrayTaskType squares = JsonArrayTaskType.of("Squares", "numbers", (item, context) -> {
+        long index = context.firstItem();
+        runs.merge(index, 1, Integer::sum);
+        if (failOnce.remove(index)) {
+            throw new IllegalStateException("item " + index + " is busy, try again");
+        }
+        if (item.asLong() < 0) {
+            throw new IllegalArgumentException("negative: " + item.asLong());
+        }
+        if (item.asLong() == 1_000) {
+            return "x".repeat(ItemResult.MAX_BYTES);
+        }
+        return item.asLong() * item.asLong();
+    });
 
     private final EventRouter<?> router = new EventRouter<>(new EngineParts<>(
             squares,
@@ -231,14 +228,11 @@ class ItemByItemTest {
     void aContextNamesEachItemsIndexInTheOriginalEvent() throws Exception {
         List<Long> seen = new CopyOnWriteArrayList<>();
         WorkContext[] last = new WorkContext[1];
-        JsonArrayTaskType recording = JsonArrayTaskType.of(
-                "Recording",
-                (item, context) -> {
-                    seen.add(context.firstItem());
-                    last[0] = context;
-                    return null;
-                },
-                "numbers");
+        JsonArrayTaskType recording = JsonArrayTaskType.of("Recording", "numbers", (item, context) -> {
+            seen.add(context.firstItem());
+            last[0] = context;
+            return null;
+        });
         EventRouter<?> direct = new EventRouter<>(new EngineParts<>(
                 recording,
                 json,

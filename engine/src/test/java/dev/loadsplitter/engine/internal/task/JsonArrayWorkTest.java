@@ -43,7 +43,7 @@ class JsonArrayWorkTest {
     record Found(String name, int count) {}
 
     private final JsonArrayTaskType things =
-            JsonArrayTaskType.of("Things", (item, context) -> resultOf(item), "things");
+            JsonArrayTaskType.of("Things", "things", (item, context) -> resultOf(item));
 
     private JsonItemList task(String event) throws Exception {
         return ((Reading.Accepted<JsonItemList>) things.read(json.readTree(event))).task();
@@ -115,13 +115,10 @@ class JsonArrayWorkTest {
     @Test
     void eachItemsContextNamesItsIndexInTheOriginalEvent() throws Exception {
         List<Long> indexes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        JsonArrayTaskType recording = JsonArrayTaskType.of(
-                "Recording",
-                (item, context) -> {
-                    indexes.add(context.firstItem());
-                    return null;
-                },
-                "things");
+        JsonArrayTaskType recording = JsonArrayTaskType.of("Recording", "things", (item, context) -> {
+            indexes.add(context.firstItem());
+            return null;
+        });
         JsonItemList task =
                 ((Reading.Accepted<JsonItemList>) recording.read(json.readTree("{\"things\":[1,2,3]}"))).task();
 
