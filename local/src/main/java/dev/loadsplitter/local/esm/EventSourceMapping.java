@@ -69,6 +69,7 @@ public final class EventSourceMapping implements AutoCloseable {
     private final Clock clock;
     private final Sleeper sleeper;
     private final AtomicLong receives = new AtomicLong();
+    private final AtomicLong emptyReceivesInARow = new AtomicLong();
     private volatile boolean running;
     /** Invocations the ramp allows so far (all of the maximum concurrency without one). */
     private volatile int granted;
@@ -150,6 +151,11 @@ public final class EventSourceMapping implements AutoCloseable {
     /** ReceiveMessage calls made so far, empty ones included. */
     public long receives() {
         return receives.get();
+    }
+
+    /** ReceiveMessage calls since the last that returned a message: all of them found the queue empty. */
+    public long emptyReceivesInARow() {
+        return emptyReceivesInARow.get();
     }
 
     /** Starts polling, unless the mapping is disabled. */
@@ -351,6 +357,11 @@ public final class EventSourceMapping implements AutoCloseable {
                             .messageSystemAttributeNames(LambdaSqsEvents.SYSTEM_ATTRIBUTES))
                     .messages();
             receives.incrementAndGet();
+            if (page.isEmpty()) {
+                emptyReceivesInARow.incrementAndGet();
+            } else {
+                emptyReceivesInARow.set(0);
+            }
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
