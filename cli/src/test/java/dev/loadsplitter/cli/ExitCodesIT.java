@@ -121,6 +121,17 @@ class ExitCodesIT {
     }
 
     @Test
+    void aToleranceOutOfRangeIsAUsageErrorNamingItsOptionBeforeAnythingStarts() {
+        RunCommandIT.Result result = cli("run", "--tolerated-failure-percentage", "101", FIVE_TAGS);
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err())
+                .contains("TOLERATED_FAILURE_PERCENTAGE='101.0' is invalid")
+                .contains("--tolerated-failure-percentage")
+                .doesNotContain("SQS at");
+    }
+
+    @Test
     void aRunWaitingOutALongVisibilityTimeoutIsOneAndNamesTheOptionsThatShortenIt() {
         RunCommandIT.Result result = cli(
                 "run",

@@ -22,6 +22,7 @@ import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.engine.message.JobStatus;
 import dev.loadsplitter.engine.message.SubTask;
+import dev.loadsplitter.engine.message.SubTaskEnvelope;
 import dev.loadsplitter.engine.task.JsonArrayTaskType;
 import dev.loadsplitter.engine.task.WorkContext;
 import java.nio.charset.StandardCharsets;
@@ -200,6 +201,33 @@ class ItemByItemTest {
                         new ItemResult.Done(1, IntNode.valueOf(16)),
                         new ItemResult.Done(2, IntNode.valueOf(25)));
         assertThat(ledger.job(jobId).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    @Test
+    void withDispatchInvokeTheRetryOfAnInvokedSubTaskRunsOnlyItsFailedItems() throws Exception {
+        String event = numbers(0, 1, 2, 3, 4, 5, 6, 7);
+        String jobId = JobIds.derive(json.readTree(event));
+        invoke(event);
+        SubTask first = queued.get(0);
+        failOnce.addAll(Set.of(1L, 3L));
+        byte[] envelope = SubTaskEnvelope.write(first, json);
+
+        // Lambda runs an asynchronous invocation again when it fails: the retry does items 1 and 3 alone.
+        assertThatThrownBy(() -> router.handle(envelope, new Invocation("req-1")))
+                .hasMessageContaining("is busy, try again");
+        assertThat(results(jobId))
+                .containsExactly(
+                        new ItemResult.Done(0, IntNode.valueOf(0)), new ItemResult.Done(2, IntNode.valueOf(4)));
+        JsonNode retried = json.readTree(router.handle(envelope, new Invocation("req-2")));
+
+        assertThat(retried.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(runs).containsExactlyInAnyOrderEntriesOf(Map.of(0L, 1, 1L, 2, 2L, 1, 3L, 2));
+        assertThat(results(jobId))
+                .containsExactly(
+                        new ItemResult.Done(0, IntNode.valueOf(0)),
+                        new ItemResult.Done(1, IntNode.valueOf(1)),
+                        new ItemResult.Done(2, IntNode.valueOf(4)),
+                        new ItemResult.Done(3, IntNode.valueOf(9)));
     }
 
     @Test
