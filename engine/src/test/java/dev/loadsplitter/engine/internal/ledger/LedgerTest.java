@@ -3,6 +3,7 @@ package dev.loadsplitter.engine.internal.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loadsplitter.engine.config.LedgerTolerance;
+import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.CloseReason;
 import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.engine.message.JobStatus;
@@ -34,9 +35,14 @@ class LedgerTest {
         return new MemoryLedgerTable(clock);
     }
 
+    /** How the ledger waits out its backoff: not at all in memory; a subclass on a real store waits. */
+    protected Sleeper sleeper() {
+        return pause -> {};
+    }
+
     private Ledger ledger(LedgerTolerance tolerance) {
         return new Ledger(
-                table(), clock, LedgerSettings.of(Duration.ofDays(33), Duration.ofDays(5), tolerance), pause -> {});
+                table(), clock, LedgerSettings.of(Duration.ofDays(33), Duration.ofDays(5), tolerance), sleeper());
     }
 
     private Ledger ledger() {
