@@ -74,6 +74,12 @@ class SubTaskBudgetIT {
             long events,
             long logLines) {
 
+        Cost {
+            // Sorted, so a failure's expected and actual read side by side.
+            dynamoDb = Collections.unmodifiableSortedMap(new TreeMap<>(dynamoDb));
+            sqs = Collections.unmodifiableSortedMap(new TreeMap<>(sqs));
+        }
+
         @Override
         public String toString() {
             return "DynamoDB " + dynamoDb + ", " + writeUnits + " WCU, " + readUnits + " RCU; SQS " + sqs + "; "
