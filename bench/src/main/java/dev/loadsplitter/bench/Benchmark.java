@@ -57,7 +57,7 @@ public final class Benchmark {
     private final String template;
     private final Path scratch;
 
-    private Benchmark() throws Exception {
+    Benchmark() throws Exception {
         template = Events.oneTag();
         scratch = Files.createDirectories(Path.of("target", "bench-events"));
     }
@@ -73,6 +73,11 @@ public final class Benchmark {
                 Runtime.version(),
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
+        if (only.contains("quick")) {
+            new QuickBench(bench).run();
+            System.err.printf(Locale.ROOT, "bench: quick done in %.0f s%n", (System.nanoTime() - start) / 1e9);
+            return;
+        }
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             if (only.contains("all") || only.contains("split")) {
                 bench.splitThroughput(sqs);
@@ -313,7 +318,17 @@ public final class Benchmark {
                 lastEnd);
     }
 
-    private RunSummary run(String event, Duration delay, int concurrency, List<InvocationRecord> records)
+    RunSummary run(String event, Duration delay, int concurrency, List<InvocationRecord> records) throws Exception {
+        return run(event, delay, concurrency, records, local -> {});
+    }
+
+    /** As {@link #run(String, Duration, int, List)}, showing {@code drained} the environment once it drained. */
+    RunSummary run(
+            String event,
+            Duration delay,
+            int concurrency,
+            List<InvocationRecord> records,
+            java.util.function.Consumer<LocalEnvironment> drained)
             throws Exception {
         Map<String, String> environment = Map.of("PROCESSING_DELAY", Long.toString(delay.toMillis()));
         LocalSettings settings = new LocalSettings(
@@ -347,6 +362,7 @@ public final class Benchmark {
                 throw new IllegalStateException("the run did not drain in 3 minutes");
             }
             records.addAll(recorder.records());
+            drained.accept(local);
             return recorder.summary(
                     local.function().coldStarts(), local.function().peakConcurrency(), local.deadLetters());
         } finally {
@@ -357,9 +373,13 @@ public final class Benchmark {
     // c) Zero-work dispatch ----------------------------------------------------------------------
 
     private void zeroWorkDispatch(EmbeddedSqs sqs) throws Exception {
-        int size = 10_000;
+        zeroWorkDispatch(sqs, 10_000, 3);
+    }
+
+    /** Returns ours ÷ raw at batch size 1 and 10 (rates), medians of {@code rounds} after a warm-up round. */
+    double[] zeroWorkDispatch(EmbeddedSqs sqs, int size, int rounds) throws Exception {
         Map<String, Double> medians = interleaved(
-                3,
+                rounds,
                 Map.of(
                         "ours", () -> emulatorDrain(sqs, size, 1),
                         "ours10", () -> emulatorDrain(sqs, size, 10),
@@ -410,6 +430,7 @@ public final class Benchmark {
                 "goal ≥ 0.7",
                 "dispatch_ours_over_raw",
                 raw / ours);
+        return new double[] {raw / ours, raw / ours10};
     }
 
     private double emulatorDrain(EmbeddedSqs sqs, int size, int batchSize) throws Exception {
@@ -566,7 +587,7 @@ public final class Benchmark {
     }
 
     /** CPU time the ElasticMQ server's threads have used (platform threads named "elasticmq-…"). */
-    private static long serverCpuNanos() {
+    static long serverCpuNanos() {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long total = 0;
         for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
@@ -578,7 +599,7 @@ public final class Benchmark {
     }
 
     /** CPU time this process (server, runtime and functions together) has used. */
-    private static long cpuNanos() {
+    static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean)
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();

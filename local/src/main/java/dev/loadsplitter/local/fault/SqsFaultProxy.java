@@ -14,12 +14,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +75,7 @@ public final class SqsFaultProxy implements AutoCloseable {
     private final AtomicLong lostAnswers = new AtomicLong();
     private final AtomicLong crashes = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final Map<String, LongAdder> forwardedByAction = new ConcurrentHashMap<>();
 
     private SqsFaultProxy(HttpServer server, URI target, CallFaults callFaults, double faultRate, long seed) {
         this.server = server;
@@ -128,6 +133,16 @@ public final class SqsFaultProxy implements AutoCloseable {
         return forwarded.get();
     }
 
+    /**
+     * Requests passed through to the server so far, by SQS action ({@code SendMessageBatch}, …): what the
+     * function asked of SQS, and what SQS would bill it for.
+     */
+    public Map<String, Long> forwardedByAction() {
+        Map<String, Long> snapshot = new TreeMap<>();
+        forwardedByAction.forEach((action, count) -> snapshot.put(action, count.sum()));
+        return snapshot;
+    }
+
     /** Requests of a dead container, dropped before the server saw them. */
     public long refused() {
         return refused.get();
@@ -167,9 +182,10 @@ public final class SqsFaultProxy implements AutoCloseable {
                 return;
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
+            String action = operation(exchange, body);
             CallFaults.Decision decision = callFaults.decide(new CallFaults.Call(
                     "sqs",
-                    operation(exchange, body),
+                    action,
                     Optional.ofNullable(exchange.getRequestHeaders().getFirst(TraceHeader.HTTP_HEADER))));
             switch (decision) {
                 case REFUSE -> {
@@ -203,6 +219,7 @@ public final class SqsFaultProxy implements AutoCloseable {
                     // Applied first, then the answer is lost or the container dies.
                 }
             }
+            forwardedByAction.computeIfAbsent(action, name -> new LongAdder()).increment();
             HttpResponse<byte[]> response = forward(exchange, uri, body);
             if (response == null) {
                 exchange.sendResponseHeaders(503, -1);

@@ -5,6 +5,8 @@ import dev.loadsplitter.engine.internal.ledger.Standing;
 import dev.loadsplitter.engine.internal.ledger.UnknownJobException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class JobScope {
 
     private final JobLedger ledger;
-    private final Map<String, Standing> standings = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Standing>> standings = new ConcurrentHashMap<>();
     private final Map<String, Boolean> touched = new ConcurrentHashMap<>();
     private final Map<String, String> jobOfRecord = new ConcurrentHashMap<>();
 
@@ -30,19 +32,37 @@ final class JobScope {
      * @throws UnknownJobException when the ledger has no such job
      */
     Standing standing(String jobId) {
-        Standing known = standings.get(jobId);
-        if (known != null) {
-            return known;
+        // One read per job and invocation, however many of its records start at once: the first reads, the
+        // others wait for its answer (a batch of 10 read the same counts up to 10 times). The read runs outside
+        // any lock, so a virtual thread waiting on it never pins its carrier; a failed read is forgotten, and
+        // the records that waited for it fail as it did.
+        CompletableFuture<Standing> mine = new CompletableFuture<>();
+        CompletableFuture<Standing> first = standings.putIfAbsent(jobId, mine);
+        if (first != null) {
+            try {
+                return first.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
         }
-        Standing read = ledger.standing(jobId).orElseThrow(() -> new UnknownJobException(jobId));
-        standings.put(jobId, read);
-        return read;
+        try {
+            Standing read = ledger.standing(jobId).orElseThrow(() -> new UnknownJobException(jobId));
+            mine.complete(read);
+            return read;
+        } catch (RuntimeException | Error e) {
+            standings.remove(jobId, mine);
+            mine.completeExceptionally(e);
+            throw e;
+        }
     }
 
     /** The job's counts read again now, for a split that looks between chunks. */
     Optional<Standing> fresh(String jobId) {
         Optional<Standing> read = ledger.standing(jobId);
-        read.ifPresent(standing -> standings.put(jobId, standing));
+        read.ifPresent(standing -> standings.put(jobId, CompletableFuture.completedFuture(standing)));
         return read;
     }
 
