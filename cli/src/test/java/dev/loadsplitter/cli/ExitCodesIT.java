@@ -46,10 +46,9 @@ class ExitCodesIT {
         JsonNode summary = json.readTree(result.out());
         assertThat(summary.get("deadLettered").asInt()).isEqualTo(5);
         assertThat(result.err())
-                .contains("load-splitter: run finished, but 5 items in 5 sub-tasks failed 2 receives, "
-                        + "went to the dead-letter queue and were parked in http://127.0.0.1:")
-                .contains("/load-splitter-parked")
-                .contains("'load-splitter dlq list'");
+                .contains("load-splitter: run finished, but job 0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e05 failed: every one "
+                        + "of its 5 items was dead-lettered, parked in http://127.0.0.1:")
+                .contains("/load-splitter-parked");
         assertThat(summary.get("jobStatus").asText()).isEqualTo("FAILED");
         assertThat(summary.get("jobCompletedEvents").asInt()).isEqualTo(1);
     }
@@ -148,7 +147,9 @@ class ExitCodesIT {
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.FAILED);
         assertThat(result.err())
                 .contains("load-splitter: not drained after 3s: 0 invocations running, 0 messages on "
-                        + "the queue, 5 in flight, 0 in the dead-letter queue. Messages that failed wait out the visibility timeout (10m) before they come "
+                        + "the queue, 5 in flight, 0 in the dead-letter queue; job ")
+                .contains("is still open: 0 of 5 items processed")
+                .contains("Messages that failed wait out the visibility timeout (10m) before they come "
                         + "back; shorten it with --visibility-timeout, or with --function-timeout");
     }
 

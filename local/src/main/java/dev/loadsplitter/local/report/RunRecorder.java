@@ -7,6 +7,7 @@ import dev.loadsplitter.engine.message.DirectResponse;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.SqsRecord;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
+import dev.loadsplitter.engine.message.SubTaskEnvelope;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.container.InvocationResult;
 import java.time.Duration;
@@ -132,6 +133,12 @@ public final class RunRecorder implements InvocationListener {
         int subTasks = 0;
         Optional<String> error = errorOf(result);
         String task = digest(finished.started().payload());
+        // An invoked sub-task (DISPATCH=invoke) carries its lineage: its items start at its first item.
+        long first = SubTaskEnvelope.read(readQuietly(finished.started().payload()), "")
+                .stream()
+                .mapToLong(record -> firstItemOf(record).orElse(0))
+                .findFirst()
+                .orElse(0);
         finished.lostAnswer()
                 .flatMap(answer -> DirectResponse.read(readQuietly(answer)))
                 .ifPresent(lost -> {
@@ -142,7 +149,7 @@ public final class RunRecorder implements InvocationListener {
                     }
                     if (lost.processed() && directProcessed.putIfAbsent(task, lost.count()) == null) {
                         serialNanos.addAndGet(finished.duration().toNanos());
-                        processedItems.add(0, lost.count());
+                        processedItems.add(first, first + lost.count());
                     }
                 });
         Optional<DirectResponse> answer = result instanceof InvocationResult.Success success
@@ -160,7 +167,7 @@ public final class RunRecorder implements InvocationListener {
                     duplicates.incrementAndGet();
                 } else {
                     serialNanos.addAndGet(finished.duration().toNanos());
-                    processedItems.add(0, items);
+                    processedItems.add(first, first + items);
                 }
             } else if (response.split()) {
                 kind = InvocationRecord.Kind.SPLIT;
