@@ -3,14 +3,7 @@ package dev.loadsplitter.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadsplitter.engine.config.DurationSetting;
-import dev.loadsplitter.engine.config.EngineSettings;
-import dev.loadsplitter.engine.config.LedgerTolerance;
 import dev.loadsplitter.engine.internal.config.AwsClients;
-import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
-import dev.loadsplitter.engine.internal.ledger.Ledger;
-import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
-import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.jobs.CancelOutcome;
 import dev.loadsplitter.engine.jobs.Jobs;
 import dev.loadsplitter.engine.jobs.JobsUnavailableException;
@@ -22,7 +15,6 @@ import dev.loadsplitter.local.aws.EventFilter;
 import dev.loadsplitter.local.aws.LocalEventsClient;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -94,22 +86,6 @@ final class JobsCommand {
     boolean json;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /**
-     * The job ledger in {@code table}, with the TTL the function uses: IDEMPOTENCY_TTL, read from this
-     * process's environment with the function's default, so both keep records as long.
-     */
-    static Ledger ledger(DynamoDbClient dynamo, String table) {
-        Map<String, String> environment = System.getenv();
-        return new Ledger(
-                new DynamoDbLedgerTable(dynamo, table),
-                Clock.systemUTC(),
-                LedgerSettings.of(
-                        DurationSetting.read(EngineSettings.IDEMPOTENCY_TTL, environment),
-                        DurationSetting.read(EngineSettings.JOB_DEADLINE, environment),
-                        LedgerTolerance.none()),
-                Sleeper.system());
-    }
 
     DynamoDbClient client() {
         return AwsClients.dynamoDb(clientEnvironment());

@@ -25,7 +25,12 @@ public final class LoadSplitterCli {
 
     /** The command line with results written to {@code out} and messages to {@code err}. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new LoadSplitterCli());
+        return commandLine(out, err, CommandLine.defaultFactory());
+    }
+
+    /** The same, with the commands {@code factory} builds (a test's, with fake clients). */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
+        CommandLine commandLine = new CommandLine(new LoadSplitterCli(), factory);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);

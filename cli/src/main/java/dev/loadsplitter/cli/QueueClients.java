@@ -11,7 +11,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.LambdaClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -36,8 +35,11 @@ final class QueueClients {
         return AwsClients.sqs(environmentFor(queueUrl));
     }
 
-    /** A DynamoDB client in the queue's region, or at {@code endpoint} (a local server) when given. */
-    static DynamoDbClient dynamoDbBeside(String queueUrl, String endpoint) {
+    /**
+     * The environment that reaches DynamoDB in the queue's region, or at {@code endpoint} (a local
+     * server) when given, as {@link dev.loadsplitter.engine.jobs.Jobs#connect} reads it.
+     */
+    static Map<String, String> dynamoDbEnvironmentBeside(String queueUrl, String endpoint) {
         Map<String, String> environment = new HashMap<>(environmentFor(queueUrl));
         environment.remove("AWS_ENDPOINT_URL_SQS");
         if (endpoint != null) {
@@ -45,7 +47,7 @@ final class QueueClients {
             environment.put("AWS_ACCESS_KEY_ID", "local");
             environment.put("AWS_SECRET_ACCESS_KEY", "local");
         }
-        return AwsClients.dynamoDb(environment);
+        return environment;
     }
 
     /** The environment {@link AwsClients} reads, for a queue URL. */
@@ -108,6 +110,11 @@ final class QueueClients {
                                         + " is its --sqs-port), " + "or give the --queue-url of a queue that exists."
                                 : "Check the network and your AWS credentials."),
                 e);
+    }
+
+    /** Whether {@code queueUrl} names a failed-events queue (Lambda's on-failure destination). */
+    static boolean isFailedEvents(String queueUrl) {
+        return queueUrl.endsWith(FAILED_EVENTS_SUFFIX);
     }
 
     /** The function a queue named {@code <prefix>-failed-events} belongs to: {@code <prefix>}. */

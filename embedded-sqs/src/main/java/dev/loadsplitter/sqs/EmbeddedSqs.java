@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.ToIntFunction;
+import java.util.function.Function;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
@@ -34,10 +34,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 
@@ -305,19 +302,7 @@ public final class EmbeddedSqs implements AutoCloseable {
         }
         inBatches(
                 copies,
-                batch -> {
-                    List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
-                    for (int i = 0; i < batch.size(); i++) {
-                        entries.add(DeleteMessageBatchRequestEntry.builder()
-                                .id(Integer.toString(i))
-                                .receiptHandle(batch.get(i).receiptHandle())
-                                .build());
-                    }
-                    return client.deleteMessageBatch(
-                                    r -> r.queueUrl(queues.url()).entries(entries))
-                            .failed()
-                            .size();
-                },
+                batch -> SqsBatches.delete(client, queues.url(), batch, SqsBatches.Retry.defaultRetry()),
                 "delete");
         release(queues.url(), keep);
         return copies.size();
@@ -330,20 +315,7 @@ public final class EmbeddedSqs implements AutoCloseable {
     public void release(String queueUrl, List<Message> messages) {
         inBatches(
                 messages,
-                batch -> {
-                    List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(batch.size());
-                    for (int i = 0; i < batch.size(); i++) {
-                        entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
-                                .id(Integer.toString(i))
-                                .receiptHandle(batch.get(i).receiptHandle())
-                                .visibilityTimeout(0)
-                                .build());
-                    }
-                    return client.changeMessageVisibilityBatch(
-                                    r -> r.queueUrl(queueUrl).entries(entries))
-                            .failed()
-                            .size();
-                },
+                batch -> SqsBatches.changeVisibility(client, queueUrl, batch, 0, SqsBatches.Retry.defaultRetry()),
                 "make visible");
     }
 
@@ -352,11 +324,11 @@ public final class EmbeddedSqs implements AutoCloseable {
      * and fails naming how many entries the server refused: a message left behind would stay
      * hidden until its visibility timeout.
      */
-    private void inBatches(List<Message> messages, ToIntFunction<List<Message>> call, String what) {
+    private void inBatches(
+            List<Message> messages, Function<List<Message>, SqsBatches.Outcome<Message>> call, String what) {
         List<Callable<Integer>> calls = new ArrayList<>();
-        for (int from = 0; from < messages.size(); from += 10) {
-            List<Message> batch = messages.subList(from, Math.min(messages.size(), from + 10));
-            calls.add(() -> call.applyAsInt(batch));
+        for (List<Message> batch : SqsBatches.chunks(messages)) {
+            calls.add(() -> call.apply(batch).failed().size());
         }
         int failed = 0;
         // A pool of CALLS_IN_FLIGHT threads bounds the calls; invokeAll keeps their order and, when
@@ -400,20 +372,7 @@ public final class EmbeddedSqs implements AutoCloseable {
      * a look at what is queued, for tests and tools.
      */
     public List<Message> receiveAll(String queueUrl) {
-        List<Message> all = new ArrayList<>();
-        while (true) {
-            List<Message> page = client.receiveMessage(r -> r.queueUrl(queueUrl)
-                            .maxNumberOfMessages(10)
-                            .messageAttributeNames("All")
-                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                            .visibilityTimeout(60)
-                            .waitTimeSeconds(0))
-                    .messages();
-            if (page.isEmpty()) {
-                return all;
-            }
-            all.addAll(page);
-        }
+        return SqsBatches.peek(client, queueUrl, Integer.MAX_VALUE, 60);
     }
 
     @Override
