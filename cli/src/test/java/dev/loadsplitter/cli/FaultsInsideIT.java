@@ -69,8 +69,9 @@ class FaultsInsideIT {
         assertThat(summary.path("drained").asBoolean()).as(result.err()).isTrue();
         assertThat(faults.path("attributedCalls").asLong()).as(result.err()).isPositive();
         assertThat(faults.path("unattributedCalls").asLong())
-                .as("no call of the function's went without its invocation's trace header")
-                .isZero();
+                .as("no call of the function's went without its invocation's trace header, but the one read each "
+                        + "container's initialisation makes (the ledger's warm-up), which no invocation makes")
+                .isLessThanOrEqualTo(summary.path("coldStarts").asLong());
         assertThat(faults.path("crashesInside").asLong())
                 .as("at least the event's three attempts died")
                 .isGreaterThanOrEqualTo(3);

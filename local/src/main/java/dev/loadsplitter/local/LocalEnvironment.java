@@ -505,7 +505,7 @@ public final class LocalEnvironment implements AutoCloseable {
                                 "AWS_REGION",
                                 EmbeddedSqs.REGION,
                                 "AWS_ACCESS_KEY_ID",
-                                "local",
+                                LocalAwsEndpoint.RUNTIME_KEY,
                                 "AWS_SECRET_ACCESS_KEY",
                                 "local")),
                         settings.recordsTableName()),

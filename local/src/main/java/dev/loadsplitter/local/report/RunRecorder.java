@@ -56,7 +56,7 @@ public final class RunRecorder implements InvocationListener {
     /** Items of each sub-task without a lineage (a plain function's messages), by message, the first time it succeeded. */
     private final ConcurrentHashMap<String, Integer> processedParts = new ConcurrentHashMap<>();
     /** Items (indexes in the event) of the sub-tasks with a lineage that succeeded, and of direct tasks processed. */
-    private final ItemSet processedItems = new ItemSet();
+    private final JobItems processedItems = new JobItems();
     /** Items the work itself logged as done ({@code done … (item N)}). */
     private final ItemSet loggedDone = new ItemSet();
     /** Items of each distinct direct task (by its bytes), from its last successful response. */
@@ -134,11 +134,10 @@ public final class RunRecorder implements InvocationListener {
         Optional<String> error = errorOf(result);
         String task = digest(finished.started().payload());
         // An invoked sub-task (DISPATCH=invoke) carries its lineage: its items start at its first item.
-        long first = SubTaskEnvelope.read(readQuietly(finished.started().payload()), "")
-                .stream()
-                .mapToLong(record -> firstItemOf(record).orElse(0))
-                .findFirst()
-                .orElse(0);
+        JsonNode payload = readQuietly(finished.started().payload());
+        Optional<SqsRecord> invoked = SubTaskEnvelope.read(payload, "");
+        long first = invoked.map(record -> firstItemOf(record).orElse(0)).orElse(0L);
+        String job = invoked.map(RunRecorder::jobOf).orElseGet(() -> jobOfEvent(payload));
         finished.lostAnswer()
                 .flatMap(answer -> DirectResponse.read(readQuietly(answer)))
                 .ifPresent(lost -> {
@@ -149,7 +148,7 @@ public final class RunRecorder implements InvocationListener {
                     }
                     if (lost.processed() && directProcessed.putIfAbsent(task, lost.count()) == null) {
                         serialNanos.addAndGet(finished.duration().toNanos());
-                        processedItems.add(first, first + lost.count());
+                        processedItems.add(job, first, first + lost.count());
                     }
                 });
         Optional<DirectResponse> answer = result instanceof InvocationResult.Success success
@@ -167,7 +166,7 @@ public final class RunRecorder implements InvocationListener {
                     duplicates.incrementAndGet();
                 } else {
                     serialNanos.addAndGet(finished.duration().toNanos());
-                    processedItems.add(first, first + items);
+                    processedItems.add(job, first, first + items);
                 }
             } else if (response.split()) {
                 kind = InvocationRecord.Kind.SPLIT;
@@ -234,7 +233,7 @@ public final class RunRecorder implements InvocationListener {
             }
             OptionalLong firstItem = firstItemOf(record);
             boolean firstTime = firstItem.isPresent()
-                    ? processedItems.add(firstItem.getAsLong(), firstItem.getAsLong() + itemCount) > 0
+                    ? processedItems.add(jobOf(record), firstItem.getAsLong(), firstItem.getAsLong() + itemCount) > 0
                     : processedParts.putIfAbsent(partOf(record), itemCount) == null;
             if (!firstTime) {
                 duplicates.incrementAndGet();
@@ -254,6 +253,41 @@ public final class RunRecorder implements InvocationListener {
                 ? InvocationRecord.Kind.FAILED
                 : split > 0 ? InvocationRecord.Kind.SPLIT : InvocationRecord.Kind.PROCESS;
         return record(finished, kind, processed, split, received.size(), failed.size(), 0, errorOf(result));
+    }
+
+    /** The job a record's sub-task belongs to; empty when it carries no lineage. */
+    private static String jobOf(SqsRecord record) {
+        return SubTaskAttribute.lineageOf(record.messageAttributes())
+                        instanceof SubTaskAttribute.ReceivedLineage.Known known
+                ? known.lineage().jobId()
+                : "";
+    }
+
+    private static String jobOfEvent(JsonNode event) {
+        try {
+            return JobIds.derive(event);
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** Items by job: two jobs' item 0 are two items. */
+    private static final class JobItems {
+
+        private final Map<String, ItemSet> jobs = new ConcurrentHashMap<>();
+
+        long add(String jobId, long from, long to) {
+            return jobs.computeIfAbsent(jobId, id -> new ItemSet()).add(from, to);
+        }
+
+        long size() {
+            return jobs.values().stream().mapToLong(ItemSet::size).sum();
+        }
+
+        /** Whether any job's item {@code item} is in: a run has one job. */
+        boolean contains(long item) {
+            return jobs.values().stream().anyMatch(items -> items.contains(item));
+        }
     }
 
     /** The index in the event of the first item a record carries, when it carries a lineage. */
