@@ -199,9 +199,14 @@ class DurableServeIT {
             for (String body : List.of("poison-1", "poison-2", "poison-3")) {
                 sqs.sendMessage(r -> r.queueUrl(queueUrl(sqsPort)).messageBody(body));
             }
+            // At least once: a record whose delete came after its one-second visibility timeout is parked again.
             await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(200))
-                    .until(() -> depth(sqs, parked) == 3);
+                    .until(() -> depth(sqs, parked) >= 3 && depth(sqs, queueUrl(sqsPort)) == 0);
+        }
+        int parkedBefore;
+        try (SqsClient sqs = client(sqsPort)) {
+            parkedBefore = depth(sqs, parked);
         }
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
@@ -210,7 +215,7 @@ class DurableServeIT {
             assertThat(bodies(sqs, sqsPort))
                     .as("no stale copies back in the work queue")
                     .isEmpty();
-            assertThat(depth(sqs, parked)).isEqualTo(3);
+            assertThat(depth(sqs, parked)).isEqualTo(parkedBefore);
         } finally {
             second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
