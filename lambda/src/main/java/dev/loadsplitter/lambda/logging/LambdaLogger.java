@@ -19,7 +19,8 @@ import org.slf4j.helpers.MessageFormatter;
 /**
  * Writes one log line to stdout per call: {@code [LEVEL] Name - message} in text, or Lambda's JSON
  * log object with the MDC's keys. A throwable's stack trace follows in text, or goes in
- * {@code stackTrace} in JSON, so the event stays one line. In text, a CR or LF inside the message
+ * {@code errorType}, {@code errorMessage} and {@code stackTrace} (causes and suppressed ones included)
+ * in JSON, so the event stays one line. In text, a CR or LF inside the message
  * or the trace's messages is escaped, so it cannot start a line that looks like another event.
  */
 final class LambdaLogger extends LegacyAbstractLogger {
@@ -95,6 +96,7 @@ final class LambdaLogger extends LegacyAbstractLogger {
             }
             if (throwable != null) {
                 json.writeStringField("errorType", throwable.getClass().getName());
+                json.writeStringField("errorMessage", String.valueOf(throwable.getMessage()));
                 json.writeStringField("stackTrace", stackTrace(throwable));
             }
             json.writeEndObject();

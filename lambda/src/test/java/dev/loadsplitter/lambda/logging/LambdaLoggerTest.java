@@ -77,4 +77,50 @@ class LambdaLoggerTest {
             assertThat(line.get("timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         }
     }
+
+    private static Exception userFailure() {
+        return new java.io.IOException("https://example.com/a could not be reached");
+    }
+
+    @Test
+    void aFailureShowsItsClassMessageAndStackOnceInText() {
+        LogFormat.use(Map.of());
+        try (CapturedOutput output = CapturedOutput.start()) {
+            log.warn("messageId=m-1: failed", new IllegalStateException("2 items failed", userFailure()));
+
+            String text = output.text();
+            assertThat(text.lines().filter(line -> line.equals("[WARN] SubTaskRecordHandler - messageId=m-1: failed")))
+                    .hasSize(1);
+            assertThat(text.lines().filter(line -> line.equals("java.lang.IllegalStateException: 2 items failed")))
+                    .hasSize(1);
+            assertThat(text.lines()
+                            .filter(line -> line.equals(
+                                    "Caused by: java.io.IOException: https://example.com/a could not be reached")))
+                    .hasSize(1);
+            assertThat(text.lines().filter(line -> line.contains("LambdaLoggerTest.userFailure(")))
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void aFailureShowsItsClassMessageAndStackOnceInJson() throws Exception {
+        LogFormat.use(Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON"));
+        try (CapturedOutput output = CapturedOutput.start()) {
+            log.warn("messageId=m-1: failed", new IllegalStateException("2 items failed", userFailure()));
+
+            assertThat(output.text().lines()).hasSize(1);
+            JsonNode line = new ObjectMapper().readTree(output.text());
+            assertThat(line.get("errorType").asText()).isEqualTo("java.lang.IllegalStateException");
+            assertThat(line.get("errorMessage").asText()).isEqualTo("2 items failed");
+            String stack = line.get("stackTrace").asText();
+            assertThat(stack.lines().filter(l -> l.equals("java.lang.IllegalStateException: 2 items failed")))
+                    .hasSize(1);
+            assertThat(stack.lines()
+                            .filter(l -> l.equals(
+                                    "Caused by: java.io.IOException: https://example.com/a could not be reached")))
+                    .hasSize(1);
+            assertThat(stack.lines().filter(l -> l.contains("LambdaLoggerTest.userFailure(")))
+                    .hasSize(1);
+        }
+    }
 }

@@ -4,11 +4,15 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -171,7 +175,21 @@ final class InProcessHost implements ContainerHost {
                                 traceHeader));
                 return new InvocationResult.Success(out.toByteArray());
             } catch (IOException | RuntimeException | Error e) {
-                return new InvocationResult.FunctionError(e.getClass().getName(), String.valueOf(e.getMessage()));
+                // Lambda's runtime logs what the handler threw, its causes and stack, in the invocation's log
+                // (the runtime interface client's UserFault.reportableError), and reports its frames.
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                functionLog.event(requestId, clock.instant(), trace.toString().stripTrailing());
+                List<String> frames = new ArrayList<>();
+                for (StackTraceElement frame : e.getStackTrace()) {
+                    if (frame.getClassName().startsWith(InProcessHost.class.getName())) {
+                        break; // the runtime's own frames, which Lambda's runtime leaves out too
+                    }
+                    frames.add(frame.getClassName() + "." + frame.getMethodName() + "(" + frame.getFileName() + ":"
+                            + frame.getLineNumber() + ")");
+                }
+                return new InvocationResult.FunctionError(
+                        e.getClass().getName(), String.valueOf(e.getMessage()), frames, false);
             } finally {
                 traceSlot.remove();
             }

@@ -178,7 +178,10 @@ class FunctionRuntimeIT {
         InvocationResult result = runtime.invoke(bytes("fail:bad tag"), Trigger.SYNC);
         runtime.invoke(bytes("whoami"), Trigger.SYNC);
 
-        assertThat(result).isEqualTo(new InvocationResult.FunctionError("java.lang.IllegalStateException", "bad tag"));
+        assertThat(result).isInstanceOfSatisfying(InvocationResult.FunctionError.class, error -> {
+            assertThat(error.errorType()).isEqualTo("java.lang.IllegalStateException");
+            assertThat(error.errorMessage()).isEqualTo("bad tag");
+        });
         assertThat(runtime.coldStarts()).isEqualTo(1);
     }
 
@@ -250,6 +253,38 @@ class FunctionRuntimeIT {
                         definition, ARN, 1, Clock.systemUTC(), FunctionLog.none(), InvocationListener.none()))
                 .hasMessageContaining("cannot run with --isolation none")
                 .hasMessageContaining("Use --isolation process");
+    }
+
+    @Test
+    void whatTheHandlerThrowsIsLoggedOnceWithItsStackAndReportedWithItsFramesAsLambdasRuntimeDoes() {
+        ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
+        FunctionDefinition definition =
+                new FunctionDefinition("probe", PROBE, jar, 512, Duration.ofSeconds(5), Map.of());
+        FunctionRuntime runtime = new FunctionRuntime(
+                definition,
+                ARN,
+                1,
+                Clock.systemUTC(),
+                (requestId, at, message) -> events.add(message),
+                InvocationListener.none());
+        runtimes.add(runtime);
+        assertThat(runtime.isolation()).isEqualTo(Isolation.NONE);
+
+        InvocationResult result = runtime.invoke(bytes("fail:the work broke"), Trigger.SYNC);
+
+        assertThat(result).isInstanceOfSatisfying(InvocationResult.FunctionError.class, error -> {
+            assertThat(error.errorType()).isEqualTo("java.lang.IllegalStateException");
+            assertThat(error.errorMessage()).isEqualTo("the work broke");
+            assertThat(error.stackTrace())
+                    .first()
+                    .asString()
+                    .startsWith("dev.loadsplitter.local.testfunction.ProbeHandler");
+        });
+        assertThat(events.stream().filter(event -> event.contains("java.lang.IllegalStateException: the work broke")))
+                .singleElement()
+                .asString()
+                .startsWith("java.lang.IllegalStateException: the work broke")
+                .contains("dev.loadsplitter.local.testfunction.ProbeHandler.command(ProbeHandler.java:");
     }
 
     @Test

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * Runs every record of an SQS batch independently, a bounded number at once, and gives one
  * outcome per record in batch order. Outcomes are collected from futures, so no thread writes to
  * a shared list. A record that throws, even an {@link Error}, fails alone; the others are unaffected.
- * The failure is logged here, once, with its stack trace and causes.
+ * The failure is logged here with its stack trace and causes, once per kind in the batch: a
+ * repeat (another record failing alike, {@link FailureKind}) is counted, and one line at the end
+ * says how many more there were.
  */
 public final class BatchProcessor {
 
@@ -34,32 +36,41 @@ public final class BatchProcessor {
 
     public List<RecordOutcome> process(List<SqsRecord> records, Invocation invocation, RecordHandler handler)
             throws InterruptedException {
-        if (records.size() == 1) {
-            // The common case (batch size 1) needs no extra thread.
-            return List.of(run(records.getFirst(), invocation, handler));
+        FailureLog failures = new FailureLog();
+        try {
+            if (records.size() == 1) {
+                // The common case (batch size 1) needs no extra thread.
+                return List.of(run(records.getFirst(), invocation, handler, failures));
+            }
+            return BoundedParallel.map(
+                    records,
+                    concurrency,
+                    executor,
+                    record -> run(record, invocation, handler, failures),
+                    // run() catches Exception, so only an Error lands here; the record still fails alone.
+                    (record, error) -> failed(record, error, failures));
+        } finally {
+            failures.summarize(log, invocation.requestId());
         }
-        return BoundedParallel.map(
-                records,
-                concurrency,
-                executor,
-                record -> run(record, invocation, handler),
-                // run() catches Exception, so only an Error lands here; the record still fails alone.
-                (record, error) -> failed(record, error));
     }
 
-    private static RecordOutcome run(SqsRecord record, Invocation invocation, RecordHandler handler) {
+    private static RecordOutcome run(
+            SqsRecord record, Invocation invocation, RecordHandler handler, FailureLog failures) {
         try {
             return new RecordOutcome.Succeeded(record.messageId(), handler.handle(record, invocation));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(record, e);
+            return failed(record, e, failures);
         } catch (Exception e) {
-            return failed(record, e);
+            return failed(record, e, failures);
         }
     }
 
-    /** Fails a record, logging why once: its class, message and stack. */
-    public static RecordOutcome failed(SqsRecord record, Throwable why) {
+    /**
+     * Fails a record, logging why: its class, message and stack the first time a failure of its kind
+     * comes in this invocation; a repeat is only counted in {@code failures}.
+     */
+    static RecordOutcome failed(SqsRecord record, Throwable why, FailureLog failures) {
         String lineage = SubTaskAttribute.lineageOf(record.messageAttributes()) instanceof ReceivedLineage.Known known
                 ? ", " + known.lineage().describe()
                 : "";
@@ -71,7 +82,7 @@ public final class BatchProcessor {
                     lineage,
                     record.receiveCount(),
                     reason);
-        } else {
+        } else if (failures.first(why, "messageId=" + record.messageId())) {
             log.warn(
                     "messageId={}{}: failed, left on the queue for redelivery (receive count {}): {}",
                     record.messageId(),

@@ -1,5 +1,6 @@
 package dev.loadsplitter.engine.internal.handler;
 
+import dev.loadsplitter.engine.internal.batch.FailureKind;
 import dev.loadsplitter.engine.internal.ledger.ItemOutcome;
 import dev.loadsplitter.engine.internal.queue.SubTaskSender;
 import dev.loadsplitter.engine.internal.split.SplitException;
@@ -158,14 +159,20 @@ final class TaskRunner<T> {
         }
     }
 
-    /** Some items of a task failed; the others are marked. They run again on the next attempt. */
+    /**
+     * Some items of a task failed; the others are marked. They run again on the next attempt. Its
+     * cause is the first item's failure; the first failure of each other {@linkplain FailureKind kind}
+     * is suppressed in it, so its stack trace shows every kind once, and its message counts the repeats.
+     */
     static final class ItemsFailedException extends Exception {
 
         private final transient Map<Long, Exception> failures;
 
         ItemsFailedException(Map<Long, Exception> failures) {
-            super(describe(failures), failures.values().iterator().next(), false, true);
+            super(describe(failures), failures.values().iterator().next(), true, true);
             this.failures = Map.copyOf(failures);
+            Map<String, Exception> kinds = kinds(failures);
+            kinds.values().stream().skip(1).forEach(this::addSuppressed);
         }
 
         /** The failed items, by index in the original event, with what failed each. */
@@ -173,10 +180,41 @@ final class TaskRunner<T> {
             return failures;
         }
 
+        /** The first failure of each kind, in item order. */
+        private static Map<String, Exception> kinds(Map<Long, Exception> failures) {
+            Map<String, Exception> kinds = new LinkedHashMap<>();
+            failures.values().forEach(failure -> kinds.putIfAbsent(FailureKind.of(failure), failure));
+            return kinds;
+        }
+
         private static String describe(Map<Long, Exception> failures) {
-            Map.Entry<Long, Exception> first = failures.entrySet().iterator().next();
-            return failures.size() + " item" + (failures.size() == 1 ? "" : "s") + " failed (item " + first.getKey()
-                    + ": " + first.getValue() + (failures.size() > 1 ? ", …" : "") + ")";
+            Map<String, Long> firstItem = new LinkedHashMap<>();
+            Map<String, Integer> count = new LinkedHashMap<>();
+            Map<String, Exception> first = new LinkedHashMap<>();
+            failures.forEach((index, failure) -> {
+                String kind = FailureKind.of(failure);
+                firstItem.putIfAbsent(kind, index);
+                first.putIfAbsent(kind, failure);
+                count.merge(kind, 1, Integer::sum);
+            });
+            StringBuilder text = new StringBuilder()
+                    .append(failures.size())
+                    .append(failures.size() == 1 ? " item" : " items")
+                    .append(" failed (");
+            String separator = "";
+            for (String kind : firstItem.keySet()) {
+                int more = count.get(kind) - 1;
+                text.append(separator)
+                        .append("item ")
+                        .append(firstItem.get(kind))
+                        .append(": ")
+                        .append(first.get(kind));
+                if (more > 0) {
+                    text.append(", and ").append(more).append(" more like it");
+                }
+                separator = "; ";
+            }
+            return text.append(')').toString();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.message.SqsRecord;
+import dev.loadsplitter.engine.testing.CapturedOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,5 +96,64 @@ class BatchProcessorTest {
                 .filteredOn(RecordOutcome.Failed.class::isInstance)
                 .extracting(RecordOutcome::messageId)
                 .containsExactly("m1");
+    }
+
+    /** A task type's failure, thrown at one place whatever its message says. */
+    private static Exception userFailure(String message) {
+        return new java.io.IOException(message);
+    }
+
+    @Test
+    void aFailureRepeatedAcrossTheBatchIsLoggedOnceWithItsStackAndCounted() throws Exception {
+        RecordHandler handler = (record, invocation) -> {
+            throw new IllegalStateException("work failed", userFailure(record.messageId() + " could not be reached"));
+        };
+        BatchProcessor processor = new BatchProcessor(executor, 4);
+
+        String log;
+        List<RecordOutcome> outcomes;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            outcomes = processor.process(records(8), INVOCATION, handler);
+            log = output.text();
+        }
+
+        assertThat(outcomes).allMatch(RecordOutcome.Failed.class::isInstance);
+        assertThat(log.lines().filter(line -> line.contains("failed, left on the queue for redelivery")))
+                .singleElement()
+                .asString()
+                .contains("work failed");
+        assertThat(log.lines().filter(line -> line.startsWith("Caused by: java.io.IOException")))
+                .as("the cause and its stack, once")
+                .hasSize(1);
+        assertThat(log.lines().filter(line -> line.contains("userFailure")))
+                .as("the frame the cause was thrown at, once")
+                .hasSize(1);
+        assertThat(log)
+                .contains("requestId=req-1: …and 7 more like it (java.lang.IllegalStateException: work failed), not "
+                        + "logged again: messageId=m");
+    }
+
+    @Test
+    void failuresOfDifferentKindsAreEachLoggedWithTheirStack() throws Exception {
+        RecordHandler handler = (record, invocation) -> {
+            if (record.messageId().equals("m1")) {
+                throw new IllegalArgumentException("another kind");
+            }
+            throw new IllegalStateException("one kind");
+        };
+        BatchProcessor processor = new BatchProcessor(executor, 1);
+
+        String log;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            processor.process(records(3), INVOCATION, handler);
+            log = output.text();
+        }
+
+        assertThat(log.lines().filter(line -> line.startsWith("java.lang.IllegalArgumentException: another kind")))
+                .hasSize(1);
+        assertThat(log.lines().filter(line -> line.startsWith("java.lang.IllegalStateException: one kind")))
+                .hasSize(1);
+        assertThat(log).contains("…and 1 more like it (java.lang.IllegalStateException: one kind)");
+        assertThat(log).doesNotContain("more like it (java.lang.IllegalArgumentException");
     }
 }
