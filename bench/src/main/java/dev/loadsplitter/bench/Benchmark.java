@@ -1,6 +1,7 @@
 package dev.loadsplitter.bench;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.lambda.LoadSplitterHandler;
 import dev.loadsplitter.local.LocalEnvironment;
 import dev.loadsplitter.local.LocalSettings;
@@ -52,6 +53,8 @@ public final class Benchmark {
     private static final Path ROOT = Events.ROOT;
     private static final Path FUNCTION_JAR = Events.FUNCTION_JAR;
     private static final AtomicInteger QUEUES = new AtomicInteger();
+    /** How long a drain may take before the bench stops with what it saw, rather than hang. */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
 
     private final Measurements measurements = new Measurements();
     private final String template;
@@ -221,16 +224,7 @@ public final class Benchmark {
                     entries.add(SendMessageBatchRequestEntry.builder()
                             .id(Integer.toString(i - from))
                             .messageBody(body)
-                            .messageAttributes(Map.of(
-                                    "jobId",
-                                    string("raw-job"),
-                                    "partId",
-                                    string(Integer.toString(i + 1)),
-                                    "itemCount",
-                                    MessageAttributeValue.builder()
-                                            .dataType("Number")
-                                            .stringValue("1")
-                                            .build()))
+                            .messageAttributes(oneTagSubTask(i, size))
                             .build());
                 }
                 batches.add(entries);
@@ -472,7 +466,14 @@ public final class Benchmark {
             long cpu = cpuNanos();
             long server = serverCpuNanos();
             mapping.start();
+            long giveUp = start + DRAIN_LIMIT.toNanos();
             while (sqs.depth(queues.url()).total() > 0 || mapping.inFlight() > 0) {
+                if (System.nanoTime() > giveUp) {
+                    throw new IllegalStateException("the mapping did not drain " + size + " sub-tasks in "
+                            + DRAIN_LIMIT.toSeconds() + " s: " + sqs.depth(queues.url()) + " left, "
+                            + function.invocations() + " invocations, " + mapping.failedRecords()
+                            + " records failed (the function refuses them: check the bench's messages)");
+                }
                 Thread.sleep(100);
             }
             double millis = (System.nanoTime() - start) / 1e6;
@@ -856,6 +857,30 @@ public final class Benchmark {
 
     private static String java() {
         return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /**
+     * The attributes the split gives the {@code index}th of {@code size} one-tag parts of one job: a
+     * sub-task the function accepts (an attribute short, it refuses the message, which then waits
+     * out its visibility timeout and the drain never ends).
+     */
+    private static Map<String, MessageAttributeValue> oneTagSubTask(int index, int size) {
+        return Map.of(
+                SubTaskAttribute.JOB_ID.attributeName(), string("raw-job"),
+                SubTaskAttribute.PART_ID.attributeName(), string(Integer.toString(index + 1)),
+                SubTaskAttribute.PART_COUNT.attributeName(), number(size),
+                SubTaskAttribute.SPLIT_DEPTH.attributeName(), number(1),
+                SubTaskAttribute.HOPS.attributeName(), number(1),
+                SubTaskAttribute.FIRST_ITEM.attributeName(), number(index),
+                SubTaskAttribute.ITEM_COUNT.attributeName(), number(1),
+                SubTaskAttribute.TASK_TYPE.attributeName(), string("CreateTags"));
+    }
+
+    private static MessageAttributeValue number(long value) {
+        return MessageAttributeValue.builder()
+                .dataType("Number")
+                .stringValue(Long.toString(value))
+                .build();
     }
 
     private static MessageAttributeValue string(String value) {

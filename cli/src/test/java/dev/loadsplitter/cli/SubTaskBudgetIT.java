@@ -100,7 +100,8 @@ class SubTaskBudgetIT {
      *                                 queued), finish it DONE
      *   Query 3, 3 RCU                the job's shards (one page of 16): read once per invocation (JobScope),
      *                                 again between chunks (LedgerBook.fresh), and by the close's look
-     *   SQS GetQueueAttributes 1      the sender's warm-up while the split is planned (TaskRunner)
+     *   (no GetQueueAttributes)       the sender warms up once a container, beside its first split's planning;
+     *                                 this container split a job before
      *   SQS SendMessageBatch 1        10 sub-tasks in one call
      *   2 log lines                   "queued N sub-tasks", "split N tags"
      * one-item sub-task (not the job's last):
@@ -135,7 +136,7 @@ class SubTaskBudgetIT {
                         Map.of("TransactWriteItems", 1L, "UpdateItem", 3L, "Query", 3L),
                         41,
                         3,
-                        Map.of("GetQueueAttributes", 1L, "SendMessageBatch", 1L),
+                        Map.of("SendMessageBatch", 1L),
                         0,
                         2));
         for (int i = 1; i <= 9; i++) {

@@ -10,8 +10,8 @@ package dev.loadsplitter.engine.config;
  * @param maxItemsPerTask K: the most items a task may hold and still be processed directly
  * @param maxMessageBytes the SQS message size limit a sub-task (body and attributes) must fit in
  * @param maxSplitDepth how many times a task may be split again on its way down; see {@link #HARD_MAX_SPLIT_DEPTH}
- * @param fanOutLimit the most sub-tasks one split makes: a task that would need more is cut into this
- *                    many large sub-tasks, which their consumers split again, so splitting runs in parallel
+ * @param fanOutLimit the most sub-tasks one split makes: a task that would need more is cut into a few
+ *                    large sub-tasks, which their consumers split again (see {@link #itemsPerSubTask(long, long, long)})
  */
 public record SplitPolicy(int maxItemsPerTask, int maxMessageBytes, int maxSplitDepth, int fanOutLimit) {
 
@@ -67,14 +67,31 @@ public record SplitPolicy(int maxItemsPerTask, int maxMessageBytes, int maxSplit
 
     /**
      * Items per sub-task when splitting {@code itemCount} items: K, unless that would make more than
-     * {@code fanOutLimit} sub-tasks, in which case as many as it takes to make exactly that many.
+     * {@code fanOutLimit} sub-tasks; then K × fanOutLimit<sup>n</sup> for the smallest n that makes
+     * no more than {@code fanOutLimit}. See {@link #itemsPerSubTask(long, long, long)}.
      */
     public int itemsPerSubTask(int itemCount) {
-        long leaves = ((long) itemCount + maxItemsPerTask - 1) / maxItemsPerTask;
-        if (leaves <= fanOutLimit) {
-            return maxItemsPerTask;
+        return (int) Math.min(itemCount, itemsPerSubTask(itemCount, maxItemsPerTask, fanOutLimit));
+    }
+
+    /**
+     * The one definition of a split's shape, for the engine and for the forecast: parts of {@code k}
+     * items when there are at most {@code fanOutLimit} of them; otherwise as few parts as keep the
+     * tree at its least depth, each of k × fanOutLimit<sup>n</sup> items, which its consumer splits
+     * n more times. 2,000 items at K = 1 and a fan-out of 1,000 are 2 parts of 1,000, each queuing
+     * its 1,000 one-item sub-tasks: 3 splits, where 1,000 parts of 2 would take 1,001 at the same
+     * depth. Fewer invocations and cold starts for the same number of hops; the wide splits run in
+     * parallel, one a part.
+     */
+    public static long itemsPerSubTask(long itemCount, long k, long fanOutLimit) {
+        long perPart = k;
+        while ((itemCount + perPart - 1) / perPart > fanOutLimit) {
+            if (perPart > Long.MAX_VALUE / fanOutLimit) {
+                return itemCount;
+            }
+            perPart *= fanOutLimit;
         }
-        return (int) (((long) itemCount + fanOutLimit - 1) / fanOutLimit);
+        return perPart;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.loadsplitter.local.forecast;
 
+import dev.loadsplitter.engine.config.SplitPolicy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,12 +162,9 @@ public final class FanOutSimulation {
         return (split(task).size() + 9) / 10;
     }
 
-    /** The engine's split: sub-tasks of K items, or, beyond the fan-out limit, that many larger ones. */
+    /** The engine's split: sub-tasks of K items, or, beyond the fan-out limit, a few larger ones. */
     private List<Task> split(Task task) {
-        long k = settings.maxItemsPerTask();
-        long parts = (task.items() + k - 1) / k;
-        long count = Math.min(parts, settings.fanOutLimit());
-        long per = (task.items() + count - 1) / count;
+        long per = SplitPolicy.itemsPerSubTask(task.items(), settings.maxItemsPerTask(), settings.fanOutLimit());
         List<Task> children = new ArrayList<>();
         long left = task.items();
         while (left > 0) {

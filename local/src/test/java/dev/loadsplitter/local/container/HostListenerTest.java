@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loadsplitter.host.HostFrame;
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,12 +93,16 @@ class HostListenerTest {
                     Socket silent = connect(listener)) {
                 hello(wrongToken, "0".repeat(64).getBytes(StandardCharsets.US_ASCII));
                 // A frame that, read as a frame, would ask for 2 GB: refused before anything is allocated.
-                DataOutputStream garbage = new DataOutputStream(oversized.getOutputStream());
+                // One write: the listener may close the connection after its first bytes, and a second
+                // write into a closed connection would fail the test with a broken pipe.
+                ByteArrayOutputStream frame = new ByteArrayOutputStream();
+                DataOutputStream garbage = new DataOutputStream(frame);
                 garbage.writeByte(5);
                 garbage.writeUTF("");
                 garbage.writeLong(0);
                 garbage.writeInt(Integer.MAX_VALUE);
-                garbage.flush();
+                oversized.getOutputStream().write(frame.toByteArray());
+                oversized.getOutputStream().flush();
 
                 assertThat(wrongToken.getInputStream().read())
                         .as("the wrong token's connection is closed")

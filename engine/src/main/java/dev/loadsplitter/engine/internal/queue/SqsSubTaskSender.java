@@ -47,6 +47,8 @@ public final class SqsSubTaskSender implements SubTaskSender {
     private final Sleeper sleeper;
     private final Clock clock;
     private final BackoffStrategy backoff;
+    /** Whether a call went through already: warming up again would be a wasted request. */
+    private volatile boolean warm;
 
     /**
      * @param executor runs the batch calls; a virtual-thread-per-task executor suits the blocking client
@@ -67,11 +69,19 @@ public final class SqsSubTaskSender implements SubTaskSender {
         this.backoff = settings.backoff();
     }
 
-    /** One GetQueueAttributes call, which the event source mapping's permissions already allow. */
+    /**
+     * One GetQueueAttributes call, which the event source mapping's permissions already allow, once
+     * per sender (a container): after it, or after a send, the client's connection is open and its
+     * classes are loaded, and a later split's warm-up would only add a call.
+     */
     @Override
     public void warmUp() {
+        if (warm) {
+            return;
+        }
         sqs.getQueueAttributes(request ->
                 request.queueUrl(queue.url()).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+        warm = true;
     }
 
     @Override
@@ -126,6 +136,7 @@ public final class SqsSubTaskSender implements SubTaskSender {
             pause(attempt, queueUrl, sent, retryable.size() + permanent.size(), firstError);
             pending = retryable;
         }
+        warm = true;
         Duration elapsed = Duration.between(start, clock.instant());
         log.info(
                 "{}: queued {} sub-tasks to {} in {} batch calls, {} ms{}",

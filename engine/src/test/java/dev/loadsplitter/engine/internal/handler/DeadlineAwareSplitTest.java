@@ -142,17 +142,17 @@ class DeadlineAwareSplitTest {
 
     @Test
     void aSplitShortOfTimeQueuesNoRestWhenTheLevelsBelowItWouldThenPassTheHopLimit() throws Exception {
-        // 300 lines, fan-out 100: 100 parts of 3 lines, each split into 3 more: leaves 2 hops down, the limit.
+        // 3,000 lines, fan-out 100: 30 parts of 100 lines, each split into 100 more: leaves 2 hops down, the limit.
         // A rest would be one hop more for all of them, so the split goes on one batch at a time instead.
         EventRouter<?> router =
                 router(new OrderTaskType(), new SplitPolicy(1, SplitPolicy.SQS_MAX_MESSAGE_BYTES, 2, 100));
 
-        JsonNode answer = invoke(router, OrderTaskType.orderJson("o-4", 300), Duration.ofSeconds(1));
+        JsonNode answer = invoke(router, OrderTaskType.orderJson("o-4", 3_000), Duration.ofSeconds(1));
 
         assertThat(answer.path("statusCode").asInt()).isEqualTo(202);
-        assertThat(queued).hasSize(100).allSatisfy(part -> {
+        assertThat(queued).hasSize(30).allSatisfy(part -> {
             assertThat(part.lineage().isContinuation()).isFalse();
-            assertThat(part.itemCount()).isEqualTo(3);
+            assertThat(part.itemCount()).isEqualTo(100);
         });
     }
 

@@ -159,12 +159,13 @@ class SplitterTest {
             depth++;
         }
 
-        assertThat(depth).isEqualTo(3); // 250 -> 10 x 25 -> 10 x 3 -> 1
+        assertThat(depth).isEqualTo(3); // 250 -> 100, 100, 50 -> 10 x 10 (5 x 10 for the last) -> 1
         assertThat(level).hasSize(250).allSatisfy(s -> assertThat(s.itemCount()).isEqualTo(1));
         assertThat(level)
                 .extracting(s -> s.lineage().partId())
                 .doesNotHaveDuplicates()
-                .contains("1.1.1", "10.8.3", "10.9");
+                .contains("1.1.1", "2.10.10", "3.5.10")
+                .doesNotContain("3.6.1");
         List<String> skus = new ArrayList<>();
         for (SubTask leaf : level) {
             skus.add(json.readTree(leaf.body())
@@ -175,6 +176,18 @@ class SplitterTest {
                     .asText());
         }
         assertThat(skus).hasSize(250).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void beyondTheFanOutLimitASplitMakesAsFewPartsAsKeepTheTreeAtItsLeastDepth() {
+        // 2,000 one-item leaves, fan-out 1,000: two parts of 1,000 (three splits), not 1,000 parts of 2 (1,001).
+        assertThat(SplitPolicy.itemsPerSubTask(2_000, 1, 1_000)).isEqualTo(1_000);
+        assertThat(SplitPolicy.itemsPerSubTask(1_000, 1, 1_000)).isEqualTo(1);
+        assertThat(SplitPolicy.itemsPerSubTask(1_000_000, 1, 1_000)).isEqualTo(1_000);
+        assertThat(SplitPolicy.itemsPerSubTask(1_000_001, 1, 1_000)).isEqualTo(1_000_000);
+        assertThat(SplitPolicy.itemsPerSubTask(95, 5, 10)).isEqualTo(50);
+        assertThat(new SplitPolicy(1, SplitPolicy.SQS_MAX_MESSAGE_BYTES, 8, 1_000).levelsBelow(2_000))
+                .isEqualTo(2);
     }
 
     @Test
