@@ -425,9 +425,9 @@ public final class EventSourceMapping implements AutoCloseable {
                     batch.size());
             return allOf(batch);
         }
-        BatchResponse.Reading reading = BatchResponse.read(
+        BatchResponse.Outcome reading = BatchResponse.read(
                 answer, batch.stream().map(Message::messageId).toList());
-        if (reading instanceof BatchResponse.Reading.BrokenContract broken) {
+        if (reading instanceof BatchResponse.Outcome.BrokenContract broken) {
             log.warn(
                     "ESM: {}; treating the whole batch of {} as failed, as Lambda does", broken.reason(), batch.size());
         }

@@ -441,7 +441,7 @@ public final class Simulation<T> {
             return;
         }
         List<String> ids = batch.stream().map(r -> r.message().id()).toList();
-        BatchResponse.Reading reading = BatchResponse.read(response, ids);
+        BatchResponse.Outcome reading = BatchResponse.read(response, ids);
         for (SimQueue.Received received : batch) {
             if (!reading.failedMessageIds().contains(received.message().id())) {
                 queue.delete(received);
