@@ -1,9 +1,9 @@
 package dev.loadsplitter.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.jobs.Jobs;
 import dev.loadsplitter.engine.jobs.JobsUnavailableException;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.invoke.DestinationRecord;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadsplitter.engine.config.EngineSettings;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.engine.task.TaskType;
 import dev.loadsplitter.engine.task.TaskTypes;

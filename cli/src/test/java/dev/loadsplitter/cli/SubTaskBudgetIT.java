@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.engine.config.EngineSettings;
-import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.LambdaSqsEvents;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.aws.DynamoDbUsage;

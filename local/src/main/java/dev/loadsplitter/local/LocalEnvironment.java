@@ -8,12 +8,14 @@ import dev.loadsplitter.engine.config.DurationSetting;
 import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Idempotency;
 import dev.loadsplitter.engine.internal.config.AwsClients;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.internal.config.Once;
 import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
 import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
 import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.jobs.Jobs;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.aws.LocalAwsEndpoint;
 import dev.loadsplitter.local.container.EnvironmentBudget;
@@ -93,6 +95,8 @@ public final class LocalEnvironment implements AutoCloseable {
     private final String parkedUrl;
     private final Clock clock;
     private final Sleeper sleeper;
+    /** The CLI's view of the ledger, with a DynamoDB client of its own, built on first use. */
+    private final Once<Jobs> jobs = new Once<>(this::connectJobs);
 
     private LocalEnvironment(
             LocalSettings settings,
@@ -515,6 +519,29 @@ public final class LocalEnvironment implements AutoCloseable {
     }
 
     /**
+     * The function's jobs through engine's public jobs API, as {@code load-splitter jobs} reads them: the
+     * ledger {@link #records()} reads, signed as the runtime's own reads. Kept until {@link #stop}; never close it.
+     */
+    public Jobs jobs() {
+        return jobs.get();
+    }
+
+    private Jobs connectJobs() {
+        Map<String, String> environment = new HashMap<>(settings.environment());
+        environment.keySet().removeIf(name -> name.startsWith("AWS_"));
+        environment.putAll(Map.of(
+                "AWS_ENDPOINT_URL_DYNAMODB",
+                aws.url().toString(),
+                "AWS_REGION",
+                EmbeddedSqs.REGION,
+                "AWS_ACCESS_KEY_ID",
+                LocalAwsEndpoint.RUNTIME_KEY,
+                "AWS_SECRET_ACCESS_KEY",
+                "local"));
+        return Jobs.connect(settings.recordsTableName(), environment);
+    }
+
+    /**
      * Waits until the run is drained, checking twice in a row so a message between a send and a
      * receive is not missed.
      *
@@ -587,6 +614,9 @@ public final class LocalEnvironment implements AutoCloseable {
         } finally {
             if (selfInvoke != null) {
                 selfInvoke.close();
+            }
+            if (jobs.isDone()) {
+                jobs.get().close();
             }
             function.close();
             if (faultProxy != null) {

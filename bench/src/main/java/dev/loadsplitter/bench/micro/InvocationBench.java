@@ -3,7 +3,7 @@ package dev.loadsplitter.bench.micro;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.bench.Events;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.LambdaSqsEvents;
 import dev.loadsplitter.lambda.LoadSplitterHandler;
 import dev.loadsplitter.local.LocalSettings;

@@ -136,7 +136,7 @@ class TortureTest {
 
     private static com.fasterxml.jackson.databind.JsonNode readTree(byte[] event) {
         try {
-            return dev.loadsplitter.engine.internal.json.EventJson.shared().readTree(event);
+            return dev.loadsplitter.engine.message.EventJson.shared().readTree(event);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
