@@ -13,6 +13,7 @@ import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
 import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
+import dev.loadsplitter.engine.internal.queue.LambdaSqsEvents;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.jobs.Jobs;
 import dev.loadsplitter.engine.message.EventJson;
@@ -576,7 +577,7 @@ public final class LocalEnvironment implements AutoCloseable {
         messages.addAll(sqs.receiveAll(queues.dlqUrl()));
         Ledger records = records();
         for (Message message : messages) {
-            Map<String, String> attributes = SubTaskAttribute.stringsOf(message.messageAttributes());
+            Map<String, String> attributes = LambdaSqsEvents.attributeStrings(message.messageAttributes());
             int items = SubTaskAttribute.ITEM_COUNT.intIn(attributes, 1);
             String part = SubTaskAttribute.taskIdOr(attributes, message.messageId());
             long queued = 0;

@@ -1,5 +1,6 @@
 package dev.loadsplitter.engine.config;
 
+import dev.loadsplitter.engine.internal.queue.SenderSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

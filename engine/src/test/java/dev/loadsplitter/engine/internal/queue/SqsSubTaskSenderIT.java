@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.config.SenderSettings;
 import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.split.Splitter;
 import dev.loadsplitter.engine.internal.time.Sleeper;
