@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.config.Settings;
 import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.engine.task.TaskType;
@@ -107,7 +107,7 @@ final class ForecastCommand implements Callable<Integer> {
             names = "--fan-out-limit",
             paramLabel = "N",
             description = "The most sub-tasks one invocation queues (default: the engine's, ${DEFAULT-VALUE}).")
-    int fanOutLimit = Integer.parseInt(EngineSettings.FAN_OUT_LIMIT.defaultValue());
+    int fanOutLimit = Integer.parseInt(Settings.FAN_OUT_LIMIT.defaultValue());
 
     @Option(
             names = "--minimum-pollers",
@@ -156,7 +156,7 @@ final class ForecastCommand implements Callable<Integer> {
                     reservedConcurrency,
                     accountConcurrency,
                     batchSize,
-                    Integer.parseInt(EngineSettings.RECORD_CONCURRENCY.defaultValue()),
+                    Integer.parseInt(Settings.RECORD_CONCURRENCY.defaultValue()),
                     maxItemsPerTask,
                     fanOutLimit,
                     minimumPollers != null ? minimumPollers : 2,

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.config.DurationSetting;
+import dev.loadsplitter.engine.config.Settings;
 import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.JobCompletedEvent;
 import dev.loadsplitter.engine.message.JobIds;
@@ -176,7 +177,7 @@ final class RunCommand implements Callable<Integer> {
             Instant end = Instant.now().plus(timeout);
             boolean drained = environment.awaitDrained(timeout);
             boolean publishes = !settings.environment()
-                    .getOrDefault(EngineSettings.EVENT_BUS_NAME.name(), "default")
+                    .getOrDefault(Settings.EVENT_BUS_NAME.name(), "default")
                     .isEmpty();
             if (drained) {
                 awaitJob(environment, jobId, end, publishes);
@@ -324,8 +325,8 @@ final class RunCommand implements Callable<Integer> {
      */
     private static void awaitJob(LocalEnvironment environment, String jobId, Instant end, boolean publishes)
             throws InterruptedException {
-        Duration deadline =
-                EngineSettings.from(environment.settings().environment()).jobDeadline();
+        Duration deadline = DurationSetting.read(
+                Settings.JOB_DEADLINE, environment.settings().environment());
         while (Instant.now().isBefore(end)) {
             Optional<JobRecord> record = environment.jobs().show(jobId);
             if (record.isEmpty()) {

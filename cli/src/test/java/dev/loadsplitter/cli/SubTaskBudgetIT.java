@@ -3,7 +3,7 @@ package dev.loadsplitter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.internal.config.EngineSettings;
 import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
 import dev.loadsplitter.engine.internal.queue.LambdaSqsEvents;

@@ -3,11 +3,11 @@ package dev.loadsplitter.function;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loadsplitter.engine.Invocation;
-import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.handler.EngineParts;
 import dev.loadsplitter.engine.internal.handler.EventRouter;
 import dev.loadsplitter.engine.internal.ledger.JobLedger;
 import dev.loadsplitter.engine.internal.queue.SendReport;
+import dev.loadsplitter.engine.internal.split.SplitPolicy;
 import dev.loadsplitter.engine.internal.split.Splitter;
 import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.SubTask;
