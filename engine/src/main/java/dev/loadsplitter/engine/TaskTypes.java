@@ -1,7 +1,8 @@
-package dev.loadsplitter.engine.task;
+package dev.loadsplitter.engine;
 
 import dev.loadsplitter.engine.config.InvalidSettingException;
 import dev.loadsplitter.engine.config.Settings;
+import dev.loadsplitter.engine.task.TaskType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
