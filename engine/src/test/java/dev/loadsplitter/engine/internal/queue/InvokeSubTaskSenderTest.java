@@ -10,7 +10,6 @@ import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SqsRecord;
 import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
-import dev.loadsplitter.engine.message.SubTaskEnvelope;
 import dev.loadsplitter.engine.task.WorkContext;
 import java.time.Clock;
 import java.util.List;
