@@ -22,6 +22,6 @@
  * </ul>
  * Everything under {@code dev.loadsplitter.engine.internal} is the implementation: it may change in
  * any release, as the AWS SDK's {@code internal} packages do. No public signature names an AWS SDK
- * type; the architecture test in the {@code it} module holds both rules.
+ * type or an internal one; the architecture test in the {@code it} module holds these rules.
  */
 package dev.loadsplitter.engine;

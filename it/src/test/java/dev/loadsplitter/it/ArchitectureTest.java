@@ -62,9 +62,21 @@ class ArchitectureTest {
             .resideOutsideOfPackage("dev.loadsplitter.engine.internal..")
             .and()
             .arePublic()
-            .should(exposeNoAwsSdkType())
+            .should(exposeNoTypeFrom("software.amazon.awssdk"))
             .because(
                     "a public signature with an SDK type ties every caller to the SDK's version (docs/architecture.md)");
+
+    /** Nor an internal type: what a caller may not import, a public signature may not hand it. */
+    @ArchTest
+    static final ArchRule NO_INTERNAL_TYPE_IN_THE_PUBLIC_API = classes()
+            .that()
+            .resideInAPackage("dev.loadsplitter.engine..")
+            .and()
+            .resideOutsideOfPackage("dev.loadsplitter.engine.internal..")
+            .and()
+            .arePublic()
+            .should(exposeNoTypeFrom("dev.loadsplitter.engine.internal"))
+            .because("code outside the engine could call it but could not name what it takes or returns");
 
     /** A rule over no classes passes: each module the rules are about must have been imported. */
     @ArchTest
@@ -84,8 +96,8 @@ class ArchitectureTest {
                 .doesNotContain("dev.loadsplitter.engine.testing.EsmDriver", "dev.loadsplitter.it.ArchitectureTest");
     }
 
-    private static ArchCondition<JavaClass> exposeNoAwsSdkType() {
-        return new ArchCondition<>("expose no software.amazon.awssdk type in a public or protected signature") {
+    private static ArchCondition<JavaClass> exposeNoTypeFrom(String packagePrefix) {
+        return new ArchCondition<>("expose no " + packagePrefix + " type in a public or protected signature") {
             @Override
             public void check(JavaClass type, ConditionEvents events) {
                 for (JavaMember member : type.getMembers()) {
@@ -93,19 +105,20 @@ class ArchitectureTest {
                             && !member.getModifiers().contains(JavaModifier.PROTECTED)) {
                         continue;
                     }
-                    Set<String> sdkTypes = new TreeSet<>();
+                    Set<String> exposed = new TreeSet<>();
                     for (JavaType involved : signatureTypes(member)) {
                         for (JavaClass raw : involved.getAllInvolvedRawTypes()) {
-                            if (raw.getPackageName().startsWith("software.amazon.awssdk")) {
-                                sdkTypes.add(raw.getName());
+                            if (raw.getPackageName().equals(packagePrefix)
+                                    || raw.getPackageName().startsWith(packagePrefix + ".")) {
+                                exposed.add(raw.getName());
                             }
                         }
                     }
-                    if (!sdkTypes.isEmpty()) {
+                    if (!exposed.isEmpty()) {
                         events.add(SimpleConditionEvent.violated(
                                 member,
-                                member.getDescription() + " has " + String.join(", ", sdkTypes)
-                                        + " in its signature in " + member.getSourceCodeLocation()));
+                                member.getDescription() + " has " + String.join(", ", exposed) + " in its signature in "
+                                        + member.getSourceCodeLocation()));
                     }
                 }
             }
