@@ -500,7 +500,7 @@ public final class LocalEnvironment implements AutoCloseable {
      * The function's job ledger, as the function keeps it in the local DynamoDB table, with the
      * function's own settings (IDEMPOTENCY_TTL, JOB_DEADLINE, tolerances): one setting for both.
      */
-    public Ledger records() {
+    private Ledger records() {
         EngineSettings function = EngineSettings.from(settings.environment());
         return new Ledger(
                 new DynamoDbLedgerTable(
