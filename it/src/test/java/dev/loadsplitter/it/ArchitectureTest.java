@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Engine's public API, enforced: what a user's function, the generic handler, the sample function,
@@ -91,6 +92,11 @@ class ArchitectureTest {
                 .allSatisfy(name -> assertThat(imported.contain(name))
                         .as("%s is imported", name)
                         .isTrue());
+        assertThat(imported.get("dev.loadsplitter.engine.LoadSplitter")
+                        .getSource()
+                        .map(source -> source.getUri().toString()))
+                .as("the engine's own classes, not the example's shaded copies")
+                .hasValueSatisfying(uri -> assertThat(uri).doesNotContain("url-status"));
         assertThat(imported.stream().map(JavaClass::getName))
                 .as("no test classes (the engine's test-jar is on the class path)")
                 .doesNotContain("dev.loadsplitter.engine.testing.EsmDriver", "dev.loadsplitter.it.ArchitectureTest");
@@ -138,15 +144,21 @@ class ArchitectureTest {
     }
 
     /**
-     * Main code only: not this module's tests, and not the engine's test-jar, which Maven puts on the class path
-     * as a jar when {@code it} is built alone ({@link ImportOption.DoNotIncludeTests} knows test-classes folders).
+     * Main code only: not this module's tests; not the engine's test-jar, which Maven puts on the class path as a
+     * jar when {@code it} is built alone ({@link ImportOption.DoNotIncludeTests} knows test-classes folders); and not
+     * the copies of the engine and the handler inside the example's shaded jar, which may be older than the modules'
+     * own when {@code it} is built alone.
      */
     static final class MainCodeOnly implements ImportOption {
+        private static final Pattern SHADED_COPY =
+                Pattern.compile(".*/url-status-[^/]*\\.jar!/(?!dev/loadsplitter/examples/).*");
         private final ImportOption noTestFolders = new ImportOption.DoNotIncludeTests();
 
         @Override
         public boolean includes(Location location) {
-            return noTestFolders.includes(location) && !location.contains("-tests.jar");
+            return noTestFolders.includes(location)
+                    && !location.contains("-tests.jar")
+                    && !location.matches(SHADED_COPY);
         }
     }
 }
