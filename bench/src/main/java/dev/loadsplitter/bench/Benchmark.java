@@ -685,7 +685,7 @@ public final class Benchmark {
                             var sender = new dev.loadsplitter.engine.internal.queue.SqsSubTaskSender(
                                     client,
                                     dev.loadsplitter.engine.internal.queue.QueueAddress.ofUrl(queues.url()),
-                                    dev.loadsplitter.engine.config.SenderSettings.defaultSettings(),
+                                    dev.loadsplitter.engine.internal.queue.SenderSettings.defaultSettings(),
                                     executor,
                                     dev.loadsplitter.engine.internal.time.Sleeper.system(),
                                     Clock.systemUTC());

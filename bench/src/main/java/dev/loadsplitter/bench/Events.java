@@ -1,10 +1,9 @@
 package dev.loadsplitter.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.config.SplitPolicy;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.internal.split.SplitPolicy;
 import dev.loadsplitter.engine.internal.split.Splitter;
-import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.task.Reading;
@@ -30,7 +29,7 @@ public final class Events {
     public static final Path FUNCTION_JAR = ROOT.resolve("function/target/load-splitter-function.jar");
     private static final String SAMPLE_ID = "0d3c1f5e-7a2b-4e8f-9c61-1b2a3c4d5e01";
     /** The function's task type with no simulated work. */
-    public static final CreateTagsTaskType TYPE = new CreateTagsTaskType(new TagWork(Duration.ZERO, Sleeper.system()));
+    public static final CreateTagsTaskType TYPE = new CreateTagsTaskType(new TagWork(Duration.ZERO));
 
     private Events() {}
 

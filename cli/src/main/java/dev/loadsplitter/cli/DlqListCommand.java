@@ -1,15 +1,16 @@
 package dev.loadsplitter.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.jobs.Jobs;
 import dev.loadsplitter.engine.jobs.JobsUnavailableException;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.invoke.DestinationRecord;
 import dev.loadsplitter.sqs.SqsBatches;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,7 +113,7 @@ final class DlqListCommand implements Callable<Integer> {
         }
         String firstError = jobs == null
                 ? "-"
-                : SubTaskAttribute.lineageOf(SubTaskAttribute.stringsOf(message.messageAttributes()))
+                : SubTaskAttribute.lineageOf(attributes(message))
                                 instanceof SubTaskAttribute.ReceivedLineage.Known known
                         ? known.lineage()
                                 .taskId()
@@ -133,6 +134,17 @@ final class DlqListCommand implements Callable<Integer> {
     }
 
     static String attribute(Message message, SubTaskAttribute attribute) {
-        return attribute.of(message, "-");
+        return attribute.in(attributes(message)).orElse("-");
+    }
+
+    /** The string values of a message's attributes, by name, as {@link SubTaskAttribute} reads them. */
+    static Map<String, String> attributes(Message message) {
+        Map<String, String> strings = new HashMap<>();
+        message.messageAttributes().forEach((name, value) -> {
+            if (value != null && value.stringValue() != null) {
+                strings.put(name, value.stringValue());
+            }
+        });
+        return strings;
     }
 }

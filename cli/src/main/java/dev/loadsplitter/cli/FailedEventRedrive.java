@@ -1,7 +1,7 @@
 package dev.loadsplitter.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.local.invoke.DestinationRecord;
 import java.io.PrintWriter;

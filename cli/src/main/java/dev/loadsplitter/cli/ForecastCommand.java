@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadsplitter.engine.config.EngineSettings;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.TaskTypes;
+import dev.loadsplitter.engine.config.Settings;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.engine.task.TaskType;
-import dev.loadsplitter.engine.task.TaskTypes;
 import dev.loadsplitter.local.forecast.Assumption;
 import dev.loadsplitter.local.forecast.Assumptions;
-import dev.loadsplitter.local.forecast.Dispatch;
+import dev.loadsplitter.local.forecast.Delivery;
 import dev.loadsplitter.local.forecast.FanOutSimulation;
 import dev.loadsplitter.local.forecast.ForecastSettings;
 import dev.loadsplitter.local.forecast.Prediction;
@@ -107,7 +107,7 @@ final class ForecastCommand implements Callable<Integer> {
             names = "--fan-out-limit",
             paramLabel = "N",
             description = "The most sub-tasks one invocation queues (default: the engine's, ${DEFAULT-VALUE}).")
-    int fanOutLimit = Integer.parseInt(EngineSettings.FAN_OUT_LIMIT.defaultValue());
+    int fanOutLimit = Integer.parseInt(Settings.FAN_OUT_LIMIT.defaultValue());
 
     @Option(
             names = "--minimum-pollers",
@@ -156,7 +156,7 @@ final class ForecastCommand implements Callable<Integer> {
                     reservedConcurrency,
                     accountConcurrency,
                     batchSize,
-                    Integer.parseInt(EngineSettings.RECORD_CONCURRENCY.defaultValue()),
+                    Integer.parseInt(Settings.RECORD_CONCURRENCY.defaultValue()),
                     maxItemsPerTask,
                     fanOutLimit,
                     minimumPollers != null ? minimumPollers : 2,
@@ -166,8 +166,8 @@ final class ForecastCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage() + ".");
         }
         FanOutSimulation simulation = new FanOutSimulation(settings, assumptions);
-        Map<Dispatch, Prediction> predictions = new EnumMap<>(Dispatch.class);
-        for (Dispatch dispatch : Dispatch.values()) {
+        Map<Delivery, Prediction> predictions = new EnumMap<>(Delivery.class);
+        for (Delivery dispatch : Delivery.values()) {
             predictions.put(dispatch, simulation.predict(dispatch));
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -249,7 +249,7 @@ final class ForecastCommand implements Callable<Integer> {
     }
 
     static ObjectNode toJson(
-            ForecastSettings settings, Map<Dispatch, Prediction> predictions, Assumptions assumptions) {
+            ForecastSettings settings, Map<Delivery, Prediction> predictions, Assumptions assumptions) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode node = mapper.createObjectNode();
         node.put("items", settings.items());
@@ -280,7 +280,7 @@ final class ForecastCommand implements Callable<Integer> {
     }
 
     private static String table(
-            ForecastSettings settings, Map<Dispatch, Prediction> predictions, Assumptions assumptions) {
+            ForecastSettings settings, Map<Delivery, Prediction> predictions, Assumptions assumptions) {
         StringBuilder text = new StringBuilder(String.format(
                 Locale.ROOT,
                 "Forecast for %,d items × %.2f s (%,.0f s of work in one invocation), %d MB %s:%n%n",

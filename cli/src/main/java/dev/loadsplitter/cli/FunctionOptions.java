@@ -1,7 +1,7 @@
 package dev.loadsplitter.cli;
 
-import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.InvalidSettingException;
+import dev.loadsplitter.engine.config.Settings;
 import dev.loadsplitter.local.LocalEnvironment;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.Isolation;
@@ -140,13 +140,13 @@ final class FunctionOptions {
             Optional<Path> dataDirectory) {
         Map<String, String> ours = new LinkedHashMap<>();
         ours.put(PROCESSING_DELAY, "--delay");
-        ours.put(EngineSettings.MAX_ITEMS_PER_TASK.name(), "--max-items-per-task");
-        ours.put(EngineSettings.MAX_RECEIVE_COUNT.name(), "--max-receive-count");
+        ours.put(Settings.MAX_ITEMS_PER_TASK.name(), "--max-items-per-task");
+        ours.put(Settings.MAX_RECEIVE_COUNT.name(), "--max-receive-count");
         ours.put(LOG_FORMAT, "--log-format");
-        ours.put(EngineSettings.DISPATCH.name(), "--dispatch");
-        ours.put(EngineSettings.JOB_DEADLINE.name(), "--job-deadline");
-        ours.put(EngineSettings.TOLERATED_FAILURE_COUNT.name(), "--tolerated-failure-count");
-        ours.put(EngineSettings.TOLERATED_FAILURE_PERCENTAGE.name(), "--tolerated-failure-percentage");
+        ours.put(Settings.DISPATCH.name(), "--dispatch");
+        ours.put(Settings.JOB_DEADLINE.name(), "--job-deadline");
+        ours.put(Settings.TOLERATED_FAILURE_COUNT.name(), "--tolerated-failure-count");
+        ours.put(Settings.TOLERATED_FAILURE_PERCENTAGE.name(), "--tolerated-failure-percentage");
         for (String name : LocalEnvironment.RUNTIME_VARIABLES) {
             ours.putIfAbsent(name, "the local runtime, which points the function at its own queues and endpoints");
         }
@@ -165,21 +165,21 @@ final class FunctionOptions {
         }
         Map<String, String> environment = new HashMap<>(extraEnvironment);
         environment.put(PROCESSING_DELAY, Long.toString(delay.toMillis()));
-        environment.put(EngineSettings.MAX_ITEMS_PER_TASK.name(), Integer.toString(maxItemsPerTask));
+        environment.put(Settings.MAX_ITEMS_PER_TASK.name(), Integer.toString(maxItemsPerTask));
         environment.put(LOG_FORMAT, logFormat().lambdaName());
-        environment.put(EngineSettings.DISPATCH.name(), dispatch);
+        environment.put(Settings.DISPATCH.name(), dispatch);
         if (jobDeadline != null) {
-            environment.put(EngineSettings.JOB_DEADLINE.name(), jobDeadline.toMillis() + "ms");
+            environment.put(Settings.JOB_DEADLINE.name(), jobDeadline.toMillis() + "ms");
         }
         if (toleratedFailureCount != null) {
-            environment.put(EngineSettings.TOLERATED_FAILURE_COUNT.name(), Long.toString(toleratedFailureCount));
+            environment.put(Settings.TOLERATED_FAILURE_COUNT.name(), Long.toString(toleratedFailureCount));
         }
         if (toleratedFailurePercentage != null) {
-            environment.put(EngineSettings.TOLERATED_FAILURE_PERCENTAGE.name(), toleratedFailurePercentage.toString());
+            environment.put(Settings.TOLERATED_FAILURE_PERCENTAGE.name(), toleratedFailurePercentage.toString());
         }
         try {
             // Settings the function would refuse at its first invocation are refused here, before anything starts.
-            EngineSettings.from(environment);
+            Settings.check(environment);
         } catch (InvalidSettingException e) {
             String name = e.setting().name();
             String option = ours.getOrDefault(name, "");
@@ -259,6 +259,6 @@ final class FunctionOptions {
 
     /** The function's RECORD_CONCURRENCY as --env sets it, or its default: how many records of a batch run at once. */
     int recordConcurrency() {
-        return EngineSettings.RECORD_CONCURRENCY.readInt(extraEnvironment, 1, 10_000);
+        return Settings.RECORD_CONCURRENCY.readInt(extraEnvironment, 1, 10_000);
     }
 }

@@ -2,8 +2,8 @@ package dev.loadsplitter.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadsplitter.engine.internal.ledger.Ledger;
-import dev.loadsplitter.engine.internal.ledger.MarkState;
+import dev.loadsplitter.engine.jobs.Jobs;
+import dev.loadsplitter.engine.message.ItemResult;
 import dev.loadsplitter.engine.message.JobCompletedEvent;
 import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.local.LocalEnvironment;
@@ -11,7 +11,6 @@ import dev.loadsplitter.local.aws.EventBridgeBus;
 import dev.loadsplitter.local.report.RunRecorder;
 import dev.loadsplitter.local.report.RunSummary;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -50,19 +49,18 @@ record JobView(String jobId, Optional<JobRecord> record, List<JsonNode> events, 
                 .map(EventBridgeBus.PutEvent::detail)
                 .filter(detail -> jobId.equals(detail.path("jobId").asText()))
                 .toList();
-        Ledger ledger = environment.records();
-        Optional<JobRecord> record = ledger.job(jobId);
+        Jobs jobs = environment.jobs();
+        Optional<JobRecord> record = jobs.show(jobId);
         Optional<Check> check = record.map(job -> {
-            long done = 0;
-            long doneSeen = 0;
-            for (Map.Entry<Long, MarkState> mark :
-                    ledger.marks(jobId, 0, job.items()).entrySet()) {
-                if (mark.getValue() == MarkState.DONE) {
-                    done++;
-                    doneSeen += seen.contains().test(mark.getKey()) ? 1 : 0;
+            long[] done = {0};
+            long[] doneSeen = {0};
+            jobs.results(jobId, result -> {
+                if (result instanceof ItemResult.Done) {
+                    done[0]++;
+                    doneSeen[0] += seen.contains().test(result.index()) ? 1 : 0;
                 }
-            }
-            return new Check(done, doneSeen, seen.fromWorkLines());
+            });
+            return new Check(done[0], doneSeen[0], seen.fromWorkLines());
         });
         return new JobView(jobId, record, events, check);
     }

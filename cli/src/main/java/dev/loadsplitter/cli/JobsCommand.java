@@ -3,7 +3,6 @@ package dev.loadsplitter.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadsplitter.engine.internal.config.AwsClients;
 import dev.loadsplitter.engine.jobs.CancelOutcome;
 import dev.loadsplitter.engine.jobs.Jobs;
 import dev.loadsplitter.engine.jobs.JobsUnavailableException;
@@ -27,7 +26,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code load-splitter jobs list|show}: the job records the function keeps beside its processing records. */
 @Command(
@@ -86,10 +84,6 @@ final class JobsCommand {
     boolean json;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    DynamoDbClient client() {
-        return AwsClients.dynamoDb(clientEnvironment());
-    }
 
     /** The jobs of the table these options name. */
     Jobs connect() {

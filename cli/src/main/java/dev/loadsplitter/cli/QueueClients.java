@@ -1,6 +1,5 @@
 package dev.loadsplitter.cli;
 
-import dev.loadsplitter.engine.internal.config.AwsClients;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,9 +13,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.LambdaClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
- * Clients for a queue URL, built by the function's own {@link AwsClients}: a real AWS queue
+ * Clients for a queue URL, on AWS CRT's HTTP client as the function's: a real AWS queue
  * ({@code https://sqs.<region>.amazonaws.com/…}) gets the standard credential chain and the URL's
  * region; any other host (load-splitter serve, ElasticMQ) is the endpoint, with dummy credentials.
  */
@@ -32,7 +32,17 @@ final class QueueClients {
     private QueueClients() {}
 
     static SqsClient forQueue(String queueUrl) {
-        return AwsClients.sqs(environmentFor(queueUrl));
+        Map<String, String> environment = environmentFor(queueUrl);
+        SqsClientBuilder builder = SqsClient.builder()
+                .httpClient(AwsCrtHttpClient.builder().build())
+                .region(Region.of(environment.get("AWS_REGION")));
+        String endpoint = environment.get("AWS_ENDPOINT_URL_SQS");
+        if (endpoint != null) {
+            builder.endpointOverride(URI.create(endpoint))
+                    .credentialsProvider(
+                            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+        }
+        return builder.build();
     }
 
     /**
@@ -50,7 +60,7 @@ final class QueueClients {
         return environment;
     }
 
-    /** The environment {@link AwsClients} reads, for a queue URL. */
+    /** The client environment of a queue URL, in the SDK's variables (as the function's environment names them). */
     private static Map<String, String> environmentFor(String queueUrl) {
         URI uri = URI.create(queueUrl);
         if (uri.getHost() == null) {

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadsplitter.engine.config.EngineSettings;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.config.DurationSetting;
+import dev.loadsplitter.engine.config.Settings;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.JobCompletedEvent;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.JobRecord;
@@ -176,7 +177,7 @@ final class RunCommand implements Callable<Integer> {
             Instant end = Instant.now().plus(timeout);
             boolean drained = environment.awaitDrained(timeout);
             boolean publishes = !settings.environment()
-                    .getOrDefault(EngineSettings.EVENT_BUS_NAME.name(), "default")
+                    .getOrDefault(Settings.EVENT_BUS_NAME.name(), "default")
                     .isEmpty();
             if (drained) {
                 awaitJob(environment, jobId, end, publishes);
@@ -279,7 +280,7 @@ final class RunCommand implements Callable<Integer> {
         boolean closed;
         try (java.io.BufferedWriter writer = Files.newBufferedWriter(results, StandardCharsets.UTF_8)) {
             java.io.UncheckedIOException[] failure = {null};
-            closed = environment.records().itemResults(jobId, result -> {
+            closed = environment.jobs().results(jobId, result -> {
                 if (failure[0] != null) {
                     return;
                 }
@@ -324,10 +325,10 @@ final class RunCommand implements Callable<Integer> {
      */
     private static void awaitJob(LocalEnvironment environment, String jobId, Instant end, boolean publishes)
             throws InterruptedException {
-        Duration deadline =
-                EngineSettings.from(environment.settings().environment()).jobDeadline();
+        Duration deadline = DurationSetting.read(
+                Settings.JOB_DEADLINE, environment.settings().environment());
         while (Instant.now().isBefore(end)) {
-            Optional<JobRecord> record = environment.records().job(jobId);
+            Optional<JobRecord> record = environment.jobs().show(jobId);
             if (record.isEmpty()) {
                 // No ledger (IDEMPOTENCY=off, a function of its own), or the event was refused: the drain decides.
                 return;
@@ -360,8 +361,8 @@ final class RunCommand implements Callable<Integer> {
     /** The live line: the runtime's counts, and the job's progress as the function counts it. */
     private String progress(LocalEnvironment environment, RunRecorder recorder, String jobId) {
         String job = environment
-                .records()
-                .job(jobId)
+                .jobs()
+                .show(jobId)
                 .map(record -> String.format(
                         Locale.ROOT,
                         " · job %s %,d/%,d processed, %,d dead-lettered, %,d skipped",

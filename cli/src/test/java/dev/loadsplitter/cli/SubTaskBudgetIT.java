@@ -3,11 +3,11 @@ package dev.loadsplitter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.config.EngineSettings;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.internal.config.EngineSettings;
 import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
-import dev.loadsplitter.engine.message.LambdaSqsEvents;
+import dev.loadsplitter.engine.internal.queue.LambdaSqsEvents;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.aws.DynamoDbUsage;
 import dev.loadsplitter.local.aws.LocalAwsEndpoint;

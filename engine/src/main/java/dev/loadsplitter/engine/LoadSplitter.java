@@ -26,7 +26,7 @@ public interface LoadSplitter extends AutoCloseable {
 
     /**
      * Builds the engine for {@code type} from the function's environment: the settings in
-     * {@code dev.loadsplitter.engine.config.EngineSettings}, and on the first split the SQS client
+     * {@link dev.loadsplitter.engine.config.Settings}, and on the first split the SQS client
      * and work queue.
      *
      * @param environment the function's environment variables, {@code System.getenv()} on Lambda

@@ -9,13 +9,19 @@
  * for it. Public packages:
  * <ul>
  *   <li>{@code dev.loadsplitter.engine}: {@link dev.loadsplitter.engine.LoadSplitter}, the engine
- *       of one function, and {@link dev.loadsplitter.engine.Invocation};</li>
+ *       of one function, {@link dev.loadsplitter.engine.Invocation}, and
+ *       {@link dev.loadsplitter.engine.TaskTypes}, which finds a function's task type;</li>
  *   <li>{@link dev.loadsplitter.engine.task}: the task-type SPI;</li>
- *   <li>{@link dev.loadsplitter.engine.config}: the environment variables the engine reads;</li>
+ *   <li>{@link dev.loadsplitter.engine.config}: the environment variables the engine reads
+ *       ({@link dev.loadsplitter.engine.config.Settings});</li>
  *   <li>{@link dev.loadsplitter.engine.message}: the formats on the wire (sub-task attributes, task
- *       ids, the direct and partial batch responses, the Lambda SQS event), for tools that read them.</li>
+ *       ids, the direct and partial batch responses, a Lambda SQS record, job records and item results)
+ *       and the strict JSON they are read with, for tools that read them;</li>
+ *   <li>{@link dev.loadsplitter.engine.jobs}: the jobs of a ledger table (list, show, results, cancel,
+ *       redrive).</li>
  * </ul>
  * Everything under {@code dev.loadsplitter.engine.internal} is the implementation: it may change in
- * any release, as the AWS SDK's {@code internal} packages do.
+ * any release, as the AWS SDK's {@code internal} packages do. No public signature names an AWS SDK
+ * type or an internal one; the architecture test in the {@code it} module holds these rules.
  */
 package dev.loadsplitter.engine;

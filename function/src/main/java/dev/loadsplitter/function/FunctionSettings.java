@@ -1,7 +1,7 @@
 package dev.loadsplitter.function;
 
-import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Setting;
+import dev.loadsplitter.engine.config.Settings;
 import dev.loadsplitter.function.createtags.TagWork;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ public final class FunctionSettings {
     private FunctionSettings() {}
 
     public static List<Setting> all() {
-        List<Setting> all = new ArrayList<>(EngineSettings.SETTINGS);
+        List<Setting> all = new ArrayList<>(Settings.ALL);
         all.add(TagWork.PROCESSING_DELAY);
         return List.copyOf(all);
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.testing.CapturedOutput;
 import dev.loadsplitter.lambda.LoadSplitterHandler;
 import java.io.ByteArrayInputStream;

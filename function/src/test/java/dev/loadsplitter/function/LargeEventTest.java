@@ -3,14 +3,13 @@ package dev.loadsplitter.function;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loadsplitter.engine.Invocation;
-import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.internal.handler.EngineParts;
 import dev.loadsplitter.engine.internal.handler.EventRouter;
-import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.ledger.JobLedger;
 import dev.loadsplitter.engine.internal.queue.SendReport;
+import dev.loadsplitter.engine.internal.split.SplitPolicy;
 import dev.loadsplitter.engine.internal.split.Splitter;
-import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.function.createtags.CreateTagsTask;
 import dev.loadsplitter.function.createtags.CreateTagsTaskType;
@@ -37,7 +36,7 @@ class LargeEventTest {
         List<SubTask> queued = new CopyOnWriteArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
                 EventRouter<CreateTagsTask> handler = new EventRouter<>(new EngineParts<>(
-                        new CreateTagsTaskType(new TagWork(Duration.ZERO, Sleeper.system())),
+                        new CreateTagsTaskType(new TagWork(Duration.ZERO)),
                         EventJson.shared(),
                         new Splitter(SplitPolicy.defaultPolicy(), EventJson.shared()),
                         (subTasks, context) -> {

@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.loadsplitter.engine.config.Dispatch;
 import dev.loadsplitter.engine.config.DurationSetting;
-import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.Idempotency;
 import dev.loadsplitter.engine.internal.config.AwsClients;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.internal.config.EngineSettings;
+import dev.loadsplitter.engine.internal.config.Once;
 import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
 import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
+import dev.loadsplitter.engine.internal.queue.LambdaSqsEvents;
 import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.jobs.Jobs;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.aws.LocalAwsEndpoint;
 import dev.loadsplitter.local.container.EnvironmentBudget;
@@ -93,6 +96,8 @@ public final class LocalEnvironment implements AutoCloseable {
     private final String parkedUrl;
     private final Clock clock;
     private final Sleeper sleeper;
+    /** The CLI's view of the ledger, with a DynamoDB client of its own, built on first use. */
+    private final Once<Jobs> jobs = new Once<>(this::connectJobs);
 
     private LocalEnvironment(
             LocalSettings settings,
@@ -495,7 +500,7 @@ public final class LocalEnvironment implements AutoCloseable {
      * The function's job ledger, as the function keeps it in the local DynamoDB table, with the
      * function's own settings (IDEMPOTENCY_TTL, JOB_DEADLINE, tolerances): one setting for both.
      */
-    public Ledger records() {
+    private Ledger records() {
         EngineSettings function = EngineSettings.from(settings.environment());
         return new Ledger(
                 new DynamoDbLedgerTable(
@@ -512,6 +517,29 @@ public final class LocalEnvironment implements AutoCloseable {
                 clock,
                 LedgerSettings.of(function.idempotencyTtl(), function.jobDeadline(), function.tolerance()),
                 sleeper);
+    }
+
+    /**
+     * The function's jobs through engine's public jobs API, as {@code load-splitter jobs} reads them: the
+     * ledger {@link #records()} reads, signed as the runtime's own reads. Kept until {@link #stop}; never close it.
+     */
+    public Jobs jobs() {
+        return jobs.get();
+    }
+
+    private Jobs connectJobs() {
+        Map<String, String> environment = new HashMap<>(settings.environment());
+        environment.keySet().removeIf(name -> name.startsWith("AWS_"));
+        environment.putAll(Map.of(
+                "AWS_ENDPOINT_URL_DYNAMODB",
+                aws.url().toString(),
+                "AWS_REGION",
+                EmbeddedSqs.REGION,
+                "AWS_ACCESS_KEY_ID",
+                LocalAwsEndpoint.RUNTIME_KEY,
+                "AWS_SECRET_ACCESS_KEY",
+                "local"));
+        return Jobs.connect(settings.recordsTableName(), environment);
     }
 
     /**
@@ -549,7 +577,7 @@ public final class LocalEnvironment implements AutoCloseable {
         messages.addAll(sqs.receiveAll(queues.dlqUrl()));
         Ledger records = records();
         for (Message message : messages) {
-            Map<String, String> attributes = SubTaskAttribute.stringsOf(message.messageAttributes());
+            Map<String, String> attributes = LambdaSqsEvents.attributeStrings(message.messageAttributes());
             int items = SubTaskAttribute.ITEM_COUNT.intIn(attributes, 1);
             String part = SubTaskAttribute.taskIdOr(attributes, message.messageId());
             long queued = 0;
@@ -587,6 +615,9 @@ public final class LocalEnvironment implements AutoCloseable {
         } finally {
             if (selfInvoke != null) {
                 selfInvoke.close();
+            }
+            if (jobs.isDone()) {
+                jobs.get().close();
             }
             function.close();
             if (faultProxy != null) {

@@ -1,6 +1,6 @@
 package dev.loadsplitter.local;
 
-import dev.loadsplitter.engine.config.EngineSettings;
+import dev.loadsplitter.engine.internal.config.EngineSettings;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.Trigger;

@@ -2,8 +2,8 @@ package dev.loadsplitter.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loadsplitter.engine.config.LedgerTolerance;
-import dev.loadsplitter.engine.config.SplitPolicy;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.internal.split.SplitPolicy;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.ItemResult;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.JobRecord;

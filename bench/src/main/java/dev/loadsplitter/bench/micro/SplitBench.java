@@ -2,9 +2,9 @@ package dev.loadsplitter.bench.micro;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.bench.Events;
-import dev.loadsplitter.engine.config.SplitPolicy;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.internal.split.SplitPolicy;
 import dev.loadsplitter.engine.internal.split.Splitter;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.function.createtags.CreateTagsTask;

@@ -1,9 +1,9 @@
 package dev.loadsplitter.engine.jobs;
 
 import dev.loadsplitter.engine.config.DurationSetting;
-import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.LedgerTolerance;
 import dev.loadsplitter.engine.internal.config.AwsClients;
+import dev.loadsplitter.engine.internal.config.EngineSettings;
 import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
 import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.internal.ledger.LedgerSettings;

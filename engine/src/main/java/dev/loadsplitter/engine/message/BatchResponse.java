@@ -43,51 +43,51 @@ public record BatchResponse(List<String> failedMessageIds) {
      * @param answer the function's response, already parsed; {@code null} or a missing node for none
      * @param batch the message ids of the records in the batch
      */
-    public static Reading read(JsonNode answer, Collection<String> batch) {
+    public static Outcome read(JsonNode answer, Collection<String> batch) {
         if (answer == null || answer.isMissingNode() || answer.isNull()) {
-            return new Reading.Failed(Set.of());
+            return new Outcome.Failed(Set.of());
         }
         if (!answer.isObject()) {
-            return new Reading.BrokenContract("the response is not a JSON object", batch);
+            return new Outcome.BrokenContract("the response is not a JSON object", batch);
         }
         JsonNode failures = answer.get("batchItemFailures");
         if (failures == null || failures.isNull()) {
-            return new Reading.Failed(Set.of());
+            return new Outcome.Failed(Set.of());
         }
         if (!failures.isArray()) {
-            return new Reading.BrokenContract("batchItemFailures is not a list", batch);
+            return new Outcome.BrokenContract("batchItemFailures is not a list", batch);
         }
         Set<String> inBatch = Set.copyOf(batch);
         Set<String> failed = new LinkedHashSet<>();
         for (JsonNode failure : failures) {
             JsonNode id = failure.get("itemIdentifier");
             if (id == null || !id.isTextual() || id.asText().isEmpty()) {
-                return new Reading.BrokenContract("an item of batchItemFailures has no itemIdentifier", batch);
+                return new Outcome.BrokenContract("an item of batchItemFailures has no itemIdentifier", batch);
             }
             if (!inBatch.contains(id.asText())) {
-                return new Reading.BrokenContract(
+                return new Outcome.BrokenContract(
                         "batchItemFailures names '" + id.asText() + "', which is not in the batch", batch);
             }
             failed.add(id.asText());
         }
-        return new Reading.Failed(failed);
+        return new Outcome.Failed(failed);
     }
 
     /** What a function's answer to a batch means for its records. */
-    public sealed interface Reading {
+    public sealed interface Outcome {
 
         /** The records to keep on the queue: those that failed. */
         Set<String> failedMessageIds();
 
         /** The answer follows the contract: exactly these records failed. */
-        record Failed(Set<String> failedMessageIds) implements Reading {
+        record Failed(Set<String> failedMessageIds) implements Outcome {
             public Failed {
                 failedMessageIds = Set.copyOf(failedMessageIds);
             }
         }
 
         /** The answer breaks the contract, so Lambda fails the whole batch. */
-        record BrokenContract(String reason, Set<String> failedMessageIds) implements Reading {
+        record BrokenContract(String reason, Set<String> failedMessageIds) implements Outcome {
             public BrokenContract {
                 Objects.requireNonNull(reason, "reason");
                 failedMessageIds = Set.copyOf(failedMessageIds);

@@ -1,12 +1,9 @@
 package dev.loadsplitter.engine.message;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * The SQS message attributes every sub-task carries. Their names are a contract: the function
@@ -104,27 +101,6 @@ public enum SubTaskAttribute {
             }
         }
         return "String";
-    }
-
-    /** The string values of an SQS message's attributes, by name, as {@link #in} reads them. */
-    public static Map<String, String> stringsOf(Map<String, MessageAttributeValue> attributes) {
-        Map<String, String> strings = new HashMap<>();
-        attributes.forEach((name, value) -> {
-            if (value != null && value.stringValue() != null) {
-                strings.put(name, value.stringValue());
-            }
-        });
-        return strings;
-    }
-
-    /** This attribute's value on {@code message}, or {@code fallback}. */
-    public String of(Message message, String fallback) {
-        MessageAttributeValue value = message.messageAttributes().get(attributeName);
-        return value == null
-                        || value.stringValue() == null
-                        || value.stringValue().isBlank()
-                ? fallback
-                : value.stringValue();
     }
 
     /** This attribute's value among {@code attributes} (string values by name), when present and not blank. */

@@ -3,6 +3,7 @@ package dev.loadsplitter.engine.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.loadsplitter.engine.internal.config.EngineSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class SettingsTest {
                 "4"));
 
         assertThat(settings.queueUrl()).contains("http://q");
-        assertThat(settings.policy()).isEqualTo(new dev.loadsplitter.engine.config.SplitPolicy(25, 262_144, 3));
+        assertThat(settings.policy()).isEqualTo(new dev.loadsplitter.engine.internal.split.SplitPolicy(25, 262_144, 3));
         assertThat(settings.sender().concurrency()).isEqualTo(16);
         assertThat(settings.sender().maxAttempts()).isEqualTo(7);
         assertThat(settings.sender().maxBatchBytes()).isEqualTo(262_144);

@@ -3,7 +3,6 @@ package dev.loadsplitter.engine.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.json.EventJson;
 import org.junit.jupiter.api.Test;
 
 class JobIdsTest {

@@ -2,8 +2,8 @@ package dev.loadsplitter.engine.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadsplitter.engine.internal.queue.LambdaSqsEvents;
 import dev.loadsplitter.engine.message.BatchResponse;
-import dev.loadsplitter.engine.message.LambdaSqsEvents;
 import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

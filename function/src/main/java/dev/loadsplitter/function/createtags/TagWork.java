@@ -3,7 +3,6 @@ package dev.loadsplitter.function.createtags;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.loadsplitter.engine.config.DurationSetting;
 import dev.loadsplitter.engine.config.Setting;
-import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.task.WorkContext;
 import java.time.Duration;
 import java.util.Map;
@@ -25,18 +24,23 @@ public final class TagWork {
     private static final Logger log = LoggerFactory.getLogger(TagWork.class);
 
     private final Duration delay;
-    private final Sleeper sleeper;
+    private final Pause pause;
 
-    public TagWork(Duration delay, Sleeper sleeper) {
+    /** Work that pauses the calling thread for {@code delay} per tag. */
+    public TagWork(Duration delay) {
+        this(delay, Thread::sleep);
+    }
+
+    public TagWork(Duration delay, Pause pause) {
         this.delay = Objects.requireNonNull(delay, "delay");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.pause = Objects.requireNonNull(pause, "pause");
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay must not be negative, got " + delay);
         }
     }
 
     public static TagWork fromEnvironment(Map<String, String> environment) {
-        return new TagWork(DurationSetting.read(PROCESSING_DELAY, environment), Sleeper.system());
+        return new TagWork(DurationSetting.read(PROCESSING_DELAY, environment));
     }
 
     public Duration delay() {
@@ -47,7 +51,7 @@ public final class TagWork {
         String key = task.key(index);
         log.info("{}: processing tag key={} on {}", context.describe(), quoted(key), task.resourceIds());
         if (!delay.isZero()) {
-            sleeper.sleep(delay);
+            pause.pause(delay);
         }
         // "(item N)", N the tag's index in the event, lets the local runtime check the ledger against the work.
         log.info(
@@ -56,6 +60,12 @@ public final class TagWork {
                 quoted(key),
                 task.resourceIds(),
                 context.firstItem() + index);
+    }
+
+    /** How the work waits out its delay; injected so a test need not wait in real time. */
+    @FunctionalInterface
+    public interface Pause {
+        void pause(Duration delay) throws InterruptedException;
     }
 
     /** The key as a JSON string, quoted and escaped by Jackson, so odd characters cannot forge or break a log line. */

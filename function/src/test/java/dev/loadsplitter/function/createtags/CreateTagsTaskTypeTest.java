@@ -3,8 +3,7 @@ package dev.loadsplitter.function.createtags;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.json.EventJson;
-import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.task.Reading;
 import dev.loadsplitter.function.Events;
 import java.time.Duration;
@@ -15,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CreateTagsTaskTypeTest {
 
     private final ObjectMapper json = EventJson.create();
-    private final CreateTagsTaskType type = new CreateTagsTaskType(new TagWork(Duration.ZERO, Sleeper.system()));
+    private final CreateTagsTaskType type = new CreateTagsTaskType(new TagWork(Duration.ZERO));
 
     private Reading<CreateTagsTask> read(String event) throws Exception {
         return type.read(json.readTree(event));

@@ -2,9 +2,9 @@ package dev.loadsplitter.local.esm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.internal.queue.LambdaSqsEvents;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.BatchResponse;
-import dev.loadsplitter.engine.message.LambdaSqsEvents;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
@@ -425,9 +425,9 @@ public final class EventSourceMapping implements AutoCloseable {
                     batch.size());
             return allOf(batch);
         }
-        BatchResponse.Reading reading = BatchResponse.read(
+        BatchResponse.Outcome reading = BatchResponse.read(
                 answer, batch.stream().map(Message::messageId).toList());
-        if (reading instanceof BatchResponse.Reading.BrokenContract broken) {
+        if (reading instanceof BatchResponse.Outcome.BrokenContract broken) {
             log.warn(
                     "ESM: {}; treating the whole batch of {} as failed, as Lambda does", broken.reason(), batch.size());
         }

@@ -1,6 +1,6 @@
 package dev.loadsplitter.local.forecast;
 
-import dev.loadsplitter.engine.config.SplitPolicy;
+import dev.loadsplitter.engine.internal.split.SplitPolicy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,7 @@ public final class FanOutSimulation {
     /** An invocation under way, and when it ends. */
     private record Running(double end) {}
 
-    public Prediction predict(Dispatch dispatch) {
+    public Prediction predict(Delivery dispatch) {
         PriorityQueue<Arrival> arrivals = new PriorityQueue<>((a, b) -> Double.compare(a.at(), b.at()));
         PriorityQueue<Running> running = new PriorityQueue<>((a, b) -> Double.compare(a.end(), b.end()));
         ArrayDeque<Task> available = new ArrayDeque<>();
@@ -60,7 +60,7 @@ public final class FanOutSimulation {
         int peak = 0;
         double lastEnd = 0;
         double mappingCap = initialMappingCap(dispatch);
-        boolean mappingStarted = dispatch == Dispatch.SQS_PROVISIONED;
+        boolean mappingStarted = dispatch == Delivery.SQS_PROVISIONED;
 
         // The root: invoked once, directly (EventBridge's asynchronous invocation), at time 0.
         tokens--;
@@ -105,7 +105,7 @@ public final class FanOutSimulation {
                 } else {
                     idle--;
                 }
-                int batch = dispatch == Dispatch.INVOKE ? 1 : settings.batchSize();
+                int batch = dispatch == Delivery.INVOKE ? 1 : settings.batchSize();
                 List<Double> durations = new ArrayList<>();
                 for (int i = 0; i < batch && !available.isEmpty(); i++) {
                     Task task = available.poll();
@@ -113,7 +113,7 @@ public final class FanOutSimulation {
                     durations.add(work(task, start, arrivals, dispatch));
                     sqsSends += sends(task, dispatch);
                 }
-                if (dispatch != Dispatch.INVOKE) {
+                if (dispatch != Delivery.INVOKE) {
                     // One receive per up to 10 messages, one delete (batch) per invocation.
                     receivedMessages += durations.size();
                     deletes++;
@@ -126,7 +126,7 @@ public final class FanOutSimulation {
             }
             t += STEP_SECONDS;
         }
-        double pollerHours = dispatch == Dispatch.SQS_PROVISIONED ? settings.minimumPollers() * lastEnd / 3600 : 0;
+        double pollerHours = dispatch == Delivery.SQS_PROVISIONED ? settings.minimumPollers() * lastEnd / 3600 : 0;
         double gbPrice = assumptions.value(
                 settings.architecture().equals("arm64") ? Assumptions.GB_SECOND_ARM : Assumptions.GB_SECOND_X86);
         long sqs = sqsSends + (receivedMessages + 9) / 10 + deletes;
@@ -141,7 +141,7 @@ public final class FanOutSimulation {
      * Does a task that starts at {@code start}: a small one takes its items' work; a large one is
      * split, and its sub-tasks arrive one after another at the send rate. Returns how long it runs.
      */
-    private double work(Task task, double start, PriorityQueue<Arrival> arrivals, Dispatch dispatch) {
+    private double work(Task task, double start, PriorityQueue<Arrival> arrivals, Delivery dispatch) {
         if (task.items() <= settings.maxItemsPerTask()) {
             return task.items() * settings.secondsPerItem();
         }
@@ -155,8 +155,8 @@ public final class FanOutSimulation {
     }
 
     /** The SendMessageBatch calls a split makes: one per 10 sub-tasks; none on the invoke path. */
-    private long sends(Task task, Dispatch dispatch) {
-        if (dispatch == Dispatch.INVOKE || task.items() <= settings.maxItemsPerTask()) {
+    private long sends(Task task, Delivery dispatch) {
+        if (dispatch == Delivery.INVOKE || task.items() <= settings.maxItemsPerTask()) {
             return 0;
         }
         return (split(task).size() + 9) / 10;
@@ -187,7 +187,7 @@ public final class FanOutSimulation {
         return Math.max(longest, total / parallel);
     }
 
-    private double initialMappingCap(Dispatch dispatch) {
+    private double initialMappingCap(Delivery dispatch) {
         return switch (dispatch) {
             case SQS -> Math.min(maxMappingCap(dispatch), assumptions.value(Assumptions.STANDARD_INITIAL));
             case SQS_PROVISIONED ->
@@ -198,7 +198,7 @@ public final class FanOutSimulation {
         };
     }
 
-    private double maxMappingCap(Dispatch dispatch) {
+    private double maxMappingCap(Delivery dispatch) {
         return switch (dispatch) {
             case SQS -> {
                 double max = assumptions.value(Assumptions.STANDARD_MAX);
@@ -212,7 +212,7 @@ public final class FanOutSimulation {
         };
     }
 
-    private double rampPerSecond(Dispatch dispatch) {
+    private double rampPerSecond(Delivery dispatch) {
         return switch (dispatch) {
             case SQS -> assumptions.value(Assumptions.STANDARD_RAMP) / 60;
             case SQS_PROVISIONED -> assumptions.value(Assumptions.PROVISIONED_RAMP) / 60;

@@ -2,12 +2,12 @@ package dev.loadsplitter.local.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.internal.queue.SubTaskEnvelope;
 import dev.loadsplitter.engine.message.BatchResponse;
 import dev.loadsplitter.engine.message.DirectResponse;
 import dev.loadsplitter.engine.message.JobIds;
 import dev.loadsplitter.engine.message.SqsRecord;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
-import dev.loadsplitter.engine.message.SubTaskEnvelope;
 import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.container.InvocationResult;
 import java.time.Duration;

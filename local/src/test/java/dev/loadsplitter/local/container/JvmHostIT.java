@@ -78,7 +78,7 @@ class JvmHostIT {
                     .md5OfBody("x")
                     .build());
         }
-        return dev.loadsplitter.engine.message.LambdaSqsEvents.event(
+        return dev.loadsplitter.engine.internal.queue.LambdaSqsEvents.event(
                         messages, "arn:aws:sqs:us-east-1:000000000000:q", "us-east-1")
                 .toString();
     }

@@ -22,7 +22,7 @@ class FanOutSimulationTest {
     void theStandardMappingRampsFromFiveByThreeHundredAMinute() {
         // Capacity 5 + 5t invocations at time t: 1,000 tasks of 5 s need 5,000 invocation-seconds,
         // 5T + 2.5T^2 = 5000 gives T = 43.7 s, and the last task started then runs up to 5 s more.
-        Prediction sqs = new FanOutSimulation(settings(1_000, 5, 1_000, 1_000), IDEAL).predict(Dispatch.SQS);
+        Prediction sqs = new FanOutSimulation(settings(1_000, 5, 1_000, 1_000), IDEAL).predict(Delivery.SQS);
 
         assertThat(sqs.wallSeconds()).isBetween(43.7, 49.0);
         assertThat(sqs.invocations()).isEqualTo(1_001);
@@ -33,7 +33,7 @@ class FanOutSimulationTest {
     void directInvocationsGetAThousandEnvironmentsAtOnce() {
         // 10,000 tasks of 5 s, 1,000 at a time from the start: ten waves, 50 s. The root splits into 10
         // sub-tasks of 1,000 (the fan-out limit), each of which splits into 1,000: 1 + 10 + 10,000 invocations.
-        Prediction invoke = new FanOutSimulation(settings(10_000, 5, 1_000, 1_000), IDEAL).predict(Dispatch.INVOKE);
+        Prediction invoke = new FanOutSimulation(settings(10_000, 5, 1_000, 1_000), IDEAL).predict(Delivery.INVOKE);
 
         assertThat(invoke.wallSeconds()).isCloseTo(50.2, within(0.5));
         assertThat(invoke.peakConcurrency()).isEqualTo(1_000);
@@ -45,7 +45,7 @@ class FanOutSimulationTest {
     void beyondTheFirstThousandEnvironmentsComeAtAThousandPerTenSeconds() {
         // Scaling behavior page: 1,000 new environments per 10 s, refilled continuously. 3,000 tasks of 30 s with an
         // account limit of 5,000: 1,000 at once, the other 2,000 over the next 20 s; the last ends about 50 s in.
-        Prediction invoke = new FanOutSimulation(settings(3_000, 30, 1_000, 5_000), IDEAL).predict(Dispatch.INVOKE);
+        Prediction invoke = new FanOutSimulation(settings(3_000, 30, 1_000, 5_000), IDEAL).predict(Delivery.INVOKE);
 
         assertThat(invoke.peakConcurrency()).isEqualTo(3_000);
         assertThat(invoke.wallSeconds()).isCloseTo(50, within(1.0));
@@ -57,7 +57,7 @@ class FanOutSimulationTest {
         ForecastSettings provisioned =
                 new ForecastSettings(10_000, 5, 1024, "arm64", 0, 0, 1_000, 1, 10, 1, 1_000, 100, 200, true);
 
-        Prediction prediction = new FanOutSimulation(provisioned, IDEAL).predict(Dispatch.SQS_PROVISIONED);
+        Prediction prediction = new FanOutSimulation(provisioned, IDEAL).predict(Delivery.SQS_PROVISIONED);
 
         assertThat(prediction.wallSeconds()).isCloseTo(50.2, within(0.5));
         assertThat(prediction.peakConcurrency()).isEqualTo(1_000);
@@ -67,7 +67,7 @@ class FanOutSimulationTest {
     void theCostIsBilledDurationTimesMemoryAndTheRequests() {
         // 1,000 tasks of 1 s at 1 GB on arm64: 1,000 GB-s; 1,001 Lambda requests; SQS: 100 SendMessageBatch,
         // 1,000 receives of one message (a tenth of a call each: 100) and 1,000 deletes.
-        Prediction sqs = new FanOutSimulation(settings(1_000, 1, 1_000, 1_000), IDEAL).predict(Dispatch.SQS);
+        Prediction sqs = new FanOutSimulation(settings(1_000, 1, 1_000, 1_000), IDEAL).predict(Delivery.SQS);
 
         assertThat(sqs.gbSeconds()).isCloseTo(1_000, within(0.2));
         assertThat(sqs.sqsRequests()).isEqualTo(1_200);
@@ -79,7 +79,7 @@ class FanOutSimulationTest {
     void aColdStartIsPaidOncePerEnvironment() {
         Assumptions slowStart = IDEAL.with(Assumptions.COLD_START, 2);
 
-        Prediction invoke = new FanOutSimulation(settings(100, 1, 1_000, 1_000), slowStart).predict(Dispatch.INVOKE);
+        Prediction invoke = new FanOutSimulation(settings(100, 1, 1_000, 1_000), slowStart).predict(Delivery.INVOKE);
 
         assertThat(invoke.coldStarts()).isEqualTo(101);
         assertThat(invoke.gbSeconds()).isCloseTo(100 * 1 + 101 * 2, within(0.2));

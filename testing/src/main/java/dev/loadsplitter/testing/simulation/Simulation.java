@@ -10,7 +10,6 @@ import dev.loadsplitter.engine.internal.handler.EngineParts;
 import dev.loadsplitter.engine.internal.handler.EventRouter;
 import dev.loadsplitter.engine.internal.jobs.CompletionEvents;
 import dev.loadsplitter.engine.internal.jobs.JobCompletion;
-import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
 import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
@@ -20,6 +19,7 @@ import dev.loadsplitter.engine.internal.queue.SubTaskSender;
 import dev.loadsplitter.engine.internal.split.Splitter;
 import dev.loadsplitter.engine.internal.task.PerItemWork;
 import dev.loadsplitter.engine.message.BatchResponse;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.JobRecord;
 import dev.loadsplitter.engine.message.SqsRecord;
 import dev.loadsplitter.engine.message.SubTask;
@@ -441,7 +441,7 @@ public final class Simulation<T> {
             return;
         }
         List<String> ids = batch.stream().map(r -> r.message().id()).toList();
-        BatchResponse.Reading reading = BatchResponse.read(response, ids);
+        BatchResponse.Outcome reading = BatchResponse.read(response, ids);
         for (SimQueue.Received received : batch) {
             if (!reading.failedMessageIds().contains(received.message().id())) {
                 queue.delete(received);

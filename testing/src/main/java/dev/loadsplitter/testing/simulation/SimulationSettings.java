@@ -1,7 +1,7 @@
 package dev.loadsplitter.testing.simulation;
 
 import dev.loadsplitter.engine.config.LedgerTolerance;
-import dev.loadsplitter.engine.config.SplitPolicy;
+import dev.loadsplitter.engine.internal.split.SplitPolicy;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,7 +1,7 @@
 package dev.loadsplitter.testing.simulation;
 
 import dev.loadsplitter.engine.config.LedgerTolerance;
-import dev.loadsplitter.engine.config.SplitPolicy;
+import dev.loadsplitter.engine.internal.split.SplitPolicy;
 import dev.loadsplitter.engine.message.JobIds;
 import java.time.Duration;
 import java.util.HashSet;
@@ -136,7 +136,7 @@ class TortureTest {
 
     private static com.fasterxml.jackson.databind.JsonNode readTree(byte[] event) {
         try {
-            return dev.loadsplitter.engine.internal.json.EventJson.shared().readTree(event);
+            return dev.loadsplitter.engine.message.EventJson.shared().readTree(event);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

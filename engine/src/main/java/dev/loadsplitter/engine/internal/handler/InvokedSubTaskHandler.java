@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.internal.jobs.JobCompletion;
 import dev.loadsplitter.engine.internal.ledger.JobLedger;
+import dev.loadsplitter.engine.internal.queue.SubTaskEnvelope;
 import dev.loadsplitter.engine.message.DirectResponse;
 import dev.loadsplitter.engine.message.SqsRecord;
-import dev.loadsplitter.engine.message.SubTaskEnvelope;
 import dev.loadsplitter.engine.task.ItemNoun;
 
 /**

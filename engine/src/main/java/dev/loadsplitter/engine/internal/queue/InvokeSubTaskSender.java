@@ -3,7 +3,6 @@ package dev.loadsplitter.engine.internal.queue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadsplitter.engine.internal.concurrent.BoundedParallel;
 import dev.loadsplitter.engine.message.SubTask;
-import dev.loadsplitter.engine.message.SubTaskEnvelope;
 import dev.loadsplitter.engine.task.WorkContext;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.loadsplitter.engine.internal.queue;
 
-import dev.loadsplitter.engine.config.SenderSettings;
 import dev.loadsplitter.engine.internal.concurrent.BoundedParallel;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.SubTask;

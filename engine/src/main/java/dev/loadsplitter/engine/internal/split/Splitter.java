@@ -2,7 +2,6 @@ package dev.loadsplitter.engine.internal.split;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.config.SplitPolicy;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.message.SubTaskAttribute;

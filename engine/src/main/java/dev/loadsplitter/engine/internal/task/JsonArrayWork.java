@@ -3,7 +3,7 @@ package dev.loadsplitter.engine.internal.task;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.task.JsonArrayTaskType;
 import dev.loadsplitter.engine.task.JsonItemList;
 import dev.loadsplitter.engine.task.WorkContext;

@@ -9,15 +9,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadsplitter.engine.Invocation;
 import dev.loadsplitter.engine.config.LedgerTolerance;
-import dev.loadsplitter.engine.config.SplitPolicy;
-import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.ledger.JobLedger;
 import dev.loadsplitter.engine.internal.ledger.Ledger;
 import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
 import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
 import dev.loadsplitter.engine.internal.queue.SendReport;
 import dev.loadsplitter.engine.internal.queue.SubTaskSendException;
+import dev.loadsplitter.engine.internal.split.SplitPolicy;
 import dev.loadsplitter.engine.internal.split.Splitter;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.testing.CapturedOutput;
 import dev.loadsplitter.engine.testing.OrderTaskType;
@@ -230,8 +230,8 @@ class EventRouterTest {
         SubTask part = queued.getFirst();
         Ledger records = ledgerWithJob(part.lineage().jobId(), 4);
         EventRouter<?> idempotent = withRecords(records);
-        String envelope =
-                new String(dev.loadsplitter.engine.message.SubTaskEnvelope.write(part, json), StandardCharsets.UTF_8);
+        String envelope = new String(
+                dev.loadsplitter.engine.internal.queue.SubTaskEnvelope.write(part, json), StandardCharsets.UTF_8);
 
         JsonNode first = invoke(idempotent, envelope);
         JsonNode again = invoke(idempotent, envelope);
@@ -258,8 +258,8 @@ class EventRouterTest {
             }
         };
         EventRouter<?> router = withRecords(broken, records);
-        String envelope =
-                new String(dev.loadsplitter.engine.message.SubTaskEnvelope.write(part, json), StandardCharsets.UTF_8);
+        String envelope = new String(
+                dev.loadsplitter.engine.internal.queue.SubTaskEnvelope.write(part, json), StandardCharsets.UTF_8);
 
         // Lambda's three attempts at the invocation: only the last one counts the sub-task as dead-lettered.
         for (int attempt = 1; attempt <= 3; attempt++) {

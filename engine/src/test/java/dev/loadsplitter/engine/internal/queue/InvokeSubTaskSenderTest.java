@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SqsRecord;
 import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
-import dev.loadsplitter.engine.message.SubTaskEnvelope;
 import dev.loadsplitter.engine.task.WorkContext;
 import java.time.Clock;
 import java.util.List;

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.config.SenderSettings;
-import dev.loadsplitter.engine.config.SplitPolicy;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.internal.split.SplitPolicy;
 import dev.loadsplitter.engine.internal.split.Splitter;
 import dev.loadsplitter.engine.internal.time.Sleeper;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.task.JsonItemList;

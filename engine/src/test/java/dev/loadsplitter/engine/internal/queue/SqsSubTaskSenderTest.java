@@ -2,7 +2,6 @@ package dev.loadsplitter.engine.internal.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loadsplitter.engine.config.SenderSettings;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SubTask;

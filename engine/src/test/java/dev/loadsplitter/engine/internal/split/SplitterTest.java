@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.config.SplitPolicy;
-import dev.loadsplitter.engine.internal.json.EventJson;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.message.Lineage;
 import dev.loadsplitter.engine.message.SubTask;
 import dev.loadsplitter.engine.message.SubTaskAttribute;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loadsplitter.engine.internal.json.EventJson;
 import dev.loadsplitter.engine.internal.task.PerItemWork.Outcome;
+import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.engine.task.JsonArrayTaskType;
 import dev.loadsplitter.engine.task.JsonItemList;
 import dev.loadsplitter.engine.task.Reading;

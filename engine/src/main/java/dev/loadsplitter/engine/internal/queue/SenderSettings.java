@@ -1,4 +1,4 @@
-package dev.loadsplitter.engine.config;
+package dev.loadsplitter.engine.internal.queue;
 
 import java.time.Duration;
 import java.util.Objects;

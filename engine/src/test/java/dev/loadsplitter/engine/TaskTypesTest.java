@@ -1,9 +1,11 @@
-package dev.loadsplitter.engine.task;
+package dev.loadsplitter.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loadsplitter.engine.config.InvalidSettingException;
+import dev.loadsplitter.engine.task.JsonArrayTaskType;
+import dev.loadsplitter.engine.task.TaskType;
 import dev.loadsplitter.engine.testing.OrderTaskType;
 import java.net.URL;
 import java.net.URLClassLoader;

@@ -1,5 +1,13 @@
-package dev.loadsplitter.engine.config;
+package dev.loadsplitter.engine.internal.config;
 
+import dev.loadsplitter.engine.config.Dispatch;
+import dev.loadsplitter.engine.config.DurationSetting;
+import dev.loadsplitter.engine.config.Idempotency;
+import dev.loadsplitter.engine.config.InvalidSettingException;
+import dev.loadsplitter.engine.config.LedgerTolerance;
+import dev.loadsplitter.engine.config.Setting;
+import dev.loadsplitter.engine.internal.queue.SenderSettings;
+import dev.loadsplitter.engine.internal.split.SplitPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +15,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The engine's configuration, read once per container from the function's environment.
+ * The engine's configuration, read once per container from the function's environment. Internal: code outside
+ * the engine names the variables through {@link dev.loadsplitter.engine.config.Settings}.
  *
  * @param queueUrl the work queue's URL ({@code QUEUE_URL}), preferred over the name
  * @param queueName the work queue's name ({@code QUEUE_NAME}), looked up once when no URL is given

@@ -1,4 +1,4 @@
-package dev.loadsplitter.engine.internal.json;
+package dev.loadsplitter.engine.message;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;

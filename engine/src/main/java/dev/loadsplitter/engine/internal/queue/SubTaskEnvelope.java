@@ -1,8 +1,11 @@
-package dev.loadsplitter.engine.message;
+package dev.loadsplitter.engine.internal.queue;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loadsplitter.engine.message.SqsRecord;
+import dev.loadsplitter.engine.message.SubTask;
+import dev.loadsplitter.engine.message.SubTaskAttribute;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

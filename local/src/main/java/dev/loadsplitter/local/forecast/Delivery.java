@@ -1,7 +1,7 @@
 package dev.loadsplitter.local.forecast;
 
 /** How sub-tasks reach the function on AWS. */
-public enum Dispatch {
+public enum Delivery {
     /** Through the work queue and an SQS event source mapping in standard mode. */
     SQS("sqs"),
     /** The same, with the mapping in provisioned mode: dedicated pollers between a minimum and a maximum. */
@@ -11,7 +11,7 @@ public enum Dispatch {
 
     private final String key;
 
-    Dispatch(String key) {
+    Delivery(String key) {
         this.key = key;
     }
 

@@ -1,4 +1,4 @@
-package dev.loadsplitter.engine.config;
+package dev.loadsplitter.engine.internal.split;
 
 /**
  * When a task is too large to process in one invocation, and how to cut it.

@@ -1,7 +1,8 @@
-package dev.loadsplitter.engine.task;
+package dev.loadsplitter.engine;
 
-import dev.loadsplitter.engine.config.EngineSettings;
 import dev.loadsplitter.engine.config.InvalidSettingException;
+import dev.loadsplitter.engine.config.Settings;
+import dev.loadsplitter.engine.task.TaskType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
@@ -31,8 +32,8 @@ public final class TaskTypes {
      * @throws TaskTypeNotFoundException naming the class and what was expected, when none can be built
      */
     public static TaskType<?> find(Map<String, String> environment, ClassLoader loader) {
-        Class<?> type = EngineSettings.TASK_TYPE.isSetIn(environment)
-                ? named(EngineSettings.TASK_TYPE.read(environment), loader)
+        Class<?> type = Settings.TASK_TYPE.isSetIn(environment)
+                ? named(Settings.TASK_TYPE.read(environment), loader)
                 : listed(loader);
         return build(type, environment);
     }
@@ -42,7 +43,7 @@ public final class TaskTypes {
             return Class.forName(className, false, loader);
         } catch (ClassNotFoundException e) {
             throw new InvalidSettingException(
-                    EngineSettings.TASK_TYPE,
+                    Settings.TASK_TYPE,
                     className,
                     "no class of that name is in the function's jar; name a class that implements "
                             + TaskType.class.getName());

@@ -1,9 +1,11 @@
-package dev.loadsplitter.engine.message;
+package dev.loadsplitter.engine.internal.queue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadsplitter.engine.message.SqsRecord;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -14,7 +16,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * Writes the event Lambda hands a function for a batch of SQS messages; {@link SqsRecord} reads
  * one of its records back. Lambda writes message attributes in lowerCamel ({@code stringValue},
  * {@code dataType}), not the SDK's form, and passes the {@link #SYSTEM_ATTRIBUTES} the message
- * has. The local runtime's event source mapping and the tests build their events here.
+ * has. The local runtime's event source mapping and the tests build their events here, from the SDK's
+ * messages, which is why this is internal: no SDK type in engine's public API.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
 public final class LambdaSqsEvents {
@@ -35,6 +38,17 @@ public final class LambdaSqsEvents {
             MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID);
 
     private LambdaSqsEvents() {}
+
+    /** The string values of an SQS message's attributes, by name, as {@code SubTaskAttribute.in} reads them. */
+    public static Map<String, String> attributeStrings(Map<String, MessageAttributeValue> attributes) {
+        Map<String, String> strings = new HashMap<>();
+        attributes.forEach((name, value) -> {
+            if (value != null && value.stringValue() != null) {
+                strings.put(name, value.stringValue());
+            }
+        });
+        return strings;
+    }
 
     public static ObjectNode event(List<Message> messages, String queueArn, String region) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;

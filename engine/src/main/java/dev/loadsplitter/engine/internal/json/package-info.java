@@ -1,2 +1,0 @@
-/** Implementation of the engine; not an API, and may change in any release. */
-package dev.loadsplitter.engine.internal.json;
