@@ -253,6 +253,7 @@ final class RunCommand implements Callable<Integer> {
                                     + settings.functionJar().toAbsolutePath().normalize()),
                     environment.async().failedEvents(),
                     environment.failedEventsUrl(),
+                    environment.sqs().depth(environment.failedEventsUrl()).total(),
                     environment.parkedUrl(),
                     settings.maxReceiveCount(),
                     publishes));

@@ -269,7 +269,8 @@ public final class EmbeddedSqs implements AutoCloseable {
         }
     }
 
-    private String arnOf(String queueUrl) {
+    /** The ARN of the queue at {@code queueUrl}, as SQS reports it. */
+    public String arnOf(String queueUrl) {
         return client.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes()
                 .get(QueueAttributeName.QUEUE_ARN);
