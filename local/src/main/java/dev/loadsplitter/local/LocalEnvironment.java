@@ -176,7 +176,9 @@ public final class LocalEnvironment implements AutoCloseable {
             EmbeddedSqs.QueuePair queues = sqs.createQueues(
                     settings.queueName(), settings.dlqName(), settings.maxReceiveCount(), settings.visibilityTimeout());
             String parkedUrl = sqs.createQueue(settings.parkedName());
-            String failedEventsUrl = sqs.createQueue(settings.failedEventsName());
+            // It invokes the function too (its mapping below): the same visibility timeout as the work queue and the
+            // DLQ.
+            String failedEventsUrl = sqs.createQueue(settings.failedEventsName(), settings.visibilityTimeout());
             if (settings.dataDirectory().isPresent()) {
                 int dropped = sqs.dropDeadLetteredCopies(queues, parkedFrom(sqs, parkedUrl));
                 if (dropped > 0) {

@@ -83,6 +83,12 @@ final class FailedEventHandler<T> {
             }
             InvocationRecord failed = read.get();
             JsonNode payload = failed.requestPayload();
+            if (SweepHandler.isSweep(payload)) {
+                log.info(
+                        "messageId={}: a sweep that failed every attempt; acknowledged, the schedule's next tick sweeps",
+                        record.messageId());
+                return "a failed sweep; the next tick sweeps";
+            }
             if (SubTaskEnvelope.isEnvelope(payload)) {
                 SqsRecord subTask =
                         SubTaskEnvelope.read(payload, record.messageId()).orElseThrow();

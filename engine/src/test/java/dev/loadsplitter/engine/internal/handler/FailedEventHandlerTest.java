@@ -183,12 +183,18 @@ class FailedEventHandlerTest {
         String invalid = "{\"order\":{\"lines\":\"none\"}}";
 
         JsonNode response = invoke(
-                router, failedEventsBatch("{\"not\":\"an invocation record\"}", invocationRecord(invalid)), "req-c");
+                router,
+                failedEventsBatch(
+                        "{\"not\":\"an invocation record\"}",
+                        invocationRecord(invalid),
+                        invocationRecord("{\"loadSplitterSweep\":{}}")),
+                "req-c");
 
         assertThat(response.get("batchItemFailures")).isEmpty();
         assertThat(parked)
                 .extracting(record -> record.body().orElseThrow())
-                .as("the stranger as it came; the invalid event itself, so a redrive runs it as what it is")
+                .as("the stranger as it came; the invalid event itself, so a redrive runs it as what it is; a failed "
+                        + "sweep is dropped, as the next tick sweeps")
                 .containsExactlyInAnyOrder("{\"not\":\"an invocation record\"}", invalid);
         assertThat(queued).isEmpty();
     }
