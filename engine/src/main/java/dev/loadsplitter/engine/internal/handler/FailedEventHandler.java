@@ -37,8 +37,8 @@ import org.slf4j.MDC;
  * <p>A record that can never run (not an invocation record, or an event the task type rejects) is
  * parked as the dead-letter queue's consumer parks one, not failed: failing it would bring it back
  * every visibility timeout until the queue's retention ends. A split that fails again (a send that
- * failed, its root claim held by a live invocation) fails its record, which comes back; the job's
- * deadline bounds that, since a stopped job's root is skipped and acknowledged.
+ * failed, its root claim held by a live invocation) fails its record, which comes back, up to
+ * MAX_RECEIVE_COUNT receives; then its event is parked (the queue has no redrive policy to bound it).
  */
 final class FailedEventHandler<T> {
 
@@ -83,6 +83,19 @@ final class FailedEventHandler<T> {
             }
             InvocationRecord failed = read.get();
             JsonNode payload = failed.requestPayload();
+            if (record.receiveCount() > deadLetters.maxReceiveCount()) {
+                // The failed-events queue has no redrive policy of its own: without a bound, an event that fails
+                // before it even opens its job (so no deadline stops it) would run every visibility timeout until
+                // the queue's retention ends.
+                log.warn(
+                        "messageId={}: a failed event that failed again on {} receives (MAX_RECEIVE_COUNT {}); parked for "
+                                + "'load-splitter dlq redrive', its job's open items wait for that or its deadline",
+                        record.messageId(),
+                        record.receiveCount() - 1,
+                        deadLetters.maxReceiveCount());
+                park(record, payload);
+                return "failed on every receive; parked";
+            }
             if (SweepHandler.isSweep(payload)) {
                 log.info(
                         "messageId={}: a sweep that failed every attempt; acknowledged, the schedule's next tick sweeps",

@@ -92,6 +92,10 @@ class FailedEventHandlerTest {
 
     /** A batch of the failed-events queue: one record per body, as the mapping delivers them. */
     private String failedEventsBatch(String... bodies) {
+        return failedEventsBatch(1, bodies);
+    }
+
+    private String failedEventsBatch(int receiveCount, String... bodies) {
         ObjectNode event = json.createObjectNode();
         var records = event.putArray("Records");
         for (int i = 0; i < bodies.length; i++) {
@@ -100,7 +104,7 @@ class FailedEventHandlerTest {
                     .put("body", bodies[i])
                     .put("eventSource", "aws:sqs")
                     .put("eventSourceARN", FAILED_EVENTS_ARN);
-            record.putObject("attributes").put("ApproximateReceiveCount", "1");
+            record.putObject("attributes").put("ApproximateReceiveCount", Integer.toString(receiveCount));
         }
         return event.toString();
     }
@@ -236,5 +240,20 @@ class FailedEventHandlerTest {
                 .doesNotHaveDuplicates()
                 .hasSize(25);
         assertThat(job(order).deadLettered()).isZero();
+    }
+
+    @Test
+    void aFailedEventFailingOnEveryReceiveIsParkedAfterMaxReceiveCount() throws Exception {
+        EventRouter<?> router = router(new OrderTaskType());
+        String order = OrderTaskType.orderJson("o-5", 25);
+
+        JsonNode response = invoke(router, failedEventsBatch(6, invocationRecord(order)), "req-consumer");
+
+        assertThat(response.get("batchItemFailures")).isEmpty();
+        assertThat(parked)
+                .singleElement()
+                .satisfies(record ->
+                        assertThat(json.readTree(record.body().orElseThrow())).isEqualTo(json.readTree(order)));
+        assertThat(queued).as("not run again").isEmpty();
     }
 }
