@@ -78,6 +78,11 @@ class ExitCodesIT {
                 "10ms",
                 "--max-receive-count",
                 "1",
+                // A failed part is dead-lettered once its visibility timeout ends: keep that short.
+                "--function-timeout",
+                "3s",
+                "--visibility-timeout",
+                "3s",
                 "--json",
                 FIVE_TAGS);
 
