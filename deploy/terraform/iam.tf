@@ -32,7 +32,7 @@ data "aws_iam_policy_document" "function" {
     sid       = "ReceiveSubTasks"
     effect    = "Allow"
     actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
-    resources = [aws_sqs_queue.work.arn, aws_sqs_queue.dlq.arn]
+    resources = [aws_sqs_queue.work.arn, aws_sqs_queue.dlq.arn, aws_sqs_queue.failed_events.arn]
   }
 
   # Dead-lettered sub-tasks, once counted into their jobs, are parked for redrive.

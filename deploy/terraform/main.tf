@@ -103,12 +103,16 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
   })
 }
 
-# Where an EventBridge event lands when every asynchronous attempt failed (the on-failure destination).
+# Where an EventBridge event lands when every asynchronous attempt failed (the on-failure destination); its own
+# mapping hands the records back to the function, which finishes what the attempts left.
 resource "aws_sqs_queue" "failed_events" {
   name                      = "${var.prefix}-failed-events"
   message_retention_seconds = 1209600
   max_message_size          = local.queue_max_message_size
   sqs_managed_sse_enabled   = true
+  # It invokes the function too (its records' events run again): the same visibility timeout as any queue with an
+  # event source mapping; Lambda refuses a mapping whose queue's is below the function timeout.
+  visibility_timeout_seconds = local.visibility_timeout_seconds
 }
 
 # Every queue refuses requests that do not use TLS.
@@ -222,6 +226,9 @@ locals {
     # The DLQ's records are counted into their jobs as dead-lettered, then parked (the mapping below).
     DEAD_LETTER_QUEUE_ARN = aws_sqs_queue.dlq.arn
     PARKED_QUEUE_URL      = aws_sqs_queue.parked.url
+    # The failed-events queue's invocation records run again, finishing a split whose every attempt failed (the
+    # third mapping below).
+    FAILED_EVENTS_QUEUE_ARN = aws_sqs_queue.failed_events.arn
   }
 
   # Set only when given: unset, a job tolerates any number of dead-lettered items, as before tolerances.
@@ -368,6 +375,24 @@ resource "aws_lambda_event_source_mapping" "work" {
 # parks it, so every job closes and nothing is lost.
 resource "aws_lambda_event_source_mapping" "dead_letters" {
   event_source_arn        = aws_sqs_queue.dlq.arn
+  function_name           = local.invoke_target_arn
+  batch_size              = 10
+  function_response_types = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = 2
+  }
+
+  depends_on = [aws_iam_role_policy.function]
+}
+
+# The failed-events queue invokes the function too: each record is Lambda's invocation record of an event that
+# failed every asynchronous attempt, whose event the function runs again (FAILED_EVENTS_QUEUE_ARN), so a split those
+# attempts left part-way is finished instead of timing out at its job's deadline. A record that can never run is
+# parked; one whose split fails again comes back after the visibility timeout, until its job's deadline stops it.
+# https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+resource "aws_lambda_event_source_mapping" "failed_events" {
+  event_source_arn        = aws_sqs_queue.failed_events.arn
   function_name           = local.invoke_target_arn
   batch_size              = 10
   function_response_types = ["ReportBatchItemFailures"]

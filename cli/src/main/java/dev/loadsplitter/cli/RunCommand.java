@@ -254,6 +254,7 @@ final class RunCommand implements Callable<Integer> {
                                     + settings.functionJar().toAbsolutePath().normalize()),
                     environment.async().failedEvents(),
                     environment.failedEventsUrl(),
+                    environment.sqs().depth(environment.failedEventsUrl()).total(),
                     environment.parkedUrl(),
                     settings.maxReceiveCount(),
                     publishes));
@@ -344,7 +345,8 @@ final class RunCommand implements Callable<Integer> {
                     && !closed
                     && !deadlineBeforeEnd
                     && !environment.async().failedEvents().isEmpty()) {
-                // The event failed every attempt: only a redrive or the deadline's sweep will close the job.
+                // The event failed every attempt and nothing is left running (the failed-events queue's consumer, when
+                // it has one, is done with it too): only a redrive or the deadline's sweep will close the job.
                 return;
             }
             Thread.sleep(50);

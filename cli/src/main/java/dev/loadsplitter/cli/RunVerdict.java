@@ -35,6 +35,8 @@ record RunVerdict(int exitCode, String line) {
      * @param waiting what was left when it stopped, for a run that did not drain
      * @param failedEvents the events that failed every asynchronous attempt
      * @param failedEventsQueue where those went
+     * @param failedEventsWaiting the records still in that queue when the run stopped: none once its consumer
+     *     (our handler, FAILED_EVENTS_QUEUE_ARN) ran them again
      * @param publishes whether the function puts a completion event on a bus (EVENT_BUS_NAME set)
      */
     record Facts(
@@ -46,6 +48,7 @@ record RunVerdict(int exitCode, String line) {
             Optional<String> initError,
             List<AsyncInvoker.FailedEvent> failedEvents,
             String failedEventsQueue,
+            int failedEventsWaiting,
             String dlq,
             int maxReceiveCount,
             boolean publishes) {}
@@ -144,7 +147,9 @@ record RunVerdict(int exitCode, String line) {
                             job.jobId()));
         }
         RunSummary summary = facts.summary();
-        String crossCheck = view.reconciled(summary) ? "" : crossCheck(view, job);
+        String crossCheck = join(
+                view.reconciled(summary) ? "" : crossCheck(view, job),
+                job.status() == dev.loadsplitter.engine.message.JobStatus.COMPLETED ? "" : failedEventNote(facts));
         return switch (job.status()) {
             case COMPLETED -> processedDespite(facts, crossCheck);
             case COMPLETED_WITH_FAILURES ->
@@ -229,14 +234,23 @@ record RunVerdict(int exitCode, String line) {
         if (!facts.failedEvents().isEmpty()) {
             // Each attempt queued what it reached before it failed, and together they did it all.
             AsyncInvoker.FailedEvent first = facts.failedEvents().getFirst();
-            line = String.format(
-                    Locale.ROOT,
-                    "load-splitter: every item was processed, "
-                            + "though the event's own invocation failed all %d attempts (last error: %s) and its record "
-                            + "is in %s; redriving it would find nothing left to do.",
-                    first.attempts(),
-                    first.lastError(),
-                    facts.failedEventsQueue());
+            line = facts.failedEventsWaiting() == 0
+                    ? String.format(
+                            Locale.ROOT,
+                            "load-splitter: every item was processed, "
+                                    + "though the event's own invocation failed all %d attempts (last error: %s); the "
+                                    + "consumer of %s ran it again and finished what its attempts left.",
+                            first.attempts(),
+                            first.lastError(),
+                            facts.failedEventsQueue())
+                    : String.format(
+                            Locale.ROOT,
+                            "load-splitter: every item was processed, "
+                                    + "though the event's own invocation failed all %d attempts (last error: %s) and its "
+                                    + "record is in %s; redriving it would find nothing left to do.",
+                            first.attempts(),
+                            first.lastError(),
+                            facts.failedEventsQueue());
         } else if (summary.deadLettered() > 0) {
             line = String.format(
                     Locale.ROOT,
@@ -258,6 +272,27 @@ record RunVerdict(int exitCode, String line) {
 
     private static RunVerdict failed(String what, String crossCheck) {
         return new RunVerdict(ExitCodes.ITEMS_FAILED, join("load-splitter: run finished, but " + what, crossCheck));
+    }
+
+    /**
+     * For a job that closed otherwise than COMPLETED: its event's own failures, when it had any, and
+     * whether the failed-events queue's consumer ran it again or it still waits there.
+     */
+    private static String failedEventNote(Facts facts) {
+        if (facts.failedEvents().isEmpty()) {
+            return "";
+        }
+        AsyncInvoker.FailedEvent first = facts.failedEvents().getFirst();
+        return String.format(
+                Locale.ROOT,
+                "load-splitter: the event failed all %d attempts and was sent to %s (last error: %s); %s",
+                first.attempts(),
+                facts.failedEventsQueue(),
+                first.lastError(),
+                facts.failedEventsWaiting() == 0
+                        ? "its consumer ran it again, and the job closed as above."
+                        : "it is still there: look with 'load-splitter dlq list --queue-url "
+                                + facts.failedEventsQueue() + "' and retry with 'dlq redrive'.");
     }
 
     private static RunVerdict failedEvent(Facts facts, String more) {

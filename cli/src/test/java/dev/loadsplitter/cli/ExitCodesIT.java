@@ -66,14 +66,33 @@ class ExitCodesIT {
 
     @Test
     void anEventThatFailsEveryAttemptGoesToTheFailedEventsQueueAndIsFour() throws Exception {
-        RunCommandIT.Result result =
-                cli("run", "--delay", "0", "--fail-rate", "1", "--async-retry-pause", "10ms", "--json", FIVE_TAGS);
+        // The failed-events queue's consumer, which faults leave alone, runs the event again; every part it queues
+        // fails too (--fail-rate 1) and is dead-lettered at its one receive, so the job fails.
+        RunCommandIT.Result result = cli(
+                "run",
+                "--delay",
+                "0",
+                "--fail-rate",
+                "1",
+                "--async-retry-pause",
+                "10ms",
+                "--max-receive-count",
+                "1",
+                // A failed part is dead-lettered once its visibility timeout ends: keep that short.
+                "--function-timeout",
+                "3s",
+                "--visibility-timeout",
+                "3s",
+                "--json",
+                FIVE_TAGS);
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.ITEMS_FAILED);
         assertThat(json.readTree(result.out()).get("failedEvents").asInt()).isEqualTo(1);
         assertThat(result.err())
                 .contains("the event failed all 3 attempts and was sent to http://127.0.0.1:")
-                .contains("/load-splitter-failed-events (last error: {\"errorMessage\":\"injected failure");
+                .contains("/load-splitter-failed-events (last error: {\"errorMessage\":\"injected failure")
+                .contains("its consumer ran it again");
+        assertThat(json.readTree(result.out()).get("jobStatus").asText()).isEqualTo("FAILED");
     }
 
     @Test

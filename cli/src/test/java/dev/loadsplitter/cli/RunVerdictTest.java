@@ -71,6 +71,16 @@ class RunVerdictTest {
             RunSummary summary,
             JobView job,
             List<AsyncInvoker.FailedEvent> failedEvents) {
+        return verdict(drained, waiting, summary, job, failedEvents, failedEvents.size());
+    }
+
+    private static RunVerdict verdict(
+            boolean drained,
+            RunVerdict.Waiting waiting,
+            RunSummary summary,
+            JobView job,
+            List<AsyncInvoker.FailedEvent> failedEvents,
+            int failedEventsWaiting) {
         return RunVerdict.of(new RunVerdict.Facts(
                 drained,
                 waiting,
@@ -80,6 +90,7 @@ class RunVerdictTest {
                 Optional.empty(),
                 failedEvents,
                 FAILED_EVENTS,
+                failedEventsWaiting,
                 "load-splitter-dlq",
                 3,
                 true));
@@ -248,6 +259,39 @@ class RunVerdictTest {
         assertThat(verdict.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(verdict.line())
                 .contains("every item was processed", "failed all 3 attempts", FAILED_EVENTS, "nothing left to do");
+    }
+
+    @Test
+    void aFailedEventItsConsumerFinishedIsExitZeroAndSaysSo() {
+        RunVerdict verdict = verdict(
+                true,
+                DRAINED,
+                summary(100, 100, 0, 0),
+                ledgerJob(record(100, 100, 0, 0, JobStatus.COMPLETED, CloseReason.ALL_PROCESSED)),
+                List.of(timedOut()),
+                0);
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(verdict.line())
+                .contains(
+                        "failed all 3 attempts", "the consumer of " + FAILED_EVENTS, "finished what its attempts left")
+                .doesNotContain("redrive");
+    }
+
+    @Test
+    void aJobThatFailedAfterItsFailedEventWasRunAgainIsExitFourAndSaysBoth() {
+        RunVerdict verdict = verdict(
+                true,
+                DRAINED,
+                summary(5, 0, 5, 5),
+                ledgerJob(record(5, 0, 5, 0, JobStatus.FAILED, CloseReason.ALL_DEAD_LETTERED)),
+                List.of(timedOut()),
+                0);
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.ITEMS_FAILED);
+        assertThat(verdict.line())
+                .contains("every one of its 5 items was dead-lettered", "the event failed all 3 attempts")
+                .contains("its consumer ran it again");
     }
 
     @Test

@@ -204,8 +204,11 @@ class TerraformChecksIT {
                         "${aws_sqs_queue.failed_events.arn}");
         for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")) {
             assertThat(grants.get(action))
-                    .as(action + ": the work queue's and the DLQ's mappings")
-                    .containsExactlyInAnyOrder("${aws_sqs_queue.work.arn}", "${aws_sqs_queue.dlq.arn}");
+                    .as(action + ": the work queue's, the DLQ's and the failed-events queue's mappings")
+                    .containsExactlyInAnyOrder(
+                            "${aws_sqs_queue.work.arn}",
+                            "${aws_sqs_queue.dlq.arn}",
+                            "${aws_sqs_queue.failed_events.arn}");
         }
         assertThat(grants.get("sqs:GetQueueUrl")).containsExactly("${aws_sqs_queue.work.arn}");
         for (String action : List.of("logs:CreateLogStream", "logs:PutLogEvents")) {
@@ -861,6 +864,28 @@ class TerraformChecksIT {
                         .path("destination")
                         .asText())
                 .isEqualTo("${aws_sqs_queue.failed_events.arn}");
+    }
+
+    @Test
+    void theFailedEventsQueueInvokesTheFunctionWhichKnowsItByItsArn() {
+        JsonNode mapping = terraform.block("resource", "aws_lambda_event_source_mapping", "failed_events");
+        assertThat(mapping.path("event_source_arn").asText()).isEqualTo("${aws_sqs_queue.failed_events.arn}");
+        assertThat(mapping.path("function_name").asText()).isEqualTo("${local.invoke_target_arn}");
+        assertThat(mapping.path("batch_size").asText()).isEqualTo("10");
+        assertThat(mapping.path("function_response_types").get(0).asText()).isEqualTo("ReportBatchItemFailures");
+        assertThat(mapping.path("scaling_config")
+                        .get(0)
+                        .path("maximum_concurrency")
+                        .asText())
+                .isEqualTo("2");
+        assertThat(environment().get("FAILED_EVENTS_QUEUE_ARN")).isEqualTo("${aws_sqs_queue.failed_events.arn}");
+        assertThat(terraform
+                        .block("resource", "aws_sqs_queue", "failed_events")
+                        .path("visibility_timeout_seconds")
+                        .asText())
+                .as("a queue with a mapping: its visibility timeout is the work queue's")
+                .isEqualTo("${local.visibility_timeout_seconds}");
+        assertThat(environment()).containsKey("PARKED_QUEUE_URL");
     }
 
     @Test

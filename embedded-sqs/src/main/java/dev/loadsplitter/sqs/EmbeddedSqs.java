@@ -249,6 +249,22 @@ public final class EmbeddedSqs implements AutoCloseable {
                         Long.toString(Duration.ofDays(14).toSeconds())));
     }
 
+    /**
+     * Creates a plain queue that keeps messages 14 days and invokes a function through a mapping, so
+     * its visibility timeout is the work queue's, or returns it when it exists.
+     *
+     * @return its URL
+     */
+    public String createQueue(String name, Duration visibilityTimeout) {
+        return createOrUpdate(
+                name,
+                Map.of(
+                        QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+                        Long.toString(Duration.ofDays(14).toSeconds()),
+                        QueueAttributeName.VISIBILITY_TIMEOUT,
+                        Long.toString(visibilityTimeout.toSeconds())));
+    }
+
     /** The URL of queue {@code name} on this server. */
     public String queueUrl(String name) {
         return client.getQueueUrl(request -> request.queueName(name)).queueUrl();
@@ -269,7 +285,8 @@ public final class EmbeddedSqs implements AutoCloseable {
         }
     }
 
-    private String arnOf(String queueUrl) {
+    /** The ARN of the queue at {@code queueUrl}, as SQS reports it. */
+    public String arnOf(String queueUrl) {
         return client.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes()
                 .get(QueueAttributeName.QUEUE_ARN);

@@ -27,12 +27,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A 100,000-tag event: large but legal. With the default fan-out limit of 1,000 it is split into
- * 1,000 sub-tasks of 100 tags, each split again by its consumer, every tag once.
+ * 100 sub-tasks of 1,000 tags (as few as keep the tree two levels deep), each split again by its
+ * consumer into 1,000 one-tag sub-tasks, every tag once.
  */
 class LargeEventTest {
 
     @Test
-    void aHundredThousandTagsAreSplitIntoAThousandSubTasksOfAHundred() throws Exception {
+    void aHundredThousandTagsAreSplitIntoAHundredSubTasksOfAThousand() throws Exception {
         List<SubTask> queued = new CopyOnWriteArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
                 EventRouter<CreateTagsTask> handler = new EventRouter<>(new EngineParts<>(
@@ -54,14 +55,14 @@ class LargeEventTest {
 
             assertThat(new String(response, StandardCharsets.UTF_8))
                     .isEqualTo(
-                            "{\"statusCode\":202,\"count\":100000,\"body\":\"split '100000' tags into '1000' queued messages\"}");
+                            "{\"statusCode\":202,\"count\":100000,\"body\":\"split '100000' tags into '100' queued messages\"}");
         }
         assertThat(queued)
-                .hasSize(1_000)
-                .allSatisfy(subTask -> assertThat(subTask.itemCount()).isEqualTo(100));
+                .hasSize(100)
+                .allSatisfy(subTask -> assertThat(subTask.itemCount()).isEqualTo(1_000));
         Set<String> parts = new HashSet<>();
         queued.forEach(subTask -> parts.add(subTask.lineage().partId()));
-        assertThat(parts).hasSize(1_000).contains("1", "500", "1000");
-        assertThat(queued.getLast().body()).contains("\"key\":\"tag-100000\"").contains("\"key\":\"tag-99901\"");
+        assertThat(parts).hasSize(100).contains("1", "50", "100");
+        assertThat(queued.getLast().body()).contains("\"key\":\"tag-100000\"").contains("\"key\":\"tag-99001\"");
     }
 }

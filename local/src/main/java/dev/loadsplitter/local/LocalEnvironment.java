@@ -76,7 +76,8 @@ public final class LocalEnvironment implements AutoCloseable {
             "AWS_ENDPOINT_URL_LAMBDA",
             EngineSettings.INVOKE_MAX_ATTEMPTS.name(),
             EngineSettings.DEAD_LETTER_QUEUE_ARN.name(),
-            EngineSettings.PARKED_QUEUE_URL.name());
+            EngineSettings.PARKED_QUEUE_URL.name(),
+            EngineSettings.FAILED_EVENTS_QUEUE_ARN.name());
 
     private final LocalSettings settings;
     private final EmbeddedSqs sqs;
@@ -87,6 +88,7 @@ public final class LocalEnvironment implements AutoCloseable {
     private final String functionArn;
     private final SqsFaultProxy faultProxy;
     private final EventSourceMapping deadLetterMapping;
+    private final EventSourceMapping failedEventsMapping;
     private final LocalAwsEndpoint aws;
     /** The Lambda endpoint the function invokes itself through with DISPATCH=invoke; null otherwise. */
     private volatile LambdaApiServer selfInvoke;
@@ -106,6 +108,7 @@ public final class LocalEnvironment implements AutoCloseable {
             FunctionRuntime function,
             EventSourceMapping mapping,
             EventSourceMapping deadLetterMapping,
+            EventSourceMapping failedEventsMapping,
             AsyncInvoker async,
             String functionArn,
             SqsFaultProxy faultProxy,
@@ -116,6 +119,7 @@ public final class LocalEnvironment implements AutoCloseable {
         this.clock = clock;
         this.sleeper = sleeper;
         this.deadLetterMapping = deadLetterMapping;
+        this.failedEventsMapping = failedEventsMapping;
         this.aws = aws;
         this.parkedUrl = parkedUrl;
         this.settings = settings;
@@ -177,6 +181,9 @@ public final class LocalEnvironment implements AutoCloseable {
             EmbeddedSqs.QueuePair queues = sqs.createQueues(
                     settings.queueName(), settings.dlqName(), settings.maxReceiveCount(), settings.visibilityTimeout());
             String parkedUrl = sqs.createQueue(settings.parkedName());
+            // It invokes the function too (its mapping below): the same visibility timeout as the work queue and the
+            // DLQ.
+            String failedEventsUrl = sqs.createQueue(settings.failedEventsName(), settings.visibilityTimeout());
             if (settings.dataDirectory().isPresent()) {
                 int dropped = sqs.dropDeadLetteredCopies(queues, parkedFrom(sqs, parkedUrl));
                 if (dropped > 0) {
@@ -229,6 +236,8 @@ public final class LocalEnvironment implements AutoCloseable {
             }
             environment.put(EngineSettings.DEAD_LETTER_QUEUE_ARN.name(), queues.dlqArn());
             environment.put(EngineSettings.PARKED_QUEUE_URL.name(), parkedUrl);
+            String failedEventsArn = sqs.arnOf(failedEventsUrl);
+            environment.put(EngineSettings.FAILED_EVENTS_QUEUE_ARN.name(), failedEventsArn);
             SqsFaultProxy proxy = null;
             if (settings.sqsFaultRate() > 0 || !settings.faults().calls().isNone()) {
                 // The function reaches SQS through the proxy; the runtime's own polling does not.
@@ -290,7 +299,26 @@ public final class LocalEnvironment implements AutoCloseable {
                     clock,
                     sleeper);
             started.push(deadLetterMapping);
-            String failedEventsUrl = sqs.createQueue(settings.failedEventsName());
+            // The failed-events queue invokes it too, as the deployment's third mapping does: each invocation record's
+            // event runs again, so a root split that failed every asynchronous attempt finishes instead of waiting for
+            // its deadline. For our handler only; any other function's failed events stay for 'dlq redrive'.
+            EventSourceMapping failedEventsMapping = new EventSourceMapping(
+                    sqs.client(),
+                    failedEventsUrl,
+                    failedEventsArn,
+                    EmbeddedSqs.REGION,
+                    function,
+                    new EsmSettings(
+                            10,
+                            Duration.ZERO,
+                            Math.min(2, settings.esm().maximumConcurrency()),
+                            true,
+                            settings.esm().enabled() && countsDeadLetters),
+                    json,
+                    Trigger.FAILED_EVENTS,
+                    clock,
+                    sleeper);
+            started.push(failedEventsMapping);
             // With --data-dir, accepted events are kept on disk until done, as Lambda's queue keeps them.
             AsyncInvoker async = AsyncInvoker.start(
                     function,
@@ -310,6 +338,7 @@ public final class LocalEnvironment implements AutoCloseable {
                     selfInvokePort == null ? null : LambdaApiServer.serve(selfInvokePort, function, async, arn);
             mapping.start();
             deadLetterMapping.start();
+            failedEventsMapping.start();
             // The ledger's sweep on a schedule, as the deployment's rule runs it: for our handler, keeping its jobs.
             Sweeper sweeper = countsDeadLetters && settings.esm().enabled()
                     ? Sweeper.start(function, environment, sleeper)
@@ -324,6 +353,7 @@ public final class LocalEnvironment implements AutoCloseable {
                     function,
                     mapping,
                     deadLetterMapping,
+                    failedEventsMapping,
                     async,
                     arn,
                     proxy,
@@ -406,6 +436,14 @@ public final class LocalEnvironment implements AutoCloseable {
                 response);
     }
 
+    /**
+     * The failed-events queue's mapping, which hands Lambda's invocation records to our handler (its
+     * consumer finishes a root split that failed every attempt); it polls only for our handler.
+     */
+    public EventSourceMapping failedEventsMapping() {
+        return failedEventsMapping;
+    }
+
     /** The URL of the asynchronous invocations' on-failure destination, {@code <function>-failed-events}. */
     public String failedEventsUrl() {
         return sqs.queueUrl(settings.failedEventsName());
@@ -445,11 +483,14 @@ public final class LocalEnvironment implements AutoCloseable {
         return async.pending() == 0
                 && mapping.inFlight() == 0
                 && deadLetterMapping.inFlight() == 0
+                && failedEventsMapping.inFlight() == 0
                 && function.busy() == 0
                 && workQueueEmpty()
                 && (!settings.esm().enabled()
                         || !countsDeadLetters(function.function())
-                        || sqs.depth(queues.dlqUrl()).total() == 0);
+                        || sqs.depth(queues.dlqUrl()).total() == 0
+                                && (!failedEventsMapping.polling()
+                                        || sqs.depth(failedEventsUrl()).total() == 0));
     }
 
     /**
@@ -608,6 +649,7 @@ public final class LocalEnvironment implements AutoCloseable {
             }
             mapping.stop(grace);
             deadLetterMapping.stop(grace);
+            failedEventsMapping.stop(grace);
             async.close();
             while (function.busy() > 0 && clock.instant().isBefore(deadline)) {
                 sleeper.sleep(Duration.ofMillis(20));

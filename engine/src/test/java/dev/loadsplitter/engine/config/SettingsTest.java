@@ -57,6 +57,20 @@ class SettingsTest {
     }
 
     @Test
+    void theFailedEventsConsumerNeedsAQueueToParkWhatCanNeverRun() {
+        String arn = "arn:aws:sqs:us-east-1:000000000000:load-splitter-failed-events";
+
+        assertThat(EngineSettings.from(Map.of("FAILED_EVENTS_QUEUE_ARN", arn, "PARKED_QUEUE_URL", "http://parked"))
+                        .failedEventsQueueArn())
+                .contains(arn);
+        assertThat(EngineSettings.from(Map.of()).failedEventsQueueArn()).isEmpty();
+        assertThatThrownBy(() -> EngineSettings.from(Map.of("FAILED_EVENTS_QUEUE_ARN", arn)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining(
+                        "FAILED_EVENTS_QUEUE_ARN needs the queue to park failed events that can never " + "run in");
+    }
+
+    @Test
     void durationsReadInEveryDocumentedForm() {
         assertThat(DurationSetting.parse("5000")).isEqualTo(Duration.ofSeconds(5));
         assertThat(DurationSetting.parse("500ms")).isEqualTo(Duration.ofMillis(500));

@@ -262,7 +262,8 @@ public final class FunctionRuntime implements AutoCloseable {
             observers.put(requestId, observer);
             observer.started(started);
         }
-        boolean exempt = trigger == Trigger.DEAD_LETTERS || trigger == Trigger.SCHEDULE;
+        boolean exempt =
+                trigger == Trigger.DEAD_LETTERS || trigger == Trigger.FAILED_EVENTS || trigger == Trigger.SCHEDULE;
         TraceHeader trace = TraceHeader.create(started.at(), ThreadLocalRandom.current());
         InvocationResult result;
         Optional<Duration> init = Optional.empty();

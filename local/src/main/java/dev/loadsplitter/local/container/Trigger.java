@@ -14,6 +14,12 @@ public enum Trigger {
      */
     DEAD_LETTERS,
     /**
+     * A batch from the failed-events queue's mapping: Lambda's invocation records of events that
+     * failed every asynchronous attempt, whose consumer only runs a root split again to finish it.
+     * Injected faults leave it alone, as they leave the DLQ's consumer, so a run with faults still ends.
+     */
+    FAILED_EVENTS,
+    /**
      * The schedule that runs the job ledger's sweep ({@code {"loadSplitterSweep": {}}}), as the
      * deployment's EventBridge schedule invokes it: the safety net, which injected faults leave alone.
      */
@@ -21,6 +27,6 @@ public enum Trigger {
 
     /** Whether the invocation's event is an SQS batch. */
     public boolean isSqs() {
-        return this == SQS || this == DEAD_LETTERS;
+        return this == SQS || this == DEAD_LETTERS || this == FAILED_EVENTS;
     }
 }

@@ -50,7 +50,12 @@ public record InvocationRecord(
         /** Returned an error or timed out, or failed every record it received. */
         FAILED,
         /** Counted dead-lettered sub-tasks from the dead-letter queue into their jobs, and parked them. */
-        DEAD_LETTER
+        DEAD_LETTER,
+        /**
+         * Ran events of the failed-events queue again (Lambda's invocation records), finishing the root
+         * splits their asynchronous attempts left; the parts it queued are counted where they run.
+         */
+        FAILED_EVENT
     }
 
     /** Handler time. */

@@ -204,6 +204,18 @@ public final class RunRecorder implements InvocationListener {
                     0,
                     errorOf(finished.result()));
         }
+        if (finished.started().trigger() == dev.loadsplitter.local.container.Trigger.FAILED_EVENTS) {
+            // Lambda's invocation records run again: their items are counted where the parts they queue run.
+            return record(
+                    finished,
+                    InvocationRecord.Kind.FAILED_EVENT,
+                    0,
+                    0,
+                    received.size(),
+                    finished.result().isError() ? received.size() : 0,
+                    0,
+                    errorOf(finished.result()));
+        }
         for (SqsRecord record : received) {
             deliveredMessages.add(record.messageId());
             deliveredParts.add(partOf(record));

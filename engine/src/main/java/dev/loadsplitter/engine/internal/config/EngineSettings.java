@@ -34,6 +34,8 @@ import java.util.Optional;
  *     ({@code INVOKE_MAX_ATTEMPTS}, 1 + its retries): the failure of the last counts the sub-task as dead-lettered
  * @param deadLetterQueueArn the DLQ whose records are counted and parked, when it invokes the function
  * @param parkedQueueUrl where dead-lettered sub-tasks are parked
+ * @param failedEventsQueueArn the on-failure destination of asynchronous invocations, when it invokes the
+ *     function: its invocation records' events are run again, so a root split that failed every attempt finishes
  * @param dispatch how sub-tasks reach the function: the work queue or asynchronous invocations of itself
  * @param selfInvokeTarget with {@code DISPATCH=invoke}, the function name (from {@code AWS_LAMBDA_FUNCTION_NAME},
  *     which Lambda sets) with {@code :DISPATCH_QUALIFIER} when one is given; empty outside Lambda unless set
@@ -54,6 +56,7 @@ public record EngineSettings(
         int invokeMaxAttempts,
         Optional<String> deadLetterQueueArn,
         Optional<String> parkedQueueUrl,
+        Optional<String> failedEventsQueueArn,
         Dispatch dispatch,
         Optional<String> selfInvokeTarget) {
 
@@ -155,6 +158,12 @@ public record EngineSettings(
             "PARKED_QUEUE_URL",
             "",
             "URL of the queue dead-lettered sub-tasks are parked in for 'load-splitter dlq list' and 'redrive', with DEAD_LETTER_QUEUE_ARN.");
+    public static final Setting FAILED_EVENTS_QUEUE_ARN = new Setting(
+            "FAILED_EVENTS_QUEUE_ARN",
+            "",
+            "ARN of the failed-events queue (the on-failure destination of asynchronous invocations), when it invokes "
+                    + "the function too: each invocation record's event is run again, finishing a split that failed "
+                    + "every attempt; needs PARKED_QUEUE_URL for the events that can never run.");
 
     /**
      * Every variable the engine reads that a deployment sets; {@link #FUNCTION_NAME}, which Lambda itself sets in
@@ -183,7 +192,8 @@ public record EngineSettings(
             MAX_RECEIVE_COUNT,
             INVOKE_MAX_ATTEMPTS,
             DEAD_LETTER_QUEUE_ARN,
-            PARKED_QUEUE_URL);
+            PARKED_QUEUE_URL,
+            FAILED_EVENTS_QUEUE_ARN);
 
     public EngineSettings {
         Objects.requireNonNull(idempotency, "idempotency");
@@ -221,6 +231,12 @@ public record EngineSettings(
                     "",
                     "DEAD_LETTER_QUEUE_ARN needs the queue to park " + "dead-lettered sub-tasks in");
         }
+        if (FAILED_EVENTS_QUEUE_ARN.isSetIn(environment) && !PARKED_QUEUE_URL.isSetIn(environment)) {
+            throw new InvalidSettingException(
+                    PARKED_QUEUE_URL,
+                    "",
+                    "FAILED_EVENTS_QUEUE_ARN needs the queue to park failed events that can never run in");
+        }
         Dispatch dispatch;
         try {
             dispatch = Dispatch.parse(DISPATCH.read(environment));
@@ -246,6 +262,7 @@ public record EngineSettings(
                 INVOKE_MAX_ATTEMPTS.readInt(environment, 1, 3),
                 optional(DEAD_LETTER_QUEUE_ARN, environment),
                 optional(PARKED_QUEUE_URL, environment),
+                optional(FAILED_EVENTS_QUEUE_ARN, environment),
                 dispatch,
                 optional(FUNCTION_NAME, environment)
                         .map(name -> DISPATCH_QUALIFIER.isSetIn(environment)

@@ -13,20 +13,37 @@ import java.util.Optional;
  * @param maxReceiveCount the work queue's receives before SQS moves a message to the DLQ
  * @param invokeMaxAttempts Lambda's attempts at an asynchronous invocation before its on-failure destination
  * @param parking sends a record to the parked queue
+ * @param failedEventsArn the failed-events queue's ARN (Lambda's on-failure destination of asynchronous
+ *     invocations); empty when it does not invoke the function
  */
-public record DeadLetters(Optional<String> queueArn, int maxReceiveCount, int invokeMaxAttempts, Parking parking) {
+public record DeadLetters(
+        Optional<String> queueArn,
+        int maxReceiveCount,
+        int invokeMaxAttempts,
+        Parking parking,
+        Optional<String> failedEventsArn) {
 
     /** Lambda's default: an asynchronous invocation is tried once and retried twice. */
     public static final int DEFAULT_INVOKE_ATTEMPTS = 3;
 
-    /** With Lambda's default asynchronous attempts. */
+    /** With Lambda's default asynchronous attempts, and no failed-events consumer. */
     public DeadLetters(Optional<String> queueArn, int maxReceiveCount, Parking parking) {
         this(queueArn, maxReceiveCount, DEFAULT_INVOKE_ATTEMPTS, parking);
+    }
+
+    /** No failed-events consumer. */
+    public DeadLetters(Optional<String> queueArn, int maxReceiveCount, int invokeMaxAttempts, Parking parking) {
+        this(queueArn, maxReceiveCount, invokeMaxAttempts, parking, Optional.empty());
     }
 
     public DeadLetters {
         Objects.requireNonNull(queueArn, "queueArn");
         Objects.requireNonNull(parking, "parking");
+        Objects.requireNonNull(failedEventsArn, "failedEventsArn");
+        if (failedEventsArn.isPresent() && parking == Parking.NONE) {
+            throw new IllegalArgumentException("a failed-events consumer needs a parked queue (PARKED_QUEUE_URL) for "
+                    + "the events it can never run");
+        }
         if (maxReceiveCount < 1) {
             throw new IllegalArgumentException("maxReceiveCount must be at least 1, got " + maxReceiveCount);
         }
@@ -59,6 +76,20 @@ public record DeadLetters(Optional<String> queueArn, int maxReceiveCount, int in
      */
     boolean finishesSplits() {
         return queueArn.isPresent();
+    }
+
+    /**
+     * Whether the function consumes the failed-events queue (FAILED_EVENTS_QUEUE_ARN is set): a root
+     * split that fails Lambda's last asynchronous attempt then goes on to it, and its consumer, this
+     * function, finishes queuing its parts.
+     */
+    boolean finishesFailedEvents() {
+        return failedEventsArn.isPresent();
+    }
+
+    /** Whether {@code record} came from the failed-events queue: a Lambda invocation record. */
+    boolean isFailedEvent(SqsRecord record) {
+        return failedEventsArn.isPresent() && failedEventsArn.get().equals(record.eventSourceArn());
     }
 
     /** Whether {@code record} came from the dead-letter queue. */

@@ -85,8 +85,12 @@ final class DirectEventHandler<T> {
                 scope,
                 // An original event seen again once it was dead-lettered is a redrive of its failed event.
                 true,
-                // Lambda sends a failed asynchronous event to its on-failure destination, which nothing consumes.
-                false);
+                // Lambda sends a failed asynchronous event to its on-failure destination; when that queue invokes this
+                // function (FAILED_EVENTS_QUEUE_ARN), its consumer finishes a split the last attempt left, so the
+                // split's
+                // items are not counted as dead-lettered here: the attempt may have queued parts it did not live to
+                // record.
+                deadLetters.finishesFailedEvents());
         DirectResponse response;
         try {
             ledger.startJob(lineage.jobId(), type.name(), items);

@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers an SQS batch with the partial batch response, each record handled on its own; before it
+ * Answers an SQS batch with the partial batch response, each record handled on its own (a record of
+ * the failed-events queue, a Lambda invocation record, by {@link FailedEventHandler}); before it
  * answers, it settles every job its records counted into (closes it if complete, publishes its
  * event). Should settling a job fail, that job's records are reported failed, so they come back and
  * their redelivery settles it: a record is deleted only once its job is settled.
@@ -26,12 +27,16 @@ final class SqsBatchHandler<T> {
     private static final Logger log = LoggerFactory.getLogger(SqsBatchHandler.class);
 
     private final SubTaskRecordHandler<T> records;
+    private final FailedEventHandler<T> failedEvents;
+    private final DeadLetters deadLetters;
     private final BatchProcessor processor;
     private final JobLedger ledger;
     private final JobCompletion completion;
 
     SqsBatchHandler(EngineParts<T> parts, TaskRunner<T> runner) {
         this.records = new SubTaskRecordHandler<>(parts, runner);
+        this.failedEvents = new FailedEventHandler<>(parts, runner, records);
+        this.deadLetters = parts.deadLetters();
         this.processor = new BatchProcessor(parts.executor(), parts.recordConcurrency());
         this.ledger = parts.ledger();
         this.completion = parts.completion();
@@ -60,7 +65,9 @@ final class SqsBatchHandler<T> {
             outcomes = processor.process(
                     batch,
                     invocation,
-                    (record, in) -> records.handle(record, in, scope).summary());
+                    (record, in) -> deadLetters.isFailedEvent(record)
+                            ? failedEvents.handle(record, in, scope)
+                            : records.handle(record, in, scope).summary());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskFailedException(

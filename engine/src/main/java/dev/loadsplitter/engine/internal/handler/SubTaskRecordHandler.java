@@ -64,6 +64,20 @@ final class SubTaskRecordHandler<T> {
      * @throws Exception what failed the record's work, with its causes; the record comes back
      */
     Handled handle(SqsRecord record, Invocation invocation, JobScope scope) throws Exception {
+        return handle(record, invocation, scope, deadLetters.isDeadLetter(record));
+    }
+
+    /**
+     * Handles a sub-task as a record of the dead-letter queue, wherever it came from: a sub-task an
+     * asynchronous invocation delivered ({@code DISPATCH=invoke}) that failed every attempt and
+     * reached the failed-events queue. A split is finished; a leaf is counted and parked.
+     */
+    Handled handleAsDeadLetter(SqsRecord record, Invocation invocation, JobScope scope) throws Exception {
+        return handle(record, invocation, scope, true);
+    }
+
+    private Handled handle(SqsRecord record, Invocation invocation, JobScope scope, boolean deadLetter)
+            throws Exception {
         ReceivedLineage received = SubTaskAttribute.lineageOf(record.messageAttributes());
         // The record's keys go on every log line written for it (Lambda's JSON log format shows them).
         MDC.put(LogKeys.MESSAGE_ID, record.messageId());
@@ -84,9 +98,9 @@ final class SubTaskRecordHandler<T> {
                         .isPresent(),
                 // From the work queue, a split's last failure takes it to the dead-letter queue, whose
                 // consumer (below) finishes queuing its parts.
-                deadLetters.finishesSplits() && !deadLetters.isDeadLetter(record));
+                deadLetters.finishesSplits() && !deadLetter);
         try {
-            if (deadLetters.isDeadLetter(record)) {
+            if (deadLetter) {
                 return new Handled(deadLetter(record, received, delivery), Optional.empty());
             }
             return run(record, received, delivery);
@@ -244,8 +258,11 @@ final class SubTaskRecordHandler<T> {
                         handled.summary());
                 return "finished a dead-lettered split: " + handled.summary();
             }
-            Exception reason =
-                    new IllegalStateException("dead-lettered after " + deadLetters.maxReceiveCount() + " receives");
+            Exception reason = new IllegalStateException(
+                    record.receiveCount() > 0
+                            ? "dead-lettered after " + deadLetters.maxReceiveCount() + " receives"
+                            : "failed every one of Lambda's " + deadLetters.invokeMaxAttempts()
+                                    + " asynchronous attempts");
             try {
                 if (!ledgered.deadLetter(known.lineage(), items, splits, delivery, reason)) {
                     throw new TaskBusyException("dead letter " + known.lineage().describe()

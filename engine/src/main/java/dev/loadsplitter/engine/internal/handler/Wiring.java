@@ -72,7 +72,8 @@ public final class Wiring {
                 settings.deadLetterQueueArn(),
                 settings.maxReceiveCount(),
                 settings.invokeMaxAttempts(),
-                parking(settings, environment));
+                parking(settings, environment),
+                settings.failedEventsQueueArn());
         return new EventRouter<>(new EngineParts<>(
                 type,
                 json,
