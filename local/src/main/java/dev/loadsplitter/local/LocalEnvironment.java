@@ -647,6 +647,10 @@ public final class LocalEnvironment implements AutoCloseable {
             if (sweeper != null) {
                 sweeper.close();
             }
+            // All three stop polling first, so their pollers' long polls end together rather than one after another.
+            mapping.stopPolling();
+            deadLetterMapping.stopPolling();
+            failedEventsMapping.stopPolling();
             mapping.stop(grace);
             deadLetterMapping.stop(grace);
             failedEventsMapping.stop(grace);

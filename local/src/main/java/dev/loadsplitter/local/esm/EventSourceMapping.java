@@ -449,15 +449,21 @@ public final class EventSourceMapping implements AutoCloseable {
     }
 
     /**
+     * Tells the pollers to stop after their current receive, without waiting for them: stopping
+     * several mappings this way first lets their long polls end at once. {@link #stop} waits.
+     */
+    public synchronized void stopPolling() {
+        running = false;
+    }
+
+    /**
      * Stops polling and waits up to {@code grace} for batches in flight to finish. Records not yet
      * delivered stay on the queue; records of unfinished batches come back after their visibility timeout.
      *
      * @return whether every batch in flight finished in time
      */
     public boolean stop(Duration grace) throws InterruptedException {
-        synchronized (this) {
-            running = false;
-        }
+        stopPolling();
         for (Thread poller : pollers) {
             poller.join(Duration.ofSeconds(LONG_POLL_SECONDS + 5));
         }
