@@ -126,21 +126,19 @@ final class DispatchOverRaw {
                         .overrideConfiguration(
                                 o -> o.addExecutionInterceptor(counter).retryStrategy(AwsRetryStrategy.doNotRetry()))
                         .build();
-                FunctionRuntime function = new FunctionRuntime(
-                        definition,
-                        "arn:aws:lambda:us-east-1:000000000000:function:x",
-                        1_010,
-                        Clock.systemUTC(),
-                        FunctionLog.none(),
-                        InvocationListener.none());
-                EventSourceMapping mapping = new EventSourceMapping(
-                        client,
-                        queues.url(),
-                        queues.arn(),
-                        EmbeddedSqs.REGION,
-                        function,
-                        new EsmSettings(batchSize, Duration.ZERO, 1_000, true, true),
-                        JsonMapper.builder().build())) {
+                FunctionRuntime function = FunctionRuntime.builder(definition)
+                        .arn("arn:aws:lambda:us-east-1:000000000000:function:x")
+                        .reservedConcurrency(1_010)
+                        .clock(Clock.systemUTC())
+                        .functionLog(FunctionLog.none())
+                        .listener(InvocationListener.none())
+                        .build();
+                EventSourceMapping mapping = EventSourceMapping.builder()
+                        .queue(client, queues.url(), queues.arn(), EmbeddedSqs.REGION)
+                        .function(function)
+                        .settings(new EsmSettings(batchSize, Duration.ZERO, 1_000, true, true))
+                        .json(JsonMapper.builder().build())
+                        .build()) {
             long start = System.nanoTime();
             long cpu = Harness.cpuNanos();
             long server = Harness.serverCpuNanos();
