@@ -10,6 +10,7 @@ import dev.loadsplitter.local.container.InvocationListener;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.esm.EventSourceMapping;
 import dev.loadsplitter.sqs.EmbeddedSqs;
+import dev.loadsplitter.sqs.SqsBatches;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -237,18 +238,15 @@ final class DispatchOverRaw {
                                 Apache5HttpClient.builder().maxConnections(64).build())
                         .build();
                 ExecutorService executor = Executors.newFixedThreadPool(16)) {
-            List<List<SendMessageBatchRequestEntry>> batches = new ArrayList<>();
-            for (int from = 0; from < size; from += 10) {
-                List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-                for (int i = from; i < Math.min(size, from + 10); i++) {
-                    entries.add(SendMessageBatchRequestEntry.builder()
-                            .id(Integer.toString(i - from))
-                            .messageBody(body)
-                            .messageAttributes(oneTagSubTask(i, size))
-                            .build());
-                }
-                batches.add(entries);
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                entries.add(SendMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(i % SqsBatches.MAX_ENTRIES)) // its index in its batch
+                        .messageBody(body)
+                        .messageAttributes(oneTagSubTask(i, size))
+                        .build());
             }
+            List<List<SendMessageBatchRequestEntry>> batches = SqsBatches.chunks(entries);
             long start = System.nanoTime();
             List<Future<?>> calls = new ArrayList<>();
             for (List<SendMessageBatchRequestEntry> batch : batches) {

@@ -375,7 +375,7 @@ public final class EventSourceMapping implements AutoCloseable {
         failedRecords.addAndGet(failed.size());
         for (Message message : batch) {
             if (!failed.contains(message.messageId())) {
-                deletes.delete(message.receiptHandle());
+                deletes.delete(message);
             }
         }
     }
