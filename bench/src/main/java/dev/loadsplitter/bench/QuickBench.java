@@ -20,16 +20,11 @@ final class QuickBench {
     /** The memory the bench's runs give the function, for Lambda's GB-seconds. */
     private static final double MEMORY_GB = 1024 / 1024.0;
 
-    private final Benchmark bench;
     private final List<String> lines = new ArrayList<>();
-
-    QuickBench(Benchmark bench) {
-        this.bench = bench;
-    }
 
     void run() throws Exception {
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
-            double[] dispatch = bench.zeroWorkDispatch(sqs, 2_000, 1);
+            double[] dispatch = new DispatchOverRaw(new Measurements()).measure(sqs, 2_000, 1);
             line("dispatch ÷ raw, records off, batch size 1", dispatch[0], "%.2f", "≥ 0.5 (stretch ≥ 0.7)");
             line("dispatch ÷ raw, records off, batch size 10", dispatch[1], "%.2f", "≥ 0.5 (stretch ≥ 0.7)");
         }
@@ -44,12 +39,12 @@ final class QuickBench {
         AtomicReference<DynamoDbUsage> usage = new AtomicReference<>();
         long[] receives = {0};
         long[] cpu = new long[2];
-        long cpuBefore = Benchmark.cpuNanos();
-        long serverBefore = Benchmark.serverCpuNanos();
+        long cpuBefore = Harness.cpuNanos();
+        long serverBefore = Harness.serverCpuNanos();
         RunSummary summary =
-                bench.run(Events.createTags(items, "quick-zero-" + items), Duration.ZERO, 1_000, records, local -> {
-                    cpu[0] = Benchmark.cpuNanos() - cpuBefore;
-                    cpu[1] = Benchmark.serverCpuNanos() - serverBefore;
+                LocalRun.run(Events.createTags(items, "quick-zero-" + items), Duration.ZERO, 1_000, records, local -> {
+                    cpu[0] = Harness.cpuNanos() - cpuBefore;
+                    cpu[1] = Harness.serverCpuNanos() - serverBefore;
                     usage.set(local.aws().dynamoDbUsage());
                     receives[0] = local.mapping().receives();
                 });
@@ -102,7 +97,7 @@ final class QuickBench {
     private void fanOut(int items) throws Exception {
         List<InvocationRecord> records = new ArrayList<>();
         RunSummary summary =
-                bench.run(Events.createTags(items, "quick-fanout-" + items), Duration.ofSeconds(1), 1_000, records);
+                LocalRun.run(Events.createTags(items, "quick-fanout-" + items), Duration.ofSeconds(1), 1_000, records);
         double ideal = Math.ceil(items / 1_000.0) * 1_000;
         line(
                 String.format(Locale.ROOT, "%,d × 1 s at concurrency 1,000, wall ÷ ideal (warm JVM)", items),

@@ -8,11 +8,13 @@ import dev.loadsplitter.local.invoke.LambdaApiServer;
 import dev.loadsplitter.local.memory.HeapGuard;
 import dev.loadsplitter.local.report.InvocationLog;
 import dev.loadsplitter.local.report.RunRecorder;
+import dev.loadsplitter.sqs.PortUnavailableException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -135,6 +137,23 @@ final class ServeCommand implements Callable<Integer> {
                 + "must reach it, and then only on a network you trust.");
     }
 
+    /** A port the servers could not listen on, as a usage error naming the option that chose it. */
+    UsageException portUnavailable(PortUnavailableException e) {
+        return portUnavailable(e, Map.of("--sqs-port", sqsPort, "--lambda-port", lambdaPort, "--aws-port", awsPort));
+    }
+
+    /** @param options the port options and the port each chose */
+    static UsageException portUnavailable(PortUnavailableException e, Map<String, Integer> options) {
+        String option = options.entrySet().stream()
+                .filter(entry -> entry.getValue() == e.port())
+                .map(Map.Entry::getKey)
+                .sorted()
+                .collect(java.util.stream.Collectors.joining(" or "));
+        return new UsageException("Cannot listen on " + e.host() + ":" + e.port() + " (" + e.reason() + "): another "
+                + "process, perhaps another 'load-splitter serve', uses it. Stop it, or pick another port with "
+                + (option.isEmpty() ? "the port options" : option) + ".");
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -143,9 +162,6 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(warning);
             spec.commandLine().getErr().flush();
         });
-        Ports.requireFree(host, sqsPort, "--sqs-port");
-        Ports.requireFree(host, lambdaPort, "--lambda-port");
-        Ports.requireFree(host, awsPort, "--aws-port");
         LocalSettings settings = function.toSettings(
                         mapping, host, sqsPort, awsPort, esmEnabled, java.util.Optional.ofNullable(dataDirectory))
                 .withAws(dynamoDb.settings(transactionWindow, "--dynamodb-transaction-window"));
@@ -164,7 +180,13 @@ final class ServeCommand implements Callable<Integer> {
                     }
                 },
                 recorder));
-        LocalEnvironment environment = LocalEnvironment.start(settings, listener, log);
+        // Each server binds its port as it starts (never probed first: another process could take it meanwhile).
+        LocalEnvironment environment;
+        try {
+            environment = LocalEnvironment.start(settings, listener, log);
+        } catch (PortUnavailableException e) {
+            throw portUnavailable(e);
+        }
         // A server keeps serving when its heap fills; it says so, once, with the fix.
         HeapGuard heapGuard = HeapGuard.watch(
                 HeapGuard.DEFAULT_THRESHOLD,
@@ -176,7 +198,7 @@ final class ServeCommand implements Callable<Integer> {
                     host, lambdaPort, environment.function(), environment.async(), environment.functionArn());
         } catch (RuntimeException e) {
             environment.stop(Duration.ZERO);
-            throw e;
+            throw e instanceof PortUnavailableException unavailable ? portUnavailable(unavailable) : e;
         }
         Thread serving = Thread.currentThread();
         // SIGTERM and Ctrl-C are handled before the JVM starts to shut down: its shutdown hooks (AWS CRT's among

@@ -2,9 +2,14 @@ package dev.loadsplitter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loadsplitter.sqs.PortUnavailableException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code serve --host}: any address but a loopback one is said to be open to whoever can reach it. */
 class ServeCommandTest {
@@ -43,6 +48,50 @@ class ServeCommandTest {
 
             assertThat(result.err()).doesNotContain("warning: --host").contains("Cannot listen on 127.0.0.1:");
             assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        }
+    }
+
+    @Test
+    void aBusyLambdaOrAwsPortIsAUsageErrorNamingItsOption() throws Exception {
+        for (String option : new String[] {"--lambda-port", "--aws-port"}) {
+            try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int port = taken.getLocalPort();
+                RunCommandIT.Result result = RunCommandIT.cli("serve", option, Integer.toString(port));
+
+                assertThat(result.exitCode()).as(option).isEqualTo(ExitCodes.USAGE);
+                assertThat(result.err())
+                        .as(option)
+                        .contains("Cannot listen on 127.0.0.1:" + port + " (Address already in use): another "
+                                + "process, perhaps another 'load-splitter serve', uses it. Stop it, or pick another "
+                                + "port with " + option + ".");
+            }
+        }
+    }
+
+    @Test
+    void aPortTwoOptionsChoseNamesBoth() {
+        UsageException error = ServeCommand.portUnavailable(
+                new PortUnavailableException(
+                        "the Lambda API", "127.0.0.1", 9001, "Address in use", new BindException("Address in use")),
+                Map.of("--sqs-port", 9324, "--lambda-port", 9001, "--aws-port", 9001));
+
+        assertThat(error)
+                .hasMessage("Cannot listen on 127.0.0.1:9001 (Address in use): another process, perhaps another "
+                        + "'load-splitter serve', uses it. Stop it, or pick another port with --aws-port or "
+                        + "--lambda-port.");
+    }
+
+    @Test
+    void aBusySqsPortOfADurableServeIsAUsageErrorNamingItsOption(@TempDir Path data) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            RunCommandIT.Result result =
+                    RunCommandIT.cli("serve", "--data-dir", data.toString(), "--sqs-port", Integer.toString(port));
+
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(result.err())
+                    .contains("Cannot listen on 127.0.0.1:" + port + " (Address already in use)")
+                    .contains("pick another port with --sqs-port.");
         }
     }
 }

@@ -205,23 +205,23 @@ class SubTaskBudgetIT {
         environment.put(EngineSettings.DEAD_LETTER_QUEUE_ARN.name(), queues.dlqArn());
         environment.put(EngineSettings.PARKED_QUEUE_URL.name(), parked);
         environment.put("PROCESSING_DELAY", "0");
-        function = new FunctionRuntime(
-                new FunctionDefinition(
+        function = FunctionRuntime.builder(new FunctionDefinition(
                         LocalSettings.FUNCTION_NAME,
                         LocalSettings.HANDLER,
                         FunctionOptions.defaultJar(),
                         512,
                         Duration.ofSeconds(60),
                         environment,
-                        Isolation.NONE),
-                "arn:aws:lambda:" + EmbeddedSqs.REGION + ":" + EmbeddedSqs.ACCOUNT + ":function:"
-                        + LocalSettings.FUNCTION_NAME,
-                10,
-                Clock.systemUTC(),
-                (requestId, at, message) -> message.lines().forEach(lines::add),
-                new InvocationListener() {},
-                FaultBroker.none(),
-                EnvironmentBudget.unlimited());
+                        Isolation.NONE))
+                .arn("arn:aws:lambda:" + EmbeddedSqs.REGION + ":" + EmbeddedSqs.ACCOUNT + ":function:"
+                        + LocalSettings.FUNCTION_NAME)
+                .reservedConcurrency(10)
+                .clock(Clock.systemUTC())
+                .functionLog((requestId, at, message) -> message.lines().forEach(lines::add))
+                .listener(new InvocationListener() {})
+                .faults(FaultBroker.none())
+                .budget(EnvironmentBudget.unlimited())
+                .build();
     }
 
     @AfterAll

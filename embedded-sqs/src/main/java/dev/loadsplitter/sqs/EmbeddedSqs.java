@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -87,23 +88,39 @@ public final class EmbeddedSqs implements AutoCloseable {
     /**
      * Starts on {@code host:port}; port 0 picks a free one.
      *
-     * @throws IllegalStateException naming the port when it cannot be bound
+     * @throws PortUnavailableException when the address cannot be listened on (a port in use)
+     * @throws IllegalStateException naming the port when it cannot be bound otherwise
      */
     public static EmbeddedSqs start(String host, int port) {
         TheSQSRestServerBuilder builder =
                 SQSRestServerBuilder.withInterface(host).withAWSRegion(REGION).withAWSAccountId(ACCOUNT);
-        SQSRestServer server = (port == 0 ? builder.withDynamicPort() : builder.withPort(port)).start();
+        SQSRestServer server = null;
         int bound;
         try {
+            server = (port == 0 ? builder.withDynamicPort() : builder.withPort(port)).start();
             bound = server.waitUntilStarted().localAddress().getPort();
         } catch (RuntimeException e) {
-            server.stopAndWait();
+            if (server != null) {
+                try {
+                    server.stopAndWait();
+                } catch (RuntimeException stopping) {
+                    // A server that never bound throws its bind failure again when stopped.
+                    if (stopping != e) {
+                        e.addSuppressed(stopping);
+                    }
+                }
+            }
+            Optional<String> bind = PortUnavailableException.bindFailure(e);
+            if (bind.isPresent()) {
+                throw new PortUnavailableException("the embedded SQS server", host, port, bind.get(), e);
+            }
             throw new IllegalStateException(
                     "Could not start the embedded SQS server on " + host + ":" + port + " (" + e.getMessage()
                             + "). Is another process using that port? Pick another one.",
                     e);
         }
-        return new EmbeddedSqs(server::stopAndWait, URI.create("http://" + host + ":" + bound));
+        SQSRestServer started = server;
+        return new EmbeddedSqs(started::stopAndWait, URI.create("http://" + host + ":" + bound));
     }
 
     /**
@@ -140,6 +157,10 @@ public final class EmbeddedSqs implements AutoCloseable {
         try {
             shutdown = new ElasticMQServer(new ElasticMQServerConfig(config)).start();
         } catch (RuntimeException e) {
+            Optional<String> bind = PortUnavailableException.bindFailure(e);
+            if (bind.isPresent()) {
+                throw new PortUnavailableException("the durable SQS server", host, port, bind.get(), e);
+            }
             throw new IllegalStateException(
                     "Could not start the durable SQS server on " + host + ":" + port + " with data in " + dataDirectory
                             + " (" + e.getMessage() + "). Is another process using that port or directory?",

@@ -263,41 +263,44 @@ public final class LocalEnvironment implements AutoCloseable {
             EnvironmentBudget budget = settings.esm().scaling().followsAws()
                     ? EnvironmentBudget.per10Seconds(Assumptions.defaults().value(Assumptions.FUNCTION_SCALING), clock)
                     : EnvironmentBudget.unlimited();
-            FunctionRuntime function = new FunctionRuntime(
-                    definition, arn, settings.reservedConcurrency(), clock, functionLog, listener, faults, budget);
+            FunctionRuntime function = FunctionRuntime.builder(definition)
+                    .arn(arn)
+                    .reservedConcurrency(settings.reservedConcurrency())
+                    .clock(clock)
+                    .functionLog(functionLog)
+                    .listener(listener)
+                    .faults(faults)
+                    .budget(budget)
+                    .build();
             started.push(function);
             ObjectMapper json = EventJson.create();
-            EventSourceMapping mapping = new EventSourceMapping(
-                    sqs.client(),
-                    queues.url(),
-                    queues.arn(),
-                    EmbeddedSqs.REGION,
-                    function,
-                    settings.esm(),
-                    json,
-                    Trigger.SQS,
-                    clock,
-                    sleeper);
+            EventSourceMapping mapping = EventSourceMapping.builder()
+                    .queue(sqs.client(), queues.url(), queues.arn(), EmbeddedSqs.REGION)
+                    .function(function)
+                    .settings(settings.esm())
+                    .json(json)
+                    .trigger(Trigger.SQS)
+                    .clock(clock)
+                    .sleeper(sleeper)
+                    .build();
             started.push(mapping);
             // The DLQ invokes the function too, in batches of 10, as the deployment's second mapping does: for our
             // handler, which counts dead letters into their jobs. Any other function's dead letters stay in the DLQ.
             boolean countsDeadLetters = countsDeadLetters(definition);
-            EventSourceMapping deadLetterMapping = new EventSourceMapping(
-                    sqs.client(),
-                    queues.dlqUrl(),
-                    queues.dlqArn(),
-                    EmbeddedSqs.REGION,
-                    function,
-                    new EsmSettings(
+            EventSourceMapping deadLetterMapping = EventSourceMapping.builder()
+                    .queue(sqs.client(), queues.dlqUrl(), queues.dlqArn(), EmbeddedSqs.REGION)
+                    .function(function)
+                    .settings(new EsmSettings(
                             10,
                             Duration.ZERO,
                             Math.min(10, settings.esm().maximumConcurrency()),
                             true,
-                            settings.esm().enabled() && countsDeadLetters),
-                    json,
-                    Trigger.DEAD_LETTERS,
-                    clock,
-                    sleeper);
+                            settings.esm().enabled() && countsDeadLetters))
+                    .json(json)
+                    .trigger(Trigger.DEAD_LETTERS)
+                    .clock(clock)
+                    .sleeper(sleeper)
+                    .build();
             started.push(deadLetterMapping);
             // The failed-events queue invokes it too, as the deployment's third mapping does: each invocation record's
             // event runs again, so a root split that failed every asynchronous attempt finishes instead of waiting for

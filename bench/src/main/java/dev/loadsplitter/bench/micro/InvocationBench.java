@@ -74,19 +74,19 @@ public class InvocationBench {
         if (!new String(response, StandardCharsets.UTF_8).contains("batchItemFailures")) {
             throw new IllegalStateException("unexpected response: " + new String(response, StandardCharsets.UTF_8));
         }
-        runtime = new FunctionRuntime(
-                new FunctionDefinition(
+        runtime = FunctionRuntime.builder(new FunctionDefinition(
                         "micro",
                         LocalSettings.HANDLER,
                         Events.FUNCTION_JAR.toAbsolutePath(),
                         1024,
                         Duration.ofSeconds(60),
-                        ENVIRONMENT),
-                "arn:aws:lambda:us-east-1:000000000000:function:micro",
-                4,
-                Clock.systemUTC(),
-                dev.loadsplitter.local.container.FunctionLog.none(),
-                InvocationListener.none());
+                        ENVIRONMENT))
+                .arn("arn:aws:lambda:us-east-1:000000000000:function:micro")
+                .reservedConcurrency(4)
+                .clock(Clock.systemUTC())
+                .functionLog(dev.loadsplitter.local.container.FunctionLog.none())
+                .listener(InvocationListener.none())
+                .build();
     }
 
     @TearDown(Level.Trial)

@@ -8,6 +8,7 @@ import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.message.EventJson;
 import dev.loadsplitter.local.fault.CallFaults;
 import dev.loadsplitter.local.fault.CallFaults.Decision;
+import dev.loadsplitter.sqs.PortUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -142,6 +143,10 @@ public final class LocalAwsEndpoint implements AutoCloseable {
             changeLog.close();
             bus.close();
             lock.ifPresent(LocalAwsEndpoint::release);
+            Optional<String> bind = PortUnavailableException.bindFailure(e);
+            if (bind.isPresent()) {
+                throw new PortUnavailableException("the DynamoDB and EventBridge endpoint", host, port, bind.get(), e);
+            }
             throw new UncheckedIOException(
                     "Could not serve DynamoDB and EventBridge on " + host + ":" + port + " (" + e.getMessage()
                             + "). Is another process using that port? Pick another one.",

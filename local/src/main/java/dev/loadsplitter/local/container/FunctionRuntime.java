@@ -65,66 +65,23 @@ public final class FunctionRuntime implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<String, Observer> observers =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /**
-     * @param functionArn the ARN the context reports
-     * @param reservedConcurrency the most containers busy at once
-     * @param functionLog where the function's log events go
-     */
-    public FunctionRuntime(
-            FunctionDefinition function,
-            String functionArn,
-            int reservedConcurrency,
-            Clock clock,
-            FunctionLog functionLog,
-            InvocationListener listener) {
-        this(function, functionArn, reservedConcurrency, clock, functionLog, listener, FaultPlan.none());
+    /** A runtime for {@code function}: its ARN and reserved concurrency are required, the rest defaults. */
+    public static Builder builder(FunctionDefinition function) {
+        return new Builder(function);
     }
 
-    /**
-     * @param faultPlan invocations that go wrong on purpose, at the runtime's boundary and inside the function
-     */
-    public FunctionRuntime(
-            FunctionDefinition function,
-            String functionArn,
-            int reservedConcurrency,
-            Clock clock,
-            FunctionLog functionLog,
-            InvocationListener listener,
-            FaultPlan faultPlan) {
-        this(
-                function,
-                functionArn,
-                reservedConcurrency,
-                clock,
-                functionLog,
-                listener,
-                new FaultBroker(faultPlan),
-                EnvironmentBudget.unlimited());
-    }
-
-    /**
-     * @param faults invocations and calls that go wrong on purpose; the local endpoints ask it about each call
-     * @param budget how fast new execution environments may be created: Lambda's scaling rate with AWS's scaling
-     */
-    public FunctionRuntime(
-            FunctionDefinition function,
-            String functionArn,
-            int reservedConcurrency,
-            Clock clock,
-            FunctionLog functionLog,
-            InvocationListener listener,
-            FaultBroker faults,
-            EnvironmentBudget budget) {
-        this.budget = Objects.requireNonNull(budget, "budget");
-        this.function = Objects.requireNonNull(function, "function");
-        this.functionArn = Objects.requireNonNull(functionArn, "functionArn");
-        if (reservedConcurrency < 1) {
-            throw new IllegalArgumentException("reserved concurrency must be at least 1, got " + reservedConcurrency);
+    private FunctionRuntime(Builder builder) {
+        if (builder.reservedConcurrency < 1) {
+            throw new IllegalArgumentException(
+                    "reserved concurrency must be at least 1, got " + builder.reservedConcurrency);
         }
-        this.reservedConcurrency = reservedConcurrency;
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.listener = Objects.requireNonNull(listener, "listener");
-        Objects.requireNonNull(functionLog, "functionLog");
+        this.function = builder.function;
+        this.functionArn = Objects.requireNonNull(builder.functionArn, "functionArn: call arn(...) before build()");
+        this.reservedConcurrency = builder.reservedConcurrency;
+        this.clock = builder.clock;
+        this.listener = builder.listener;
+        this.budget = builder.budget;
+        FunctionLog functionLog = builder.functionLog;
         this.host = host(function, functionArn, clock, (requestId, at, message) -> {
             functionLog.event(requestId, at, message);
             Observer observer = observers.get(requestId);
@@ -133,8 +90,8 @@ public final class FunctionRuntime implements AutoCloseable {
             }
         });
         this.capacity = new Semaphore(reservedConcurrency);
-        this.broker = Objects.requireNonNull(faults, "faults");
-        this.faults = faults.plan().start();
+        this.broker = builder.faults;
+        this.faults = broker.plan().start();
     }
 
     /** What the local endpoints ask about each of the function's calls. */
@@ -408,5 +365,78 @@ public final class FunctionRuntime implements AutoCloseable {
     public void close() {
         idle.clear();
         host.close();
+    }
+
+    /**
+     * The parts of a runtime: the function, its ARN ({@link #arn}) and {@link #reservedConcurrency}
+     * are required; the clock is the system's UTC clock, the log and the listener take nothing, no
+     * fault is planned and new execution environments come as fast as asked, unless set.
+     */
+    public static final class Builder {
+
+        private final FunctionDefinition function;
+        private String functionArn;
+        private int reservedConcurrency;
+        private Clock clock = Clock.systemUTC();
+        private FunctionLog functionLog = FunctionLog.none();
+        private InvocationListener listener = InvocationListener.none();
+        private FaultBroker faults;
+        private EnvironmentBudget budget = EnvironmentBudget.unlimited();
+
+        private Builder(FunctionDefinition function) {
+            this.function = Objects.requireNonNull(function, "function");
+        }
+
+        /** The ARN the context reports. */
+        public Builder arn(String functionArn) {
+            this.functionArn = Objects.requireNonNull(functionArn, "functionArn");
+            return this;
+        }
+
+        /** The most containers busy at once. */
+        public Builder reservedConcurrency(int reservedConcurrency) {
+            this.reservedConcurrency = reservedConcurrency;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where the function's log events go. */
+        public Builder functionLog(FunctionLog functionLog) {
+            this.functionLog = Objects.requireNonNull(functionLog, "functionLog");
+            return this;
+        }
+
+        public Builder listener(InvocationListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Invocations that go wrong on purpose, at the runtime's boundary and inside the function. */
+        public Builder faultPlan(FaultPlan faultPlan) {
+            return faults(new FaultBroker(faultPlan));
+        }
+
+        /** Invocations and calls that go wrong on purpose; the local endpoints ask it about each call. */
+        public Builder faults(FaultBroker faults) {
+            this.faults = Objects.requireNonNull(faults, "faults");
+            return this;
+        }
+
+        /** How fast new execution environments may be created: Lambda's scaling rate with AWS's scaling. */
+        public Builder budget(EnvironmentBudget budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
+        public FunctionRuntime build() {
+            if (faults == null) {
+                faults = new FaultBroker(FaultPlan.none());
+            }
+            return new FunctionRuntime(this);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.loadsplitter.local.esm;
 
+import dev.loadsplitter.sqs.SqsBatches;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,24 +12,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Deletes processed records in {@code DeleteMessageBatch} calls of up to 10, gathering receipt
  * handles from every finished invocation for a few milliseconds, so a thousand single-record
  * batches cost about a hundred calls instead of a thousand. A delete that fails leaves its record
- * to be delivered again after the visibility timeout, which at-least-once processing allows.
+ * to be delivered again after the visibility timeout, which at-least-once processing allows. The
+ * calls go through {@link SqsBatches#delete}, tried once.
  */
 final class DeleteBatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeleteBatcher.class);
-    private static final int MAX_ENTRIES = 10;
+    private static final int MAX_ENTRIES = SqsBatches.MAX_ENTRIES;
+    /** A failed delete is not sent again: its record comes back after the visibility timeout anyway. */
+    private static final SqsBatches.Retry ONE_TRY = new SqsBatches.Retry(1, Duration.ZERO);
+
     private static final long LINGER_MILLIS = 5;
 
     private final SqsClient sqs;
     private final String queueUrl;
-    private final LinkedBlockingQueue<String> pending = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Message> pending = new LinkedBlockingQueue<>();
     private final AtomicInteger unsent = new AtomicInteger();
     private final List<Thread> senders = new ArrayList<>();
     private volatile boolean running = true;
@@ -40,10 +45,10 @@ final class DeleteBatcher implements AutoCloseable {
         }
     }
 
-    /** Queues a record's receipt handle for deletion. */
-    void delete(String receiptHandle) {
+    /** Queues a received record for deletion by its receipt handle. */
+    void delete(Message message) {
         unsent.incrementAndGet();
-        pending.add(receiptHandle);
+        pending.add(message);
     }
 
     /** Receipt handles queued or being sent. */
@@ -52,17 +57,17 @@ final class DeleteBatcher implements AutoCloseable {
     }
 
     private void sendLoop() {
-        List<String> batch = new ArrayList<>(MAX_ENTRIES);
+        List<Message> batch = new ArrayList<>(MAX_ENTRIES);
         while (running || !pending.isEmpty()) {
             try {
-                String first = pending.poll(100, TimeUnit.MILLISECONDS);
+                Message first = pending.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
                 while (batch.size() < MAX_ENTRIES) {
-                    String next = pending.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    Message next = pending.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     if (next == null) {
                         break;
                     }
@@ -78,29 +83,21 @@ final class DeleteBatcher implements AutoCloseable {
         }
     }
 
-    private void send(List<String> receiptHandles) {
-        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(receiptHandles.size());
-        for (int i = 0; i < receiptHandles.size(); i++) {
-            entries.add(DeleteMessageBatchRequestEntry.builder()
-                    .id(Integer.toString(i))
-                    .receiptHandle(receiptHandles.get(i))
-                    .build());
-        }
+    private void send(List<Message> messages) {
         try {
-            DeleteMessageBatchResponse response =
-                    sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
-            if (response.hasFailed() && !response.failed().isEmpty()) {
+            SqsBatches.Outcome<Message> outcome = SqsBatches.delete(sqs, queueUrl, messages, ONE_TRY);
+            if (!outcome.allDone()) {
                 log.warn(
                         "ESM: {} of {} deletes failed on {}; those records will be delivered again: {}",
-                        response.failed().size(),
-                        entries.size(),
+                        outcome.failed().size(),
+                        messages.size(),
                         queueUrl,
-                        response.failed().getFirst().message());
+                        outcome.failed().getFirst().message());
             }
         } catch (SdkException e) {
             log.warn(
                     "ESM: deleting {} records from {} failed; they will be delivered again: {}",
-                    entries.size(),
+                    messages.size(),
                     queueUrl,
                     e.getMessage());
         }

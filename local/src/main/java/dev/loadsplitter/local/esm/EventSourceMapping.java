@@ -76,55 +76,22 @@ public final class EventSourceMapping implements AutoCloseable {
     /** Whether the last receive found messages: the ramp widens only while messages wait. */
     private volatile boolean messagesWaiting;
 
-    public EventSourceMapping(
-            SqsClient sqs,
-            String queueUrl,
-            String queueArn,
-            String region,
-            FunctionRuntime function,
-            EsmSettings settings,
-            ObjectMapper json) {
-        this(sqs, queueUrl, queueArn, region, function, settings, json, Trigger.SQS);
+    /** A mapping to build: its queue, function, settings and JSON mapper are required, the rest defaults. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** @param trigger how the function is told it was invoked: {@link Trigger#SQS}, or the DLQ's own */
-    public EventSourceMapping(
-            SqsClient sqs,
-            String queueUrl,
-            String queueArn,
-            String region,
-            FunctionRuntime function,
-            EsmSettings settings,
-            ObjectMapper json,
-            Trigger trigger) {
-        this(sqs, queueUrl, queueArn, region, function, settings, json, trigger, Clock.systemUTC(), Sleeper.system());
-    }
-
-    /**
-     * @param clock times the batching window and the grace of {@link #stop}
-     * @param sleeper waits out the pause after a failed receive
-     */
-    public EventSourceMapping(
-            SqsClient sqs,
-            String queueUrl,
-            String queueArn,
-            String region,
-            FunctionRuntime function,
-            EsmSettings settings,
-            ObjectMapper json,
-            Trigger trigger,
-            Clock clock,
-            Sleeper sleeper) {
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-        this.trigger = Objects.requireNonNull(trigger, "trigger");
-        this.sqs = Objects.requireNonNull(sqs, "sqs");
-        this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
-        this.queueArn = Objects.requireNonNull(queueArn, "queueArn");
-        this.region = Objects.requireNonNull(region, "region");
-        this.function = Objects.requireNonNull(function, "function");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.json = Objects.requireNonNull(json, "json");
+    private EventSourceMapping(Builder builder) {
+        this.sqs = Objects.requireNonNull(builder.sqs, "queue: call queue(sqs, url, arn, region) before build()");
+        this.queueUrl = builder.queueUrl;
+        this.queueArn = builder.queueArn;
+        this.region = builder.region;
+        this.function = Objects.requireNonNull(builder.function, "function: call function(...) before build()");
+        this.settings = Objects.requireNonNull(builder.settings, "settings: call settings(...) before build()");
+        this.json = Objects.requireNonNull(builder.json, "json: call json(...) before build()");
+        this.trigger = builder.trigger;
+        this.clock = builder.clock;
+        this.sleeper = builder.sleeper;
         if (settings.maximumConcurrency() > function.reservedConcurrency()) {
             log.warn(
                     "ESM maximum concurrency {} is above the function's reserved concurrency {}: batches will be "
@@ -408,7 +375,7 @@ public final class EventSourceMapping implements AutoCloseable {
         failedRecords.addAndGet(failed.size());
         for (Message message : batch) {
             if (!failed.contains(message.messageId())) {
-                deletes.delete(message.receiptHandle());
+                deletes.delete(message);
             }
         }
     }
@@ -485,6 +452,75 @@ public final class EventSourceMapping implements AutoCloseable {
             stop(Duration.ZERO);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The parts of a mapping: {@link #queue}, {@link #function}, {@link #settings} and {@link #json}
+     * are required; the trigger is {@link Trigger#SQS}, the clock the system's UTC clock and the
+     * sleeper the system's unless set.
+     */
+    public static final class Builder {
+
+        private SqsClient sqs;
+        private String queueUrl;
+        private String queueArn;
+        private String region;
+        private FunctionRuntime function;
+        private EsmSettings settings;
+        private ObjectMapper json;
+        private Trigger trigger = Trigger.SQS;
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.system();
+
+        private Builder() {}
+
+        /** The queue the mapping polls, through {@code sqs}: its URL, its ARN and region as its records name them. */
+        public Builder queue(SqsClient sqs, String queueUrl, String queueArn, String region) {
+            this.sqs = Objects.requireNonNull(sqs, "sqs");
+            this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
+            this.queueArn = Objects.requireNonNull(queueArn, "queueArn");
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        /** The function the mapping invokes with its batches. */
+        public Builder function(FunctionRuntime function) {
+            this.function = Objects.requireNonNull(function, "function");
+            return this;
+        }
+
+        public Builder settings(EsmSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** Writes the batches' events and reads the function's responses. */
+        public Builder json(ObjectMapper json) {
+            this.json = Objects.requireNonNull(json, "json");
+            return this;
+        }
+
+        /** How the function is told it was invoked: {@link Trigger#SQS}, or the DLQ's own. */
+        public Builder trigger(Trigger trigger) {
+            this.trigger = Objects.requireNonNull(trigger, "trigger");
+            return this;
+        }
+
+        /** Times the batching window and the grace of {@link EventSourceMapping#stop}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Waits out the pause after a failed receive. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        public EventSourceMapping build() {
+            return new EventSourceMapping(this);
         }
     }
 }

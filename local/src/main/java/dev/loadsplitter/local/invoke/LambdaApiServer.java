@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationResult;
 import dev.loadsplitter.local.container.Trigger;
+import dev.loadsplitter.sqs.PortUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -88,7 +90,8 @@ public final class LambdaApiServer implements AutoCloseable {
      * once, never probed and bound again. It answers 404 until served; stop it if it never is (a
      * server never started would keep its socket open).
      *
-     * @throws UncheckedIOException naming the address when it cannot be bound
+     * @throws PortUnavailableException when the address cannot be listened on (a port in use)
+     * @throws UncheckedIOException naming the address when it cannot be bound otherwise
      */
     public static HttpServer bind(String host, int port) {
         try {
@@ -97,6 +100,10 @@ public final class LambdaApiServer implements AutoCloseable {
             server.start();
             return server;
         } catch (IOException e) {
+            Optional<String> bind = PortUnavailableException.bindFailure(e);
+            if (bind.isPresent()) {
+                throw new PortUnavailableException("the Lambda API", host, port, bind.get(), e);
+            }
             throw new UncheckedIOException(
                     "Could not serve the Lambda API on " + host + ":" + port + " (" + e.getMessage()
                             + "). Is another process using that port? Pick another one.",

@@ -101,20 +101,20 @@ class FaultsInsideTheFunctionIT {
     }
 
     private FunctionRuntime runtime(Isolation isolation, FaultBroker faults, int reservedConcurrency) {
-        FunctionRuntime runtime = new FunctionRuntime(
-                function(isolation),
-                ARN,
-                reservedConcurrency,
-                Clock.systemUTC(),
-                (requestId, at, message) -> System.out.println(requestId + " " + message),
-                new InvocationListener() {
+        FunctionRuntime runtime = FunctionRuntime.builder(function(isolation))
+                .arn(ARN)
+                .reservedConcurrency(reservedConcurrency)
+                .clock(Clock.systemUTC())
+                .functionLog((requestId, at, message) -> System.out.println(requestId + " " + message))
+                .listener(new InvocationListener() {
                     @Override
                     public void finished(Finished done) {
                         finished.add(done);
                     }
-                },
-                faults,
-                EnvironmentBudget.unlimited());
+                })
+                .faults(faults)
+                .budget(EnvironmentBudget.unlimited())
+                .build();
         opened.add(runtime);
         return runtime;
     }

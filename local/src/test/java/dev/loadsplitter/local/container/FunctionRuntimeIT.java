@@ -45,18 +45,18 @@ class FunctionRuntimeIT {
 
     private FunctionRuntime runtime(String handler, Duration timeout, int reserved, Map<String, String> environment) {
         FunctionDefinition definition = new FunctionDefinition("probe", handler, jar, 512, timeout, environment);
-        FunctionRuntime runtime = new FunctionRuntime(
-                definition,
-                ARN,
-                reserved,
-                Clock.systemUTC(),
-                (requestId, at, message) -> System.out.println(requestId + " " + message),
-                new InvocationListener() {
+        FunctionRuntime runtime = FunctionRuntime.builder(definition)
+                .arn(ARN)
+                .reservedConcurrency(reserved)
+                .clock(Clock.systemUTC())
+                .functionLog((requestId, at, message) -> System.out.println(requestId + " " + message))
+                .listener(new InvocationListener() {
                     @Override
                     public void started(Started s) {
                         started.add(s);
                     }
-                });
+                })
+                .build();
         runtimes.add(runtime);
         return runtime;
     }
@@ -133,13 +133,18 @@ class FunctionRuntimeIT {
     void aContainerIsNoLongerBusyWhenSomethingAroundItsInvocationThrows() {
         FunctionDefinition definition =
                 new FunctionDefinition("probe", PROBE, jar, 512, Duration.ofSeconds(5), Map.of());
-        FunctionRuntime runtime = new FunctionRuntime(
-                definition, ARN, 1, Clock.systemUTC(), FunctionLog.none(), new InvocationListener() {
+        FunctionRuntime runtime = FunctionRuntime.builder(definition)
+                .arn(ARN)
+                .reservedConcurrency(1)
+                .clock(Clock.systemUTC())
+                .functionLog(FunctionLog.none())
+                .listener(new InvocationListener() {
                     @Override
                     public void started(Started s) {
                         throw new IllegalStateException("a listener broke");
                     }
-                });
+                })
+                .build();
         runtimes.add(runtime);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.invoke(bytes("whoami"), Trigger.SYNC))
@@ -249,8 +254,13 @@ class FunctionRuntimeIT {
                 Map.of(),
                 Isolation.NONE);
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FunctionRuntime(
-                        definition, ARN, 1, Clock.systemUTC(), FunctionLog.none(), InvocationListener.none()))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FunctionRuntime.builder(definition)
+                        .arn(ARN)
+                        .reservedConcurrency(1)
+                        .clock(Clock.systemUTC())
+                        .functionLog(FunctionLog.none())
+                        .listener(InvocationListener.none())
+                        .build())
                 .hasMessageContaining("cannot run with --isolation none")
                 .hasMessageContaining("Use --isolation process");
     }
@@ -260,13 +270,13 @@ class FunctionRuntimeIT {
         ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
         FunctionDefinition definition =
                 new FunctionDefinition("probe", PROBE, jar, 512, Duration.ofSeconds(5), Map.of());
-        FunctionRuntime runtime = new FunctionRuntime(
-                definition,
-                ARN,
-                1,
-                Clock.systemUTC(),
-                (requestId, at, message) -> events.add(message),
-                InvocationListener.none());
+        FunctionRuntime runtime = FunctionRuntime.builder(definition)
+                .arn(ARN)
+                .reservedConcurrency(1)
+                .clock(Clock.systemUTC())
+                .functionLog((requestId, at, message) -> events.add(message))
+                .listener(InvocationListener.none())
+                .build();
         runtimes.add(runtime);
         assertThat(runtime.isolation()).isEqualTo(Isolation.NONE);
 

@@ -43,18 +43,18 @@ class JvmHostIT {
     private FunctionRuntime runtime(String handler, Duration timeout, Map<String, String> environment) {
         FunctionDefinition definition =
                 new FunctionDefinition("plain", handler, PLAIN_JAR, 256, timeout, environment, Isolation.AUTO);
-        FunctionRuntime runtime = new FunctionRuntime(
-                definition,
-                ARN,
-                10,
-                Clock.systemUTC(),
-                (requestId, at, message) -> events.add(requestId + "|" + message),
-                new InvocationListener() {
+        FunctionRuntime runtime = FunctionRuntime.builder(definition)
+                .arn(ARN)
+                .reservedConcurrency(10)
+                .clock(Clock.systemUTC())
+                .functionLog((requestId, at, message) -> events.add(requestId + "|" + message))
+                .listener(new InvocationListener() {
                     @Override
                     public void started(Started s) {
                         started.add(s);
                     }
-                });
+                })
+                .build();
         runtimes.add(runtime);
         return runtime;
     }

@@ -79,30 +79,28 @@ class EventSourceMappingIT {
                 512,
                 Duration.ofSeconds(10),
                 Map.of());
-        function = new FunctionRuntime(
-                definition,
-                "arn:aws:lambda:us-east-1:000000000000:function:probe",
-                reservedConcurrency,
-                Clock.systemUTC(),
-                (requestId, at, message) -> System.out.println(requestId + " " + message),
-                new InvocationListener() {
+        function = FunctionRuntime.builder(definition)
+                .arn("arn:aws:lambda:us-east-1:000000000000:function:probe")
+                .reservedConcurrency(reservedConcurrency)
+                .clock(Clock.systemUTC())
+                .functionLog((requestId, at, message) -> System.out.println(requestId + " " + message))
+                .listener(new InvocationListener() {
                     @Override
                     public void started(Started started) {
                         String payload = new String(started.payload(), StandardCharsets.UTF_8);
                         batchSizes.add(payload.split("\"messageId\"", -1).length - 1);
                     }
-                });
-        mapping = new EventSourceMapping(
-                sqs.client(),
-                queues.url(),
-                queues.arn(),
-                EmbeddedSqs.REGION,
-                function,
-                settings,
-                JsonMapper.builder().build(),
-                Trigger.SQS,
-                clock,
-                Sleeper.system());
+                })
+                .build();
+        mapping = EventSourceMapping.builder()
+                .queue(sqs.client(), queues.url(), queues.arn(), EmbeddedSqs.REGION)
+                .function(function)
+                .settings(settings)
+                .json(JsonMapper.builder().build())
+                .trigger(Trigger.SQS)
+                .clock(clock)
+                .sleeper(Sleeper.system())
+                .build();
     }
 
     private void send(String... bodies) {

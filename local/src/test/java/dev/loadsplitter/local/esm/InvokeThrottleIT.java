@@ -68,37 +68,35 @@ class InvokeThrottleIT {
 
     private EmbeddedSqs.QueuePair start(String name, double invokeThrottleRate, int maxReceiveCount) {
         EmbeddedSqs.QueuePair queues = sqs.createQueues(name, maxReceiveCount, Duration.ofSeconds(1));
-        function = new FunctionRuntime(
-                new FunctionDefinition(
+        function = FunctionRuntime.builder(new FunctionDefinition(
                         "probe",
                         "dev.loadsplitter.local.testfunction.ProbeHandler",
                         jar,
                         512,
                         Duration.ofSeconds(10),
-                        Map.of()),
-                "arn:aws:lambda:us-east-1:000000000000:function:probe",
-                10,
-                Clock.systemUTC(),
-                FunctionLog.none(),
-                new InvocationListener() {
+                        Map.of()))
+                .arn("arn:aws:lambda:us-east-1:000000000000:function:probe")
+                .reservedConcurrency(10)
+                .clock(Clock.systemUTC())
+                .functionLog(FunctionLog.none())
+                .listener(new InvocationListener() {
                     @Override
                     public void started(Started invocation) {
                         started.add(invocation);
                     }
-                },
-                new FaultBroker(FaultPlan.none().withInvokeThrottleRate(invokeThrottleRate)),
-                EnvironmentBudget.unlimited());
-        mapping = new EventSourceMapping(
-                sqs.client(),
-                queues.url(),
-                queues.arn(),
-                EmbeddedSqs.REGION,
-                function,
-                new EsmSettings(1, Duration.ZERO, 2, true, true),
-                JsonMapper.builder().build(),
-                Trigger.SQS,
-                Clock.systemUTC(),
-                Sleeper.system());
+                })
+                .faults(new FaultBroker(FaultPlan.none().withInvokeThrottleRate(invokeThrottleRate)))
+                .budget(EnvironmentBudget.unlimited())
+                .build();
+        mapping = EventSourceMapping.builder()
+                .queue(sqs.client(), queues.url(), queues.arn(), EmbeddedSqs.REGION)
+                .function(function)
+                .settings(new EsmSettings(1, Duration.ZERO, 2, true, true))
+                .json(JsonMapper.builder().build())
+                .trigger(Trigger.SQS)
+                .clock(Clock.systemUTC())
+                .sleeper(Sleeper.system())
+                .build();
         return queues;
     }
 

@@ -52,8 +52,13 @@ class LambdaApiServerIT {
                 Duration.ofSeconds(30),
                 Map.of());
         String arn = "arn:aws:lambda:us-east-1:000000000000:function:probe";
-        function = new FunctionRuntime(
-                definition, arn, 10, Clock.systemUTC(), (requestId, at, message) -> {}, new InvocationListener() {});
+        function = FunctionRuntime.builder(definition)
+                .arn(arn)
+                .reservedConcurrency(10)
+                .clock(Clock.systemUTC())
+                .functionLog((requestId, at, message) -> {})
+                .listener(new InvocationListener() {})
+                .build();
         async = AsyncInvoker.start(
                 function,
                 AsyncSettings.lambdaDefaults(Duration.ofSeconds(1), AsyncSettings.DEFAULT_MAX_EVENT_AGE),

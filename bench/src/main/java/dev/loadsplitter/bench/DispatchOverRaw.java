@@ -1,0 +1,293 @@
+package dev.loadsplitter.bench;
+
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loadsplitter.engine.message.SubTaskAttribute;
+import dev.loadsplitter.local.LocalSettings;
+import dev.loadsplitter.local.container.FunctionDefinition;
+import dev.loadsplitter.local.container.FunctionLog;
+import dev.loadsplitter.local.container.FunctionRuntime;
+import dev.loadsplitter.local.container.InvocationListener;
+import dev.loadsplitter.local.esm.EsmSettings;
+import dev.loadsplitter.local.esm.EventSourceMapping;
+import dev.loadsplitter.sqs.EmbeddedSqs;
+import dev.loadsplitter.sqs.SqsBatches;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * c) Zero-work dispatch: the ESM emulator and the function draining one-tag sub-tasks, against a raw
+ * receive-and-delete loop on the same queue contents.
+ */
+final class DispatchOverRaw {
+
+    /** How long a drain may take before the bench stops with what it saw, rather than hang. */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
+
+    private final Measurements measurements;
+
+    DispatchOverRaw(Measurements measurements) {
+        this.measurements = measurements;
+    }
+
+    void measure(EmbeddedSqs sqs) throws Exception {
+        measure(sqs, 10_000, 3);
+    }
+
+    /** Returns ours ÷ raw at batch size 1 and 10 (rates), medians of {@code rounds} after a warm-up round. */
+    double[] measure(EmbeddedSqs sqs, int size, int rounds) throws Exception {
+        Map<String, Double> medians = Harness.interleaved(
+                rounds,
+                Map.of(
+                        "ours", () -> emulatorDrain(sqs, size, 1),
+                        "ours10", () -> emulatorDrain(sqs, size, 10),
+                        "raw", () -> rawReceiveDelete(sqs, size)));
+        double ours = medians.get("ours");
+        double ours10 = medians.get("ours10");
+        double raw = medians.get("raw");
+        measurements.add(
+                "c) dispatch",
+                "ESM emulator + function, delay 0, batch size 10",
+                Measurements.perSecond(size / (ours10 / 1000)),
+                String.format(
+                        Locale.ROOT,
+                        "%,d one-tag sub-tasks in %,.0f ms (median of 3), concurrency 1,000",
+                        size,
+                        ours10),
+                "dispatch_ours_batch10_per_s",
+                size / (ours10 / 1000));
+        measurements.add(
+                "c) dispatch",
+                "ours (batch size 10) ÷ raw",
+                Measurements.ratio(raw / ours10),
+                "goal ≥ 0.7",
+                "dispatch_ours_batch10_over_raw",
+                raw / ours10);
+        measurements.add(
+                "c) dispatch",
+                "ESM emulator + function, delay 0",
+                Measurements.perSecond(size / (ours / 1000)),
+                String.format(
+                        Locale.ROOT,
+                        "%,d one-tag sub-tasks in %,.0f ms (median of 3), batch size 1, concurrency 1,000",
+                        size,
+                        ours),
+                "dispatch_ours_per_s",
+                size / (ours / 1000));
+        measurements.add(
+                "c) dispatch",
+                "raw ReceiveMessage + DeleteMessageBatch",
+                Measurements.perSecond(size / (raw / 1000)),
+                String.format(Locale.ROOT, "%,d messages in %,.0f ms (median of 3), 16 threads", size, raw),
+                "dispatch_raw_per_s",
+                size / (raw / 1000));
+        measurements.add(
+                "c) dispatch",
+                "ours ÷ raw",
+                Measurements.ratio(raw / ours),
+                "goal ≥ 0.7",
+                "dispatch_ours_over_raw",
+                raw / ours);
+        return new double[] {raw / ours, raw / ours10};
+    }
+
+    private double emulatorDrain(EmbeddedSqs sqs, int size, int batchSize) throws Exception {
+        return Harness.onFreshQueue(sqs, "dispatch", queues -> emulatorDrain(sqs, queues, size, batchSize));
+    }
+
+    private double emulatorDrain(EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues, int size, int batchSize)
+            throws Exception {
+        sendRaw(sqs, queues.url(), size);
+        Map<String, String> environment = new HashMap<>(sqs.environment(queues.url()));
+        environment.put("PROCESSING_DELAY", "0");
+        FunctionDefinition definition = new FunctionDefinition(
+                "load-splitter", LocalSettings.HANDLER, Events.FUNCTION_JAR, 1024, Duration.ofSeconds(60), environment);
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(PrintStream.nullOutputStream()));
+        CallCounter counter = new CallCounter();
+        try (SqsClient client = sqs.clientBuilder()
+                        .httpClient(
+                                Apache5HttpClient.builder().maxConnections(64).build())
+                        .overrideConfiguration(
+                                o -> o.addExecutionInterceptor(counter).retryStrategy(AwsRetryStrategy.doNotRetry()))
+                        .build();
+                FunctionRuntime function = FunctionRuntime.builder(definition)
+                        .arn("arn:aws:lambda:us-east-1:000000000000:function:x")
+                        .reservedConcurrency(1_010)
+                        .clock(Clock.systemUTC())
+                        .functionLog(FunctionLog.none())
+                        .listener(InvocationListener.none())
+                        .build();
+                EventSourceMapping mapping = EventSourceMapping.builder()
+                        .queue(client, queues.url(), queues.arn(), EmbeddedSqs.REGION)
+                        .function(function)
+                        .settings(new EsmSettings(batchSize, Duration.ZERO, 1_000, true, true))
+                        .json(JsonMapper.builder().build())
+                        .build()) {
+            long start = System.nanoTime();
+            long cpu = Harness.cpuNanos();
+            long server = Harness.serverCpuNanos();
+            mapping.start();
+            long giveUp = start + DRAIN_LIMIT.toNanos();
+            while (sqs.depth(queues.url()).total() > 0 || mapping.inFlight() > 0) {
+                if (System.nanoTime() > giveUp) {
+                    throw new IllegalStateException("the mapping did not drain " + size + " sub-tasks in "
+                            + DRAIN_LIMIT.toSeconds() + " s: " + sqs.depth(queues.url()) + " left, "
+                            + function.invocations() + " invocations, " + mapping.failedRecords()
+                            + " records failed (the function refuses them: check the bench's messages)");
+                }
+                Thread.sleep(100);
+            }
+            double millis = (System.nanoTime() - start) / 1e6;
+            System.err.printf(
+                    Locale.ROOT,
+                    "bench: ESM batch size %d: %.0f ms, %,d invocations, %,d cold, peak %,d at once; %s; "
+                            + "CPU %.2f s, of which server %.2f s%n",
+                    batchSize,
+                    millis,
+                    function.invocations(),
+                    function.coldStarts(),
+                    function.peakConcurrency(),
+                    counter.summary(),
+                    (Harness.cpuNanos() - cpu) / 1e9,
+                    (Harness.serverCpuNanos() - server) / 1e9);
+            return millis;
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    private double rawReceiveDelete(EmbeddedSqs sqs, int size) throws Exception {
+        return Harness.onFreshQueue(sqs, "rawrecv", queues -> rawReceiveDelete(sqs, queues, size));
+    }
+
+    private double rawReceiveDelete(EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues, int size) throws Exception {
+        sendRaw(sqs, queues.url(), size);
+        AtomicInteger deleted = new AtomicInteger();
+        CallCounter counter = new CallCounter();
+        try (SqsClient client = sqs.clientBuilder()
+                        .httpClient(
+                                Apache5HttpClient.builder().maxConnections(64).build())
+                        .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
+                        .build();
+                ExecutorService executor = Executors.newFixedThreadPool(16)) {
+            long start = System.nanoTime();
+            long cpu = Harness.cpuNanos();
+            long server = Harness.serverCpuNanos();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                workers.add(executor.submit(() -> {
+                    while (deleted.get() < size) {
+                        List<Message> page = client.receiveMessage(r -> r.queueUrl(queues.url())
+                                        .maxNumberOfMessages(10)
+                                        .messageAttributeNames("All")
+                                        .waitTimeSeconds(0))
+                                .messages();
+                        if (page.isEmpty()) {
+                            continue;
+                        }
+                        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+                        for (int j = 0; j < page.size(); j++) {
+                            entries.add(DeleteMessageBatchRequestEntry.builder()
+                                    .id(Integer.toString(j))
+                                    .receiptHandle(page.get(j).receiptHandle())
+                                    .build());
+                        }
+                        client.deleteMessageBatch(r -> r.queueUrl(queues.url()).entries(entries));
+                        deleted.addAndGet(page.size());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            double millis = (System.nanoTime() - start) / 1e6;
+            System.err.printf(
+                    Locale.ROOT,
+                    "bench: raw receive + delete: %.0f ms, %s; CPU %.2f s, of which server %.2f s%n",
+                    millis,
+                    counter.summary(),
+                    (Harness.cpuNanos() - cpu) / 1e9,
+                    (Harness.serverCpuNanos() - server) / 1e9);
+            return millis;
+        }
+    }
+
+    /** Sends {@code size} prebuilt one-tag messages in batches of 10, 16 calls at once; returns milliseconds. */
+    static double sendRaw(EmbeddedSqs sqs, String queueUrl, int size) throws Exception {
+        String body = Events.createTags(1, "raw");
+        try (SqsClient client = sqs.clientBuilder()
+                        .httpClient(
+                                Apache5HttpClient.builder().maxConnections(64).build())
+                        .build();
+                ExecutorService executor = Executors.newFixedThreadPool(16)) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                entries.add(SendMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(i % SqsBatches.MAX_ENTRIES)) // its index in its batch
+                        .messageBody(body)
+                        .messageAttributes(oneTagSubTask(i, size))
+                        .build());
+            }
+            List<List<SendMessageBatchRequestEntry>> batches = SqsBatches.chunks(entries);
+            long start = System.nanoTime();
+            List<Future<?>> calls = new ArrayList<>();
+            for (List<SendMessageBatchRequestEntry> batch : batches) {
+                calls.add(executor.submit(
+                        () -> client.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(batch))));
+            }
+            for (Future<?> call : calls) {
+                call.get();
+            }
+            return (System.nanoTime() - start) / 1e6;
+        }
+    }
+
+    /**
+     * The attributes the split gives the {@code index}th of {@code size} one-tag parts of one job: a
+     * sub-task the function accepts (an attribute short, it refuses the message, which then waits
+     * out its visibility timeout and the drain never ends).
+     */
+    private static Map<String, MessageAttributeValue> oneTagSubTask(int index, int size) {
+        return Map.of(
+                SubTaskAttribute.JOB_ID.attributeName(), string("raw-job"),
+                SubTaskAttribute.PART_ID.attributeName(), string(Integer.toString(index + 1)),
+                SubTaskAttribute.PART_COUNT.attributeName(), number(size),
+                SubTaskAttribute.SPLIT_DEPTH.attributeName(), number(1),
+                SubTaskAttribute.HOPS.attributeName(), number(1),
+                SubTaskAttribute.FIRST_ITEM.attributeName(), number(index),
+                SubTaskAttribute.ITEM_COUNT.attributeName(), number(1),
+                SubTaskAttribute.TASK_TYPE.attributeName(), string("CreateTags"));
+    }
+
+    private static MessageAttributeValue number(long value) {
+        return MessageAttributeValue.builder()
+                .dataType("Number")
+                .stringValue(Long.toString(value))
+                .build();
+    }
+
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
+    }
+}
