@@ -305,22 +305,20 @@ public final class LocalEnvironment implements AutoCloseable {
             // The failed-events queue invokes it too, as the deployment's third mapping does: each invocation record's
             // event runs again, so a root split that failed every asynchronous attempt finishes instead of waiting for
             // its deadline. For our handler only; any other function's failed events stay for 'dlq redrive'.
-            EventSourceMapping failedEventsMapping = new EventSourceMapping(
-                    sqs.client(),
-                    failedEventsUrl,
-                    failedEventsArn,
-                    EmbeddedSqs.REGION,
-                    function,
-                    new EsmSettings(
+            EventSourceMapping failedEventsMapping = EventSourceMapping.builder()
+                    .queue(sqs.client(), failedEventsUrl, failedEventsArn, EmbeddedSqs.REGION)
+                    .function(function)
+                    .settings(new EsmSettings(
                             10,
                             Duration.ZERO,
                             Math.min(2, settings.esm().maximumConcurrency()),
                             true,
-                            settings.esm().enabled() && countsDeadLetters),
-                    json,
-                    Trigger.FAILED_EVENTS,
-                    clock,
-                    sleeper);
+                            settings.esm().enabled() && countsDeadLetters))
+                    .json(json)
+                    .trigger(Trigger.FAILED_EVENTS)
+                    .clock(clock)
+                    .sleeper(sleeper)
+                    .build();
             started.push(failedEventsMapping);
             // With --data-dir, accepted events are kept on disk until done, as Lambda's queue keeps them.
             AsyncInvoker async = AsyncInvoker.start(
