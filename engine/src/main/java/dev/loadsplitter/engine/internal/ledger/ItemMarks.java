@@ -121,6 +121,9 @@ final class ItemMarks {
         chunk.forEach(outcome -> seen.put(outcome.index(), known.get(outcome.index())));
         List<Finish> finishing = new ArrayList<>();
         finish.ifPresent(finishing::add);
+        int shards = calls.shards(jobId);
+        // Tries of the transaction so far, across backoffs: each try the store refused counts into another shard.
+        int[] tries = {0};
         return calls.retrying("marking " + chunk.size() + " items of job " + jobId, () -> {
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 List<Write> writes = new ArrayList<>();
@@ -159,11 +162,8 @@ final class ItemMarks {
                     }
                 });
                 changes.add(Change.set(EXPIRES_AT, calls.expiresAt()));
-                writes.add(new Write.Update(
-                        LedgerKeys.shard(
-                                jobId, LedgerKeys.shardOf(moving.getFirst().index())),
-                        changes,
-                        Condition.present()));
+                int shardAt = writes.size();
+                writes.add(counting(jobId, moving.getFirst().index(), shards, tries[0]++, changes));
                 finishing.forEach(f -> writes.add(finishing(jobId, f, owner, held)));
                 boolean checked = held.isPresent()
                         && finishing.stream().noneMatch(f -> f.partId().equals(held.get()));
@@ -171,10 +171,9 @@ final class ItemMarks {
                     writes.add(new Write.Check(LedgerKeys.task(jobId, held.get()), holding(owner)));
                 }
                 try {
-                    calls.table.transact(writes, calls.token());
+                    transactHopping(writes, shardAt, jobId, moving.getFirst().index(), shards, tries, changes);
                     return new Recorded(moving.size(), chunk.size() - moving.size());
                 } catch (TransactionCancelledException e) {
-                    int shardAt = moving.size();
                     if (e.failed(shardAt)) {
                         throw new UnknownJobException(jobId);
                     }
@@ -207,6 +206,40 @@ final class ItemMarks {
             }
             throw new LedgerBusyException("the marks of job " + jobId + " kept changing under us", null);
         });
+    }
+
+    /**
+     * Transactions a mark may try at once on other shards when the store refuses one as busy, before
+     * it waits out the ledger's backoff: a conflict on one shard (another transaction holds it) says
+     * nothing of the next, so the next is tried at once.
+     */
+    static final int HOPS_BEFORE_BACKOFF = 4;
+
+    /**
+     * Sends the marks' transaction; when the store refuses it as busy, sends it again at once with its
+     * count moved to another shard, up to {@value #HOPS_BEFORE_BACKOFF} tries, then lets the refusal
+     * reach the caller's backoff. Which shard holds a count does not matter, only their sum, and a
+     * refused transaction applied nothing.
+     */
+    private void transactHopping(
+            List<Write> writes, int shardAt, String jobId, long first, int shards, int[] tries, List<Change> changes) {
+        for (int quick = 1; ; quick++) {
+            try {
+                calls.table.transact(writes, calls.token());
+                return;
+            } catch (LedgerBusyException busy) {
+                if (quick >= HOPS_BEFORE_BACKOFF) {
+                    throw busy;
+                }
+                writes.set(shardAt, counting(jobId, first, shards, tries[0]++, changes));
+            }
+        }
+    }
+
+    /** The update of the counter shard a mark's {@code hop}th try counts into. */
+    private static Write counting(String jobId, long first, int shards, int hop, List<Change> changes) {
+        return new Write.Update(
+                LedgerKeys.shard(jobId, LedgerKeys.shardOf(first, shards, hop)), changes, Condition.present());
     }
 
     private Map<String, Object> attributes(ItemOutcome outcome, String owner, long now) {

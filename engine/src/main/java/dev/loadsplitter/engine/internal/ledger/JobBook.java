@@ -75,7 +75,8 @@ final class JobBook {
         header.put(PUBLISHED, 0L);
         header.put(EXPIRES_AT, expires);
         writes.add(new Write.Put(LedgerKeys.header(jobId), header, Condition.absent()));
-        for (int shard = 0; shard < LedgerKeys.SHARDS; shard++) {
+        int shards = LedgerKeys.shardsFor(items);
+        for (int shard = 0; shard < shards; shard++) {
             writes.add(new Write.Put(
                     LedgerKeys.shard(jobId, shard),
                     Map.of(ITEMS, items, TOLERATED, tolerated, EXPIRES_AT, expires),
@@ -92,6 +93,7 @@ final class JobBook {
         calls.retrying("opening job " + jobId, () -> {
             try {
                 calls.table.transact(writes, calls.token());
+                calls.shards(jobId, shards);
             } catch (TransactionCancelledException exists) {
                 // Opened before: by an earlier delivery of the same event, or by this call before its answer was lost.
             }
@@ -106,12 +108,13 @@ final class JobBook {
                         jobId,
                         LedgerTable.SortRange.prefix(LedgerKeys.SHARD_PREFIX),
                         true,
-                        LedgerKeys.SHARDS,
+                        LedgerKeys.MAX_SHARDS,
                         Optional.empty(),
                         consistent));
         if (page.items().isEmpty()) {
             return Optional.empty();
         }
+        calls.shards(jobId, page.items().size());
         long items = 0;
         long processed = 0;
         long dead = 0;

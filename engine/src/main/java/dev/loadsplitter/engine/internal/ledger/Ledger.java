@@ -265,7 +265,8 @@ public final class Ledger implements JobLedger {
                 LedgerKeys.header(jobId),
                 List.of(Change.set(LedgerKeys.CHANGED_AT, calls.now())),
                 Condition.present()));
-        for (int shard = 0; shard < LedgerKeys.SHARDS; shard++) {
+        // Any one shard's stop stops the job; all of them carry it, so a look at any reads it.
+        for (int shard = 0; shard < calls.shards(jobId); shard++) {
             writes.add(new Write.Update(
                     LedgerKeys.shard(jobId, shard),
                     List.of(Change.set(LedgerKeys.STOP, CloseReason.CANCELLED.name())),

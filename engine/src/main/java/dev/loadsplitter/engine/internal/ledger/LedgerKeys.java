@@ -9,7 +9,8 @@ import java.util.Locale;
  * Where the ledger keeps what, in one partition per job (partition key: the job's id):
  * <pre>
  *   #job            the job's header: items, task type, deadline, status, close number, publication
- *   #s00 … #s15     counter shards: processed, dead-lettered, skipped, … (their sums are the job's counts)
+ *   #s00 … #s63     counter shards (16, 32 or 64, by the job's size): processed, dead-lettered, skipped, …
+ *                   (their sums are the job's counts; which shard a count lands in does not matter)
  *   i/0000000042    one mark per item, by its index in the original event: DONE (with its result),
  *                   DEAD (with its error), SKIPPED or PENDING (redriven)
  *   t/3.17          one claim per sub-task ({@code t/} alone for the original task): who holds it, until
@@ -26,11 +27,20 @@ final class LedgerKeys {
     static final String HEADER = "#job";
     static final String SHARD_PREFIX = "#s";
     /**
-     * Counter shards per job. A transactional write costs 2 write units and DynamoDB takes about
-     * 1,000 a second on one item, so one counter would cap a job at about 500 counts a second;
-     * 16 take 8,000, and reading them all is one query of about 2 KB.
+     * Counter shards of a small job. A transactional write costs 2 write units and DynamoDB takes about
+     * 1,000 a second on one item, so one counter would cap a job at about 500 counts a second; more to
+     * the point, a transaction holds each item it writes while it commits, and another transaction on
+     * the same item meanwhile is cancelled with {@code TransactionConflict}. Spreading a job's counts
+     * over shards lets that many transactions commit at once.
      */
-    static final int SHARDS = 16;
+    static final int MIN_SHARDS = 16;
+    /**
+     * Counter shards of a large job: a job's sub-tasks run up to a function's concurrency (1,000 by
+     * default) at once, and 64 shards leave about 16 writers a shard there. Bounded by what one
+     * transaction opens or cancels a job with (the header, every shard and two index entries; DynamoDB
+     * takes 100 actions) and what one query of the shards reads (64 small items, about 6 KB).
+     */
+    static final int MAX_SHARDS = 64;
 
     static final String MARK_PREFIX = "i/";
     static final String TASK_PREFIX = "t/";
@@ -114,10 +124,25 @@ final class LedgerKeys {
         return new ItemKey(jobId, TASK_PREFIX + partId);
     }
 
-    /** The shard a write about items starting at {@code firstIndex} counts into. */
-    static int shardOf(long firstIndex) {
-        return (int) Math.floorMod(firstIndex, (long) SHARDS);
+    /** How many counter shards a job of {@code items} items gets: more writers at once, more shards. */
+    static int shardsFor(long items) {
+        if (items <= 1_000) {
+            return MIN_SHARDS;
+        }
+        return items <= 4_000 ? 32 : MAX_SHARDS;
     }
+
+    /**
+     * The shard a write about items starting at {@code firstIndex} counts into, among a job's
+     * {@code shards}, on its {@code hop}th try: a write that conflicted with another transaction on its
+     * shard tries another (the stride is odd, and shard counts are powers of two, so the hops visit
+     * every shard).
+     */
+    static int shardOf(long firstIndex, int shards, int hop) {
+        return (int) Math.floorMod(firstIndex + (long) hop * HOP_STRIDE, (long) shards);
+    }
+
+    private static final int HOP_STRIDE = 7;
 
     static String indexPartition(Instant day) {
         return INDEX_PREFIX + DAY.format(day);

@@ -18,6 +18,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -187,6 +189,84 @@ class LedgerTest {
 
         assertThat(closings).filteredOn(Closing.Publish.class::isInstance).hasSize(1);
         assertThat(ledger.job("job-1").orElseThrow().close()).isEqualTo(1);
+    }
+
+    @Test
+    void aLargeJobSpreadsItsCountsOverMoreShardsAndAMarkRefusedOnItsShardCountsIntoAnother() {
+        // Once the jobs are open, every transaction touching shard #s05 is refused as busy, as DynamoDB cancels a
+        // transaction on an item
+        // another transaction holds (TransactionConflict).
+        LedgerTable store = table();
+        AtomicBoolean held = new AtomicBoolean();
+        LedgerTable hot = new LedgerTable() {
+            @Override
+            public Optional<Item> get(ItemKey key, boolean consistent) {
+                return store.get(key, consistent);
+            }
+
+            @Override
+            public Page query(
+                    String pk,
+                    SortRange range,
+                    boolean ascending,
+                    int limit,
+                    Optional<ItemKey> after,
+                    boolean consistent) {
+                return store.query(pk, range, ascending, limit, after, consistent);
+            }
+
+            @Override
+            public void write(Write write) {
+                store.write(write);
+            }
+
+            @Override
+            public void transact(List<Write> writes, String token) {
+                if (held.get()
+                        && writes.stream().anyMatch(write -> write.key().sk().equals("#s05"))) {
+                    throw new LedgerBusyException("TransactionConflict on #s05", null);
+                }
+                store.transact(writes, token);
+            }
+        };
+        AtomicInteger pauses = new AtomicInteger();
+        Sleeper counting = pause -> {
+            pauses.incrementAndGet();
+            sleeper().sleep(pause);
+        };
+        Ledger ledger = new Ledger(
+                hot,
+                clock,
+                LedgerSettings.of(Duration.ofDays(33), Duration.ofDays(5), LedgerTolerance.none()),
+                counting);
+        ledger.startJob("big", "Order", 5_000);
+        ledger.startJob("small", "Order", 100);
+
+        assertThat(store.query("big", LedgerTable.SortRange.prefix("#s"), true, 1_000, Optional.empty(), true)
+                        .items())
+                .as("the shards of a 5,000-item job")
+                .hasSize(LedgerKeys.MAX_SHARDS);
+        assertThat(store.query("small", LedgerTable.SortRange.prefix("#s"), true, 1_000, Optional.empty(), true)
+                        .items())
+                .as("the shards of a 100-item job")
+                .hasSize(LedgerKeys.MIN_SHARDS);
+
+        held.set(true);
+        for (long index : new long[] {5, 69, 133, 4_997}) {
+            ledger.record("big", Optional.empty(), "w" + index, done(index), Map.of(), Optional.empty());
+        }
+        ledger.record("small", Optional.empty(), "w5", done(5), Map.of(), Optional.empty());
+        ledger.record("small", Optional.empty(), "w5", done(5), Map.of(), Optional.empty());
+
+        assertThat(ledger.standing("big").orElseThrow().processed())
+                .as("items 5, 69 and 133 belong to the refused shard; they count in others, once each")
+                .isEqualTo(4);
+        assertThat(ledger.standing("small").orElseThrow().processed()).isEqualTo(1);
+        assertThat(store.get(LedgerKeys.shard("big", 5), true).orElseThrow().number(LedgerKeys.PROCESSED))
+                .isZero();
+        assertThat(pauses)
+                .as("backoffs: a refused shard's count goes to the next shard at once")
+                .hasValue(0);
     }
 
     @Test

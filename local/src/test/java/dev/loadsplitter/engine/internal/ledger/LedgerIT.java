@@ -147,4 +147,44 @@ class LedgerIT extends LedgerTest {
         assertThat(standing.deadLettered()).isZero();
         assertThat(ledger.marks("job-1", 0, 60).values()).hasSize(60).containsOnly(MarkState.DONE);
     }
+
+    @Test
+    void aThousandWritersAtOnceIntoOneLargeJobAllGetThroughRealConflicts() throws Exception {
+        // As a thousand containers at the function's default concurrency count into one 5,000-item job: each
+        // transaction holds its shard for the endpoint's window, so writers on one shard meanwhile are
+        // cancelled (TransactionConflict), on top of the quarter refused at random. None may give up.
+        Ledger ledger = new Ledger(
+                table(),
+                clock,
+                LedgerSettings.of(Duration.ofDays(33), Duration.ofDays(5), LedgerTolerance.none()),
+                sleeper());
+        ledger.startJob("job-1", "Order", 5_000);
+        List<Callable<Void>> writers = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            long index = i * 5L;
+            writers.add(() -> {
+                ledger.record(
+                        "job-1",
+                        Optional.empty(),
+                        "w" + index,
+                        List.of(new ItemOutcome.Done(index, Optional.empty())),
+                        Map.of(),
+                        Optional.empty());
+                return null;
+            });
+        }
+        List<Throwable> failures = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var done : threads.invokeAll(writers)) {
+                try {
+                    done.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failures.add(e.getCause());
+                }
+            }
+        }
+
+        assertThat(failures).as("writers that gave up").isEmpty();
+        assertThat(ledger.standing("job-1").orElseThrow().processed()).isEqualTo(1_000);
+    }
 }
