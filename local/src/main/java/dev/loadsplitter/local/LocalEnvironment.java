@@ -3,9 +3,6 @@ package dev.loadsplitter.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.loadsplitter.engine.config.Dispatch;
-import dev.loadsplitter.engine.config.DurationSetting;
-import dev.loadsplitter.engine.config.Idempotency;
 import dev.loadsplitter.engine.internal.config.AwsClients;
 import dev.loadsplitter.engine.internal.config.EngineSettings;
 import dev.loadsplitter.engine.internal.config.Once;
@@ -38,6 +35,7 @@ import dev.loadsplitter.local.invoke.LambdaApiServer;
 import dev.loadsplitter.local.report.RunSummary;
 import dev.loadsplitter.sqs.EmbeddedSqs;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,16 +66,7 @@ public final class LocalEnvironment implements AutoCloseable {
      * The variables the runtime sets in the function's environment to point it at its own queues and
      * endpoints; a function's own settings cannot replace them.
      */
-    public static final List<String> RUNTIME_VARIABLES = List.of(
-            "QUEUE_URL",
-            "AWS_ENDPOINT_URL_SQS",
-            "AWS_ENDPOINT_URL_DYNAMODB",
-            "AWS_ENDPOINT_URL_EVENTBRIDGE",
-            "AWS_ENDPOINT_URL_LAMBDA",
-            EngineSettings.INVOKE_MAX_ATTEMPTS.name(),
-            EngineSettings.DEAD_LETTER_QUEUE_ARN.name(),
-            EngineSettings.PARKED_QUEUE_URL.name(),
-            EngineSettings.FAILED_EVENTS_QUEUE_ARN.name());
+    public static final List<String> RUNTIME_VARIABLES = FunctionEnvironment.RUNTIME_VARIABLES;
 
     private final LocalSettings settings;
     private final EmbeddedSqs sqs;
@@ -200,55 +189,44 @@ public final class LocalEnvironment implements AutoCloseable {
                     settings.sqsHost(),
                     settings.awsPort(),
                     clock,
-                    settings.awsEndpoint().withEventRetention(recordsTimeToLive(settings.environment())),
+                    settings.awsEndpoint()
+                            .withEventRetention(FunctionEnvironment.recordsTimeToLive(settings.environment())),
                     faults);
             started.push(aws);
             aws.createTable(settings.recordsTableName(), DynamoDbLedgerTable.PK, DynamoDbLedgerTable.SK);
             // As the deployment's table: DynamoDB's TTL removes records through expiresAt.
             aws.enableTimeToLive(settings.recordsTableName(), MemoryLedgerTable.EXPIRES_AT);
-            Map<String, String> environment = new HashMap<>(settings.environment());
-            environment.putAll(sqs.environment(queues.url()));
-            // Processing and job records in DynamoDB, completion events on EventBridge, the DLQ counted and
-            // parked: as the deployment sets them up, against the local endpoints. --env may choose otherwise.
-            environment.put("AWS_ENDPOINT_URL_DYNAMODB", aws.url().toString());
-            environment.put("AWS_ENDPOINT_URL_EVENTBRIDGE", aws.url().toString());
-            if (!settings.environment().containsKey(EngineSettings.IDEMPOTENCY.name())) {
-                environment.put(EngineSettings.IDEMPOTENCY.name(), Idempotency.DYNAMODB.value());
-                environment.put(EngineSettings.IDEMPOTENCY_TABLE.name(), settings.recordsTableName());
-            }
-            environment.putIfAbsent(EngineSettings.EVENT_BUS_NAME.name(), "default");
-            environment.put(EngineSettings.MAX_RECEIVE_COUNT.name(), Integer.toString(settings.maxReceiveCount()));
-            environment.put(
-                    EngineSettings.INVOKE_MAX_ATTEMPTS.name(),
-                    Integer.toString(settings.async().retries() + 1));
             // DISPATCH=invoke: the function invokes itself asynchronously, through a Lambda endpoint of the
             // runtime's. Its port is bound now, before the function's environment names it, and served later.
             HttpServer selfInvokePort = null;
-            if (invokesItself(settings.environment())) {
+            Optional<URI> lambdaEndpoint = Optional.empty();
+            if (FunctionEnvironment.invokesItself(settings.environment())) {
                 HttpServer bound = LambdaApiServer.bind(settings.sqsHost(), 0);
                 started.push(() -> bound.stop(0));
                 selfInvokePort = bound;
-                environment.put(
-                        "AWS_ENDPOINT_URL_LAMBDA",
-                        "http://" + settings.sqsHost() + ":"
-                                + bound.getAddress().getPort());
-                environment.put(EngineSettings.FUNCTION_NAME.name(), settings.functionName());
+                lambdaEndpoint = Optional.of(URI.create("http://" + settings.sqsHost() + ":"
+                        + bound.getAddress().getPort()));
             }
-            environment.put(EngineSettings.DEAD_LETTER_QUEUE_ARN.name(), queues.dlqArn());
-            environment.put(EngineSettings.PARKED_QUEUE_URL.name(), parkedUrl);
-            String failedEventsArn = sqs.arnOf(failedEventsUrl);
-            environment.put(EngineSettings.FAILED_EVENTS_QUEUE_ARN.name(), failedEventsArn);
             SqsFaultProxy proxy = null;
             if (settings.sqsFaultRate() > 0 || !settings.faults().calls().isNone()) {
-                // The function reaches SQS through the proxy; the runtime's own polling does not.
                 proxy = SqsFaultProxy.start(
                         sqs.endpoint(),
                         faults,
                         settings.sqsFaultRate(),
                         settings.faults().seed());
                 started.push(proxy);
-                environment.put("AWS_ENDPOINT_URL_SQS", proxy.endpoint().toString());
             }
+            String failedEventsArn = sqs.arnOf(failedEventsUrl);
+            Map<String, String> environment = FunctionEnvironment.compose(
+                    settings,
+                    new FunctionEnvironment.Addresses(
+                            sqs.environment(queues.url()),
+                            aws.url(),
+                            lambdaEndpoint,
+                            Optional.ofNullable(proxy).map(SqsFaultProxy::endpoint),
+                            queues.dlqArn(),
+                            parkedUrl,
+                            failedEventsArn));
             FunctionDefinition definition = new FunctionDefinition(
                     settings.functionName(),
                     settings.handler(),
@@ -379,24 +357,6 @@ public final class LocalEnvironment implements AutoCloseable {
             } catch (Exception | Error e) {
                 failure.addSuppressed(e);
             }
-        }
-    }
-
-    /** How long the function keeps its records (IDEMPOTENCY_TTL), its default when its settings do not say. */
-    private static Duration recordsTimeToLive(Map<String, String> environment) {
-        try {
-            return EngineSettings.from(environment).idempotencyTtl();
-        } catch (RuntimeException e) {
-            return DurationSetting.read(EngineSettings.IDEMPOTENCY_TTL, Map.of());
-        }
-    }
-
-    /** Whether the function's settings choose DISPATCH=invoke. */
-    private static boolean invokesItself(Map<String, String> environment) {
-        try {
-            return EngineSettings.from(environment).dispatch() == Dispatch.INVOKE;
-        } catch (RuntimeException e) {
-            return false;
         }
     }
 
