@@ -1,6 +1,5 @@
 package dev.loadsplitter.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.loadsplitter.engine.internal.config.AwsClients;
@@ -30,13 +29,10 @@ import dev.loadsplitter.local.fault.SqsFaultProxy;
 import dev.loadsplitter.local.forecast.Assumptions;
 import dev.loadsplitter.local.invoke.AsyncEventStore;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
-import dev.loadsplitter.local.invoke.DestinationRecord;
 import dev.loadsplitter.local.invoke.LambdaApiServer;
 import dev.loadsplitter.local.report.RunSummary;
 import dev.loadsplitter.sqs.EmbeddedSqs;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +45,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -307,11 +302,7 @@ public final class LocalEnvironment implements AutoCloseable {
                     settings.dataDirectory()
                             .map(directory -> AsyncEventStore.directory(directory.resolve("async-invocations")))
                             .orElseGet(AsyncEventStore::memory),
-                    failed -> sqs.client()
-                            .sendMessage(request -> request.queueUrl(failedEventsUrl)
-                                    .messageBody(destinationRecord(json, arn, failed, clock.instant())
-                                            .toJson()
-                                            .toString())));
+                    new FailedEventsDestination(sqs.client(), failedEventsUrl, json, arn, clock));
             started.push(async);
             LambdaApiServer selfInvoke =
                     selfInvokePort == null ? null : LambdaApiServer.serve(selfInvokePort, function, async, arn);
@@ -370,31 +361,6 @@ public final class LocalEnvironment implements AutoCloseable {
                         .ifPresent(ids::add));
         sqs.release(parkedUrl, parked);
         return ids;
-    }
-
-    /** Lambda's invocation record for an event that failed every attempt. */
-    private static DestinationRecord destinationRecord(
-            ObjectMapper json, String functionArn, AsyncInvoker.FailedEvent failed, Instant at) {
-        JsonNode request;
-        JsonNode response;
-        try {
-            request = json.readTree(failed.payload());
-        } catch (IOException e) {
-            request = json.getNodeFactory().textNode(new String(failed.payload(), StandardCharsets.UTF_8));
-        }
-        try {
-            response = failed.lastError().isEmpty() ? json.nullNode() : json.readTree(failed.lastError());
-        } catch (IOException e) {
-            response = json.createObjectNode().put("errorMessage", failed.lastError());
-        }
-        return new DestinationRecord(
-                UUID.randomUUID().toString(),
-                functionArn + ":$LATEST",
-                failed.condition(),
-                failed.attempts(),
-                at,
-                request,
-                response);
     }
 
     /**
