@@ -1,154 +1,53 @@
 package dev.loadsplitter.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import dev.loadsplitter.engine.config.Dispatch;
-import dev.loadsplitter.engine.config.DurationSetting;
-import dev.loadsplitter.engine.config.Idempotency;
-import dev.loadsplitter.engine.internal.config.AwsClients;
-import dev.loadsplitter.engine.internal.config.EngineSettings;
-import dev.loadsplitter.engine.internal.config.Once;
-import dev.loadsplitter.engine.internal.ledger.DynamoDbLedgerTable;
-import dev.loadsplitter.engine.internal.ledger.Ledger;
-import dev.loadsplitter.engine.internal.ledger.LedgerSettings;
-import dev.loadsplitter.engine.internal.ledger.MemoryLedgerTable;
-import dev.loadsplitter.engine.internal.queue.LambdaSqsEvents;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import dev.loadsplitter.engine.jobs.Jobs;
-import dev.loadsplitter.engine.message.EventJson;
-import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.aws.LocalAwsEndpoint;
-import dev.loadsplitter.local.container.EnvironmentBudget;
-import dev.loadsplitter.local.container.FunctionDefinition;
 import dev.loadsplitter.local.container.FunctionLog;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationListener;
-import dev.loadsplitter.local.container.Trigger;
-import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.esm.EventSourceMapping;
 import dev.loadsplitter.local.fault.CallFaults;
-import dev.loadsplitter.local.fault.FaultBroker;
 import dev.loadsplitter.local.fault.SqsFaultProxy;
-import dev.loadsplitter.local.forecast.Assumptions;
-import dev.loadsplitter.local.invoke.AsyncEventStore;
 import dev.loadsplitter.local.invoke.AsyncInvoker;
-import dev.loadsplitter.local.invoke.DestinationRecord;
 import dev.loadsplitter.local.invoke.LambdaApiServer;
 import dev.loadsplitter.local.report.RunSummary;
 import dev.loadsplitter.sqs.EmbeddedSqs;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * The whole system on one machine: an embedded SQS server with the work queue and its DLQ, the
  * function in its containers, the event source mapping between them, and asynchronous
  * invocations as EventBridge makes them. Close it to stop everything.
+ *
+ * <p>Its own job is the lifecycle: {@code start} has {@code Startup} start the parts (the function's
+ * environment composed by {@code FunctionEnvironment}), {@code stop} and {@code close} stop them;
+ * what the run has done and has left is answered by {@code RunState}.
  */
 public final class LocalEnvironment implements AutoCloseable {
-
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LocalEnvironment.class);
 
     /**
      * The variables the runtime sets in the function's environment to point it at its own queues and
      * endpoints; a function's own settings cannot replace them.
      */
-    public static final List<String> RUNTIME_VARIABLES = List.of(
-            "QUEUE_URL",
-            "AWS_ENDPOINT_URL_SQS",
-            "AWS_ENDPOINT_URL_DYNAMODB",
-            "AWS_ENDPOINT_URL_EVENTBRIDGE",
-            "AWS_ENDPOINT_URL_LAMBDA",
-            EngineSettings.INVOKE_MAX_ATTEMPTS.name(),
-            EngineSettings.DEAD_LETTER_QUEUE_ARN.name(),
-            EngineSettings.PARKED_QUEUE_URL.name(),
-            EngineSettings.FAILED_EVENTS_QUEUE_ARN.name());
+    public static final List<String> RUNTIME_VARIABLES = FunctionEnvironment.RUNTIME_VARIABLES;
 
     private final LocalSettings settings;
-    private final EmbeddedSqs sqs;
-    private final EmbeddedSqs.QueuePair queues;
-    private final FunctionRuntime function;
-    private final EventSourceMapping mapping;
-    private final AsyncInvoker async;
-    private final String functionArn;
-    private final SqsFaultProxy faultProxy;
-    private final EventSourceMapping deadLetterMapping;
-    private final EventSourceMapping failedEventsMapping;
-    private final LocalAwsEndpoint aws;
-    /** The Lambda endpoint the function invokes itself through with DISPATCH=invoke; null otherwise. */
-    private volatile LambdaApiServer selfInvoke;
-    /** The ledger's sweep on a schedule; null when the function keeps no jobs of ours. */
-    private volatile Sweeper sweeper;
-
-    private final String parkedUrl;
+    private final Startup.Parts parts;
+    private final RunState state;
     private final Clock clock;
     private final Sleeper sleeper;
-    /** The CLI's view of the ledger, with a DynamoDB client of its own, built on first use. */
-    private final Once<Jobs> jobs = new Once<>(this::connectJobs);
 
-    private LocalEnvironment(
-            LocalSettings settings,
-            EmbeddedSqs sqs,
-            EmbeddedSqs.QueuePair queues,
-            FunctionRuntime function,
-            EventSourceMapping mapping,
-            EventSourceMapping deadLetterMapping,
-            EventSourceMapping failedEventsMapping,
-            AsyncInvoker async,
-            String functionArn,
-            SqsFaultProxy faultProxy,
-            LocalAwsEndpoint aws,
-            String parkedUrl,
-            Clock clock,
-            Sleeper sleeper) {
+    private LocalEnvironment(LocalSettings settings, Startup.Parts parts, Clock clock, Sleeper sleeper) {
+        this.settings = settings;
+        this.parts = parts;
+        this.state = new RunState(settings, parts, clock, sleeper);
         this.clock = clock;
         this.sleeper = sleeper;
-        this.deadLetterMapping = deadLetterMapping;
-        this.failedEventsMapping = failedEventsMapping;
-        this.aws = aws;
-        this.parkedUrl = parkedUrl;
-        this.settings = settings;
-        this.sqs = sqs;
-        this.queues = queues;
-        this.function = function;
-        this.mapping = mapping;
-        this.async = async;
-        this.functionArn = functionArn;
-        this.faultProxy = faultProxy;
-    }
-
-    /** SQS requests of the function answered with an injected error so far. */
-    public long sqsFaults() {
-        return faultProxy == null ? 0 : faultProxy.faults();
-    }
-
-    /**
-     * What every local endpoint asks about each call the function makes (the SQS fault proxy does
-     * already; the DynamoDB and EventBridge endpoint will). What it decided so far:
-     * {@code function().faultCounts()}.
-     */
-    public CallFaults callFaults() {
-        return function.callFaults();
-    }
-
-    /** The proxy the function reaches SQS through, when a fault needs one. */
-    public Optional<SqsFaultProxy> sqsFaultProxy() {
-        return Optional.ofNullable(faultProxy);
     }
 
     /**
@@ -163,7 +62,8 @@ public final class LocalEnvironment implements AutoCloseable {
 
     /**
      * As {@link #start(LocalSettings, InvocationListener, FunctionLog)}, with the time every part of
-     * the runtime reads and the way each of them waits.
+     * the runtime reads and the way each of them waits. When a step fails, everything started before it
+     * is closed again and the step's failure is thrown.
      */
     public static LocalEnvironment start(
             LocalSettings settings,
@@ -171,270 +71,27 @@ public final class LocalEnvironment implements AutoCloseable {
             FunctionLog functionLog,
             Clock clock,
             Sleeper sleeper) {
-        // Everything started so far, closed in reverse order should a later step fail.
-        Deque<AutoCloseable> started = new ArrayDeque<>();
-        try {
-            EmbeddedSqs sqs = settings.dataDirectory()
-                    .map(directory -> EmbeddedSqs.startDurable(settings.sqsHost(), settings.sqsPort(), directory))
-                    .orElseGet(() -> EmbeddedSqs.start(settings.sqsHost(), settings.sqsPort()));
-            started.push(sqs);
-            EmbeddedSqs.QueuePair queues = sqs.createQueues(
-                    settings.queueName(), settings.dlqName(), settings.maxReceiveCount(), settings.visibilityTimeout());
-            String parkedUrl = sqs.createQueue(settings.parkedName());
-            // It invokes the function too (its mapping below): the same visibility timeout as the work queue and the
-            // DLQ.
-            String failedEventsUrl = sqs.createQueue(settings.failedEventsName(), settings.visibilityTimeout());
-            if (settings.dataDirectory().isPresent()) {
-                int dropped = sqs.dropDeadLetteredCopies(queues, parkedFrom(sqs, parkedUrl));
-                if (dropped > 0) {
-                    log.info(
-                            "Restored queues: removed {} stale copies of dead-lettered messages from {}",
-                            dropped,
-                            settings.queueName());
-                }
-            }
-            // Which invocation made each of the function's calls, and what goes wrong with it: every endpoint asks.
-            FaultBroker faults = new FaultBroker(settings.faults());
-            // The bus keeps events as long as the records last, so a job's completion event outlives it in neither.
-            LocalAwsEndpoint aws = LocalAwsEndpoint.start(
-                    settings.sqsHost(),
-                    settings.awsPort(),
-                    clock,
-                    settings.awsEndpoint().withEventRetention(recordsTimeToLive(settings.environment())),
-                    faults);
-            started.push(aws);
-            aws.createTable(settings.recordsTableName(), DynamoDbLedgerTable.PK, DynamoDbLedgerTable.SK);
-            // As the deployment's table: DynamoDB's TTL removes records through expiresAt.
-            aws.enableTimeToLive(settings.recordsTableName(), MemoryLedgerTable.EXPIRES_AT);
-            Map<String, String> environment = new HashMap<>(settings.environment());
-            environment.putAll(sqs.environment(queues.url()));
-            // Processing and job records in DynamoDB, completion events on EventBridge, the DLQ counted and
-            // parked: as the deployment sets them up, against the local endpoints. --env may choose otherwise.
-            environment.put("AWS_ENDPOINT_URL_DYNAMODB", aws.url().toString());
-            environment.put("AWS_ENDPOINT_URL_EVENTBRIDGE", aws.url().toString());
-            if (!settings.environment().containsKey(EngineSettings.IDEMPOTENCY.name())) {
-                environment.put(EngineSettings.IDEMPOTENCY.name(), Idempotency.DYNAMODB.value());
-                environment.put(EngineSettings.IDEMPOTENCY_TABLE.name(), settings.recordsTableName());
-            }
-            environment.putIfAbsent(EngineSettings.EVENT_BUS_NAME.name(), "default");
-            environment.put(EngineSettings.MAX_RECEIVE_COUNT.name(), Integer.toString(settings.maxReceiveCount()));
-            environment.put(
-                    EngineSettings.INVOKE_MAX_ATTEMPTS.name(),
-                    Integer.toString(settings.async().retries() + 1));
-            // DISPATCH=invoke: the function invokes itself asynchronously, through a Lambda endpoint of the
-            // runtime's. Its port is bound now, before the function's environment names it, and served later.
-            HttpServer selfInvokePort = null;
-            if (invokesItself(settings.environment())) {
-                HttpServer bound = LambdaApiServer.bind(settings.sqsHost(), 0);
-                started.push(() -> bound.stop(0));
-                selfInvokePort = bound;
-                environment.put(
-                        "AWS_ENDPOINT_URL_LAMBDA",
-                        "http://" + settings.sqsHost() + ":"
-                                + bound.getAddress().getPort());
-                environment.put(EngineSettings.FUNCTION_NAME.name(), settings.functionName());
-            }
-            environment.put(EngineSettings.DEAD_LETTER_QUEUE_ARN.name(), queues.dlqArn());
-            environment.put(EngineSettings.PARKED_QUEUE_URL.name(), parkedUrl);
-            String failedEventsArn = sqs.arnOf(failedEventsUrl);
-            environment.put(EngineSettings.FAILED_EVENTS_QUEUE_ARN.name(), failedEventsArn);
-            SqsFaultProxy proxy = null;
-            if (settings.sqsFaultRate() > 0 || !settings.faults().calls().isNone()) {
-                // The function reaches SQS through the proxy; the runtime's own polling does not.
-                proxy = SqsFaultProxy.start(
-                        sqs.endpoint(),
-                        faults,
-                        settings.sqsFaultRate(),
-                        settings.faults().seed());
-                started.push(proxy);
-                environment.put("AWS_ENDPOINT_URL_SQS", proxy.endpoint().toString());
-            }
-            FunctionDefinition definition = new FunctionDefinition(
-                    settings.functionName(),
-                    settings.handler(),
-                    settings.functionJar(),
-                    settings.memoryMb(),
-                    settings.functionTimeout(),
-                    environment,
-                    settings.isolation());
-            String arn = "arn:aws:lambda:" + EmbeddedSqs.REGION + ":" + EmbeddedSqs.ACCOUNT + ":function:"
-                    + settings.functionName();
-            // With AWS's scaling, new execution environments come at Lambda's rate too (direct invocations feel it).
-            EnvironmentBudget budget = settings.esm().scaling().followsAws()
-                    ? EnvironmentBudget.per10Seconds(Assumptions.defaults().value(Assumptions.FUNCTION_SCALING), clock)
-                    : EnvironmentBudget.unlimited();
-            FunctionRuntime function = FunctionRuntime.builder(definition)
-                    .arn(arn)
-                    .reservedConcurrency(settings.reservedConcurrency())
-                    .clock(clock)
-                    .functionLog(functionLog)
-                    .listener(listener)
-                    .faults(faults)
-                    .budget(budget)
-                    .build();
-            started.push(function);
-            ObjectMapper json = EventJson.create();
-            EventSourceMapping mapping = EventSourceMapping.builder()
-                    .queue(sqs.client(), queues.url(), queues.arn(), EmbeddedSqs.REGION)
-                    .function(function)
-                    .settings(settings.esm())
-                    .json(json)
-                    .trigger(Trigger.SQS)
-                    .clock(clock)
-                    .sleeper(sleeper)
-                    .build();
-            started.push(mapping);
-            // The DLQ invokes the function too, in batches of 10, as the deployment's second mapping does: for our
-            // handler, which counts dead letters into their jobs. Any other function's dead letters stay in the DLQ.
-            boolean countsDeadLetters = countsDeadLetters(definition);
-            EventSourceMapping deadLetterMapping = EventSourceMapping.builder()
-                    .queue(sqs.client(), queues.dlqUrl(), queues.dlqArn(), EmbeddedSqs.REGION)
-                    .function(function)
-                    .settings(new EsmSettings(
-                            10,
-                            Duration.ZERO,
-                            Math.min(10, settings.esm().maximumConcurrency()),
-                            true,
-                            settings.esm().enabled() && countsDeadLetters))
-                    .json(json)
-                    .trigger(Trigger.DEAD_LETTERS)
-                    .clock(clock)
-                    .sleeper(sleeper)
-                    .build();
-            started.push(deadLetterMapping);
-            // The failed-events queue invokes it too, as the deployment's third mapping does: each invocation record's
-            // event runs again, so a root split that failed every asynchronous attempt finishes instead of waiting for
-            // its deadline. For our handler only; any other function's failed events stay for 'dlq redrive'.
-            EventSourceMapping failedEventsMapping = EventSourceMapping.builder()
-                    .queue(sqs.client(), failedEventsUrl, failedEventsArn, EmbeddedSqs.REGION)
-                    .function(function)
-                    .settings(new EsmSettings(
-                            10,
-                            Duration.ZERO,
-                            Math.min(2, settings.esm().maximumConcurrency()),
-                            true,
-                            settings.esm().enabled() && countsDeadLetters))
-                    .json(json)
-                    .trigger(Trigger.FAILED_EVENTS)
-                    .clock(clock)
-                    .sleeper(sleeper)
-                    .build();
-            started.push(failedEventsMapping);
-            // With --data-dir, accepted events are kept on disk until done, as Lambda's queue keeps them.
-            AsyncInvoker async = AsyncInvoker.start(
-                    function,
-                    settings.async(),
-                    clock,
-                    sleeper,
-                    settings.dataDirectory()
-                            .map(directory -> AsyncEventStore.directory(directory.resolve("async-invocations")))
-                            .orElseGet(AsyncEventStore::memory),
-                    failed -> sqs.client()
-                            .sendMessage(request -> request.queueUrl(failedEventsUrl)
-                                    .messageBody(destinationRecord(json, arn, failed, clock.instant())
-                                            .toJson()
-                                            .toString())));
-            started.push(async);
-            LambdaApiServer selfInvoke =
-                    selfInvokePort == null ? null : LambdaApiServer.serve(selfInvokePort, function, async, arn);
-            mapping.start();
-            deadLetterMapping.start();
-            failedEventsMapping.start();
-            // The ledger's sweep on a schedule, as the deployment's rule runs it: for our handler, keeping its jobs.
-            Sweeper sweeper = countsDeadLetters && settings.esm().enabled()
-                    ? Sweeper.start(function, environment, sleeper)
-                    : null;
-            if (sweeper != null) {
-                started.push(sweeper);
-            }
-            LocalEnvironment environmentStarted = new LocalEnvironment(
-                    settings,
-                    sqs,
-                    queues,
-                    function,
-                    mapping,
-                    deadLetterMapping,
-                    failedEventsMapping,
-                    async,
-                    arn,
-                    proxy,
-                    aws,
-                    parkedUrl,
-                    clock,
-                    sleeper);
-            environmentStarted.selfInvoke = selfInvoke;
-            environmentStarted.sweeper = sweeper;
-            return environmentStarted;
-        } catch (RuntimeException | Error e) {
-            closeAll(started, e);
-            throw e;
-        }
+        return new LocalEnvironment(
+                settings, Startup.start(settings, listener, functionLog, clock, sleeper), clock, sleeper);
     }
 
-    /** Closes what a failed start had started, newest first, keeping what goes wrong with {@code failure}. */
-    private static void closeAll(Deque<AutoCloseable> started, Throwable failure) {
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception | Error e) {
-                failure.addSuppressed(e);
-            }
-        }
+    /** SQS requests of the function answered with an injected error so far. */
+    public long sqsFaults() {
+        return parts.faultProxy().map(SqsFaultProxy::faults).orElse(0L);
     }
 
-    /** How long the function keeps its records (IDEMPOTENCY_TTL), its default when its settings do not say. */
-    private static Duration recordsTimeToLive(Map<String, String> environment) {
-        try {
-            return EngineSettings.from(environment).idempotencyTtl();
-        } catch (RuntimeException e) {
-            return DurationSetting.read(EngineSettings.IDEMPOTENCY_TTL, Map.of());
-        }
+    /**
+     * What every local endpoint asks about each call the function makes (the SQS fault proxy does
+     * already; the DynamoDB and EventBridge endpoint will). What it decided so far:
+     * {@code function().faultCounts()}.
+     */
+    public CallFaults callFaults() {
+        return parts.function().callFaults();
     }
 
-    /** Whether the function's settings choose DISPATCH=invoke. */
-    private static boolean invokesItself(Map<String, String> environment) {
-        try {
-            return EngineSettings.from(environment).dispatch() == Dispatch.INVOKE;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** The DLQ message ids the parked dead letters stand for. */
-    private static Set<String> parkedFrom(EmbeddedSqs sqs, String parkedUrl) {
-        Set<String> ids = new HashSet<>();
-        List<Message> parked = sqs.receiveAll(parkedUrl);
-        parked.forEach(
-                message -> Optional.ofNullable(message.messageAttributes().get(SubTaskAttribute.PARKED_FROM))
-                        .map(MessageAttributeValue::stringValue)
-                        .ifPresent(ids::add));
-        sqs.release(parkedUrl, parked);
-        return ids;
-    }
-
-    /** Lambda's invocation record for an event that failed every attempt. */
-    private static DestinationRecord destinationRecord(
-            ObjectMapper json, String functionArn, AsyncInvoker.FailedEvent failed, Instant at) {
-        JsonNode request;
-        JsonNode response;
-        try {
-            request = json.readTree(failed.payload());
-        } catch (IOException e) {
-            request = json.getNodeFactory().textNode(new String(failed.payload(), StandardCharsets.UTF_8));
-        }
-        try {
-            response = failed.lastError().isEmpty() ? json.nullNode() : json.readTree(failed.lastError());
-        } catch (IOException e) {
-            response = json.createObjectNode().put("errorMessage", failed.lastError());
-        }
-        return new DestinationRecord(
-                UUID.randomUUID().toString(),
-                functionArn + ":$LATEST",
-                failed.condition(),
-                failed.attempts(),
-                at,
-                request,
-                response);
+    /** The proxy the function reaches SQS through, when a fault needs one. */
+    public Optional<SqsFaultProxy> sqsFaultProxy() {
+        return parts.faultProxy();
     }
 
     /**
@@ -442,12 +99,12 @@ public final class LocalEnvironment implements AutoCloseable {
      * consumer finishes a root split that failed every attempt); it polls only for our handler.
      */
     public EventSourceMapping failedEventsMapping() {
-        return failedEventsMapping;
+        return parts.failedEventsMapping();
     }
 
     /** The URL of the asynchronous invocations' on-failure destination, {@code <function>-failed-events}. */
     public String failedEventsUrl() {
-        return sqs.queueUrl(settings.failedEventsName());
+        return state.failedEventsUrl();
     }
 
     public LocalSettings settings() {
@@ -455,133 +112,52 @@ public final class LocalEnvironment implements AutoCloseable {
     }
 
     public EmbeddedSqs sqs() {
-        return sqs;
+        return parts.sqs();
     }
 
     public EmbeddedSqs.QueuePair queues() {
-        return queues;
+        return parts.queues();
     }
 
     public FunctionRuntime function() {
-        return function;
+        return parts.function();
     }
 
     public EventSourceMapping mapping() {
-        return mapping;
+        return parts.mapping();
     }
 
     public AsyncInvoker async() {
-        return async;
+        return parts.async();
     }
 
     /** The function's ARN, as the context and the Lambda API report it. */
     public String functionArn() {
-        return functionArn;
+        return parts.functionArn();
     }
 
     /** True when nothing is left to do: no event waiting, no invocation running, no message queued or in flight. */
     public boolean isDrained() {
-        return async.pending() == 0
-                && mapping.inFlight() == 0
-                && deadLetterMapping.inFlight() == 0
-                && failedEventsMapping.inFlight() == 0
-                && function.busy() == 0
-                && workQueueEmpty()
-                && (!settings.esm().enabled()
-                        || !countsDeadLetters(function.function())
-                        || sqs.depth(queues.dlqUrl()).total() == 0
-                                && (!failedEventsMapping.polling()
-                                        || sqs.depth(failedEventsUrl()).total() == 0));
-    }
-
-    /**
-     * Whether the work queue holds nothing. ElasticMQ 1.7.1 can go on counting a message as visible that
-     * no ReceiveMessage returns any more (seen after a message reached maxReceiveCount while a delete and
-     * the move to the DLQ raced); when the mapping's last receives all came back empty, that count is no
-     * message, and waiting for it would only run out the run's timeout.
-     */
-    private boolean workQueueEmpty() {
-        EmbeddedSqs.QueueDepth depth = sqs.depth(queues.url());
-        if (depth.total() == 0) {
-            return true;
-        }
-        boolean phantom = depth.inFlight() == 0
-                && depth.delayed() == 0
-                && mapping.polling()
-                && mapping.emptyReceivesInARow() >= PHANTOM_AFTER_EMPTY_RECEIVES;
-        if (phantom && !phantomReported) {
-            phantomReported = true;
-            log.warn(
-                    "the work queue counts {} visible message(s) that {} receives in a row did not return: ElasticMQ's "
-                            + "count, not a message; the run goes on as drained",
-                    depth.visible(),
-                    mapping.emptyReceivesInARow());
-        }
-        return phantom;
-    }
-
-    private static final int PHANTOM_AFTER_EMPTY_RECEIVES = 3;
-    private volatile boolean phantomReported;
-
-    /** Whether the function is our generic handler, whose DLQ mapping counts dead letters into their jobs. */
-    private static boolean countsDeadLetters(FunctionDefinition function) {
-        return function.handlerClass().equals(LocalSettings.HANDLER_CLASS);
+        return state.isDrained();
     }
 
     /** The local DynamoDB and EventBridge endpoint: the function's records and its completion events. */
     public LocalAwsEndpoint aws() {
-        return aws;
+        return parts.aws();
     }
 
     /** The URL of the queue dead-lettered sub-tasks are parked in: {@code <function>-parked}. */
     public String parkedUrl() {
-        return parkedUrl;
+        return parts.parkedUrl();
     }
 
     /**
-     * The function's job ledger, as the function keeps it in the local DynamoDB table, with the
-     * function's own settings (IDEMPOTENCY_TTL, JOB_DEADLINE, tolerances): one setting for both.
-     */
-    private Ledger records() {
-        EngineSettings function = EngineSettings.from(settings.environment());
-        return new Ledger(
-                new DynamoDbLedgerTable(
-                        AwsClients.sharedDynamoDb(Map.of(
-                                "AWS_ENDPOINT_URL_DYNAMODB",
-                                aws.url().toString(),
-                                "AWS_REGION",
-                                EmbeddedSqs.REGION,
-                                "AWS_ACCESS_KEY_ID",
-                                LocalAwsEndpoint.RUNTIME_KEY,
-                                "AWS_SECRET_ACCESS_KEY",
-                                "local")),
-                        settings.recordsTableName()),
-                clock,
-                LedgerSettings.of(function.idempotencyTtl(), function.jobDeadline(), function.tolerance()),
-                sleeper);
-    }
-
-    /**
-     * The function's jobs through engine's public jobs API, as {@code load-splitter jobs} reads them: the
-     * ledger {@link #records()} reads, signed as the runtime's own reads. Kept until {@link #stop}; never close it.
+     * The function's jobs through engine's public jobs API, as {@code load-splitter jobs} reads them,
+     * from the local DynamoDB table, signed as the runtime's own reads. Kept until {@link #stop}; never
+     * close it.
      */
     public Jobs jobs() {
-        return jobs.get();
-    }
-
-    private Jobs connectJobs() {
-        Map<String, String> environment = new HashMap<>(settings.environment());
-        environment.keySet().removeIf(name -> name.startsWith("AWS_"));
-        environment.putAll(Map.of(
-                "AWS_ENDPOINT_URL_DYNAMODB",
-                aws.url().toString(),
-                "AWS_REGION",
-                EmbeddedSqs.REGION,
-                "AWS_ACCESS_KEY_ID",
-                LocalAwsEndpoint.RUNTIME_KEY,
-                "AWS_SECRET_ACCESS_KEY",
-                "local"));
-        return Jobs.connect(settings.recordsTableName(), environment);
+        return state.jobs();
     }
 
     /**
@@ -591,21 +167,12 @@ public final class LocalEnvironment implements AutoCloseable {
      * @return whether it drained before {@code timeout}
      */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        Instant deadline = clock.instant().plus(timeout);
-        int quiet = 0;
-        while (clock.instant().isBefore(deadline)) {
-            quiet = isDrained() ? quiet + 1 : 0;
-            if (quiet >= 2) {
-                return true;
-            }
-            sleeper.sleep(Duration.ofMillis(25));
-        }
-        return false;
+        return state.awaitDrained(timeout);
     }
 
     /** Messages dead-lettered so far: parked, or still in the dead-letter queue. */
     public int deadLettered() {
-        return sqs.depth(parkedUrl).total() + sqs.depth(queues.dlqUrl()).total();
+        return state.deadLettered();
     }
 
     /**
@@ -614,28 +181,7 @@ public final class LocalEnvironment implements AutoCloseable {
      * sub-tasks end), as the function's records tell.
      */
     public List<RunSummary.DeadLetter> deadLetters() {
-        List<RunSummary.DeadLetter> deadLetters = new ArrayList<>();
-        List<Message> messages = new ArrayList<>(sqs.receiveAll(parkedUrl));
-        messages.addAll(sqs.receiveAll(queues.dlqUrl()));
-        Ledger records = records();
-        for (Message message : messages) {
-            Map<String, String> attributes = LambdaSqsEvents.attributeStrings(message.messageAttributes());
-            int items = SubTaskAttribute.ITEM_COUNT.intIn(attributes, 1);
-            String part = SubTaskAttribute.taskIdOr(attributes, message.messageId());
-            long queued = 0;
-            long firstItem = -1;
-            if (SubTaskAttribute.lineageOf(attributes) instanceof SubTaskAttribute.ReceivedLineage.Known known) {
-                firstItem = known.lineage().firstItem();
-                queued = known.lineage()
-                        .taskId()
-                        .map(id -> records.queued(id.jobId(), id.partId()))
-                        .orElse(0L);
-            }
-            // A split queues its parts in item order: what it had not queued is the tail of its range.
-            deadLetters.add(new RunSummary.DeadLetter(
-                    part, firstItem < 0 ? -1 : firstItem + queued, (int) Math.max(0, items - queued)));
-        }
-        return deadLetters;
+        return state.deadLetters();
     }
 
     /**
@@ -645,33 +191,25 @@ public final class LocalEnvironment implements AutoCloseable {
     public void stop(Duration grace) throws InterruptedException {
         Instant deadline = clock.instant().plus(grace);
         try {
-            if (sweeper != null) {
-                sweeper.close();
-            }
+            parts.sweeper().ifPresent(Sweeper::close);
             // All three stop polling first, so their pollers' long polls end together rather than one after another.
-            mapping.stopPolling();
-            deadLetterMapping.stopPolling();
-            failedEventsMapping.stopPolling();
-            mapping.stop(grace);
-            deadLetterMapping.stop(grace);
-            failedEventsMapping.stop(grace);
-            async.close();
-            while (function.busy() > 0 && clock.instant().isBefore(deadline)) {
+            parts.mapping().stopPolling();
+            parts.deadLetterMapping().stopPolling();
+            parts.failedEventsMapping().stopPolling();
+            parts.mapping().stop(grace);
+            parts.deadLetterMapping().stop(grace);
+            parts.failedEventsMapping().stop(grace);
+            parts.async().close();
+            while (parts.function().busy() > 0 && clock.instant().isBefore(deadline)) {
                 sleeper.sleep(Duration.ofMillis(20));
             }
         } finally {
-            if (selfInvoke != null) {
-                selfInvoke.close();
-            }
-            if (jobs.isDone()) {
-                jobs.get().close();
-            }
-            function.close();
-            if (faultProxy != null) {
-                faultProxy.close();
-            }
-            aws.close();
-            sqs.close();
+            parts.selfInvoke().ifPresent(LambdaApiServer::close);
+            state.close();
+            parts.function().close();
+            parts.faultProxy().ifPresent(SqsFaultProxy::close);
+            parts.aws().close();
+            parts.sqs().close();
         }
     }
 

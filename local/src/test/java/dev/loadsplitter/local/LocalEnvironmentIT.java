@@ -9,6 +9,7 @@ import dev.loadsplitter.local.container.Isolation;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.fault.FaultPlan;
 import dev.loadsplitter.local.invoke.AsyncSettings;
+import dev.loadsplitter.local.report.RunSummary;
 import dev.loadsplitter.local.testfunction.FunctionJars;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the whole local system starts, how the function reaches it, and what a failed start leaves behind. */
+/**
+ * What the whole local system starts, how the function reaches it, what a failed start leaves behind, and
+ * what it tells of a run's dead letters.
+ */
 class LocalEnvironmentIT {
 
     private static final String PROBE = "dev.loadsplitter.local.testfunction.ProbeHandler";
@@ -142,6 +146,31 @@ class LocalEnvironmentIT {
             assertThat(without.sqsFaultProxy()).isEmpty();
             assertThat(without.function().function().environment().get("AWS_ENDPOINT_URL_SQS"))
                     .isEqualTo(without.sqs().endpoint().toString());
+        }
+    }
+
+    @Test
+    void aDeadLetterOfAnotherFunctionIsCountedAndLeftWhereItIs() throws Exception {
+        try (LocalEnvironment environment = LocalEnvironment.start(
+                settings(PROBE, Map.of(), FaultPlan.none(), 0, 0, 0), InvocationListener.none(), FunctionLog.none())) {
+            assertThat(environment.awaitDrained(Duration.ofSeconds(10))).isTrue();
+            assertThat(environment.deadLettered()).isZero();
+            assertThat(environment.deadLetters()).isEmpty();
+
+            String id = environment
+                    .sqs()
+                    .client()
+                    .sendMessage(request ->
+                            request.queueUrl(environment.queues().dlqUrl()).messageBody("{}"))
+                    .messageId();
+
+            assertThat(environment.deadLettered()).isEqualTo(1);
+            assertThat(environment.deadLetters())
+                    .as("a message without our attributes: one item, where in the job unknown")
+                    .containsExactly(new RunSummary.DeadLetter(id, -1, 1));
+            assertThat(environment.isDrained())
+                    .as("only our handler's dead letters are waited for")
+                    .isTrue();
         }
     }
 
