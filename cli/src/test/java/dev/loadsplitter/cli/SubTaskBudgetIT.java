@@ -94,7 +94,7 @@ class SubTaskBudgetIT {
      *
      * split of 10 (the root invocation of a 10-item event):
      *   TransactWriteItems 1, 38 WCU  JobBook.start opens the job in one transaction of 19 puts: its header,
-     *                                 LedgerKeys.shardsFor(10) = 16 counter shards (so a job's sub-tasks spread
+     *                                 LedgerKeys.MIN_SHARDS = 16 counter shards (so a job's sub-tasks spread
      *                                 their counts over 16 items), its jobs-index and its unsettled entry
      *   UpdateItem 3, 3 WCU           TaskClaims: claim the root, record the split's progress (its parts are
      *                                 queued), finish it DONE

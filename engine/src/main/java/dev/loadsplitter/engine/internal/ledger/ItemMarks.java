@@ -121,7 +121,6 @@ final class ItemMarks {
         chunk.forEach(outcome -> seen.put(outcome.index(), known.get(outcome.index())));
         List<Finish> finishing = new ArrayList<>();
         finish.ifPresent(finishing::add);
-        int shards = calls.shards(jobId);
         // Tries of the transaction so far, across backoffs: each try the store refused counts into another shard.
         int[] tries = {0};
         return calls.retrying("marking " + chunk.size() + " items of job " + jobId, () -> {
@@ -163,7 +162,7 @@ final class ItemMarks {
                 });
                 changes.add(Change.set(EXPIRES_AT, calls.expiresAt()));
                 int shardAt = writes.size();
-                writes.add(counting(jobId, moving.getFirst().index(), shards, tries[0]++, changes));
+                writes.add(counting(jobId, moving.getFirst().index(), tries[0]++, changes));
                 finishing.forEach(f -> writes.add(finishing(jobId, f, owner, held)));
                 boolean checked = held.isPresent()
                         && finishing.stream().noneMatch(f -> f.partId().equals(held.get()));
@@ -171,7 +170,7 @@ final class ItemMarks {
                     writes.add(new Write.Check(LedgerKeys.task(jobId, held.get()), holding(owner)));
                 }
                 try {
-                    transactHopping(writes, shardAt, jobId, moving.getFirst().index(), shards, tries, changes);
+                    transactHopping(writes, shardAt, jobId, moving.getFirst().index(), tries, changes);
                     return new Recorded(moving.size(), chunk.size() - moving.size());
                 } catch (TransactionCancelledException e) {
                     if (e.failed(shardAt)) {
@@ -222,7 +221,7 @@ final class ItemMarks {
      * refused transaction applied nothing.
      */
     private void transactHopping(
-            List<Write> writes, int shardAt, String jobId, long first, int shards, int[] tries, List<Change> changes) {
+            List<Write> writes, int shardAt, String jobId, long first, int[] tries, List<Change> changes) {
         for (int quick = 1; ; quick++) {
             try {
                 calls.table.transact(writes, calls.token());
@@ -231,15 +230,24 @@ final class ItemMarks {
                 if (quick >= HOPS_BEFORE_BACKOFF) {
                     throw busy;
                 }
-                writes.set(shardAt, counting(jobId, first, shards, tries[0]++, changes));
+                writes.set(shardAt, counting(jobId, first, tries[0]++, changes));
             }
         }
     }
 
-    /** The update of the counter shard a mark's {@code hop}th try counts into. */
-    private static Write counting(String jobId, long first, int shards, int hop, List<Change> changes) {
+    /**
+     * The update of the counter shard a mark's {@code hop}th try counts into. The first try counts into
+     * one of the 16 shards the job opened with, and its condition that the shard exists is how a mark
+     * of a job the ledger does not know fails ({@link UnknownJobException}). A try after a refusal counts
+     * into a spill shard, made by that write when it is the first there: a job's shards grow only where
+     * its writers met, so a calm job's looks read 16 shards.
+     */
+    private static Write counting(String jobId, long first, int hop, List<Change> changes) {
+        int shard = LedgerKeys.shardOf(first, hop);
         return new Write.Update(
-                LedgerKeys.shard(jobId, LedgerKeys.shardOf(first, shards, hop)), changes, Condition.present());
+                LedgerKeys.shard(jobId, shard),
+                changes,
+                shard < LedgerKeys.MIN_SHARDS ? Condition.present() : Condition.NONE);
     }
 
     private Map<String, Object> attributes(ItemOutcome outcome, String owner, long now) {

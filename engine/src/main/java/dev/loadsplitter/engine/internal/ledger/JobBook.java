@@ -75,8 +75,7 @@ final class JobBook {
         header.put(PUBLISHED, 0L);
         header.put(EXPIRES_AT, expires);
         writes.add(new Write.Put(LedgerKeys.header(jobId), header, Condition.absent()));
-        int shards = LedgerKeys.shardsFor(items);
-        for (int shard = 0; shard < shards; shard++) {
+        for (int shard = 0; shard < LedgerKeys.MIN_SHARDS; shard++) {
             writes.add(new Write.Put(
                     LedgerKeys.shard(jobId, shard),
                     Map.of(ITEMS, items, TOLERATED, tolerated, EXPIRES_AT, expires),
@@ -93,7 +92,6 @@ final class JobBook {
         calls.retrying("opening job " + jobId, () -> {
             try {
                 calls.table.transact(writes, calls.token());
-                calls.shards(jobId, shards);
             } catch (TransactionCancelledException exists) {
                 // Opened before: by an earlier delivery of the same event, or by this call before its answer was lost.
             }
@@ -114,7 +112,6 @@ final class JobBook {
         if (page.items().isEmpty()) {
             return Optional.empty();
         }
-        calls.shards(jobId, page.items().size());
         long items = 0;
         long processed = 0;
         long dead = 0;

@@ -265,8 +265,8 @@ public final class Ledger implements JobLedger {
                 LedgerKeys.header(jobId),
                 List.of(Change.set(LedgerKeys.CHANGED_AT, calls.now())),
                 Condition.present()));
-        // Any one shard's stop stops the job; all of them carry it, so a look at any reads it.
-        for (int shard = 0; shard < calls.shards(jobId); shard++) {
+        // Any one shard's stop stops the job: the first 16 carry it, not the spill shards made under contention.
+        for (int shard = 0; shard < LedgerKeys.MIN_SHARDS; shard++) {
             writes.add(new Write.Update(
                     LedgerKeys.shard(jobId, shard),
                     List.of(Change.set(LedgerKeys.STOP, CloseReason.CANCELLED.name())),

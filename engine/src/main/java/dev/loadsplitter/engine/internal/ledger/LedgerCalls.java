@@ -3,8 +3,6 @@ package dev.loadsplitter.engine.internal.ledger;
 import dev.loadsplitter.engine.internal.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,13 +26,6 @@ final class LedgerCalls {
     private final Sleeper sleeper;
     private final String instance = UUID.randomUUID().toString();
     private final AtomicLong tokens = new AtomicLong();
-    /** The shard counts of the jobs this container read lately: a hint only, as every job has shards 0 to 15. */
-    private final Map<String, Integer> shards = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-            return size() > 1_024;
-        }
-    };
 
     LedgerCalls(LedgerTable table, Clock clock, LedgerSettings settings, Sleeper sleeper) {
         this.table = Objects.requireNonNull(table, "table");
@@ -48,22 +39,6 @@ final class LedgerCalls {
         return UUID.nameUUIDFromBytes(
                         (instance + ":" + tokens.incrementAndGet()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .toString();
-    }
-
-    /** How many counter shards job {@code jobId} has, as last read; {@link LedgerKeys#MIN_SHARDS} when not read yet. */
-    int shards(String jobId) {
-        synchronized (shards) {
-            return shards.getOrDefault(jobId, LedgerKeys.MIN_SHARDS);
-        }
-    }
-
-    /** Remembers how many counter shards job {@code jobId} has. */
-    void shards(String jobId, int count) {
-        if (count >= LedgerKeys.MIN_SHARDS) {
-            synchronized (shards) {
-                shards.put(jobId, count);
-            }
-        }
     }
 
     long now() {

@@ -9,8 +9,8 @@ import java.util.Locale;
  * Where the ledger keeps what, in one partition per job (partition key: the job's id):
  * <pre>
  *   #job            the job's header: items, task type, deadline, status, close number, publication
- *   #s00 … #s63     counter shards (16, 32 or 64, by the job's size): processed, dead-lettered, skipped, …
- *                   (their sums are the job's counts; which shard a count lands in does not matter)
+ *   #s00 … #s15     counter shards: processed, dead-lettered, skipped, … (their sums are the job's counts;
+ *   #s16 … #s63     which shard a count lands in does not matter), and spill shards, made where writers met
  *   i/0000000042    one mark per item, by its index in the original event: DONE (with its result),
  *                   DEAD (with its error), SKIPPED or PENDING (redriven)
  *   t/3.17          one claim per sub-task ({@code t/} alone for the original task): who holds it, until
@@ -27,7 +27,7 @@ final class LedgerKeys {
     static final String HEADER = "#job";
     static final String SHARD_PREFIX = "#s";
     /**
-     * Counter shards of a small job. A transactional write costs 2 write units and DynamoDB takes about
+     * Counter shards a job opens with. A transactional write costs 2 write units and DynamoDB takes about
      * 1,000 a second on one item, so one counter would cap a job at about 500 counts a second; more to
      * the point, a transaction holds each item it writes while it commits, and another transaction on
      * the same item meanwhile is cancelled with {@code TransactionConflict}. Spreading a job's counts
@@ -35,10 +35,11 @@ final class LedgerKeys {
      */
     static final int MIN_SHARDS = 16;
     /**
-     * Counter shards of a large job: a job's sub-tasks run up to a function's concurrency (1,000 by
-     * default) at once, and 64 shards leave about 16 writers a shard there. Bounded by what one
-     * transaction opens or cancels a job with (the header, every shard and two index entries; DynamoDB
-     * takes 100 actions) and what one query of the shards reads (64 small items, about 6 KB).
+     * Counter shards a job may have at most: the 16 it opens with and 48 spill shards, made by the
+     * first write that needed one after a conflict. A job's sub-tasks run up to a function's
+     * concurrency (1,000 by default) at once; 64 shards leave about 16 writers a shard there, while a
+     * calm job keeps 16 and its looks read no more. One query of the shards reads 64 small items, about
+     * 6 KB.
      */
     static final int MAX_SHARDS = 64;
 
@@ -124,22 +125,18 @@ final class LedgerKeys {
         return new ItemKey(jobId, TASK_PREFIX + partId);
     }
 
-    /** How many counter shards a job of {@code items} items gets: more writers at once, more shards. */
-    static int shardsFor(long items) {
-        if (items <= 1_000) {
-            return MIN_SHARDS;
-        }
-        return items <= 4_000 ? 32 : MAX_SHARDS;
-    }
-
     /**
-     * The shard a write about items starting at {@code firstIndex} counts into, among a job's
-     * {@code shards}, on its {@code hop}th try: a write that conflicted with another transaction on its
-     * shard tries another (the stride is odd, and shard counts are powers of two, so the hops visit
-     * every shard).
+     * The shard a write about items starting at {@code firstIndex} counts into on its {@code hop}th
+     * try: first one of the {@value #MIN_SHARDS} the job opened with (the index mod 16), then, after the
+     * store refused a try as busy (another transaction held the shard), one of the spill shards
+     * {@code #s16}…{@code #s63}, visiting all 48 before repeating one (the stride is prime to 48).
      */
-    static int shardOf(long firstIndex, int shards, int hop) {
-        return (int) Math.floorMod(firstIndex + (long) hop * HOP_STRIDE, (long) shards);
+    static int shardOf(long firstIndex, int hop) {
+        if (hop == 0) {
+            return (int) Math.floorMod(firstIndex, (long) MIN_SHARDS);
+        }
+        int spill = MAX_SHARDS - MIN_SHARDS;
+        return MIN_SHARDS + (int) Math.floorMod(firstIndex + (long) hop * HOP_STRIDE, (long) spill);
     }
 
     private static final int HOP_STRIDE = 7;

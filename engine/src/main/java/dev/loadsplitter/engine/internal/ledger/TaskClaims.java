@@ -208,7 +208,8 @@ final class TaskClaims {
                                                 Condition.equal(OWNER, owner),
                                                 Condition.equal(STATE, TaskState.IN_PROGRESS.name()))),
                                 new Write.Update(
-                                        LedgerKeys.shard(jobId, Math.floorMod(partId.hashCode(), calls.shards(jobId))),
+                                        LedgerKeys.shard(
+                                                jobId, Math.floorMod(partId.hashCode(), LedgerKeys.MIN_SHARDS)),
                                         List.of(
                                                 Change.add(FAILED_ATTEMPTS, 1),
                                                 Change.set(EXPIRES_AT, calls.expiresAt())),

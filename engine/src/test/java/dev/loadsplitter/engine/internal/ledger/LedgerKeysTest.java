@@ -9,25 +9,19 @@ import org.junit.jupiter.api.Test;
 class LedgerKeysTest {
 
     @Test
-    void aJobGetsMoreShardsAsItGrowsWithinWhatOneTransactionOpens() {
-        assertThat(LedgerKeys.shardsFor(1)).isEqualTo(LedgerKeys.MIN_SHARDS);
-        assertThat(LedgerKeys.shardsFor(1_000)).isEqualTo(16);
-        assertThat(LedgerKeys.shardsFor(1_001)).isEqualTo(32);
-        assertThat(LedgerKeys.shardsFor(4_001)).isEqualTo(64);
-        assertThat(LedgerKeys.shardsFor(Long.MAX_VALUE)).isEqualTo(LedgerKeys.MAX_SHARDS);
-        // JobBook.start writes the header, every shard and two index entries in one transaction.
-        assertThat(LedgerKeys.MAX_SHARDS + 3).isLessThanOrEqualTo(100);
-    }
-
-    @Test
-    void hopsAfterConflictsVisitEveryShardBeforeRepeatingOne() {
-        for (int shards : new int[] {16, 32, 64}) {
-            Set<Integer> visited = new HashSet<>();
-            for (int hop = 0; hop < shards; hop++) {
-                visited.add(LedgerKeys.shardOf(4_242, shards, hop));
-            }
-            assertThat(visited).as("shards visited among %d", shards).hasSize(shards);
+    void aFirstTryCountsIntoTheJobsOwnShardsAndHopsVisitEverySpillShardBeforeRepeatingOne() {
+        assertThat(LedgerKeys.shardOf(5, 0)).isEqualTo(5);
+        assertThat(LedgerKeys.shardOf(4_242, 0)).isEqualTo(4_242 % 16);
+        Set<Integer> visited = new HashSet<>();
+        int spill = LedgerKeys.MAX_SHARDS - LedgerKeys.MIN_SHARDS;
+        for (int hop = 1; hop <= spill; hop++) {
+            visited.add(LedgerKeys.shardOf(4_242, hop));
         }
-        assertThat(LedgerKeys.shardOf(5, 16, 0)).isEqualTo(5);
+        assertThat(visited)
+                .hasSize(spill)
+                .allSatisfy(shard -> assertThat(shard).isBetween(LedgerKeys.MIN_SHARDS, LedgerKeys.MAX_SHARDS - 1));
+        // JobBook.start writes the header, the first shards and two index entries in one transaction (100 actions at
+        // most); one page of the standing's query reads every shard.
+        assertThat(LedgerKeys.MIN_SHARDS + 3).isLessThanOrEqualTo(100);
     }
 }

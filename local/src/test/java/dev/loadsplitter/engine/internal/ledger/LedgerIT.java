@@ -103,6 +103,11 @@ class LedgerIT extends LedgerTest {
     }
 
     @Override
+    protected boolean refusesWritesAtRandom() {
+        return true;
+    }
+
+    @Override
     protected Sleeper sleeper() {
         return Sleeper.system();
     }
