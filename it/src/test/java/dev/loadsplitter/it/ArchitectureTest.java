@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
@@ -79,6 +80,45 @@ class ArchitectureTest {
             .should(exposeNoTypeFrom("dev.loadsplitter.engine.internal"))
             .because("code outside the engine could call it but could not name what it takes or returns");
 
+    /**
+     * The DynamoDB/EventBridge emulator stands as a module would, beside {@code embedded-sqs}: of the local
+     * runtime it reaches only the fault model it shares with the SQS proxy and the function runtime (one
+     * seeded decision per call, so one seed replays the faults of all three), and nothing above it.
+     */
+    @ArchTest
+    static final ArchRule THE_AWS_EMULATOR_STANDS_ALONE = noClasses()
+            .that()
+            .resideInAPackage("dev.loadsplitter.local.aws..")
+            .should()
+            .dependOnClassesThat(resideInLocalOtherThan("dev.loadsplitter.local.aws", "dev.loadsplitter.local.fault"))
+            .because("local.aws is a module in all but its pom: the runtime builds on it, never the reverse"
+                    + " (docs/architecture.md)");
+
+    /** The AWS scaling model, too: the mapping's scaling and the forecast read it, it reads none of them. */
+    @ArchTest
+    static final ArchRule THE_SCALING_MODEL_STANDS_ALONE = noClasses()
+            .that()
+            .resideInAPackage("dev.loadsplitter.local.forecast..")
+            .should()
+            .dependOnClassesThat(resideInLocalOtherThan("dev.loadsplitter.local.forecast"))
+            .because("local.forecast is a module in all but its pom (docs/architecture.md)");
+
+    private static DescribedPredicate<JavaClass> resideInLocalOtherThan(String... allowed) {
+        return DescribedPredicate.describe(
+                "reside in dev.loadsplitter.local outside " + String.join(", ", allowed), type -> {
+                    String name = type.getPackageName();
+                    if (!name.equals("dev.loadsplitter.local") && !name.startsWith("dev.loadsplitter.local.")) {
+                        return false;
+                    }
+                    for (String within : allowed) {
+                        if (name.equals(within) || name.startsWith(within + ".")) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+    }
+
     /** A rule over no classes passes: each module the rules are about must have been imported. */
     @ArchTest
     static void importsEveryModulesMainCode(JavaClasses imported) {
@@ -87,6 +127,8 @@ class ArchitectureTest {
                         "dev.loadsplitter.lambda.LoadSplitterHandler",
                         "dev.loadsplitter.function.createtags.CreateTagsTaskType",
                         "dev.loadsplitter.cli.Main",
+                        "dev.loadsplitter.local.aws.LocalAwsEndpoint",
+                        "dev.loadsplitter.local.forecast.FanOutSimulation",
                         "dev.loadsplitter.examples.urlstatus.UrlStatusTaskType",
                         "com.example.Greeter"))
                 .allSatisfy(name -> assertThat(imported.contain(name))
