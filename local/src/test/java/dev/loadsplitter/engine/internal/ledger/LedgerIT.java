@@ -112,13 +112,18 @@ class LedgerIT extends LedgerTest {
         return Sleeper.system();
     }
 
-    @Test
-    void countsFromManyWritersAtOnceAreExactThroughConflicts() throws Exception {
-        Ledger ledger = new Ledger(
+    /** A ledger on a table of its own, waiting out its backoff for real. */
+    private Ledger ledgerOfItsOwn() {
+        return new Ledger(
                 table(),
                 clock,
                 LedgerSettings.of(Duration.ofDays(33), Duration.ofDays(5), LedgerTolerance.none()),
                 sleeper());
+    }
+
+    @Test
+    void countsFromManyWritersAtOnceAreExactThroughConflicts() throws Exception {
+        Ledger ledger = ledgerOfItsOwn();
         ledger.startJob("job-1", "Order", 60);
         long conflictsBefore = CONFLICTS.get();
         List<Callable<Void>> writers = new ArrayList<>();
@@ -158,11 +163,7 @@ class LedgerIT extends LedgerTest {
         // As a thousand containers at the function's default concurrency count into one 5,000-item job: each
         // transaction holds its shard for the endpoint's window, so writers on one shard meanwhile are
         // cancelled (TransactionConflict), on top of the quarter refused at random. None may give up.
-        Ledger ledger = new Ledger(
-                table(),
-                clock,
-                LedgerSettings.of(Duration.ofDays(33), Duration.ofDays(5), LedgerTolerance.none()),
-                sleeper());
+        Ledger ledger = ledgerOfItsOwn();
         ledger.startJob("job-1", "Order", 5_000);
         List<Callable<Void>> writers = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
