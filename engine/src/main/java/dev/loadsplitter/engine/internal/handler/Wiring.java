@@ -62,6 +62,7 @@ public final class Wiring {
                 .<CompletionEvents>map(
                         bus -> new EventBridgeCompletionEvents(() -> AwsClients.sharedEventBridge(environment), bus))
                 .orElse(CompletionEvents.none());
+        prepareClients(settings, environment);
         if (settings.eventBusName().isPresent() && settings.idempotency() != Idempotency.DYNAMODB) {
             log.warn(
                     "EVENT_BUS_NAME is set but IDEMPOTENCY is {}: the job ledger is per container, so a job's completion "
@@ -187,6 +188,38 @@ public final class Wiring {
                     "Could not reach the job ledger during init ({}); the first invocation will try again.",
                     e.getMessage());
         }
+    }
+
+    /**
+     * Builds, on a virtual thread of its own, the SQS client a split sends with and the EventBridge
+     * client a close publishes with, so neither is built on the path of the invocation that needs
+     * it: a split's sends, or the end of the job's last sub-task. Init does not wait for it; a
+     * first use meanwhile waits for the same build (the shared clients' map builds each once). The
+     * clients are shared per class loader and configuration, so this is once per container on
+     * AWS and once per run locally; building one makes no call. A failure is only logged: the
+     * first use builds again and reports it.
+     */
+    private static void prepareClients(EngineSettings settings, Map<String, String> environment) {
+        boolean sends = settings.dispatch() == Dispatch.SQS
+                && (settings.queueUrl().isPresent() || settings.queueName().isPresent());
+        boolean publishes = settings.eventBusName().isPresent();
+        if (!sends && !publishes) {
+            return;
+        }
+        Thread.ofVirtual().name("load-splitter-clients").start(() -> {
+            try {
+                if (sends) {
+                    AwsClients.sharedSqs(environment);
+                }
+                if (publishes) {
+                    AwsClients.sharedEventBridge(environment);
+                }
+            } catch (RuntimeException | LinkageError e) {
+                log.warn(
+                        "Could not prepare the SQS or EventBridge client during init ({}); its first use will try again.",
+                        e.toString());
+            }
+        });
     }
 
     private static final ConcurrentHashMap<String, MemoryLedgerTable> SHARED_MEMORY = new ConcurrentHashMap<>();
