@@ -31,11 +31,16 @@ final class FunctionClassLoader extends URLClassLoader {
 
     private final ClassLoader runtime;
 
-    /** The loader for this version of {@code jar}: the same one for every caller until the jar changes. */
+    /**
+     * The loader for this version of {@code jar}: the same one for every caller until the jar
+     * changes. It reads the jar's uncompressed copy when one is ready ({@link StoredJars}).
+     */
     static FunctionClassLoader shared(Path jar, ClassLoader runtime) {
         JarVersion version = JarVersion.of(jar);
         return SHARED.computeIfAbsent(
-                version, v -> new FunctionClassLoader(jar.getFileName().toString(), jar, runtime));
+                version,
+                v -> new FunctionClassLoader(
+                        jar.getFileName().toString(), StoredJars.DEFAULT.forLoading(jar), runtime));
     }
 
     private record JarVersion(Path path, long size, long modified) {

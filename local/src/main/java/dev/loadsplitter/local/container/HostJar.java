@@ -60,6 +60,27 @@ final class HostJar {
                 currentUser());
     }
 
+    /**
+     * The user's private directory of the local runtime (mode 0700, the user's own, never a link),
+     * made or checked on every call: the home of the host jar, and of anything else a container
+     * loads code from.
+     *
+     * @throws IllegalStateException naming the directory and what to do when it cannot be made private
+     */
+    static Path privateDirectory() {
+        Path directory =
+                Path.of(System.getProperty("java.io.tmpdir"), "load-splitter-" + System.getProperty("user.name"));
+        try {
+            privateDirectory(directory, currentUser());
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Cannot make " + directory + " (" + e + "). Check that " + directory.getParent()
+                            + " is writable, or run with -Djava.io.tmpdir=<a directory of your own>.",
+                    e);
+        }
+    }
+
     private static byte[] carried() {
         try (InputStream in = HostJar.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
