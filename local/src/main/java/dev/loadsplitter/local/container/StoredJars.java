@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * CRCs, each {@code STORED}: a class defined from it is the class defined from the original (the
  * JVM's class-data sharing matches archived classes by their bytes). A copy is named by a digest of
  * the jar's real path, size and modification time, so a rebuilt jar gets a new one; it is written
- * under a temporary name and moved into place, so a reader never opens half a copy.
+ * under a temporary name and moved into place, so a reader never opens half a copy; writing one
+ * removes the copies of the jar's earlier versions.
  */
 final class StoredJars {
 
@@ -44,6 +46,9 @@ final class StoredJars {
      */
     static final StoredJars DEFAULT =
             new StoredJars(() -> HostJar.privateDirectory().resolve("jars"));
+
+    /** How long an earlier version's copy is kept after its last write. */
+    static final Duration KEEP = Duration.ofMinutes(10);
 
     private final Supplier<Path> folders;
 
@@ -118,9 +123,36 @@ final class StoredJars {
                 }
             }
             Files.move(partial, copy, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            removeOlderCopies(copy);
             return copy;
         } finally {
             Files.deleteIfExists(partial);
+        }
+    }
+
+    /**
+     * Removes the copies of earlier versions of a jar of the same name, so a rebuild a minute does
+     * not leave a copy a minute behind. Only copies untouched for {@link #KEEP} go: a JVM that
+     * opened one keeps reading it after the removal (the file system keeps an open file), and one
+     * about to open it has had that long to do so.
+     */
+    private static void removeOlderCopies(Path copy) {
+        String name = copy.getFileName().toString();
+        String stem = name.substring(0, name.lastIndexOf('-') + 1);
+        long before = System.currentTimeMillis() - KEEP.toMillis();
+        try (var files = Files.list(copy.getParent())) {
+            for (Path other : files.toList()) {
+                String otherName = other.getFileName().toString();
+                if (!other.equals(copy)
+                        && otherName.startsWith(stem)
+                        && otherName.length() == name.length()
+                        && otherName.endsWith(".jar")
+                        && Files.getLastModifiedTime(other).toMillis() < before) {
+                    Files.deleteIfExists(other);
+                }
+            }
+        } catch (IOException e) {
+            log.debug("Could not remove older copies beside {}", copy, e);
         }
     }
 

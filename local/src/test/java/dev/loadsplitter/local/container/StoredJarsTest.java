@@ -88,6 +88,42 @@ class StoredJarsTest {
     }
 
     @Test
+    void aNewVersionsCopyRemovesTheEarlierOnesLeftAloneLongerThanKeepButNoOtherJars() throws IOException {
+        Path cache = temp.resolve("cache");
+        StoredJars jars = new StoredJars(() -> cache);
+        Path other = jars.copy(jar(temp.resolve("other.jar"), "another function"));
+        Path jar = jar(temp.resolve("function.jar"), "one");
+        Path first = jars.copy(jar);
+        FileTime old = FileTime.fromMillis(System.currentTimeMillis() - StoredJars.KEEP.toMillis() - 60_000);
+        Files.setLastModifiedTime(first, old);
+        Files.setLastModifiedTime(other, old);
+
+        jar(jar, "two, a rebuild");
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        Path second = jars.copy(jar);
+
+        try (var files = Files.list(cache)) {
+            assertThat(files.toList()).containsExactlyInAnyOrder(second, other);
+        }
+    }
+
+    @Test
+    void anEarlierCopyWrittenWithinKeepStays() throws IOException {
+        Path cache = temp.resolve("cache");
+        StoredJars jars = new StoredJars(() -> cache);
+        Path jar = jar(temp.resolve("function.jar"), "one");
+        Path first = jars.copy(jar);
+
+        jar(jar, "two, a rebuild");
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        Path second = jars.copy(jar);
+
+        try (var files = Files.list(cache)) {
+            assertThat(files.toList()).containsExactlyInAnyOrder(first, second);
+        }
+    }
+
+    @Test
     void aFolderThatCannotBeMadeLeavesTheJarItself() throws IOException {
         Path jar = jar(temp.resolve("function.jar"), "one");
         StoredJars jars = new StoredJars(() -> {
