@@ -82,16 +82,39 @@ final class Harness {
         return values.get(values.size() / 2);
     }
 
-    /** CPU time the ElasticMQ server's threads have used (platform threads named "elasticmq-…"). */
-    static long serverCpuNanos() {
+    /**
+     * The CPU time the ElasticMQ server's threads (platform threads named "elasticmq-…") have used
+     * from now on, read with {@link ServerCpu#since}. It is counted per thread: a thread of an
+     * earlier server that ends in between takes its own time with it rather than making the
+     * difference negative, and one that starts in between counts from zero. A server thread that
+     * ends before the reading loses its time, so the figure is a lower bound.
+     */
+    static ServerCpu serverCpu() {
+        return new ServerCpu(serverThreadCpu());
+    }
+
+    /** A reading of the server threads' CPU time, by thread. */
+    record ServerCpu(Map<Long, Long> byThread) {
+
+        /** Nanoseconds the server's threads used since this reading. */
+        long since() {
+            long total = 0;
+            for (Map.Entry<Long, Long> thread : serverThreadCpu().entrySet()) {
+                total += thread.getValue() - byThread.getOrDefault(thread.getKey(), 0L);
+            }
+            return total;
+        }
+    }
+
+    private static Map<Long, Long> serverThreadCpu() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long total = 0;
+        Map<Long, Long> cpu = new HashMap<>();
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info != null && info.getThreadName().startsWith("elasticmq")) {
-                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+                cpu.put(info.getThreadId(), Math.max(0, threads.getThreadCpuTime(info.getThreadId())));
             }
         }
-        return total;
+        return cpu;
     }
 
     /** CPU time this process (server, runtime and functions together) has used. */

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -34,6 +35,7 @@ final class DeleteBatcher implements AutoCloseable {
     private final String queueUrl;
     private final LinkedBlockingQueue<Message> pending = new LinkedBlockingQueue<>();
     private final AtomicInteger unsent = new AtomicInteger();
+    private final AtomicLong calls = new AtomicLong();
     private final List<Thread> senders = new ArrayList<>();
     private volatile boolean running = true;
 
@@ -83,7 +85,13 @@ final class DeleteBatcher implements AutoCloseable {
         }
     }
 
+    /** {@code DeleteMessageBatch} calls made so far, failed ones included. */
+    long calls() {
+        return calls.get();
+    }
+
     private void send(List<Message> messages) {
+        calls.incrementAndGet();
         try {
             SqsBatches.Outcome<Message> outcome = SqsBatches.delete(sqs, queueUrl, messages, ONE_TRY);
             if (!outcome.allDone()) {

@@ -120,6 +120,11 @@ public final class EventSourceMapping implements AutoCloseable {
         return receives.get();
     }
 
+    /** DeleteMessageBatch calls made so far: the requests, each of up to 10 records, that AWS bills. */
+    public long deleteCalls() {
+        return deletes.calls();
+    }
+
     /** ReceiveMessage calls since the last that returned a message: all of them found the queue empty. */
     public long emptyReceivesInARow() {
         return emptyReceivesInARow.get();

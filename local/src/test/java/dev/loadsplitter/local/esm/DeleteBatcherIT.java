@@ -57,6 +57,8 @@ class DeleteBatcherIT {
 
         assertThat(deletes.unsent()).isZero();
         assertThat(sqs.depth(queues.url()).total()).isZero();
+        // A DeleteMessageBatch carries at most 10 entries, and the calls count what the mapping bills.
+        assertThat(deletes.calls()).isBetween(10L, 95L);
     }
 
     @Test
