@@ -89,6 +89,11 @@ final class HostListener implements AutoCloseable {
         return line;
     }
 
+    /** Whether the port still takes connections: it stops once the JVM's is taken or the listener closes. */
+    boolean listening() {
+        return !server.isClosed();
+    }
+
     /** Connections refused so far: they did not present the token. */
     int refused() {
         return refused.get();

@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -128,9 +127,12 @@ class HostListenerTest {
                 taken.close();
                 jvm.close();
             }
-            assertThatThrownBy(() -> connect(listener))
+            // The port is asked, not probed with a connect: once closed, the kernel may give the same port
+            // number to another process, or to the probe itself as its own source port (a TCP
+            // self-connect), and such a connect succeeds with nothing of ours behind it.
+            assertThat(listener.listening())
                     .as("once the JVM is connected the port takes nothing more")
-                    .isInstanceOf(ConnectException.class);
+                    .isFalse();
         }
     }
 
