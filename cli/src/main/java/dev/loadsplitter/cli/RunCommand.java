@@ -128,17 +128,15 @@ final class RunCommand implements Callable<Integer> {
         LocalSettings settings = function.toSettings(mapping, "127.0.0.1", sqsPort, true)
                 .withAws(dynamoDb.settings(transactionWindow, "--dynamodb-transaction-window"));
         ObjectMapper mapper = JsonMapper.builder().build();
-        InvocationLog log = new InvocationLog(err, settings.memoryMb(), function.logFormat());
         TerminalStatus status = TerminalStatus.onTerminal(err);
+        InvocationLog log = new InvocationLog(status.stream(), settings.memoryMb(), function.logFormat());
         RunRecorder recorder = new RunRecorder(
-                mapper, function.maxItemsPerTask, function.recordConcurrency(), settings.dlqName(), record -> {
-                    status.print(log::ended, record);
-                });
+                mapper, function.maxItemsPerTask, function.recordConcurrency(), settings.dlqName(), log::ended);
         InvocationListener listener = InvocationListener.all(List.of(
                 new InvocationListener() {
                     @Override
                     public void started(Started started) {
-                        status.print(log::started, started);
+                        log.started(started);
                     }
                 },
                 recorder));
@@ -157,7 +155,7 @@ final class RunCommand implements Callable<Integer> {
                 AutoCloseable functionStdout = LineTee.onStdout(recorder::functionLine);
                 LocalEnvironment environment = LocalEnvironment.start(settings, listener, (requestId, at, message) -> {
                     recorder.functionLine(message);
-                    status.print(line -> log.event(requestId, at, line), message);
+                    log.event(requestId, at, message);
                 })) {
             long startupMs = Duration.between(
                             Instant.ofEpochMilli(
