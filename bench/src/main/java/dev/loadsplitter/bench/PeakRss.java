@@ -26,7 +26,7 @@ final class PeakRss {
                     "run, 10,000 × 1 s, concurrency 1,000" + (javaOpts.isEmpty() ? "" : ", " + javaOpts),
                     String.format(Locale.ROOT, "%,d MB", kb / 1024),
                     javaOpts.isEmpty()
-                            ? "the launcher's default heap (320 MB, compact object headers on JDK 25+); goal ≤ 512 MB"
+                            ? "the launcher's default heap (304 MB, compact object headers on JDK 25+); goal ≤ 512 MB"
                             : "LOAD_SPLITTER_JAVA_OPTS=" + javaOpts,
                     "rss_10000_mb" + javaOpts.replace("-", "_"),
                     kb / 1024.0);
