@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * One function JVM and the socket to it: sends invocations, matches their results and log events
@@ -36,6 +37,9 @@ final class HostProcess implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A collector chosen on a JVM's options: {@code -XX:+UseParallelGC}, {@code -XX:+UseShenandoahGC}, ... */
+    private static final Pattern GC_CHOICE = Pattern.compile("-XX:\\+Use\\w+GC\\b");
 
     private final FunctionDefinition function;
     private final Process process;
@@ -68,7 +72,9 @@ final class HostProcess implements AutoCloseable {
         try (HostListener listener = HostListener.open(function.name())) {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-D" + HostFrame.PORT_PROPERTY + "=" + listener.port(),
+                    "-D" + HostFrame.PORT_PROPERTY + "=" + listener.port()));
+            command.addAll(lambdaJvmDefaults(environment));
+            command.addAll(List.of(
                     // Native libraries in a function's jar (the AWS CRT's) load without the JDK 22+ warning,
                     // which Lambda's java21 runtime never prints.
                     "--enable-native-access=ALL-UNNAMED",
@@ -108,6 +114,28 @@ final class HostProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the JVM of function " + function.name(), e);
         }
+    }
+
+    /**
+     * The JVM flags Lambda's java17 and java21 runtimes use unless the function's {@code
+     * JAVA_TOOL_OPTIONS} says otherwise: tiered compilation stopped at level 1 (C1 only) and the
+     * serial collector. On the command line they would win over {@code JAVA_TOOL_OPTIONS}, which the
+     * JVM reads first, so each is left out when the function's own options set that choice.
+     *
+     * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/java-customization.html">Customize
+     *     Java runtime startup behavior</a> (read 2026-12-04)
+     */
+    static List<String> lambdaJvmDefaults(Map<String, String> environment) {
+        String own = environment.getOrDefault("JAVA_TOOL_OPTIONS", "");
+        List<String> flags = new ArrayList<>();
+        if (!own.contains("TieredCompilation") && !own.contains("TieredStopAtLevel")) {
+            flags.add("-XX:+TieredCompilation");
+            flags.add("-XX:TieredStopAtLevel=1");
+        }
+        if (!GC_CHOICE.matcher(own).find()) {
+            flags.add("-XX:+UseSerialGC");
+        }
+        return flags;
     }
 
     /** What the JVM itself prints (before the host takes stdout over, or as it dies) goes to the function's log. */
