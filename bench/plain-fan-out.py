@@ -21,6 +21,19 @@ def listening(port):
 while not (listening(sqs_port) and listening(lambda_port)):
     time.sleep(0.05)
 t_ready = time.time()
+def cpu(pid):
+    """CPU seconds (user + system) a process has used so far (Linux /proc)."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return None
+def runtime_pid():
+    pids = subprocess.run(["pgrep", "-f", "load-splitter-cli.jar.*serve.*--sqs-port " + str(sqs_port)],
+                          capture_output=True, text=True).stdout.split()
+    return pids[0] if pids else None
+rt_cpu_ready = cpu(runtime_pid()) if runtime_pid() else None
+py_cpu_ready = sum(os.times()[:2])
 sqs = boto3.client("sqs", endpoint_url=f"http://127.0.0.1:{sqs_port}", region_name="us-east-1",
                    aws_access_key_id="x", aws_secret_access_key="x")
 url = sqs.get_queue_url(QueueName="load-splitter-queue")["QueueUrl"]
@@ -44,10 +57,14 @@ def hwm(pid):
     except OSError:
         return None
 # the launcher's java, and the function JVM under it
-pids = subprocess.run(["pgrep", "-f", "load-splitter-cli.jar.*serve.*--sqs-port " + str(sqs_port)], capture_output=True, text=True).stdout.split()
-runtime_pid = pids[0] if pids else None
+runtime_pid = runtime_pid()
 child = subprocess.run(["pgrep", "-f", "dev.loadsplitter.host.HostMain com.example.SqsHandler"], capture_output=True, text=True).stdout.split()
 rt, fn = hwm(runtime_pid) if runtime_pid else None, hwm(child[0]) if child else None
+# CPU over the run (first send to empty queue): the runtime's after start-up, the function JVM's
+# (started by the first invocation), and this script's own sending and polling
+rt_cpu = cpu(runtime_pid) - rt_cpu_ready if runtime_pid and rt_cpu_ready is not None else None
+fn_cpu = cpu(child[0]) if child else None
+py_cpu = sum(os.times()[:2]) - py_cpu_ready
 p.terminate(); p.wait(30); log.close()
 # peak concurrency from the START/END lines
 events = []
@@ -60,7 +77,14 @@ cur = peak = 0
 for _, d in events:
     cur += d; peak = max(peak, cur)
 inits = [float(x) for x in re.findall(r"Init Duration: ([\d.]+) ms", open(LOG).read())]
+# the first container: the first invocation to start; its REPORT line gives its init
+first = next((m.group(3) for m in (re.match(r"(\S+Z) (START) RequestId: (\S+)", l) for l in open(LOG)) if m), None)
+first_init = next((float(m.group(1)) for l in open(LOG) if first and ("REPORT RequestId: " + first) in l
+                   for m in [re.search(r"Init Duration: ([\d.]+) ms", l)] if m), None)
 print(json.dumps({"path": "plain SqsHandler (process)", "messages": N, "startupS": round(t_ready - t_launch, 2),
     "sendS": round(t_sent - t0, 2), "wallS": round(t1 - t0, 2), "invocations": sum(1 for e in events if e[1] == 1),
-    "peakConcurrency": peak, "runtimeRssMb": rt, "functionJvmRssMb": fn,
+    "peakConcurrency": peak, "runtimeRssMb": rt, "functionJvmRssMb": fn, "runCpuS": {"runtime": round(rt_cpu, 2) if rt_cpu is not None else None,
+        "functionJvm": round(fn_cpu, 2) if fn_cpu is not None else None, "sender": round(py_cpu, 2)},
+    "firstInitMs": first_init,
+    "wallOverFirstInitPlus1s": round((t1 - t0) / (first_init / 1000 + 1), 2) if first_init else None,
     "initMsMedian": sorted(inits)[len(inits)//2] if inits else None, "initMsMax": max(inits) if inits else None}))
