@@ -28,11 +28,12 @@ def cpu(pid):
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except OSError:
         return None
-def runtime_pid():
+def find_runtime_pid():
     pids = subprocess.run(["pgrep", "-f", "load-splitter-cli.jar.*serve.*--sqs-port " + str(sqs_port)],
                           capture_output=True, text=True).stdout.split()
     return pids[0] if pids else None
-rt_cpu_ready = cpu(runtime_pid()) if runtime_pid() else None
+runtime_pid = find_runtime_pid()
+rt_cpu_ready = cpu(runtime_pid) if runtime_pid else None
 py_cpu_ready = sum(os.times()[:2])
 sqs = boto3.client("sqs", endpoint_url=f"http://127.0.0.1:{sqs_port}", region_name="us-east-1",
                    aws_access_key_id="x", aws_secret_access_key="x")
@@ -57,7 +58,6 @@ def hwm(pid):
     except OSError:
         return None
 # the launcher's java, and the function JVM under it
-runtime_pid = runtime_pid()
 child = subprocess.run(["pgrep", "-f", "dev.loadsplitter.host.HostMain com.example.SqsHandler"], capture_output=True, text=True).stdout.split()
 rt, fn = hwm(runtime_pid) if runtime_pid else None, hwm(child[0]) if child else None
 # CPU over the run (first send to empty queue): the runtime's after start-up, the function JVM's
