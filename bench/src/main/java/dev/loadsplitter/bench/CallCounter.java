@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -21,6 +22,7 @@ final class CallCounter implements ExecutionInterceptor {
     private final LongAdder received = new LongAdder();
     private final LongAdder emptyReceives = new LongAdder();
     private final LongAdder deleted = new LongAdder();
+    private final AtomicLong lastDeleteNanos = new AtomicLong();
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
@@ -34,7 +36,16 @@ final class CallCounter implements ExecutionInterceptor {
         }
         if (context.request() instanceof DeleteMessageBatchRequest request) {
             deleted.add(request.entries().size());
+            lastDeleteNanos.accumulateAndGet(System.nanoTime(), Math::max);
         }
+    }
+
+    /**
+     * When the last {@code DeleteMessageBatch} came back ({@link System#nanoTime()}), or 0 before the
+     * first: a drain's end to the call, where a loop that looks every 100 ms sees it up to 100 ms late.
+     */
+    long lastDeleteNanos() {
+        return lastDeleteNanos.get();
     }
 
     /** A line such as "ReceiveMessage 1,012 (9.9 a call, 12 empty), DeleteMessageBatch 1,001 (10.0 a call)". */
