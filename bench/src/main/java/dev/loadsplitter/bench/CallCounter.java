@@ -40,6 +40,11 @@ final class CallCounter implements ExecutionInterceptor {
         }
     }
 
+    /** The entries of the {@code DeleteMessageBatch} calls that came back so far, each failed entry too. */
+    long deletedEntries() {
+        return deleted.sum();
+    }
+
     /**
      * When the last {@code DeleteMessageBatch} came back ({@link System#nanoTime()}), or 0 before the
      * first: a drain's end to the call, where a loop that looks every 100 ms sees it up to 100 ms late.
