@@ -1,14 +1,18 @@
 package dev.loadsplitter.bench;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loadsplitter.engine.internal.queue.LambdaSqsEvents;
 import dev.loadsplitter.engine.message.SubTaskAttribute;
 import dev.loadsplitter.local.LocalSettings;
 import dev.loadsplitter.local.container.FunctionDefinition;
 import dev.loadsplitter.local.container.FunctionLog;
 import dev.loadsplitter.local.container.FunctionRuntime;
 import dev.loadsplitter.local.container.InvocationListener;
+import dev.loadsplitter.local.container.InvocationResult;
+import dev.loadsplitter.local.container.Trigger;
 import dev.loadsplitter.local.esm.EsmSettings;
 import dev.loadsplitter.local.esm.EventSourceMapping;
+import dev.loadsplitter.local.fault.InvocationIdentity;
 import dev.loadsplitter.sqs.EmbeddedSqs;
 import dev.loadsplitter.sqs.SqsBatches;
 import java.io.PrintStream;
@@ -22,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -60,8 +65,10 @@ final class DispatchOverRaw {
                 Map.of(
                         "ours", () -> emulatorDrain(sqs, size, 1),
                         "ours10", () -> emulatorDrain(sqs, size, 10),
-                        "raw", () -> rawReceiveDelete(sqs, size)));
+                        "raw", () -> rawReceiveDelete(sqs, size),
+                        "invoke", () -> invocationsAlone(sqs, size)));
         double ours = medians.get("ours");
+        double invoke = medians.get("invoke");
         double ours10 = medians.get("ours10");
         double raw = medians.get("raw");
         measurements.add(
@@ -107,7 +114,20 @@ final class DispatchOverRaw {
                 "goal ≥ 0.7",
                 "dispatch_ours_over_raw",
                 raw / ours);
-        return new Ratios(raw / ours, raw / ours10, raw);
+        measurements.add(
+                "c) dispatch",
+                "the batch-size-1 invocations alone, no SQS",
+                Measurements.perSecond(size / (invoke / 1000)),
+                String.format(
+                        Locale.ROOT,
+                        "%,d invocations of one record in %,.0f ms (median of 3), concurrency 1,000; "
+                                + "ours ÷ raw at batch size 1 can be at most raw ÷ (raw + this) = %.2f on a CPU-bound machine",
+                        size,
+                        invoke,
+                        raw / (raw + invoke)),
+                "dispatch_invocations_alone_per_s",
+                size / (invoke / 1000));
+        return new Ratios(raw / ours, raw / ours10, raw, raw / (raw + invoke));
     }
 
     /**
@@ -116,8 +136,10 @@ final class DispatchOverRaw {
      * @param batch1 ours ÷ raw at batch size 1
      * @param batch10 ours ÷ raw at batch size 10
      * @param rawMillis the raw receive-and-delete drain of the same messages
+     * @param batch1Ceiling raw ÷ (raw + the batch-size-1 invocations alone): what batch1 could reach if
+     *     the mapping cost nothing beyond the raw drain's SQS calls and the invocations themselves
      */
-    record Ratios(double batch1, double batch10, double rawMillis) {}
+    record Ratios(double batch1, double batch10, double rawMillis, double batch1Ceiling) {}
 
     private double emulatorDrain(EmbeddedSqs sqs, int size, int batchSize) throws Exception {
         return Harness.onFreshQueue(sqs, "dispatch", queues -> emulatorDrain(sqs, queues, size, batchSize));
@@ -253,6 +275,84 @@ final class DispatchOverRaw {
                     (Harness.cpuNanos() - cpu) / 1e9,
                     server.since() / 1e9);
             return millis;
+        }
+    }
+
+    private double invocationsAlone(EmbeddedSqs sqs, int size) throws Exception {
+        return Harness.onFreshQueue(sqs, "invoke", queues -> invocationsAlone(sqs, queues, size));
+    }
+
+    /**
+     * The invocations of a batch-size-1 drain without the mapping around them: the same messages,
+     * received beforehand (not timed), each written into its SQS event and handed to a function
+     * runtime built as the mapping's is, 1,000 at once. What is left of the mapping's drain beyond
+     * this and the raw drain's calls is the mapping's own cost.
+     */
+    private double invocationsAlone(EmbeddedSqs sqs, EmbeddedSqs.QueuePair queues, int size) throws Exception {
+        sendRaw(sqs, queues.url(), size);
+        List<Message> messages = new ArrayList<>(size);
+        while (messages.size() < size) {
+            messages.addAll(sqs.client()
+                    .receiveMessage(r -> r.queueUrl(queues.url())
+                            .maxNumberOfMessages(10)
+                            .messageAttributeNames("All")
+                            .messageSystemAttributeNames(LambdaSqsEvents.SYSTEM_ATTRIBUTES))
+                    .messages());
+        }
+        Map<String, String> environment = new HashMap<>(sqs.environment(queues.url()));
+        environment.put("PROCESSING_DELAY", "0");
+        FunctionDefinition definition = new FunctionDefinition(
+                "load-splitter", LocalSettings.HANDLER, Events.FUNCTION_JAR, 1024, Duration.ofSeconds(60), environment);
+        JsonMapper json = JsonMapper.builder().build();
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(PrintStream.nullOutputStream()));
+        try (FunctionRuntime function = FunctionRuntime.builder(definition)
+                .arn("arn:aws:lambda:us-east-1:000000000000:function:x")
+                .reservedConcurrency(1_010)
+                .clock(Clock.systemUTC())
+                .functionLog(FunctionLog.none())
+                .listener(InvocationListener.none())
+                .build()) {
+            Semaphore slots = new Semaphore(1_000);
+            AtomicInteger failed = new AtomicInteger();
+            long start = System.nanoTime();
+            long cpu = Harness.cpuNanos();
+            try (ExecutorService invocations = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Message message : messages) {
+                    slots.acquire();
+                    invocations.submit(() -> {
+                        try {
+                            List<Message> batch = List.of(message);
+                            byte[] payload = json.writeValueAsBytes(
+                                    LambdaSqsEvents.event(batch, queues.arn(), EmbeddedSqs.REGION));
+                            if (!(function.invoke(payload, Trigger.SQS, InvocationIdentity.batch(batch))
+                                    instanceof InvocationResult.Success)) {
+                                failed.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                        } finally {
+                            slots.release();
+                        }
+                    });
+                }
+            }
+            double millis = (System.nanoTime() - start) / 1e6;
+            if (failed.get() > 0) {
+                throw new IllegalStateException(
+                        failed.get() + " of " + size + " invocations did not succeed: check the bench's messages");
+            }
+            System.err.printf(
+                    Locale.ROOT,
+                    "bench: %,d invocations alone: %.0f ms, %,d cold, peak %,d at once; CPU %.2f s%n",
+                    size,
+                    millis,
+                    function.coldStarts(),
+                    function.peakConcurrency(),
+                    (Harness.cpuNanos() - cpu) / 1e9);
+            return millis;
+        } finally {
+            System.setOut(out);
         }
     }
 
