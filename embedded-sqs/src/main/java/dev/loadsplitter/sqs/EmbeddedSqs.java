@@ -20,7 +20,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.pekko.actor.ActorSystem;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
@@ -92,8 +94,11 @@ public final class EmbeddedSqs implements AutoCloseable {
      * @throws IllegalStateException naming the port when it cannot be bound otherwise
      */
     public static EmbeddedSqs start(String host, int port) {
-        TheSQSRestServerBuilder builder =
-                SQSRestServerBuilder.withInterface(host).withAWSRegion(REGION).withAWSAccountId(ACCOUNT);
+        ActorSystem actors = ActorSystem.create("elasticmq", serverConfig());
+        TheSQSRestServerBuilder builder = SQSRestServerBuilder.withInterface(host)
+                .withAWSRegion(REGION)
+                .withAWSAccountId(ACCOUNT)
+                .withActorSystem(actors);
         SQSRestServer server = null;
         int bound;
         try {
@@ -110,6 +115,11 @@ public final class EmbeddedSqs implements AutoCloseable {
                     }
                 }
             }
+            try {
+                terminate(actors);
+            } catch (RuntimeException terminating) {
+                e.addSuppressed(terminating);
+            }
             Optional<String> bind = PortUnavailableException.bindFailure(e);
             if (bind.isPresent()) {
                 throw new PortUnavailableException("the embedded SQS server", host, port, bind.get(), e);
@@ -120,7 +130,47 @@ public final class EmbeddedSqs implements AutoCloseable {
                     e);
         }
         SQSRestServer started = server;
-        return new EmbeddedSqs(started::stopAndWait, URI.create("http://" + host + ":" + bound));
+        // A provided actor system is the caller's to stop: ElasticMQ stops only the HTTP server.
+        return new EmbeddedSqs(
+                () -> {
+                    try {
+                        started.stopAndWait();
+                    } finally {
+                        terminate(actors);
+                    }
+                },
+                URI.create("http://" + host + ":" + bound));
+    }
+
+    /**
+     * The in-memory server's actor system: Pekko's default dispatcher sized to the machine's cores
+     * (at least 2) instead of Pekko's floor of 8 threads. ElasticMQ's queue actors share the cores
+     * with the runtime's invocations, and on two cores eight dispatcher threads made each request
+     * dearer (docs/performance.md, 2026-12-06, evening). A {@code -Dpekko...} system property
+     * still wins, as it does for ElasticMQ's own settings.
+     * https://pekko.apache.org/docs/pekko/current/typed/dispatchers.html
+     */
+    private static Config serverConfig() {
+        ClassLoader loader = EmbeddedSqs.class.getClassLoader();
+        return ConfigFactory.systemProperties()
+                .withFallback(ConfigFactory.parseMap(Map.of(
+                        "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min",
+                        2,
+                        "pekko.actor.default-dispatcher.fork-join-executor.parallelism-factor",
+                        1.0)))
+                .withFallback(ConfigFactory.load(loader))
+                .resolve();
+    }
+
+    private static void terminate(ActorSystem actors) {
+        actors.terminate();
+        try {
+            actors.getWhenTerminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("The embedded SQS server's actor system did not stop in a minute", e);
+        }
     }
 
     /**

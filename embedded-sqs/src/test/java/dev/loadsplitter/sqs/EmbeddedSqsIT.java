@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -44,6 +45,27 @@ class EmbeddedSqsIT {
         // ...and every message of both queues is visible again, none left hidden until its timeout.
         assertThat(sqs.depth(queues.url())).isEqualTo(new EmbeddedSqs.QueueDepth(23, 0, 0));
         assertThat(sqs.depth(queues.dlqUrl())).isEqualTo(new EmbeddedSqs.QueueDepth(4, 0, 0));
+    }
+
+    @Test
+    void close_stops_every_thread_the_server_started() throws InterruptedException {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        List<Thread> started;
+        try (EmbeddedSqs own = EmbeddedSqs.start()) {
+            EmbeddedSqs.QueuePair queues = own.createQueues("threads", 5, Duration.ofMinutes(5));
+            own.client().sendMessage(r -> r.queueUrl(queues.url()).messageBody("m"));
+            assertThat(own.receiveAll(queues.url())).hasSize(1);
+            started = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> !before.contains(thread))
+                    .filter(thread -> thread.getName().startsWith("elasticmq"))
+                    .toList();
+        }
+        // The server's actor system is ours to stop (ElasticMQ stops only its HTTP server when given one).
+        assertThat(started).isNotEmpty();
+        for (Thread thread : started) {
+            thread.join(Duration.ofSeconds(10));
+        }
+        assertThat(started).filteredOn(Thread::isAlive).isEmpty();
     }
 
     private static void send(String queueUrl, int count) {
