@@ -145,9 +145,12 @@ final class RunCommand implements Callable<Integer> {
         // or the CRT client's native code then ended the JVM with 255 or 134), and a run's queues
         // are in memory, so there is nothing to save.
         HeapGuard heapGuard = HeapGuard.watch(HeapGuard.DEFAULT_THRESHOLD, HeapGuard.DEFAULT_STRIKES, message -> {
-            err.println(heapAdvice("stopping", message, "run"));
-            err.flush();
-            Runtime.getRuntime().halt(ExitCodes.HEAP_FULL);
+            try {
+                err.println(heapAdvice("stopping", message, "run"));
+                err.flush();
+            } finally {
+                Runtime.getRuntime().halt(ExitCodes.HEAP_FULL);
+            }
         });
         // A function in this JVM (--isolation none) writes its log to stdout, not through frames: its
         // lines reach the recorder through a tee. Lines seen twice are harmless, items are a set.

@@ -147,17 +147,23 @@ public final class EmbeddedSqs implements AutoCloseable {
      * (at least 2) instead of Pekko's floor of 8 threads. ElasticMQ's queue actors share the cores
      * with the runtime's invocations, and on two cores eight dispatcher threads made each request
      * dearer (docs/performance.md, 2026-12-06, evening). A {@code -Dpekko...} system property
-     * still wins, as it does for ElasticMQ's own settings.
+     * still wins, as it does for ElasticMQ's own settings. Both dispatchers' threads hand an
+     * {@link OutOfMemoryError} to the program's default uncaught-exception handler
+     * ({@link OutOfMemoryRoutingExecutor}).
      * https://pekko.apache.org/docs/pekko/current/typed/dispatchers.html
      */
-    private static Config serverConfig() {
+    static Config serverConfig() {
         ClassLoader loader = EmbeddedSqs.class.getClassLoader();
         return ConfigFactory.systemProperties()
                 .withFallback(ConfigFactory.parseMap(Map.of(
                         "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min",
                         2,
                         "pekko.actor.default-dispatcher.fork-join-executor.parallelism-factor",
-                        1.0)))
+                        1.0,
+                        "pekko.actor.default-dispatcher.executor",
+                        OutOfMemoryRoutingExecutor.class.getName(),
+                        "pekko.actor.internal-dispatcher.executor",
+                        OutOfMemoryRoutingExecutor.class.getName())))
                 .withFallback(ConfigFactory.load(loader))
                 .resolve();
     }
